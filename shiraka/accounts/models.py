@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from shiraka.agreements.models import Programme
+from shiraka.organisations.models import Organisation
+from shiraka.territory.models import Province, Region
+
+
+class Membership(models.Model):
+    """A user's organisation and role; secretariats are scoped to a territory or a programme."""
+
+    class Role(models.TextChoices):
+        ADMINISTRATOR = "administrator", _("administrator")
+        SECRETARIAT = "secretariat", _("secretariat")
+        FOCAL_POINT = "focal_point", _("partner focal point")
+        PROJECT_EDITOR = "project_editor", _("project editor")
+        VIEWER = "viewer", _("viewer")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region"))
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("province or prefecture")
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("programme")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"

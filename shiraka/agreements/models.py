@@ -1,0 +1,232 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from shiraka.core.models import TrackedModel
+from shiraka.core.money import MoneyField
+from shiraka.organisations.models import Organisation, Person
+from shiraka.territory.models import Commune, LocalisedName, Province, Region
+
+
+class Programme(LocalisedName, TrackedModel):
+    class Kind(models.TextChoices):
+        REGIONAL_DEVELOPMENT = "regional_development", _("regional development programme")
+        STATE_REGION_CONTRACT = "state_region_contract", _("State–Region contract")
+        INDH_PHASE = "indh_phase", _("INDH phase")
+        NATIONAL = "national", _("national programme")
+        PROVINCIAL = "provincial", _("provincial or prefectural programme")
+        OTHER = "other", _("other programme")
+
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=255, blank=True)
+    name_fr = models.CharField(_("name (French)"), max_length=255, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region"))
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("province")
+    )
+    start_year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+
+class Agreement(TrackedModel):
+    class Kind(models.TextChoices):
+        FRAMEWORK = "framework", _("framework agreement")
+        SPECIFIC = "specific", _("specific agreement")
+        PARTNERSHIP = "partnership", _("partnership agreement")
+        AMENDMENT = "amendment", _("amendment")
+        MEMORANDUM = "memorandum", _("memorandum of understanding")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SIGNED = "signed", _("signed")
+        IN_EXECUTION = "in_execution", _("in execution")
+        COMPLETED = "completed", _("completed")
+        SUSPENDED = "suspended", _("suspended")
+        CANCELLED = "cancelled", _("cancelled")
+
+    reference = models.CharField(_("reference"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("parent agreement"),
+        help_text=_("The framework agreement of a specific agreement, or the agreement an amendment changes."),
+    )
+    title_ar = models.CharField(_("title (Arabic)"), max_length=500, blank=True)
+    title_fr = models.CharField(_("title (French)"), max_length=500, blank=True)
+    object_ar = models.TextField(_("object and objectives (Arabic)"), blank=True)
+    object_fr = models.TextField(_("object and objectives (French)"), blank=True)
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, null=True, blank=True, related_name="agreements",
+        verbose_name=_("programme"),
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_place = models.CharField(_("place of signing"), max_length=255, blank=True)
+    start_on = models.DateField(_("start"), null=True, blank=True)
+    end_on = models.DateField(_("end"), null=True, blank=True)
+    total_amount = MoneyField(_("total amount (MAD)"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    status_reason = models.TextField(_("reason for the status"), blank=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="agreements",
+        verbose_name=_("region"),
+    )
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="agreements",
+        verbose_name=_("province or prefecture"),
+        help_text=_("Leave empty for an agreement covering a whole region."),
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    source_text = models.TextField(_("source text"), blank=True)
+    source_url = models.URLField(_("source address"), max_length=500, blank=True)
+    history = HistoricalRecords(excluded_fields=["source_text"])
+
+    class Meta:
+        ordering = ["-signed_on", "reference"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["signed_on"]),
+            models.Index(fields=["region", "province"]),
+        ]
+
+    @property
+    def title(self) -> str:
+        if (get_language() or "ar")[:2] == "ar":
+            return self.title_ar or self.title_fr
+        return self.title_fr or self.title_ar
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.title}"
+
+
+class SigningAttendee(models.Model):
+    """Who attended the signing without signing (e.g. «بحضور …»)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="attendees")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("organisation")
+    )
+    description = models.CharField(_("as written"), max_length=255)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("signing attendee")
+        verbose_name_plural = _("signing attendees")
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Signatory(TrackedModel):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatories")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("person"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("on behalf of")
+    )
+    role = models.CharField(_("role as written"), max_length=255, blank=True)
+    presided = models.BooleanField(
+        _("presided over the signing"), default=False,
+        help_text=_("The text names this official as presiding over the signing rather than signing."),
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement", "position", "pk"]
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "person"], name="signatory_once_per_agreement")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.role})"
+
+
+class Partnership(TrackedModel):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="partnerships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="partnerships", verbose_name=_("partner")
+    )
+    is_funder = models.BooleanField(_("funder"), default=False)
+    is_project_owner = models.BooleanField(_("project owner"), default=False)
+    is_delegated_owner = models.BooleanField(_("delegated project owner"), default=False)
+    is_technical_partner = models.BooleanField(_("technical partner"), default=False)
+    committed_amount = MoneyField(
+        _("committed amount (MAD)"), null=True, blank=True,
+        help_text=_("Leave empty when the agreement does not specify this partner's share."),
+    )
+    commitment_source = models.CharField(
+        _("source of the commitment figure"), max_length=500, blank=True,
+        help_text=_("Where the amount comes from when it is not in the agreement's own text."),
+    )
+    obligations = models.TextField(_("obligations"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement", "pk"]
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "organisation"], name="partner_once_per_agreement")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.agreement.reference}"
+
+    @property
+    def roles(self) -> list[str]:
+        labels = []
+        for flag in ("is_funder", "is_project_owner", "is_delegated_owner", "is_technical_partner"):
+            if getattr(self, flag):
+                labels.append(str(self._meta.get_field(flag).verbose_name))
+        return labels
+
+
+class ScheduledContribution(TrackedModel):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="schedule")
+    due_on = models.DateField(_("due on"))
+    amount = MoneyField(_("amount (MAD)"))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership", "due_on", "pk"]
+        verbose_name = _("scheduled contribution")
+        verbose_name_plural = _("scheduled contributions")
+        indexes = [models.Index(fields=["due_on"])]
+
+
+def transfer_proof_path(instance, filename: str) -> str:
+    return f"proofs/transfers/{instance.partnership_id}/{filename}"
+
+
+class Transfer(TrackedModel):
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="transfers")
+    transferred_on = models.DateField(_("transferred on"))
+    amount = MoneyField(_("amount (MAD)"))
+    reference = models.CharField(_("reference"), max_length=120, blank=True)
+    proof = models.FileField(_("proof"), upload_to=transfer_proof_path, blank=True, max_length=300)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership", "transferred_on", "pk"]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        indexes = [models.Index(fields=["transferred_on"])]

@@ -1,0 +1,61 @@
+"""Write helpers every domain service uses: validated save with history attribution and
+optimistic locking."""
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+
+class VersionConflict(ValidationError):
+    """Someone else saved the record after it was read; nothing was written."""
+
+    def __init__(self, current: models.Model, changed: dict[str, tuple] | None = None):
+        self.current = current
+        # field name → (value now in the database, value the user tried to save)
+        self.changed = changed or {}
+        super().__init__(
+            _(
+                "This record was changed by someone else since you opened it. Nothing was saved; "
+                "reload it to see the current values."
+            ),
+            code="version_conflict",
+        )
+
+
+def set_history_user(instance: models.Model, user) -> None:
+    """Attribute the next history row to `user` whatever the entry point (web, API, CLI, import)."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        instance._history_user = user
+
+
+def validated_save(instance: models.Model, *, by=None, exclude: list[str] | None = None) -> models.Model:
+    instance.full_clean(exclude=exclude)
+    set_history_user(instance, by)
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def versioned_update(instance: models.Model, *, expected_version: int, by=None, **changes) -> models.Model:
+    """Apply `changes` only if nobody saved the record since `expected_version` was read.
+
+    `select_for_update()` does nothing on SQLite, so the compare-and-set is the UPDATE's own
+    WHERE clause: one row matches or the save is refused (DESIGN.md §7). The regular save
+    that follows writes the fields and the history row."""
+    model = type(instance)
+    claimed = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if claimed != 1:
+        current = model._default_manager.get(pk=instance.pk)
+        changed = {}
+        for name, value in changes.items():
+            if getattr(current, name) != value:
+                changed[name] = (getattr(current, name), value)
+        raise VersionConflict(current, changed)
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance.version = expected_version + 1
+    validated_save(instance, by=by)
+    return instance

@@ -1,0 +1,133 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from shiraka.agreements.models import Agreement
+from shiraka.core.models import TrackedModel
+from shiraka.organisations.models import Organisation, Person
+from shiraka.projects.models import Project
+from shiraka.territory.models import LocalisedName, Province, Region
+
+
+class Committee(LocalisedName, TrackedModel):
+    class Kind(models.TextChoices):
+        STEERING = "steering", _("steering committee")
+        SUPERVISION = "supervision", _("supervision and follow-up committee")
+        TECHNICAL = "technical", _("technical committee")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=255, blank=True)
+    name_fr = models.CharField(_("name (French)"), max_length=255, blank=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region"))
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("province or prefecture")
+    )
+    chair = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="chaired_committees",
+        verbose_name=_("chair"),
+    )
+    chair_role = models.CharField(_("chair's title as written"), max_length=255, blank=True)
+    agreements = models.ManyToManyField(
+        Agreement, blank=True, related_name="committees", verbose_name=_("agreements followed")
+    )
+    mandate = models.TextField(_("mandate"), blank=True)
+    history = HistoricalRecords(m2m_fields=[agreements])
+
+    class Meta:
+        ordering = ["name_fr", "name_ar", "pk"]
+        verbose_name = _("committee")
+        verbose_name_plural = _("committees")
+
+
+class CommitteeMember(models.Model):
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="members")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("organisation")
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("person"))
+    role = models.CharField(_("role"), max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["committee", "pk"]
+        verbose_name = _("committee member")
+        verbose_name_plural = _("committee members")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(organisation__isnull=False) | models.Q(person__isnull=False),
+                name="member_is_someone",
+            )
+        ]
+
+
+def minutes_scan_path(instance, filename: str) -> str:
+    return f"minutes/{instance.committee_id}/{filename}"
+
+
+class Meeting(TrackedModel):
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    minutes_scan = models.FileField(_("signed minutes (scan)"), upload_to=minutes_scan_path, blank=True,
+                                    max_length=300)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["committee", "-held_on", "pk"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("organisation")
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("person"))
+    present = models.BooleanField(_("present"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+
+
+class Decision(TrackedModel):
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+        DROPPED = "dropped", _("dropped")
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="decisions")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions",
+        verbose_name=_("meeting"),
+    )
+    text = models.TextField(_("decision"))
+    responsible = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions",
+        verbose_name=_("responsible organisation"),
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions",
+        verbose_name=_("agreement"),
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions",
+        verbose_name=_("project"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["committee", "due_on", "pk"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        indexes = [models.Index(fields=["status", "due_on"])]

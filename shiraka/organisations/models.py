@@ -1,0 +1,96 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from shiraka.core.models import TrackedModel
+from shiraka.territory.models import Commune, LocalisedName, Province, Region
+
+
+class Organisation(LocalisedName, TrackedModel):
+    class Kind(models.TextChoices):
+        MINISTRY = "ministry", _("ministry")
+        DECONCENTRATED_SERVICE = "deconcentrated_service", _("deconcentrated service")
+        REGIONAL_COUNCIL = "regional_council", _("regional council")
+        PROVINCIAL_COUNCIL = "provincial_council", _("prefecture or province council")
+        COMMUNE = "commune", _("commune")
+        GOVERNORATE = "governorate", _("governorate or wilaya")
+        PUBLIC_AGENCY = "public_agency", _("public agency")
+        INDH = "indh", _("INDH")
+        FOUNDATION = "foundation", _("foundation")
+        ASSOCIATION = "association", _("association")
+        COMPANY = "company", _("company")
+        INTERNATIONAL = "international", _("international partner")
+        OTHER = "other", _("other")
+
+    name_ar = models.CharField(_("name (Arabic)"), max_length=255, blank=True)
+    name_fr = models.CharField(_("name (French)"), max_length=255, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    reference_code = models.CharField(
+        _("reference code"), max_length=40, unique=True, null=True, blank=True,
+        help_text=_("Identifier in the national list of institutions, when the organisation comes from it."),
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region"))
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("province")
+    )
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("commune"))
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name_fr", "name_ar", "pk"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(name_ar="", name_fr=""), name="organisation_has_a_name"
+            )
+        ]
+        indexes = [models.Index(fields=["kind"])]
+
+
+class Person(TrackedModel):
+    full_name_ar = models.CharField(_("full name (Arabic)"), max_length=200, blank=True)
+    full_name_fr = models.CharField(_("full name (French)"), max_length=200, blank=True)
+    title_ar = models.CharField(_("title (Arabic)"), max_length=255, blank=True)
+    title_fr = models.CharField(_("title (French)"), max_length=255, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="people",
+        verbose_name=_("organisation"),
+    )
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["full_name_fr", "full_name_ar", "pk"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(full_name_ar="", full_name_fr=""), name="person_has_a_name"
+            )
+        ]
+
+    @property
+    def full_name(self) -> str:
+        from django.utils.translation import get_language
+
+        if (get_language() or "ar")[:2] == "ar":
+            return self.full_name_ar or self.full_name_fr
+        return self.full_name_fr or self.full_name_ar
+
+    @property
+    def title(self) -> str:
+        from django.utils.translation import get_language
+
+        if (get_language() or "ar")[:2] == "ar":
+            return self.title_ar or self.title_fr
+        return self.title_fr or self.title_ar
+
+    def __str__(self) -> str:
+        return self.full_name

@@ -1,0 +1,234 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from shiraka.agreements.models import Agreement
+from shiraka.core.models import TrackedModel
+from shiraka.core.money import MoneyField
+from shiraka.organisations.models import Organisation
+from shiraka.territory.models import Commune, HealthFacilityType, Province, Region
+
+
+class Category(models.TextChoices):
+    """The fixed taxonomy, drawn from what the agreements actually fund."""
+
+    PROXIMITY_HOSPITAL = "proximity_hospital", _("proximity hospital")
+    HEALTH_CENTRE = "health_centre", _("health centre")
+    EMERGENCY_UNIT = "emergency_unit", _("emergency unit")
+    PSYCHIATRIC_UNIT = "psychiatric_unit", _("psychiatric unit")
+    ADDICTION_CENTRE = "addiction_centre", _("addiction centre")
+    YOUTH_HEALTH_SPACE = "youth_health_space", _("youth health space")
+    WOMENS_REFERENCE_CENTRE = "womens_reference_centre", _("women's reference centre")
+    UNIVERSITY_MEDICAL_CENTRE = "university_medical_centre", _("university medical centre")
+    IMAGING_EQUIPMENT = "imaging_equipment", _("imaging and medical equipment")
+    MOBILE_CARAVANS = "mobile_caravans", _("mobile caravans")
+    STAFF_CONTRACTING = "staff_contracting", _("staff contracting")
+    STAFF_HOUSING = "staff_housing", _("staff housing")
+    PATIENT_TRANSPORT = "patient_transport", _("patient transport")
+    FACILITY_UPGRADE = "facility_upgrade", _("upgrade of existing facilities")
+
+
+class Project(TrackedModel):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        STUDIES = "studies", _("studies")
+        TENDERING = "tendering", _("tendering")
+        WORKS = "works", _("works")
+        DELIVERED = "delivered", _("delivered")
+        IN_SERVICE = "in_service", _("in service")
+        SUSPENDED = "suspended", _("suspended")
+        CANCELLED = "cancelled", _("cancelled")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="projects")
+    reference = models.CharField(_("reference"), max_length=60, unique=True)
+    title_ar = models.CharField(_("title (Arabic)"), max_length=500, blank=True)
+    title_fr = models.CharField(_("title (French)"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    category = models.CharField(_("category"), max_length=40, choices=Category.choices)
+    facility_type = models.ForeignKey(
+        HealthFacilityType, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("facility type")
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="projects", verbose_name=_("region")
+    )
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="projects",
+        verbose_name=_("province or prefecture"),
+    )
+    communes = models.ManyToManyField(
+        Commune, blank=True, related_name="projects", verbose_name=_("communes"),
+        help_text=_("The commune or communes where the project is built or delivered."),
+    )
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                   validators=[MinValueValidator(20), MaxValueValidator(36)])
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                    validators=[MinValueValidator(-18), MaxValueValidator(-1)])
+    owner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="owned_projects",
+        verbose_name=_("project owner"),
+    )
+    delegated_owner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="delegated_projects",
+        verbose_name=_("delegated project owner"),
+    )
+    budget = MoneyField(_("budget (MAD)"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    status_reason = models.TextField(_("reason for the status"), blank=True)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    units = models.PositiveSmallIntegerField(
+        _("number of units"), null=True, blank=True, help_text=_("e.g. two emergency units, four youth spaces")
+    )
+    beds = models.PositiveIntegerField(_("beds"), null=True, blank=True)
+    capacity_note = models.CharField(_("capacity"), max_length=255, blank=True)
+    beneficiaries = models.PositiveIntegerField(_("beneficiaries"), null=True, blank=True)
+    # Kept on the project by progress_record() so lists and weighted averages need no subquery.
+    physical_progress = models.PositiveSmallIntegerField(
+        _("physical progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    progress_updated_on = models.DateField(_("progress updated on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement", "reference"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["category"]),
+            models.Index(fields=["region", "province"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(physical_progress__lte=100), name="progress_at_most_100"),
+        ]
+
+    @property
+    def title(self) -> str:
+        if (get_language() or "ar")[:2] == "ar":
+            return self.title_ar or self.title_fr
+        return self.title_fr or self.title_ar
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.title}"
+
+
+class ProjectFunding(TrackedModel):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="fundings")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, verbose_name=_("partner"))
+    amount = MoneyField(_("amount (MAD)"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "pk"]
+        verbose_name = _("project funding")
+        verbose_name_plural = _("project funding")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "organisation"], name="funding_once_per_partner")
+        ]
+
+
+class Milestone(TrackedModel):
+    class Kind(models.TextChoices):
+        STUDIES = "studies", _("studies")
+        TENDER = "tender", _("call for tenders")
+        AWARD = "award", _("award")
+        WORKS_ORDER = "works_order", _("works order")
+        PROVISIONAL_ACCEPTANCE = "provisional_acceptance", _("provisional acceptance")
+        FINAL_ACCEPTANCE = "final_acceptance", _("final acceptance")
+        EQUIPMENT_DELIVERY = "equipment_delivery", _("equipment delivery")
+        COMMISSIONING = "commissioning", _("commissioning")
+        OPENING = "opening", _("opening")
+        STAFFING = "staffing", _("staffing")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField(_("milestone"), max_length=30, choices=Kind.choices)
+    planned_on = models.DateField(_("planned on"), null=True, blank=True)
+    achieved_on = models.DateField(_("achieved on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "planned_on", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        indexes = [models.Index(fields=["planned_on", "achieved_on"])]
+
+
+class ProgressUpdate(TrackedModel):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_updates")
+    reported_on = models.DateField(_("date"))
+    physical_progress = models.PositiveSmallIntegerField(_("physical progress (%)"))
+    note = models.TextField(_("note"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("author"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "-reported_on", "-pk"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(physical_progress__lte=100), name="update_progress_at_most_100"),
+        ]
+
+
+def progress_photo_path(instance, filename: str) -> str:
+    return f"photos/progress/{instance.update.project_id}/{filename}"
+
+
+class ProgressPhoto(models.Model):
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("photo"), upload_to=progress_photo_path, max_length=300)
+    caption = models.CharField(_("caption"), max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["update", "pk"]
+        verbose_name = _("progress photo")
+        verbose_name_plural = _("progress photos")
+
+
+class Contract(TrackedModel):
+    class Kind(models.TextChoices):
+        WORKS = "works", _("works")
+        GOODS = "goods", _("goods")
+        SERVICES = "services", _("services")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="contracts")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    reference = models.CharField(_("contract number"), max_length=80, blank=True)
+    contractor = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="contracts",
+        verbose_name=_("contractor"),
+    )
+    contractor_name = models.CharField(_("contractor as written"), max_length=255, blank=True)
+    amount = MoneyField(_("amount (MAD)"))
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    duration_days = models.PositiveIntegerField(_("duration (days)"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "signed_on", "pk"]
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+
+
+class Payment(TrackedModel):
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="payments")
+    paid_on = models.DateField(_("paid on"))
+    amount = MoneyField(_("amount (MAD)"))
+    reference = models.CharField(_("reference"), max_length=120, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contract", "paid_on", "pk"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")

@@ -1,0 +1,98 @@
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class LocalisedName:
+    """`name` follows the reader's language: Arabic first, French beside it."""
+
+    @property
+    def name(self) -> str:
+        language = (get_language() or "ar")[:2]
+        if language == "ar":
+            return self.name_ar or self.name_fr
+        if language == "en" and getattr(self, "name_en", ""):
+            return self.name_en
+        return self.name_fr or self.name_ar
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Region(LocalisedName, models.Model):
+    code = models.CharField(_("HCP code"), max_length=2, unique=True)
+    iso_code = models.CharField(_("ISO 3166-2 code"), max_length=8, blank=True)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=120)
+    name_fr = models.CharField(_("name (French)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    capital_ar = models.CharField(_("capital (Arabic)"), max_length=80, blank=True)
+    capital_fr = models.CharField(_("capital (French)"), max_length=80, blank=True)
+    population_2014 = models.PositiveIntegerField(_("population 2014"), null=True, blank=True)
+    population_2024 = models.PositiveIntegerField(_("population 2024"), null=True, blank=True)
+    households_2024 = models.PositiveIntegerField(_("households 2024"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+
+class Province(LocalisedName, models.Model):
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("province")
+        PREFECTURE = "prefecture", _("prefecture")
+
+    code = models.CharField(_("HCP code"), max_length=6, unique=True)
+    iso_code = models.CharField(_("ISO 3166-2 code"), max_length=8, blank=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=120)
+    name_fr = models.CharField(_("name (French)"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="provinces", verbose_name=_("region"))
+    population_2014 = models.PositiveIntegerField(_("population 2014"), null=True, blank=True)
+    population_2024 = models.PositiveIntegerField(_("population 2024"), null=True, blank=True)
+    households_2024 = models.PositiveIntegerField(_("households 2024"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("province or prefecture")
+        verbose_name_plural = _("provinces and prefectures")
+
+
+class Commune(LocalisedName, models.Model):
+    class Kind(models.TextChoices):
+        URBAN = "urban", _("urban")
+        RURAL = "rural", _("rural")
+
+    code = models.CharField(_("HCP code"), max_length=14, unique=True)
+    slug = models.SlugField(max_length=80)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=120)
+    name_fr = models.CharField(_("name (French)"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("province")
+    )
+    population_2014 = models.PositiveIntegerField(_("population 2014"), null=True, blank=True)
+    population_2024 = models.PositiveIntegerField(_("population 2024"), null=True, blank=True)
+    households_2024 = models.PositiveIntegerField(_("households 2024"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        indexes = [models.Index(fields=["name_fr"]), models.Index(fields=["name_ar"])]
+
+
+class HealthFacilityType(LocalisedName, models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    abbreviation = models.CharField(_("abbreviation"), max_length=20, blank=True)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200, blank=True)
+    name_fr = models.CharField(_("name (French)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    network = models.CharField(_("care network"), max_length=80, blank=True)
+    care_level = models.CharField(_("care level"), max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("health facility type")
+        verbose_name_plural = _("health facility types")
