@@ -1,0 +1,246 @@
+"""Writes on agreements, partnerships, schedules and transfers. Every entry point (pages, API,
+imports, CLI) goes through these functions, so the rules of DESIGN.md §3 hold everywhere."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from shiraka.core.formatting import format_amount
+from shiraka.core.rules import amount_or_refuse as _amount
+from shiraka.core.rules import check_date_order, check_not_future, check_transition, refuse
+from shiraka.core.services import validated_save, versioned_update
+from shiraka.organisations.models import Organisation, Person
+
+from .models import Agreement, Partnership, ScheduledContribution, Signatory, SigningAttendee, Transfer
+
+S = Agreement.Status
+AGREEMENT_TRANSITIONS: dict[str, set[str]] = {
+    S.DRAFT: {S.SIGNED, S.IN_EXECUTION, S.COMPLETED, S.CANCELLED},
+    S.SIGNED: {S.IN_EXECUTION, S.COMPLETED, S.SUSPENDED, S.CANCELLED},
+    S.IN_EXECUTION: {S.COMPLETED, S.SUSPENDED, S.CANCELLED},
+    S.SUSPENDED: {S.SIGNED, S.IN_EXECUTION, S.COMPLETED, S.CANCELLED},
+    S.COMPLETED: set(),
+    S.CANCELLED: set(),
+}
+REASON_REQUIRED = {S.SUSPENDED, S.CANCELLED}
+AGREEMENT_FIELDS = {
+    "reference", "kind", "parent", "title_ar", "title_fr", "object_ar", "object_fr", "programme", "signed_on",
+    "signed_place", "start_on", "end_on", "total_amount", "region", "province", "is_published", "source_text",
+    "source_url",
+}
+
+
+def _check_agreement(agreement: Agreement) -> None:
+    check_date_order(agreement.start_on, agreement.end_on, end_field="end_on")
+    check_not_future(agreement.signed_on, field="signed_on")
+    if agreement.status in {S.SIGNED, S.IN_EXECUTION, S.COMPLETED} and not agreement.signed_on:
+        refuse("signed_on", _("A signed agreement needs its signing date."), "signing_date_required")
+    if agreement.parent_id and agreement.parent_id == agreement.pk:
+        refuse("parent", _("An agreement cannot be its own parent."), "parent_self")
+    if agreement.kind in {Agreement.Kind.SPECIFIC, Agreement.Kind.AMENDMENT} and not agreement.parent_id:
+        refuse("parent", _("A specific agreement or an amendment names the agreement it belongs to."),
+               "parent_required")
+    if agreement.province_id and agreement.region_id and agreement.province.region_id != agreement.region_id:
+        refuse("province", _("This province is not in the chosen region."), "province_outside_region")
+    if agreement.province_id and not agreement.region_id:
+        agreement.region_id = agreement.province.region_id
+    if agreement.pk and agreement.total_amount is not None:
+        committed = committed_total(agreement)
+        if committed > agreement.total_amount:
+            refuse(
+                "total_amount",
+                _("The partners have already committed %(committed)s; the total cannot be lower."),
+                "total_below_commitments",
+                committed=format_amount(committed),
+            )
+
+
+@transaction.atomic
+def agreement_create(*, by=None, status: str = S.DRAFT, status_reason: str = "", **fields) -> Agreement:
+    unknown = set(fields) - AGREEMENT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown agreement fields: {sorted(unknown)}")
+    if "total_amount" in fields:
+        fields["total_amount"] = _amount(fields["total_amount"], "total_amount")
+    agreement = Agreement(status=status, status_reason=status_reason, **fields)
+    if status in REASON_REQUIRED and not status_reason.strip():
+        refuse("status_reason", _("Say why: a suspension or a cancellation needs a reason."), "reason_required")
+    _check_agreement(agreement)
+    return validated_save(agreement, by=by)
+
+
+@transaction.atomic
+def agreement_update(agreement: Agreement, *, expected_version: int, by=None, **changes) -> Agreement:
+    unknown = set(changes) - AGREEMENT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown agreement fields: {sorted(unknown)}")
+    if "total_amount" in changes:
+        changes["total_amount"] = _amount(changes["total_amount"], "total_amount")
+    for name, value in changes.items():
+        setattr(agreement, name, value)
+    _check_agreement(agreement)
+    return versioned_update(agreement, expected_version=expected_version, by=by, **changes)
+
+
+@transaction.atomic
+def agreement_set_status(agreement: Agreement, *, status: str, reason: str = "", expected_version: int,
+                         by=None) -> Agreement:
+    check_transition(agreement.status, status, AGREEMENT_TRANSITIONS, labels=dict(S.choices), reason=reason,
+                     reason_required=REASON_REQUIRED)
+    agreement.status = status
+    _check_agreement(agreement)
+    return versioned_update(agreement, expected_version=expected_version, by=by, status=status,
+                            status_reason=reason if status in REASON_REQUIRED else agreement.status_reason)
+
+
+@transaction.atomic
+def signatory_add(*, agreement: Agreement, person: Person, organisation: Organisation | None = None,
+                  role: str = "", presided: bool = False, by=None) -> Signatory:
+    if Signatory.objects.filter(agreement=agreement, person=person).exists():
+        refuse("person", _("This person already signs this agreement."), "signatory_duplicate")
+    position = Signatory.objects.filter(agreement=agreement).count() + 1
+    signatory = Signatory(agreement=agreement, person=person, organisation=organisation, role=role,
+                          presided=presided, position=position)
+    return validated_save(signatory, by=by)
+
+
+@transaction.atomic
+def attendee_add(*, agreement: Agreement, description: str, organisation: Organisation | None = None,
+                 by=None) -> SigningAttendee:
+    attendee = SigningAttendee(agreement=agreement, organisation=organisation, description=description)
+    attendee.full_clean()
+    attendee._history_user = by if getattr(by, "is_authenticated", False) else None
+    attendee.save()
+    return attendee
+
+
+def committed_total(agreement: Agreement, *, excluding: Partnership | None = None) -> Decimal:
+    partnerships = Partnership.objects.filter(agreement=agreement)
+    if excluding is not None and excluding.pk:
+        partnerships = partnerships.exclude(pk=excluding.pk)
+    return partnerships.aggregate(total=Sum("committed_amount"))["total"] or Decimal("0.00")
+
+
+def _check_commitment(partnership: Partnership) -> None:
+    if partnership.committed_amount is None:
+        return
+    agreement = Agreement.objects.select_for_update().get(pk=partnership.agreement_id)
+    if agreement.total_amount is None:
+        return
+    others = committed_total(agreement, excluding=partnership)
+    if others + partnership.committed_amount > agreement.total_amount:
+        available = max(agreement.total_amount - others, Decimal("0.00"))
+        refuse(
+            "committed_amount",
+            _("The commitments would exceed the agreement's total of %(total)s; at most %(available)s "
+              "is still unallocated."),
+            "over_commitment",
+            total=format_amount(agreement.total_amount),
+            available=format_amount(available),
+        )
+    transferred = partnership_transferred(partnership) if partnership.pk else Decimal("0.00")
+    if partnership.committed_amount < transferred:
+        refuse(
+            "committed_amount",
+            _("This partner has already transferred %(transferred)s; the commitment cannot be lower."),
+            "commitment_below_transfers",
+            transferred=format_amount(transferred),
+        )
+
+
+@transaction.atomic
+def partnership_commit(*, agreement: Agreement, organisation: Organisation, committed_amount=None,
+                       is_funder: bool = False, is_project_owner: bool = False,
+                       is_delegated_owner: bool = False, is_technical_partner: bool = False,
+                       commitment_source: str = "", obligations: str = "", by=None) -> Partnership:
+    if Partnership.objects.filter(agreement=agreement, organisation=organisation).exists():
+        refuse("organisation", _("This organisation is already a partner of this agreement."),
+               "partner_duplicate")
+    partnership = Partnership(
+        agreement=agreement, organisation=organisation,
+        committed_amount=_amount(committed_amount, "committed_amount"),
+        is_funder=is_funder or committed_amount not in (None, ""), is_project_owner=is_project_owner,
+        is_delegated_owner=is_delegated_owner, is_technical_partner=is_technical_partner,
+        commitment_source=commitment_source, obligations=obligations,
+    )
+    _check_commitment(partnership)
+    return validated_save(partnership, by=by)
+
+
+@transaction.atomic
+def partnership_update(partnership: Partnership, *, expected_version: int, by=None, **changes) -> Partnership:
+    allowed = {"committed_amount", "is_funder", "is_project_owner", "is_delegated_owner", "is_technical_partner",
+               "commitment_source", "obligations"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise TypeError(f"unknown partnership fields: {sorted(unknown)}")
+    if "committed_amount" in changes:
+        changes["committed_amount"] = _amount(changes["committed_amount"], "committed_amount")
+    for name, value in changes.items():
+        setattr(partnership, name, value)
+    _check_commitment(partnership)
+    return versioned_update(partnership, expected_version=expected_version, by=by, **changes)
+
+
+def partnership_transferred(partnership: Partnership) -> Decimal:
+    return Transfer.objects.filter(partnership=partnership).aggregate(t=Sum("amount"))["t"] or Decimal("0.00")
+
+
+def partnership_scheduled(partnership: Partnership) -> Decimal:
+    return (
+        ScheduledContribution.objects.filter(partnership=partnership).aggregate(t=Sum("amount"))["t"]
+        or Decimal("0.00")
+    )
+
+
+@transaction.atomic
+def contribution_schedule(*, partnership: Partnership, due_on: date, amount, note: str = "",
+                          by=None) -> ScheduledContribution:
+    amount = _amount(amount, "amount", required=True)
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if partnership.committed_amount is None:
+        refuse("amount", _("This partner's commitment is not specified: record it before scheduling its "
+                           "contributions."), "commitment_not_specified")
+    already = partnership_scheduled(partnership)
+    if already + amount > partnership.committed_amount:
+        refuse(
+            "amount",
+            _("The schedule would exceed this partner's commitment of %(committed)s; %(available)s is left "
+              "to schedule."),
+            "over_schedule",
+            committed=format_amount(partnership.committed_amount),
+            available=format_amount(partnership.committed_amount - already),
+        )
+    contribution = ScheduledContribution(partnership=partnership, due_on=due_on, amount=amount, note=note)
+    return validated_save(contribution, by=by)
+
+
+@transaction.atomic
+def transfer_record(*, partnership: Partnership, transferred_on: date, amount, reference: str = "",
+                    proof=None, note: str = "", by=None) -> Transfer:
+    amount = _amount(amount, "amount", required=True)
+    if amount <= 0:
+        refuse("amount", _("A transfer is a positive amount."), "transfer_not_positive")
+    check_not_future(transferred_on, field="transferred_on")
+    # Lock the partnership row (PostgreSQL); on SQLite the IMMEDIATE transaction serialises writers.
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if partnership.committed_amount is None:
+        refuse("amount", _("This partner's commitment is not specified: record it before recording a "
+                           "transfer."), "commitment_not_specified")
+    owed = partnership.committed_amount - partnership_transferred(partnership)
+    if amount > owed:
+        refuse(
+            "amount",
+            _("This transfer of %(amount)s is more than the %(owed)s this partner still owes."),
+            "transfer_above_owed",
+            amount=format_amount(amount),
+            owed=format_amount(max(owed, Decimal("0.00"))),
+        )
+    transfer = Transfer(partnership=partnership, transferred_on=transferred_on, amount=amount,
+                        reference=reference, note=note, recorded_by=by if getattr(by, "pk", None) else None)
+    if proof is not None:
+        transfer.proof = proof
+    return validated_save(transfer, by=by)

@@ -1,0 +1,87 @@
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from shiraka.core.rules import check_not_future, refuse
+from shiraka.core.services import set_history_user, validated_save, versioned_update
+
+from .models import Attendance, Committee, CommitteeMember, Decision, Meeting
+
+
+@transaction.atomic
+def committee_create(*, kind: str, name_ar: str = "", name_fr: str = "", region=None, province=None, chair=None,
+                     chair_role: str = "", mandate: str = "", agreements=(), members=(), by=None) -> Committee:
+    if not (name_ar.strip() or name_fr.strip()):
+        refuse("name_ar", _("Give the committee's name in Arabic or in French."), "name_required")
+    if province is not None and region is None:
+        region = province.region
+    committee = Committee(kind=kind, name_ar=name_ar, name_fr=name_fr, region=region, province=province,
+                          chair=chair, chair_role=chair_role, mandate=mandate)
+    validated_save(committee, by=by)
+    if agreements:
+        committee.agreements.set(agreements)
+    for organisation, person, role in members:
+        committee_member_add(committee=committee, organisation=organisation, person=person, role=role, by=by)
+    return committee
+
+
+@transaction.atomic
+def committee_member_add(*, committee: Committee, organisation=None, person=None, role: str = "",
+                         by=None) -> CommitteeMember:
+    if organisation is None and person is None:
+        refuse("organisation", _("A member is an organisation or a person."), "member_required")
+    member = CommitteeMember(committee=committee, organisation=organisation, person=person, role=role)
+    member.full_clean()
+    set_history_user(member, by)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def meeting_record(*, committee: Committee, held_on: date, place: str = "", agenda: str = "", minutes: str = "",
+                   attendees=(), by=None) -> Meeting:
+    if minutes.strip():
+        check_not_future(held_on, field="held_on")
+    meeting = validated_save(
+        Meeting(committee=committee, held_on=held_on, place=place, agenda=agenda, minutes=minutes), by=by
+    )
+    for organisation, person, present in attendees:
+        row = Attendance(meeting=meeting, organisation=organisation, person=person, present=present)
+        set_history_user(row, by)
+        row.save()
+    return meeting
+
+
+@transaction.atomic
+def decision_create(*, committee: Committee, text: str, meeting: Meeting | None = None, responsible=None,
+                    due_on: date | None = None, agreement=None, project=None, by=None) -> Decision:
+    if not text.strip():
+        refuse("text", _("Write the decision."), "required")
+    if meeting is not None and meeting.committee_id != committee.pk:
+        refuse("meeting", _("This meeting belongs to another committee."), "meeting_other_committee")
+    if meeting is not None and due_on is not None and due_on < meeting.held_on:
+        refuse("due_on", _("The due date cannot be before the meeting that took the decision."),
+               "dates_out_of_order")
+    decision = Decision(committee=committee, meeting=meeting, text=text, responsible=responsible, due_on=due_on,
+                        agreement=agreement, project=project)
+    return validated_save(decision, by=by)
+
+
+DECISION_TRANSITIONS = {
+    Decision.Status.OPEN: {Decision.Status.IN_PROGRESS, Decision.Status.DONE, Decision.Status.DROPPED},
+    Decision.Status.IN_PROGRESS: {Decision.Status.DONE, Decision.Status.DROPPED},
+    Decision.Status.DONE: set(),
+    Decision.Status.DROPPED: set(),
+}
+
+
+@transaction.atomic
+def decision_set_status(decision: Decision, *, status: str, on: date, expected_version: int, by=None) -> Decision:
+    from shiraka.core.rules import check_transition
+
+    check_transition(decision.status, status, DECISION_TRANSITIONS, labels=dict(Decision.Status.choices),
+                     reason="-", reason_required=set())
+    check_not_future(on, field="closed_on")
+    closed_on = on if status in {Decision.Status.DONE, Decision.Status.DROPPED} else None
+    return versioned_update(decision, expected_version=expected_version, by=by, status=status, closed_on=closed_on)

@@ -1,0 +1,159 @@
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from shiraka.core.rules import refuse
+from shiraka.core.services import validated_save, versioned_update
+
+from .models import Organisation, Person
+
+ORGANISATION_FIELDS = {"name_ar", "name_fr", "name_en", "acronym", "kind", "reference_code", "region", "province",
+                       "commune", "parent"}
+
+
+@transaction.atomic
+def organisation_create(*, by=None, **fields) -> Organisation:
+    unknown = set(fields) - ORGANISATION_FIELDS
+    if unknown:
+        raise TypeError(f"unknown organisation fields: {sorted(unknown)}")
+    organisation = Organisation(**fields)
+    if not (organisation.name_ar.strip() or organisation.name_fr.strip()):
+        refuse("name_ar", _("Give the organisation's name in Arabic or in French."), "name_required")
+    if organisation.province_id and not organisation.region_id:
+        organisation.region_id = organisation.province.region_id
+    return validated_save(organisation, by=by)
+
+
+@transaction.atomic
+def organisation_update(organisation: Organisation, *, expected_version: int, by=None, **changes) -> Organisation:
+    unknown = set(changes) - ORGANISATION_FIELDS
+    if unknown:
+        raise TypeError(f"unknown organisation fields: {sorted(unknown)}")
+    parent = changes.get("parent")
+    while parent is not None:
+        if parent.pk == organisation.pk:
+            refuse("parent", _("An organisation cannot be inside itself."), "parent_cycle")
+        parent = parent.parent
+    return versioned_update(organisation, expected_version=expected_version, by=by, **changes)
+
+
+@transaction.atomic
+def person_create(*, full_name_ar: str = "", full_name_fr: str = "", title_ar: str = "", title_fr: str = "",
+                  organisation: Organisation | None = None, email: str = "", phone: str = "", by=None) -> Person:
+    if not (full_name_ar.strip() or full_name_fr.strip()):
+        refuse("full_name_ar", _("Give the person's name in Arabic or in French."), "name_required")
+    person = Person(full_name_ar=full_name_ar.strip(), full_name_fr=full_name_fr.strip(), title_ar=title_ar,
+                    title_fr=title_fr, organisation=organisation, email=email, phone=phone)
+    return validated_save(person, by=by)
+
+
+# Rows of institutions.csv that name a kind of body found in every territory (a regional
+# council, a wilaya…) rather than one institution: they are created per territory below.
+GENERIC_INSTITUTIONS = {"DRS", "DELEG-SANTE", "GST", "CHU", "WILAYA", "PROV-GOUV", "CR", "AREP", "CPP", "COMMUNE",
+                        "GCT", "CPDH"}
+INSTITUTION_KINDS = {
+    "ministry": Organisation.Kind.MINISTRY,
+    "central_directorate": Organisation.Kind.MINISTRY,
+    "public_establishment": Organisation.Kind.PUBLIC_AGENCY,
+    "regulator": Organisation.Kind.PUBLIC_AGENCY,
+    "public_administration": Organisation.Kind.PUBLIC_AGENCY,
+    "fund": Organisation.Kind.PUBLIC_AGENCY,
+    "social_insurance": Organisation.Kind.PUBLIC_AGENCY,
+    "foundation": Organisation.Kind.FOUNDATION,
+    "foreign_foundation": Organisation.Kind.FOUNDATION,
+    "professional_order": Organisation.Kind.ASSOCIATION,
+    "association": Organisation.Kind.ASSOCIATION,
+    "international_partner": Organisation.Kind.INTERNATIONAL,
+}
+
+
+def territorial_institutions() -> list[dict]:
+    """The bodies every region and province has: council, wilaya or governorate, health service."""
+    from shiraka.territory.models import Province, Region
+
+    rows = []
+    for region in Region.objects.all():
+        rows += [
+            {"reference_code": f"CR-{region.code}", "kind": Organisation.Kind.REGIONAL_COUNCIL,
+             "name_ar": f"مجلس جهة {region.name_ar}", "name_fr": f"Conseil de la région {region.name_fr}",
+             "name_en": f"{region.name_en} Regional Council", "region_id": region.pk, "parent": None},
+            {"reference_code": f"WILAYA-{region.code}", "kind": Organisation.Kind.GOVERNORATE,
+             "name_ar": f"ولاية جهة {region.name_ar}", "name_fr": f"Wilaya de la région {region.name_fr}",
+             "name_en": f"Wilaya of {region.name_en}", "region_id": region.pk, "parent": "MI"},
+            {"reference_code": f"DRS-{region.code}", "kind": Organisation.Kind.DECONCENTRATED_SERVICE,
+             "name_ar": f"المديرية الجهوية للصحة والحماية الاجتماعية بجهة {region.name_ar}",
+             "name_fr": f"Direction régionale de la santé — {region.name_fr}",
+             "name_en": f"Regional Health Directorate — {region.name_en}", "region_id": region.pk,
+             "parent": "MSPS"},
+        ]
+    for province in Province.objects.select_related("region"):
+        is_prefecture = province.kind == "prefecture"
+        ar_unit = "عمالة" if is_prefecture else "إقليم"
+        fr_unit = "Préfecture" if is_prefecture else "Province"
+        rows += [
+            {"reference_code": f"CPP-{province.code}", "kind": Organisation.Kind.PROVINCIAL_COUNCIL,
+             "name_ar": f"مجلس {ar_unit} {province.name_ar}",
+             "name_fr": f"Conseil {'préfectoral' if is_prefecture else 'provincial'} de {province.name_fr}",
+             "name_en": f"{province.name_fr} {'Prefecture' if is_prefecture else 'Provincial'} Council",
+             "region_id": province.region_id, "province_id": province.pk, "parent": None},
+            {"reference_code": f"GOUV-{province.code}", "kind": Organisation.Kind.GOVERNORATE,
+             "name_ar": f"{ar_unit} {province.name_ar}", "name_fr": f"{fr_unit} de {province.name_fr}",
+             "name_en": f"{fr_unit} of {province.name_fr}",
+             "region_id": province.region_id, "province_id": province.pk, "parent": "MI"},
+            {"reference_code": f"DELEG-{province.code}", "kind": Organisation.Kind.DECONCENTRATED_SERVICE,
+             "name_ar": f"المندوبية الإقليمية للصحة ب{ar_unit} {province.name_ar}",
+             "name_fr": f"Délégation de la santé — {province.name_fr}",
+             "name_en": f"Health delegation — {province.name_fr}",
+             "region_id": province.region_id, "province_id": province.pk, "parent": "MSPS"},
+        ]
+    return rows
+
+
+def institutions_load(csv_rows: list[dict]) -> int:
+    rows = []
+    for r in csv_rows:
+        if r["id"] in GENERIC_INSTITUTIONS:
+            continue
+        kind = Organisation.Kind.INDH if r["id"] == "INDH" else INSTITUTION_KINDS.get(r["kind"], "other")
+        rows.append({"reference_code": r["id"], "kind": kind, "name_ar": r["name_ar"], "name_fr": r["name_fr"],
+                     "name_en": r["name_en"], "acronym": r["acronym"], "parent": r["parent_id"] or None})
+    rows += territorial_institutions()
+    existing = {o.reference_code: o for o in Organisation.objects.filter(reference_code__isnull=False)}
+    fields = ["kind", "name_ar", "name_fr", "name_en", "acronym", "region_id", "province_id"]
+    new, changed = [], []
+    for row in rows:
+        values = {name: row.get(name, "" if name in {"acronym"} else None) for name in fields}
+        obj = existing.get(row["reference_code"])
+        if obj is None:
+            new.append(Organisation(reference_code=row["reference_code"], **values))
+        elif any(getattr(obj, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(obj, name, value)
+            changed.append(obj)
+    # Reference rows are not user edits: no history rows for them.
+    Organisation.objects.bulk_create(new, batch_size=500)
+    if changed:
+        Organisation.objects.bulk_update(changed, fields, batch_size=500)
+    by_code = {o.reference_code: o for o in Organisation.objects.filter(reference_code__isnull=False)}
+    parents = []
+    for row in rows:
+        parent = by_code.get(row["parent"]) if row.get("parent") else None
+        obj = by_code[row["reference_code"]]
+        if obj.parent_id != (parent.pk if parent else None):
+            obj.parent = parent
+            parents.append(obj)
+    if parents:
+        Organisation.objects.bulk_update(parents, ["parent"], batch_size=500)
+    return len(rows)
+
+
+def commune_organisation_ensure(commune, *, by=None) -> Organisation:
+    """The commune as a partner organisation, created the first time it is needed."""
+    code = f"COMMUNE-{commune.code}"
+    existing = Organisation.objects.filter(reference_code=code).first()
+    if existing:
+        return existing
+    return organisation_create(
+        reference_code=code, kind=Organisation.Kind.COMMUNE, name_ar=f"جماعة {commune.name_ar}",
+        name_fr=f"Commune de {commune.name_fr}", name_en=f"{commune.name_fr} commune", commune=commune,
+        province=commune.province, region=commune.province.region, by=by,
+    )

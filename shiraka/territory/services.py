@@ -1,0 +1,100 @@
+"""Loads the reference data kept in `territory/data/` (sources and licences in the README).
+
+Idempotent: a second run updates the same rows, keyed by official codes, and creates nothing new."""
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from .models import Commune, HealthFacilityType, Province, Region
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def _rows(name: str) -> list[dict]:
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _int(value: str) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value else None
+
+
+@dataclass
+class LoadReport:
+    regions: int = 0
+    provinces: int = 0
+    communes: int = 0
+    facility_types: int = 0
+    organisations: int = 0
+
+    def __str__(self) -> str:
+        return (f"{self.regions} regions, {self.provinces} provinces and prefectures, {self.communes} communes, "
+                f"{self.facility_types} facility types, {self.organisations} institutions")
+
+
+def _upsert(model, key: str, records: list[dict]) -> int:
+    existing = {getattr(obj, key): obj for obj in model.objects.all()}
+    new, changed = [], []
+    fields = [name for name in records[0] if name != key] if records else []
+    for record in records:
+        obj = existing.get(record[key])
+        if obj is None:
+            new.append(model(**record))
+            continue
+        if any(getattr(obj, name) != record[name] for name in fields):
+            for name in fields:
+                setattr(obj, name, record[name])
+            changed.append(obj)
+    model.objects.bulk_create(new, batch_size=500)
+    if changed:
+        model.objects.bulk_update(changed, fields, batch_size=500)
+    return len(records)
+
+
+@transaction.atomic
+def reference_load() -> LoadReport:
+    from shiraka.organisations.services import institutions_load
+
+    report = LoadReport()
+    report.regions = _upsert(Region, "code", [
+        {
+            "code": r["code"], "iso_code": r["iso_3166_2"], "name_ar": r["name_ar"], "name_fr": r["name_fr"],
+            "name_en": r["name_en"], "capital_ar": r["capital_ar"], "capital_fr": r["capital_fr"],
+            "population_2014": _int(r["population_2014"]), "population_2024": _int(r["population_2024"]),
+            "households_2024": _int(r["households_2024"]),
+        }
+        for r in _rows("regions.csv")
+    ])
+    regions = {region.code: region.pk for region in Region.objects.all()}
+    report.provinces = _upsert(Province, "code", [
+        {
+            "code": r["code"], "iso_code": r["iso_3166_2"], "slug": r["slug"], "name_ar": r["name_ar"],
+            "name_fr": r["name_fr"], "kind": r["kind"], "region_id": regions[r["region_code"]],
+            "population_2014": _int(r["population_2014"]), "population_2024": _int(r["population_2024"]),
+            "households_2024": _int(r["households_2024"]),
+        }
+        for r in _rows("provinces.csv")
+    ])
+    provinces = {province.code: province.pk for province in Province.objects.all()}
+    report.communes = _upsert(Commune, "code", [
+        {
+            "code": r["code"], "slug": r["slug"], "name_ar": r["name_ar"], "name_fr": r["name_fr"],
+            "kind": r["kind"], "province_id": provinces[r["province_code"]],
+            "population_2014": _int(r["population_2014"]), "population_2024": _int(r["population_2024"]),
+            "households_2024": _int(r["households_2024"]),
+        }
+        for r in _rows("communes.csv")
+    ])
+    report.facility_types = _upsert(HealthFacilityType, "code", [
+        {
+            "code": r["code"], "abbreviation": r["abbr_fr"], "name_ar": r["name_ar"], "name_fr": r["name_fr"],
+            "name_en": r["name_en"], "network": r["network"][:80], "care_level": r["care_level"][:80],
+        }
+        for r in _rows("health_facility_types.csv")
+    ])
+    report.organisations = institutions_load(_rows("institutions.csv"))
+    return report
