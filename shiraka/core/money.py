@@ -32,6 +32,10 @@ def to_decimal(value) -> Decimal | None:
         raise exceptions.ValidationError(_("Enter an amount in dirhams, e.g. 1500000.00."), code="invalid")
     if not amount.is_finite():
         raise exceptions.ValidationError(_("Enter an amount in dirhams, e.g. 1500000.00."), code="invalid")
+    if amount.copy_abs() > MAX_AMOUNT * 1000:
+        raise exceptions.ValidationError(
+            _("An amount cannot exceed %(max)s MAD."), code="too_large", params={"max": "999 999 999 999,99"}
+        )
     if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
         raise exceptions.ValidationError(
             _("An amount has at most two decimals (centimes)."), code="max_decimal_places"

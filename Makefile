@@ -1,0 +1,65 @@
+# Shiraka — the two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export SHIRAKA_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: run test install assets messages db demo serve test-sqlite test-postgres eval lint bench clean
+
+run: install assets messages db
+	@echo ""
+	@echo "  Shiraka is starting on http://127.0.0.1:8000/"
+	@echo "  Demo login: username demo / password demo"
+	@echo ""
+	SHIRAKA_DEBUG=1 $(BIN)/shiraka runserver 127.0.0.1:8000
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/activate pyproject.toml
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+shiraka/static/vendor/.built: node_modules/.package-lock.json scripts/build_assets.mjs
+	node scripts/build_assets.mjs
+	@touch $@
+
+assets: shiraka/static/vendor/.built
+
+messages: install
+	$(BIN)/python scripts/compile_messages.py
+
+db: install
+	SHIRAKA_DEBUG=1 $(BIN)/shiraka migrate --no-input -v 0
+	SHIRAKA_DEBUG=1 $(BIN)/shiraka load_reference
+	SHIRAKA_DEBUG=1 $(BIN)/shiraka load_demo
+
+test: install assets messages test-sqlite test-postgres
+
+test-sqlite:
+	@echo "== tests on SQLite"
+	$(BIN)/python -m pytest
+
+test-postgres:
+	@if $(BIN)/python scripts/database_reachable.py "$(SHIRAKA_TEST_DATABASE_URL)"; then \
+		echo "== tests on PostgreSQL ($(SHIRAKA_TEST_DATABASE_URL))"; \
+		SHIRAKA_TEST_ON_DATABASE_URL="$(SHIRAKA_TEST_DATABASE_URL)" $(BIN)/python -m pytest -m "not browser"; \
+	else \
+		echo "== PostgreSQL not reachable at $(SHIRAKA_TEST_DATABASE_URL): skipped"; \
+	fi
+
+eval: install
+	$(PYTHON) ../shared/corpus/score.py ../shared/corpus/dev --run "$(BIN)/python -m shiraka.extraction.cli"
+	$(PYTHON) ../shared/corpus/score.py ../shared/corpus/seeds --run "$(BIN)/python -m shiraka.extraction.cli"
+
+lint: install
+	$(BIN)/ruff check shiraka tests scripts
+
+clean:
+	rm -rf $(VENV) node_modules shiraka/static/vendor data

@@ -1,0 +1,291 @@
+"""The figures every page, export and report shows: committed, due to date, transferred, arrears,
+unallocated, budget, paid, projects by status and budget-weighted physical progress.
+
+Everything is computed in the database with a fixed number of queries whatever the data size:
+per-partnership sums are correlated subqueries, and groupings are single GROUP BY queries."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest
+
+from shiraka.core.money import MoneyField, money_value
+from shiraka.core.rules import today as local_today
+from shiraka.projects.models import Payment, Project
+
+from .models import Agreement, Partnership, ScheduledContribution, Transfer
+
+ZERO = Decimal("0.00")
+
+
+def _sum_subquery(queryset: QuerySet, key: str, amount: str = "amount"):
+    """SUM(amount) of `queryset` rows whose `key` equals the outer row's pk, 0 when none."""
+    summed = (
+        queryset.filter(**{key: OuterRef("pk")})
+        .order_by()
+        .values(key)
+        .annotate(total=Sum(amount))
+        .values("total")[:1]
+    )
+    return Coalesce(Subquery(summed, output_field=MoneyField()), money_value(ZERO), output_field=MoneyField())
+
+
+def _money(expression):
+    return ExpressionWrapper(expression, output_field=MoneyField())
+
+
+def partnerships_with_figures(partnerships: QuerySet, *, today: date | None = None) -> QuerySet:
+    """Each partnership with due to date, transferred, remaining (committed − transferred) and arrears
+    (due − transferred, never below zero)."""
+    today = today or local_today()
+    return partnerships.annotate(
+        due_to_date=_sum_subquery(ScheduledContribution.objects.filter(due_on__lte=today), "partnership"),
+        scheduled=_sum_subquery(ScheduledContribution.objects.all(), "partnership"),
+        transferred=_sum_subquery(Transfer.objects.all(), "partnership"),
+    ).annotate(
+        remaining=_money(F("committed_amount") - F("transferred")),
+        arrears=Greatest(_money(F("due_to_date") - F("transferred")), money_value(ZERO), output_field=MoneyField()),
+    )
+
+
+def agreements_with_figures(agreements: QuerySet, *, today: date | None = None) -> QuerySet:
+    """Agreements annotated for lists: committed, due, transferred, arrears, unallocated, budget, paid,
+    project count and budget-weighted progress. One query for the whole page."""
+    today = today or local_today()
+    arrears_per_partnership = (
+        partnerships_with_figures(Partnership.objects.filter(agreement=OuterRef("pk")), today=today)
+        .order_by()
+        .values("agreement")
+        .annotate(total=Sum("arrears"))
+        .values("total")[:1]
+    )
+    projects = Project.objects.filter(agreement=OuterRef("pk")).order_by().values("agreement")
+    return agreements.annotate(
+        committed=_sum_subquery(Partnership.objects.all(), "agreement", "committed_amount"),
+        due_to_date=_sum_subquery(ScheduledContribution.objects.filter(due_on__lte=today), "partnership__agreement"),
+        transferred=_sum_subquery(Transfer.objects.all(), "partnership__agreement"),
+        arrears=Coalesce(Subquery(arrears_per_partnership, output_field=MoneyField()), money_value(ZERO),
+                         output_field=MoneyField()),
+        budget=_sum_subquery(Project.objects.all(), "agreement", "budget"),
+        paid=_sum_subquery(Payment.objects.all(), "contract__project__agreement"),
+        project_count=Coalesce(Subquery(projects.annotate(n=Count("pk")).values("n")[:1]), 0),
+        unspecified_partners=Coalesce(
+            Subquery(
+                Partnership.objects.filter(agreement=OuterRef("pk"), committed_amount__isnull=True)
+                .order_by().values("agreement").annotate(n=Count("pk")).values("n")[:1]
+            ),
+            0,
+        ),
+    ).annotate(
+        unallocated=Greatest(_money(F("total_amount") - F("committed")), money_value(ZERO),
+                             output_field=MoneyField()),
+    )
+
+
+def _weighted_progress(projects: QuerySet) -> dict:
+    budget_as_float = Cast("budget", FloatField())
+    return projects.aggregate(
+        weighted_sum=Sum(F("physical_progress") * budget_as_float, filter=Q(budget__gt=0), output_field=FloatField()),
+        weight=Sum(budget_as_float, filter=Q(budget__gt=0), output_field=FloatField()),
+        plain_sum=Sum("physical_progress"),
+        count=Count("pk"),
+        budget=Sum("budget"),
+    )
+
+
+def weighted_progress(aggregate: dict) -> float | None:
+    """Budget-weighted physical progress in %, or the plain mean when no project has a budget."""
+    if aggregate.get("weight"):
+        return round(aggregate["weighted_sum"] / aggregate["weight"], 1)
+    if aggregate.get("count"):
+        return round((aggregate["plain_sum"] or 0) / aggregate["count"], 1)
+    return None
+
+
+@dataclass
+class Summary:
+    agreements: int = 0
+    total_amount: Decimal = ZERO
+    committed: Decimal = ZERO
+    unallocated: Decimal = ZERO
+    unspecified_partners: int = 0
+    due_to_date: Decimal = ZERO
+    transferred: Decimal = ZERO
+    arrears: Decimal = ZERO
+    budget: Decimal = ZERO
+    paid: Decimal = ZERO
+    projects: int = 0
+    progress: float | None = None
+    projects_by_status: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def transfer_rate(self) -> float | None:
+        return round(float(self.transferred / self.committed) * 100, 1) if self.committed else None
+
+
+def portfolio_summary(agreements: QuerySet, *, today: date | None = None) -> Summary:
+    """National, regional, provincial or programme totals for the agreements given. Five queries."""
+    today = today or local_today()
+    agreement_ids = agreements.order_by().values("pk")
+    totals = agreements_with_figures(Agreement.objects.filter(pk__in=agreement_ids), today=today).aggregate(
+        n=Count("pk"),
+        sum_total=Sum("total_amount"),
+        sum_committed=Sum("committed"),
+        sum_unallocated=Sum("unallocated"),
+        sum_unspecified=Sum("unspecified_partners"),
+    )
+    money = partnerships_with_figures(Partnership.objects.filter(agreement__in=agreement_ids), today=today).aggregate(
+        sum_due=Sum("due_to_date"), sum_transferred=Sum("transferred"), sum_arrears=Sum("arrears"),
+    )
+    projects = Project.objects.filter(agreement__in=agreement_ids)
+    progress = _weighted_progress(projects)
+    by_status = dict(projects.order_by().values_list("status").annotate(n=Count("pk")))
+    paid = Payment.objects.filter(contract__project__agreement__in=agreement_ids).aggregate(t=Sum("amount"))["t"]
+    return Summary(
+        agreements=totals["n"] or 0,
+        total_amount=totals["sum_total"] or ZERO,
+        committed=totals["sum_committed"] or ZERO,
+        unallocated=totals["sum_unallocated"] or ZERO,
+        unspecified_partners=totals["sum_unspecified"] or 0,
+        due_to_date=money["sum_due"] or ZERO,
+        transferred=money["sum_transferred"] or ZERO,
+        arrears=money["sum_arrears"] or ZERO,
+        budget=progress["budget"] or ZERO,
+        paid=paid or ZERO,
+        projects=progress["count"] or 0,
+        progress=weighted_progress(progress),
+        projects_by_status=by_status,
+    )
+
+
+def partner_summary(organisation, *, today: date | None = None) -> Summary:
+    """What one organisation committed, owes and transferred across all its agreements."""
+    partnerships = partnerships_with_figures(Partnership.objects.filter(organisation=organisation), today=today)
+    money = partnerships.aggregate(
+        n=Count("agreement", distinct=True), sum_committed=Sum("committed_amount"), sum_due=Sum("due_to_date"),
+        sum_transferred=Sum("transferred"), sum_arrears=Sum("arrears"),
+        n_unspecified=Count("pk", filter=Q(committed_amount__isnull=True)),
+    )
+    return Summary(
+        agreements=money["n"] or 0, committed=money["sum_committed"] or ZERO, due_to_date=money["sum_due"] or ZERO,
+        transferred=money["sum_transferred"] or ZERO, arrears=money["sum_arrears"] or ZERO,
+        unspecified_partners=money["n_unspecified"] or 0,
+    )
+
+
+def agreement_summary(agreement: Agreement, *, today: date | None = None) -> Summary:
+    return portfolio_summary(Agreement.objects.filter(pk=agreement.pk), today=today)
+
+
+BREAKDOWNS = {
+    "region": ("region", "shiraka.territory.models.Region"),
+    "province": ("province", "shiraka.territory.models.Province"),
+    "programme": ("programme", "shiraka.agreements.models.Programme"),
+}
+
+
+@dataclass
+class BreakdownRow:
+    key: int | str | None
+    label: str = ""
+    agreements: int = 0
+    total_amount: Decimal = ZERO
+    committed: Decimal = ZERO
+    due_to_date: Decimal = ZERO
+    transferred: Decimal = ZERO
+    arrears: Decimal = ZERO
+    budget: Decimal = ZERO
+    projects: int = 0
+    progress: float | None = None
+    population: int | None = None
+
+
+def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> list[BreakdownRow]:
+    """Figures grouped by region, province or programme of the agreements. Four queries."""
+    from django.utils.module_loading import import_string
+
+    path, model_path = BREAKDOWNS[by]
+    today = today or local_today()
+    agreement_ids = agreements.order_by().values("pk")
+    rows: dict = {}
+
+    def row(key) -> BreakdownRow:
+        return rows.setdefault(key, BreakdownRow(key=key))
+
+    for item in Agreement.objects.filter(pk__in=agreement_ids).order_by().values(path).annotate(
+        n=Count("pk"), total=Sum("total_amount")
+    ):
+        target = row(item[path])
+        target.agreements, target.total_amount = item["n"], item["total"] or ZERO
+    partnerships = partnerships_with_figures(Partnership.objects.filter(agreement__in=agreement_ids), today=today)
+    for item in partnerships.order_by().values(f"agreement__{path}").annotate(
+        c=Sum("committed_amount"), d=Sum("due_to_date"), t=Sum("transferred"), a=Sum("arrears")
+    ):
+        target = row(item[f"agreement__{path}"])
+        target.committed, target.due_to_date = item["c"] or ZERO, item["d"] or ZERO
+        target.transferred, target.arrears = item["t"] or ZERO, item["a"] or ZERO
+    budget_as_float = Cast("budget", FloatField())
+    for item in Project.objects.filter(agreement__in=agreement_ids).order_by().values(f"agreement__{path}").annotate(
+        n=Count("pk"), b=Sum("budget"),
+        ws=Sum(F("physical_progress") * budget_as_float, filter=Q(budget__gt=0), output_field=FloatField()),
+        w=Sum(budget_as_float, filter=Q(budget__gt=0), output_field=FloatField()),
+        ps=Sum("physical_progress"),
+    ):
+        target = row(item[f"agreement__{path}"])
+        target.projects, target.budget = item["n"], item["b"] or ZERO
+        target.progress = weighted_progress({"weighted_sum": item["ws"], "weight": item["w"],
+                                             "plain_sum": item["ps"], "count": item["n"]})
+    model = import_string(model_path)
+    for obj in model.objects.filter(pk__in=[key for key in rows if key is not None]):
+        rows[obj.pk].label = str(obj)
+        rows[obj.pk].population = getattr(obj, "population_2024", None)
+    return sorted(rows.values(), key=lambda r: (r.key is None, -r.total_amount, r.label))
+
+
+def breakdown_by_partner(agreements: QuerySet, *, today: date | None = None, limit: int | None = None):
+    """Partners with their committed, due, transferred and arrears, largest arrears first. One query."""
+    agreement_ids = agreements.order_by().values("pk")
+    partnerships = partnerships_with_figures(Partnership.objects.filter(agreement__in=agreement_ids), today=today)
+    rows = (
+        partnerships.order_by()
+        .values("organisation", "organisation__name_ar", "organisation__name_fr", "organisation__kind")
+        .annotate(agreements=Count("agreement", distinct=True), committed_sum=Sum("committed_amount"),
+                  due_sum=Sum("due_to_date"), transferred_sum=Sum("transferred"), arrears_sum=Sum("arrears"))
+        .order_by(F("arrears_sum").desc(nulls_last=True), F("committed_sum").desc(nulls_last=True), "organisation")
+    )
+    return list(rows[:limit] if limit else rows)
+
+
+def breakdown_by_category(agreements: QuerySet) -> list[dict]:
+    """Projects by category: count, budget, weighted progress. One query."""
+    from shiraka.projects.models import Category
+
+    agreement_ids = agreements.order_by().values("pk")
+    budget_as_float = Cast("budget", FloatField())
+    labels = dict(Category.choices)
+    result = []
+    for item in Project.objects.filter(agreement__in=agreement_ids).order_by().values("category").annotate(
+        n=Count("pk"), b=Sum("budget"),
+        ws=Sum(F("physical_progress") * budget_as_float, filter=Q(budget__gt=0), output_field=FloatField()),
+        w=Sum(budget_as_float, filter=Q(budget__gt=0), output_field=FloatField()),
+        ps=Sum("physical_progress"),
+    ).order_by("-b", "category"):
+        result.append({
+            "category": item["category"], "label": labels.get(item["category"], item["category"]),
+            "projects": item["n"], "budget": item["b"] or ZERO,
+            "progress": weighted_progress({"weighted_sum": item["ws"], "weight": item["w"], "plain_sum": item["ps"],
+                                           "count": item["n"]}),
+        })
+    return result

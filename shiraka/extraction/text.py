@@ -1,0 +1,136 @@
+"""Text helpers shared by every extraction step.
+
+Spans always refer to the caller's original text, so every helper that rewrites
+characters either keeps one output character per input character, or returns an
+index map back to the original.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Arabic-Indic (U+0660..) and Extended/Persian (U+06F0..) digits.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+# One character in, one character out: safe to apply before span-preserving regexes.
+_SAME_LENGTH = str.maketrans(
+    {
+        **{c: d for c, d in zip("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789", strict=True)},
+        "٫": ",",  # Arabic decimal separator
+        "٬": ".",  # Arabic thousands separator
+        "،": "،",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "’": "'",
+        "‘": "'",
+        "`": " ",
+        "–": "-",
+        "—": "-",
+        "ـ": "ـ",
+    }
+)
+
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_LETTER_FOLD = {
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ى": "ي",
+    "ة": "ه",
+    "ؤ": "و",
+    "ئ": "ي",
+    "ء": "",
+    # Moroccan spellings swap the two emphatics (الناظور / الناضور).
+    "ظ": "ض",
+    "ک": "ك",
+    "ی": "ي",
+}
+
+ARABIC_LETTER = re.compile("[\u0621-\u064a\u066e-\u06d3]")
+
+
+def same_length(text: str) -> str:
+    """Digits to ASCII and punctuation variants to one form, one char per char."""
+    return text.translate(_SAME_LENGTH)
+
+
+def to_ascii_digits(text: str) -> str:
+    return text.translate(_DIGITS)
+
+
+@lru_cache(maxsize=65536)
+def fold_char(ch: str) -> str:
+    """Matching form of one character (may be empty for diacritics)."""
+    if _DIACRITICS.match(ch):
+        return ""
+    if ch in _LETTER_FOLD:
+        return _LETTER_FOLD[ch]
+    ch = ch.translate(_SAME_LENGTH)
+    if ch.isascii():
+        return ch.lower()
+    if "\u0600" <= ch <= "\u06ff":
+        return ch
+    base = unicodedata.normalize("NFD", ch)[0]
+    return base.lower()
+
+
+def fold(text: str) -> str:
+    """Matching form of a string: no diacritics, one alef, lower case, no accents."""
+    return "".join(fold_char(c) for c in text)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # as written
+    start: int
+    end: int
+    key: str  # folded, for lookups
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
+
+# Words are runs of letters/digits plus internal apostrophes; hyphens separate words.
+_WORD = re.compile(r"[\w\u0600-\u06ff]+(?:['’][\w]+)*", re.UNICODE)
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.group(), m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
+
+
+def compact_key(text: str) -> str:
+    """Key used to compare names written with or without spaces and hyphens."""
+    folded = fold(text)
+    return "".join(c for c in folded if c.isalnum())
+
+
+def clean_phrase(text: str) -> str:
+    """Trim punctuation and whitespace an extracted phrase should not carry."""
+    text = re.sub(r"\s+", " ", text)
+    return text.strip(" \t\n,.;:،؛-–—*\"'«»“”()[]")
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+|(?<=[.!?؟])(?=[\u0600-\u06ff])")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans; a full stop between digits (2.050.000) does not end one."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.start() > 0 and text[m.start() - 1] == "." and m.start() >= 2 and text[m.start() - 2].isdigit():
+            if m.end() < len(text) and text[m.end()].isdigit():
+                continue
+        end = m.start()
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans

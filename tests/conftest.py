@@ -1,0 +1,27 @@
+import pytest
+
+
+@pytest.fixture
+def reference(db):
+    """Regions, provinces, communes, facility types and institutions (idempotent load)."""
+    from shiraka.territory.models import Region
+    from shiraka.territory.services import reference_load
+
+    if not Region.objects.exists():
+        reference_load()
+
+
+@pytest.fixture
+def seeds(reference):
+    from shiraka.demo.services import demo_load, demo_user_ensure
+
+    user, _ = demo_user_ensure()
+    demo_load(by=user)
+    return user
+
+
+@pytest.fixture
+def user(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user("secretariat", password="a-long-test-password")
