@@ -1,9 +1,19 @@
 import pytest
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Reference data once per run: every test's transaction rolls back on top of it."""
+    from shiraka.territory.services import reference_load
+
+    with django_db_blocker.unblock():
+        reference_load()
+
+
 @pytest.fixture
 def reference(db):
-    """Regions, provinces, communes, facility types and institutions (idempotent load)."""
+    """Regions, provinces, communes, facility types and institutions (reloaded if a
+    transactional test flushed them)."""
     from shiraka.territory.models import Region
     from shiraka.territory.services import reference_load
 

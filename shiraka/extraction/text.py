@@ -97,7 +97,7 @@ class Token:
 
 
 # Words are runs of letters/digits plus internal apostrophes; hyphens separate words.
-_WORD = re.compile(r"[\w\u0600-\u06ff]+(?:['’][\w]+)*", re.UNICODE)
+_WORD = re.compile(r"[\w\u064b-\u065f\u0670\u0640]+(?:['’]\w+)*", re.UNICODE)
 
 
 def tokenize(text: str) -> list[Token]:
