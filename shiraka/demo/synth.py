@@ -1,0 +1,465 @@
+"""A realistic, deterministic national portfolio for building and measuring pages at scale.
+
+Same arguments, same data: every draw comes from one seeded generator and every date from a fixed
+anchor, not from today. The data keeps the rules of DESIGN.md §3 (commitments within the total,
+transfers within commitments, payments within contracts, dates in order, progress 0–100).
+Rows are written with bulk_create in batches; the agreements, partnerships and projects get a
+"created" history row each through django-simple-history's bulk helper."""
+
+import random
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from shiraka.agreements.models import Agreement, Partnership, Programme, ScheduledContribution, Transfer
+from shiraka.followup.models import Committee, CommitteeMember, Decision, Meeting
+from shiraka.organisations.models import Organisation
+from shiraka.projects.models import (
+    Category,
+    Contract,
+    Milestone,
+    Payment,
+    ProgressUpdate,
+    Project,
+    ProjectFunding,
+)
+from shiraka.territory.models import Commune, HealthFacilityType, Province, Region
+
+ANCHOR = date(2026, 1, 1)
+BATCH = 5000
+CENT = Decimal("0.01")
+
+CATEGORY_PROFILE = {
+    # category: (facility type code or None, budget range in MAD, weight, Arabic title, French title)
+    Category.PROXIMITY_HOSPITAL: ("HP", (40e6, 180e6), 3, "بناء وتجهيز مستشفى القرب", "Hôpital de proximité"),
+    Category.HEALTH_CENTRE: ("CSR-2", (2e6, 12e6), 16, "بناء وتجهيز مركز صحي", "Centre de santé"),
+    Category.EMERGENCY_UNIT: ("UMP", (3e6, 25e6), 6, "إحداث وحدة طبية لمستعجلات القرب", "Unité d'urgences de proximité"),
+    Category.PSYCHIATRIC_UNIT: ("HOP-SPEC", (8e6, 40e6), 2, "تهيئة وتجهيز مصلحة الطب النفسي", "Unité de psychiatrie"),
+    Category.ADDICTION_CENTRE: ("ADDICTO", (4e6, 15e6), 2, "إنشاء مركز لمحاربة الإدمان", "Centre d'addictologie"),
+    Category.YOUTH_HEALTH_SPACE: ("ESJ", (1.5e6, 6e6), 4, "إحداث فضاء صحة الشباب", "Espace santé jeunes"),
+    Category.WOMENS_REFERENCE_CENTRE: ("CRSR", (5e6, 20e6), 3, "إحداث مركز مرجعي لصحة المرأة",
+                                       "Centre de référence de santé de la femme"),
+    Category.UNIVERSITY_MEDICAL_CENTRE: (None, (6e6, 30e6), 1, "إنشاء مركز طبي جامعي", "Centre médical universitaire"),
+    Category.IMAGING_EQUIPMENT: ("CENTRE-DIAGNOSTIC", (3e6, 35e6), 8, "اقتناء أجهزة التصوير الطبي",
+                                 "Acquisition d'équipements d'imagerie"),
+    Category.MOBILE_CARAVANS: ("CMS", (0.5e6, 4e6), 5, "تنظيم قوافل طبية متنقلة", "Caravanes médicales"),
+    Category.STAFF_CONTRACTING: (None, (2e6, 50e6), 4, "التعاقد مع الأطر الطبية والتمريضية",
+                                 "Contractualisation de médecins et d'infirmiers"),
+    Category.STAFF_HOUSING: (None, (3e6, 20e6), 3, "بناء السكنيات الوظيفية للأطر الصحية", "Logements de fonction"),
+    Category.PATIENT_TRANSPORT: (None, (0.6e6, 5e6), 6, "اقتناء سيارات إسعاف لنقل المرضى",
+                                 "Ambulances pour le transport des malades"),
+    Category.FACILITY_UPGRADE: ("ESSP-GENERIC", (1e6, 15e6), 14, "تأهيل مؤسسات الرعاية الصحية الأولية",
+                                "Mise à niveau d'établissements de soins"),
+}
+WORKS_MILESTONES = ["studies", "tender", "award", "works_order", "provisional_acceptance", "equipment_delivery",
+                    "opening"]
+SERVICE_MILESTONES = ["tender", "award", "equipment_delivery", "commissioning"]
+CONTRACTORS = ["Atlas Bâtiment SARL", "Souss Travaux", "Sahara Construction", "Rif Équipements Médicaux",
+               "Oriental BTP", "Médi-Tech Maroc", "Noor Ingénierie", "Bab Travaux Publics"]
+
+
+@dataclass
+class SynthReport:
+    agreements: int = 0
+    partnerships: int = 0
+    schedule: int = 0
+    transfers: int = 0
+    projects: int = 0
+    fundings: int = 0
+    milestones: int = 0
+    updates: int = 0
+    contracts: int = 0
+    payments: int = 0
+    committees: int = 0
+    meetings: int = 0
+    decisions: int = 0
+
+    @property
+    def money_rows(self) -> int:
+        return (self.partnerships + self.schedule + self.transfers + self.projects + self.fundings + self.contracts
+                + self.payments)
+
+    def __str__(self) -> str:
+        return (f"{self.agreements} agreements, {self.projects} projects, {self.partnerships} partnerships, "
+                f"{self.schedule} scheduled contributions, {self.transfers} transfers, {self.fundings} fundings, "
+                f"{self.contracts} contracts, {self.payments} payments ({self.money_rows} money rows); "
+                f"{self.milestones} milestones, {self.updates} progress updates, {self.committees} committees, "
+                f"{self.meetings} meetings, {self.decisions} decisions")
+
+
+def reference_prefix(seed: int) -> str:
+    return f"SYN{seed}-"
+
+
+def synth_exists(seed: int) -> bool:
+    return Agreement.objects.filter(reference__startswith=reference_prefix(seed)).exists()
+
+
+@transaction.atomic
+def synth_delete(seed: int) -> int:
+    agreements = Agreement.objects.filter(reference__startswith=reference_prefix(seed))
+    ids = list(agreements.values_list("pk", flat=True))
+    Decision.objects.filter(committee__name_fr__startswith=f"[{reference_prefix(seed)}").delete()
+    Meeting.objects.filter(committee__name_fr__startswith=f"[{reference_prefix(seed)}").delete()
+    Committee.objects.filter(name_fr__startswith=f"[{reference_prefix(seed)}").delete()
+    Payment.objects.filter(contract__project__agreement__in=ids).delete()
+    Contract.objects.filter(project__agreement__in=ids).delete()
+    Project.objects.filter(agreement__in=ids).delete()
+    Transfer.objects.filter(partnership__agreement__in=ids).delete()
+    Partnership.objects.filter(agreement__in=ids).delete()
+    return Agreement.objects.filter(pk__in=ids).delete()[0]
+
+
+def _money(rng: random.Random, low: float, high: float, step: int = 1000) -> Decimal:
+    """A round-ish amount like real budgets: whole thousands, sometimes with centimes."""
+    value = Decimal(int(rng.uniform(low, high) / step) * step)
+    if rng.random() < 0.15:
+        value += Decimal(rng.randint(1, 99999)) / 100
+    return value.quantize(CENT)
+
+
+def _split(rng: random.Random, total: Decimal, parts: int) -> list[Decimal]:
+    weights = [rng.uniform(0.5, 3) for _ in range(parts)]
+    scale = sum(weights)
+    shares = [(total * Decimal(w / scale)).quantize(Decimal("1000")) for w in weights]
+    shares[-1] = total - sum(shares[:-1])
+    if shares[-1] < 0:
+        shares = [total] + [Decimal("0.00")] * (parts - 1)
+    return [s.quantize(CENT) for s in shares]
+
+
+class Progress:
+    """A one-line progress bar on stderr."""
+
+    def __init__(self, total: int, stream=None, enabled: bool = True):
+        self.total, self.done, self.stream, self.enabled = total, 0, stream or sys.stderr, enabled
+        self.last = -1
+
+    def advance(self, step: int = 1, label: str = "") -> None:
+        self.done += step
+        percent = int(self.done * 100 / max(self.total, 1))
+        if self.enabled and percent != self.last:
+            bar = "#" * (percent // 4)
+            self.stream.write(f"\r  [{bar:<25}] {percent:3d}%  {label:<40}")
+            self.stream.flush()
+            self.last = percent
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+
+
+def synth_generate(*, agreements: int, seed: int, by=None, progress: Callable | None = None,
+                   show_progress: bool = True) -> SynthReport:
+    rng = random.Random(seed)
+    report = SynthReport()
+    bar = Progress(agreements, enabled=show_progress)
+    regions = list(Region.objects.order_by("code"))
+    provinces_by_region: dict[int, list[Province]] = {}
+    for province in Province.objects.order_by("code"):
+        provinces_by_region.setdefault(province.region_id, []).append(province)
+    communes_by_province: dict[int, list[Commune]] = {}
+    for commune in Commune.objects.order_by("code"):
+        communes_by_province.setdefault(commune.province_id, []).append(commune)
+    orgs = {o.reference_code: o for o in Organisation.objects.filter(reference_code__isnull=False)}
+    facility_types = {t.code: t for t in HealthFacilityType.objects.all()}
+    programmes = _programmes(regions, seed)
+    category_names = list(CATEGORY_PROFILE)
+    category_weights = [CATEGORY_PROFILE[c][2] for c in category_names]
+    prefix = reference_prefix(seed)
+
+    chunk = 250
+    for start in range(0, agreements, chunk):
+        with transaction.atomic():
+            _synth_chunk(rng, range(start, min(start + chunk, agreements)), prefix, regions, provinces_by_region,
+                         communes_by_province, orgs, facility_types, programmes, category_names, category_weights,
+                         report, by)
+        bar.advance(min(chunk, agreements - start), f"{report.projects} projects")
+    bar.close()
+    return report
+
+
+def _programmes(regions: list[Region], seed: int) -> dict:
+    programmes = {}
+    for region in regions:
+        code = f"syn{seed}-pdr-{region.code}"
+        programmes[region.pk], _ = Programme.objects.get_or_create(
+            code=code,
+            defaults={"kind": Programme.Kind.REGIONAL_DEVELOPMENT, "region": region, "start_year": 2022,
+                      "end_year": 2027, "name_ar": f"برنامج التنمية الجهوية 2022-2027 لجهة {region.name_ar}",
+                      "name_fr": f"PDR 2022-2027 {region.name_fr} [SYN{seed}]"},
+        )
+    programmes["indh"], _ = Programme.objects.get_or_create(
+        code=f"syn{seed}-indh-3",
+        defaults={"kind": Programme.Kind.INDH_PHASE, "start_year": 2019, "end_year": 2023,
+                  "name_ar": "المبادرة الوطنية للتنمية البشرية — المرحلة الثالثة",
+                  "name_fr": f"INDH phase III [SYN{seed}]"},
+    )
+    return programmes
+
+
+def _commune_partner(commune: Commune, orgs: dict) -> Organisation:
+    code = f"COMMUNE-{commune.code}"
+    if code not in orgs:
+        orgs[code] = Organisation.objects.create(
+            reference_code=code, kind=Organisation.Kind.COMMUNE, name_ar=f"جماعة {commune.name_ar}",
+            name_fr=f"Commune de {commune.name_fr}", commune=commune, province_id=commune.province_id,
+        )
+    return orgs[code]
+
+
+def _synth_chunk(rng, numbers, prefix, regions, provinces_by_region, communes_by_province, orgs, facility_types,
+                 programmes, category_names, category_weights, report: SynthReport, by) -> None:
+    agreement_rows, plans = [], []
+    for number in numbers:
+        region = rng.choice(regions)
+        province = rng.choice(provinces_by_region[region.pk]) if rng.random() < 0.8 else None
+        signed_on = ANCHOR - timedelta(days=rng.randint(30, 365 * 6))
+        duration = rng.choice([3, 4, 5, 6])
+        is_indh = rng.random() < 0.2
+        kind = rng.choices(["framework", "partnership", "specific", "memorandum"], [2, 6, 1, 1])[0]
+        project_count = rng.randint(3, 21)
+        total = _money(rng, 8e6 * project_count, 40e6 * project_count, 10000) if not is_indh else _money(
+            rng, 2e6, 40e6)
+        status = rng.choices(["signed", "in_execution", "completed", "suspended"], [2, 12, 3, 1])[0]
+        if kind == "specific":
+            kind = "partnership"  # specific agreements need a parent; the synthetic set keeps them flat
+        place = province or region
+        agreement_rows.append(Agreement(
+            reference=f"{prefix}{number + 1:05d}", kind=kind, status=status,
+            status_reason="Retard de mobilisation du foncier" if status == "suspended" else "",
+            title_ar=f"اتفاقية شراكة لتأهيل العرض الصحي ب{'عمالة/إقليم ' + province.name_ar if province else 'جهة ' + region.name_ar}",
+            title_fr=f"Convention de partenariat pour la mise à niveau de l'offre de soins — {place.name_fr}",
+            programme=programmes["indh" if is_indh else region.pk], signed_on=signed_on,
+            signed_place=f"مقر ولاية جهة {region.name_ar}", start_on=signed_on,
+            end_on=signed_on + timedelta(days=365 * duration), total_amount=total, region=region, province=province,
+            is_published=rng.random() < 0.7,
+        ))
+        plans.append((region, province, signed_on, duration, project_count, is_indh, status))
+    created = bulk_create_with_history(agreement_rows, Agreement, batch_size=BATCH, default_user=by)
+    if not created or created[0].pk is None:
+        created = list(Agreement.objects.filter(reference__in=[a.reference for a in agreement_rows]).order_by("reference"))
+    report.agreements += len(created)
+
+    partnerships, partnership_meta = [], []
+    projects, project_meta = [], []
+    for agreement, (region, province, signed_on, duration, project_count, is_indh, status) in zip(created, plans):
+        partners = [orgs["MSPS"], orgs[f"CR-{region.code}"]]
+        if province:
+            partners += [orgs[f"CPP-{province.code}"]]
+            communes = communes_by_province.get(province.pk, [])
+            partners += [_commune_partner(c, orgs) for c in rng.sample(communes, min(len(communes), rng.randint(0, 3)))]
+            if is_indh:
+                partners.append(orgs[f"GOUV-{province.code}"])
+        if rng.random() < 0.3:
+            partners.append(orgs["ANEP"])
+        if rng.random() < 0.4:
+            partners.append(orgs[f"WILAYA-{region.code}"])
+        partners = list(dict.fromkeys(partners))
+        funders = [p for p in partners if p.kind not in {"governorate", "public_agency"}]
+        allocated = agreement.total_amount if rng.random() < 0.8 else (agreement.total_amount * Decimal("0.85")).quantize(CENT)
+        shares = dict(zip(funders, _split(rng, allocated, len(funders))))
+        for organisation in partners:
+            amount = shares.get(organisation)
+            if amount is not None and rng.random() < 0.05:
+                amount = None  # the agreement does not specify this partner's share
+            partnerships.append(Partnership(
+                agreement=agreement, organisation=organisation, committed_amount=amount,
+                is_funder=organisation in shares, is_delegated_owner=organisation.reference_code == "ANEP",
+                is_project_owner=organisation.reference_code.startswith("DELEG") or organisation.reference_code == "MSPS",
+            ))
+            partnership_meta.append((signed_on, duration, status))
+        budgets = _split(rng, (agreement.total_amount * Decimal(rng.uniform(0.85, 1))).quantize(CENT), project_count)
+        for index, budget in enumerate(budgets):
+            category = rng.choices(category_names, category_weights)[0]
+            facility, _, _, title_ar, title_fr = CATEGORY_PROFILE[category]
+            target_province = province or rng.choice(provinces_by_region[region.pk])
+            communes = communes_by_province.get(target_province.pk) or [None]
+            commune = rng.choice(communes)
+            project_status, progress = _project_state(rng, status, signed_on)
+            planned_start = signed_on + timedelta(days=rng.randint(60, 400))
+            planned_end = planned_start + timedelta(days=rng.randint(300, 1100))
+            actual_start = planned_start + timedelta(days=rng.randint(0, 200)) if project_status in {
+                "works", "delivered", "in_service"} else None
+            if actual_start and actual_start > ANCHOR:
+                actual_start = ANCHOR - timedelta(days=rng.randint(1, 60))
+            opened_on = None
+            if project_status == "in_service":
+                opened_on = min(ANCHOR, max(actual_start, planned_end) + timedelta(days=rng.randint(0, 200)))
+            where = commune.name_ar if commune else target_province.name_ar
+            projects.append(Project(
+                agreement=agreement, reference=f"{agreement.reference}-P{index + 1:02d}",
+                title_ar=f"{title_ar} ب{where}", title_fr=f"{title_fr} — {commune.name_fr if commune else target_province.name_fr}",
+                category=category, facility_type=facility_types.get(facility) if facility else None,
+                region=region, province=target_province, budget=budget, status=project_status,
+                status_reason="Défaillance de l'entreprise" if project_status == "suspended" else "",
+                planned_start=planned_start, planned_end=planned_end, actual_start=actual_start,
+                actual_end=opened_on, opened_on=opened_on,
+                owner=orgs.get(f"DELEG-{target_province.code}"),
+                delegated_owner=orgs["ANEP"] if rng.random() < 0.25 else None,
+                beds=rng.choice([None, 20, 45, 60, 120]) if category == Category.PROXIMITY_HOSPITAL else None,
+                physical_progress=progress,
+                progress_updated_on=ANCHOR - timedelta(days=rng.randint(5, 200)) if progress else None,
+            ))
+            project_meta.append((commune, signed_on, planned_start, planned_end, project_status, progress))
+    partnerships = bulk_create_with_history(partnerships, Partnership, batch_size=BATCH, default_user=by)
+    report.partnerships += len(partnerships)
+    projects = bulk_create_with_history(projects, Project, batch_size=BATCH, default_user=by)
+    report.projects += len(projects)
+
+    schedule, transfers = [], []
+    for partnership, (signed_on, duration, status) in zip(partnerships, partnership_meta):
+        if partnership.committed_amount in (None, Decimal("0.00")):
+            continue
+        tranches = _split(rng, partnership.committed_amount, rng.randint(2, min(duration, 5)))
+        paid_share = rng.choices([1.0, 0.8, 0.5, 0.2, 0.0], [4, 3, 3, 2, 1])[0]
+        transferred = Decimal("0.00")
+        for year, amount in enumerate(tranches):
+            due_on = date(signed_on.year + year + 1, rng.choice([3, 6, 9, 12]), 28 if rng.random() < 0.5 else 15)
+            schedule.append(ScheduledContribution(partnership=partnership, due_on=due_on, amount=amount))
+            if due_on <= ANCHOR and rng.random() < paid_share and amount > 0:
+                paid_on = min(ANCHOR, due_on + timedelta(days=rng.randint(-20, 240)))
+                paid = amount if rng.random() < 0.8 else (amount * Decimal("0.5")).quantize(CENT)
+                if transferred + paid <= partnership.committed_amount:
+                    transferred += paid
+                    transfers.append(Transfer(partnership=partnership, transferred_on=paid_on, amount=paid,
+                                              reference=f"OV-{partnership.pk}-{year + 1}"))
+    ScheduledContribution.objects.bulk_create(schedule, batch_size=BATCH)
+    Transfer.objects.bulk_create(transfers, batch_size=BATCH)
+    report.schedule += len(schedule)
+    report.transfers += len(transfers)
+
+    fundings, milestones, updates, contracts, contract_meta = [], [], [], [], []
+    communes_through = []
+    partners_of = {}
+    for partnership in partnerships:
+        if partnership.committed_amount:
+            partners_of.setdefault(partnership.agreement_id, []).append(partnership.organisation)
+    for project, (commune, signed_on, planned_start, planned_end, project_status, progress) in zip(projects, project_meta):
+        if commune:
+            communes_through.append(Project.communes.through(project_id=project.pk, commune_id=commune.pk))
+        funders = partners_of.get(project.agreement_id, [])[:3]
+        if funders:
+            for organisation, amount in zip(funders, _split(rng, project.budget, len(funders))):
+                fundings.append(ProjectFunding(project=project, organisation=organisation, amount=amount))
+        kinds = SERVICE_MILESTONES if project.category in {Category.STAFF_CONTRACTING, Category.MOBILE_CARAVANS,
+                                                            Category.IMAGING_EQUIPMENT,
+                                                            Category.PATIENT_TRANSPORT} else WORKS_MILESTONES
+        span = (planned_end - planned_start).days
+        achieved_until = {"planned": 0, "studies": 1, "tendering": 2, "works": 4, "delivered": len(kinds) - 1,
+                          "in_service": len(kinds), "suspended": 2, "cancelled": 1}[project_status]
+        for index, kind in enumerate(kinds):
+            planned_on = planned_start + timedelta(days=int(span * index / max(len(kinds) - 1, 1)))
+            achieved_on = None
+            if index < achieved_until:
+                achieved_on = min(ANCHOR, planned_on + timedelta(days=rng.randint(-30, 150)))
+            milestones.append(Milestone(project=project, kind=kind, planned_on=planned_on, achieved_on=achieved_on))
+        if progress:
+            steps = rng.randint(1, 4)
+            for step in range(steps):
+                value = int(progress * (step + 1) / steps)
+                reported_on = ANCHOR - timedelta(days=(steps - step) * rng.randint(20, 120))
+                updates.append(ProgressUpdate(project=project, reported_on=reported_on, physical_progress=value,
+                                              note="Avancement constaté sur site"))
+        if project_status in {"works", "delivered", "in_service", "suspended"}:
+            for kind, share in (("works", Decimal("0.7")), ("goods", Decimal("0.2"))):
+                if rng.random() < 0.8:
+                    signed = min(ANCHOR, planned_start + timedelta(days=rng.randint(0, 120)))
+                    contracts.append(Contract(project=project, kind=kind, amount=(project.budget * share).quantize(CENT),
+                                              contractor_name=rng.choice(CONTRACTORS), signed_on=signed,
+                                              reference=f"AO-{project.pk}-{kind[:1].upper()}",
+                                              duration_days=rng.choice([180, 270, 365, 540])))
+                    contract_meta.append((signed, progress))
+    Project.communes.through.objects.bulk_create(communes_through, batch_size=BATCH)
+    ProjectFunding.objects.bulk_create(fundings, batch_size=BATCH)
+    Milestone.objects.bulk_create(milestones, batch_size=BATCH)
+    ProgressUpdate.objects.bulk_create(updates, batch_size=BATCH)
+    contracts = Contract.objects.bulk_create(contracts, batch_size=BATCH)
+    report.fundings += len(fundings)
+    report.milestones += len(milestones)
+    report.updates += len(updates)
+    report.contracts += len(contracts)
+
+    payments = []
+    for contract, (signed, progress) in zip(contracts, contract_meta):
+        to_pay = (contract.amount * Decimal(progress) / 100).quantize(CENT)
+        instalments = rng.randint(1, 4)
+        for index, amount in enumerate(_split(rng, to_pay, instalments)):
+            if amount <= 0:
+                continue
+            paid_on = min(ANCHOR, signed + timedelta(days=60 * (index + 1)))
+            payments.append(Payment(contract=contract, paid_on=paid_on, amount=amount,
+                                    reference=f"DEC-{contract.pk}-{index + 1}"))
+    Payment.objects.bulk_create(payments, batch_size=BATCH)
+    report.payments += len(payments)
+
+    _synth_committees(rng, prefix, created, plans, projects, orgs, report)
+
+
+def _project_state(rng: random.Random, agreement_status: str, signed_on: date) -> tuple[str, int]:
+    age = (ANCHOR - signed_on).days
+    if agreement_status == "signed" or age < 200:
+        return rng.choice(["planned", "studies"]), 0
+    if agreement_status == "suspended":
+        return "suspended", rng.randint(0, 60)
+    if agreement_status == "completed":
+        return rng.choices(["delivered", "in_service"], [1, 4])[0], 100
+    status = rng.choices(["planned", "studies", "tendering", "works", "delivered", "in_service", "suspended",
+                          "cancelled"], [1, 3, 3, 8, 2, 4, 1, 0.3])[0]
+    progress = {"planned": 0, "studies": 0, "tendering": 0, "works": rng.randint(5, 95), "delivered": 100,
+                "in_service": 100, "suspended": rng.randint(0, 70), "cancelled": 0}[status]
+    return status, progress
+
+
+def _synth_committees(rng, prefix, agreements, plans, projects, orgs, report: SynthReport) -> None:
+    committees, links, members, meta = [], [], [], []
+    for agreement, (region, province, signed_on, *_rest) in zip(agreements, plans):
+        if rng.random() > 0.6:
+            continue
+        place = province or region
+        committees.append(Committee(
+            kind=rng.choices(["supervision", "steering", "technical"], [5, 2, 2])[0],
+            name_ar=f"اللجنة الإقليمية للإشراف والتتبع — {agreement.reference}",
+            name_fr=f"[{prefix}] Comité de suivi {agreement.reference} — {place.name_fr}",
+            region=region, province=province, chair_role="عامل العمالة أو الإقليم" if province else "والي الجهة",
+        ))
+        meta.append((agreement, region, province, signed_on))
+    committees = Committee.objects.bulk_create(committees, batch_size=BATCH)
+    report.committees += len(committees)
+    meetings, meeting_meta = [], []
+    for committee, (agreement, region, province, signed_on) in zip(committees, meta):
+        links.append(Committee.agreements.through(committee_id=committee.pk, agreement_id=agreement.pk))
+        for code in ("MSPS", f"CR-{region.code}") + ((f"GOUV-{province.code}",) if province else ()):
+            members.append(CommitteeMember(committee=committee, organisation=orgs[code]))
+        held_on = signed_on
+        for _ in range(rng.randint(1, 4)):
+            held_on = held_on + timedelta(days=rng.randint(90, 240))
+            if held_on > ANCHOR:
+                break
+            meetings.append(Meeting(committee=committee, held_on=held_on, place=f"مقر عمالة/إقليم {(province or region).name_ar}",
+                                    agenda="تتبع تقدم المشاريع وتحويل المساهمات", minutes="صادقت اللجنة على محضر الاجتماع."))
+            meeting_meta.append((committee, agreement, held_on))
+    Committee.agreements.through.objects.bulk_create(links, batch_size=BATCH)
+    CommitteeMember.objects.bulk_create(members, batch_size=BATCH)
+    meetings = Meeting.objects.bulk_create(meetings, batch_size=BATCH)
+    report.meetings += len(meetings)
+    decisions = []
+    for meeting, (committee, agreement, held_on) in zip(meetings, meeting_meta):
+        for _ in range(rng.randint(0, 3)):
+            due_on = held_on + timedelta(days=rng.randint(30, 180))
+            done = due_on < ANCHOR and rng.random() < 0.6
+            decisions.append(Decision(
+                committee=committee, meeting=meeting, agreement=agreement,
+                text=rng.choice(["تسريع تحويل المساهمة المتبقية", "تسوية وضعية العقار", "إعداد الدراسات التقنية",
+                                 "إطلاق طلب العروض", "توفير الموارد البشرية"]),
+                responsible=orgs["MSPS"] if rng.random() < 0.5 else None, due_on=due_on,
+                status="done" if done else rng.choice(["open", "in_progress"]),
+                closed_on=min(ANCHOR, due_on) if done else None,
+            ))
+    Decision.objects.bulk_create(decisions, batch_size=BATCH)
+    report.decisions += len(decisions)
