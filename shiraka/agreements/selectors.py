@@ -289,3 +289,12 @@ def breakdown_by_category(agreements: QuerySet) -> list[dict]:
                                            "count": item["n"]}),
         })
     return result
+
+
+def agreements_visible_to(user) -> QuerySet:
+    """Anonymous visitors see published agreements only; signed-in users see the whole portfolio
+    (per-role scopes come with the accounts rules)."""
+    queryset = Agreement.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        queryset = queryset.filter(is_published=True)
+    return queryset

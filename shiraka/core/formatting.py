@@ -24,7 +24,7 @@ def _group(value: Decimal, decimal_mark: str, group_mark: str) -> str:
 
 
 def format_amount(value, language: str | None = None) -> str:
-    """A full amount: `443 000 000,00 DH` (fr), `443 000 000,00 درهم` (ar), `MAD 443,000,000.00` (en)."""
+    """A full amount: `443 000 000,00 DH` (fr), `443.000.000,00 درهم` (ar), `MAD 443,000,000.00` (en)."""
     if value is None:
         return ""
     value = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -32,7 +32,9 @@ def format_amount(value, language: str | None = None) -> str:
     if lang == "en":
         return f"MAD {_group(value, '.', ',')}"
     if lang == "ar":
-        return _group(value, ",", NBSP) + NBSP + "درهم"
+        # Dots, not spaces, between groups: a space would let the bidi algorithm reorder the
+        # groups of a number inside right-to-left text (443.000.000,00 stays one number).
+        return _group(value, ",", ".") + NBSP + "درهم"
     return _group(value, ",", NBSP) + NBSP + "DH"
 
 
@@ -45,5 +47,5 @@ def format_millions(value, language: str | None = None) -> str:
     if lang == "en":
         return f"MAD {_group(millions, '.', ',')} M"
     if lang == "ar":
-        return _group(millions, ",", NBSP) + NBSP + "مليون درهم"
+        return _group(millions, ",", ".") + NBSP + "مليون درهم"
     return _group(millions, ",", NBSP) + NBSP + "M DH"

@@ -1,0 +1,17 @@
+import sys
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Read a press release (FILE, or - for standard input) and print the agreement draft as JSON."
+
+    def run_from_argv(self, argv):
+        # The extraction has its own argument parser and exit codes (2 on bad input); hand it the
+        # arguments untouched rather than going through Django's parser.
+        from shiraka.extraction.cli import main
+
+        sys.exit(main(argv[2:]))
+
+    def handle(self, *args, **options):  # pragma: no cover - run_from_argv does the work
+        raise NotImplementedError

@@ -1,0 +1,622 @@
+"""Press release text -> agreement drafts.
+
+The pipeline reads the text once into tokens, sentences, places, people, money and dates,
+then splits it into one segment per agreement the text tells apart, and fills each draft
+from its segment (falling back to the shared preamble for parties and signers).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from .dates import DateMention, find_dates, resolve
+from .gazetteer import PlaceMatch, find_places
+from .lang import detect_language
+from .lexicon import (
+    AR_ACTIONS,
+    AR_AGREEMENT_WORDS,
+    AR_HEADS,
+    AR_TITLES,
+    FR_ACTIONS,
+    FR_AGREEMENT_WORDS,
+    FR_HEADS,
+    ORDINALS_AR,
+    ORDINALS_FR,
+)
+from .model import AgreementDraft, AmountItem, Committee, ExtractionResult, Mention, Signatory
+from .numbers import Money, find_money
+from .parties import derive_institution, find_parties, similar
+from .people import Person, find_people, same_role
+from .projects import find_project_count, find_projects
+from .text import Token, clean_phrase, fold, sentences, tokenize
+
+# --- keyword patterns (matched on the original text) ---------------------------------------
+
+_SIGN_RE = re.compile(r"توقيع|وق[ّ]?ع(?:ت|ها|ه|تها|وا)?(?!\w)|إمضاء|امضاء|sign[ée]|paraph[ée]|conclu", re.I)
+_PRESIDE_RE = re.compile(
+    r"تر[أا]س|[أا]شرف|إشراف|اشراف|رئاسة|الت[أا]شير|présid|sous la présidence|supervis", re.I
+)
+_PRESENCE_RE = re.compile(r"بحضور|حضر|en présence|la présence|présence d", re.I)
+_APPROVAL_RE = re.compile(r"صادق|المصادقة|مصادقة|وافق|approuv|adopt|examin", re.I)
+_SPEECH_RE = re.compile(r"(?:^|\s)(?:و?قال|و?أكد|و?اكد|a déclaré|a souligné|a affirmé)(?:\s|$)")
+_TOTAL_RE = re.compile(r"[إا]جمالي|مجموع|global|total|الكلفة الإجمالية|coût global", re.I)
+_ALLOCATION_RE = re.compile(
+    r"غلاف|كلفة|تكلفة|ميزانية|بقيمة|مبلغ|قدره|قدرها|رصد|خصص|enveloppe|montant|coût|budget|valeur|"
+    r"تكلفتها|كلفتها|تبلغ|بلغت|يبلغ|إجمالي|بتكلفة|بكلفة",
+    re.I,
+)
+_CONTRIBUTION_RE = re.compile(
+    r"تلتزم|تساهم|ساهمت|مساهمة|بمساهمة|المساهمة|للمساهمة|contribution|financé par|dont|دعم مالي|منح", re.I
+)
+_ANNUAL_RE = re.compile(r"^\W{0,3}(?:سنويا|سنوياً|في السنة|par an|annuel)", re.I)
+_MONEY_CONTEXT_RE = re.compile(
+    r"غلاف|كلفة|تكلفة|ميزانية|مبلغ|بقيمة|مساهمة|تمويل|يناهز|قدره|montant|budget|coût|enveloppe|financ", re.I
+)
+
+
+@dataclass
+class AgreementMention:
+    start: int
+    end: int
+    kind: str
+    plural: bool
+    ordinal: int | None = None
+    new: bool = False  # «كما … اتفاقية», «اتفاقية أخرى»: a further agreement
+    list_item: bool = False
+
+
+@dataclass
+class Segment:
+    start: int
+    end: int
+    mention: AgreementMention | None
+    kind: str
+
+
+@dataclass
+class Document:
+    text: str
+    tokens: list[Token]
+    sentences: list[tuple[int, int]]
+    places: list[PlaceMatch]
+    people: list[Person]
+    money: list[Money]
+    dates: list[DateMention]
+    language: str
+    article_date: date | None
+    mentions: list[AgreementMention] = field(default_factory=list)
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        for start, end in self.sentences:
+            if start <= pos < end:
+                return start, end
+        return (pos, pos)
+
+
+def extract(text: str, *, reference_date: date | None = None) -> ExtractionResult:
+    """Reads every agreement a press text reports. `reference_date` stands in for the
+    article's own date when the text does not contain it."""
+    doc = _read(text, reference_date)
+    segments = _segments(doc)
+    drafts = [_draft(doc, seg, index, segments) for index, seg in enumerate(segments)]
+    _share_batch_total(doc, drafts, segments)
+    return ExtractionResult(drafts, doc.language, doc.article_date)
+
+
+def _read(text: str, reference_date: date | None) -> Document:
+    tokens = tokenize(text)
+    dates = find_dates(text)
+    doc = Document(
+        text=text,
+        tokens=tokens,
+        sentences=sentences(text),
+        places=find_places(tokens, text),
+        people=find_people(tokens, text),
+        money=_money(text),
+        dates=dates,
+        language=detect_language(text) or "ar",
+        article_date=_article_date(text, dates) or reference_date,
+    )
+    doc.mentions = _agreement_mentions(doc)
+    return doc
+
+
+# --- article date --------------------------------------------------------------------------
+
+
+def _article_date(text: str, dates: list[DateMention]) -> date | None:
+    """The article's own date: a full date in a short byline-like line, or near the top."""
+    for mention in dates:
+        full = mention.full
+        if not full:
+            continue
+        line_start = text.rfind("\n", 0, mention.start) + 1
+        line_end = text.find("\n", mention.end)
+        line_end = len(text) if line_end < 0 else line_end
+        line = text[line_start:line_end]
+        if len(line) <= 90 or mention.start < 120:
+            if not _SIGN_RE.search(line) or len(line) <= 60:
+                return full
+    return None
+
+
+# --- money ---------------------------------------------------------------------------------
+
+
+def _money(text: str) -> list[Money]:
+    found = []
+    for money in find_money(text):
+        if money.currency is None:
+            before = text[max(0, money.start - 40) : money.start]
+            if not _MONEY_CONTEXT_RE.search(before) or money.value < 100_000:
+                continue
+        found.append(money)
+    return found
+
+
+# --- agreements ----------------------------------------------------------------------------
+
+_AGREEMENT_RE = re.compile(
+    r"(?<!\w)(?:[وبل]|لل|وب|ول|ك)?(?:ال)?(?:[اإ]تفاقي(?:ة|ات|تين|تان)|[اإ]تفاق|مذكر(?:ة|ات)\s+(?:ال)?تفاهم|"
+    r"بروتوكول|عقود)(?!\w)|(?<!\w)(?:conventions?(?:-cadres?)?|accords?(?:-cadres?)?|protocoles?\s+d['’]accord|"
+    r"m[ée]morandum|contrats?)(?!\w)",
+    re.I,
+)
+_AR_NUMBER_WORDS = r"(?:ثلاث|أربع|اربع|خمس|ست|سبع|ثمان|تسع|عشر)[ةه]?"
+
+
+def _kind_of(text: str, start: int, end: int) -> str:
+    head = fold(text[start:end])
+    after = fold(text[end : end + 60])
+    if "cadre" in head or re.match(r"^\W*(?:[-\s]?cadres?|[-\s]+(?:ال)?اطار|\s+شراكه\s+(?:ال)?اطار)", after):
+        return "framework"
+    if "تفاهم" in head or "protocole" in head or "memorandum" in head or "بروتوكول" in head:
+        return "memorandum"
+    window = re.split(r"[.،,;:]|\s(?:بين|entre|مع|avec|signée|pour)\s", after, maxsplit=1)[0]
+    if re.search(r"شراك|partenariat|cooperation|coopération|تعاون", window):
+        return "partnership"
+    return "other"
+
+
+def _agreement_mentions(doc: Document) -> list[AgreementMention]:
+    text = doc.text
+    out: list[AgreementMention] = []
+    for m in _AGREEMENT_RE.finditer(text):
+        word = fold(m.group())
+        plural = bool(re.search(r"ات$|تين$|تان$|s$|عقود|s-cadres$", word))
+        before = fold(text[max(0, m.start() - 40) : m.start()])
+        after = fold(text[m.end() : m.end() + 30])
+        ordinal = _ordinal_near(before, after)
+        clause = before.split("،")[-1].split(",")[-1]
+        new = bool(re.search(r"(?:^|\s)كما(?:\s|$)", clause)) or bool(re.match(r"^\s*(?:اخري|ثانيه|autre)", after))
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        prefix = text[line_start : m.start()]
+        list_item = bool(re.fullmatch(r"\s*(?:[-–•*]|\d+\s*[-–)\.])\s*", prefix))
+        out.append(AgreementMention(m.start(), m.end(), _kind_of(text, m.start(), m.end()), plural, ordinal, new,
+                                    list_item))
+    return out
+
+
+def _ordinal_near(before: str, after: str) -> int | None:
+    m = re.match(r"^\s*(\S+)", after)
+    if m and m.group(1) in ORDINALS_AR:
+        return ORDINALS_AR[m.group(1)]
+    words = before.split()
+    if words and words[-1] in ORDINALS_FR:
+        return ORDINALS_FR[words[-1]]
+    return None
+
+
+_FR_ORDINAL_ALONE = re.compile(
+    r"(?<!\w)(?:la|le)\s+(premi[èe]re|deuxi[èe]me|seconde|troisi[èe]me|quatri[èe]me|cinqui[èe]me|derni[èe]re)"
+    r"(?=\s*,|\s+(?:sign|portant|porte|concern|conclu|paraph|relative|prévoit))",
+    re.I,
+)
+_NUMBERED_ITEM = re.compile(r"(?m)^\s*(\d+)\s*[-–)\.]\s*(?=\S)")
+
+
+def _segments(doc: Document) -> list[Segment]:
+    """One segment per agreement the text tells apart."""
+    text = doc.text
+    body = _body_start(doc)
+    mentions = [m for m in doc.mentions if m.start >= body] or doc.mentions
+    if not mentions:
+        return [Segment(0, len(text), None, "other")]
+    first = mentions[0]
+    markers: list[tuple[int, AgreementMention | None, str | None]] = []
+    ordinal_mentions = [m for m in mentions if m.ordinal]
+    if ordinal_mentions:
+        for m in ordinal_mentions:
+            markers.append((_clause_start(text, m.start), m, None))
+        for m in _FR_ORDINAL_ALONE.finditer(text):
+            if not any(abs(m.start() - s) < 40 for s, _, _ in markers):
+                markers.append((m.start(), None, None))
+    items = [m for m in mentions if m.list_item and not m.plural]
+    if not markers and len(items) >= 2:
+        markers = [(text.rfind("\n", 0, m.start) + 1, m, None) for m in items]
+    if not markers:
+        numbered = _numbered_agreements(doc, mentions)
+        if numbered:
+            markers = numbered
+    if not markers:
+        further = [m for m in mentions[1:] if m.new and not m.plural and m.start > first.end]
+        if further:
+            markers = [(first.start, first, None)] + [(_clause_start(text, m.start), m, None) for m in further]
+    if len(markers) < 2:
+        head = _head_mention(mentions)
+        return [Segment(0, len(text), head, head.kind)]
+    markers.sort(key=lambda t: t[0])
+    plural_kind = _head_mention(mentions).kind
+    out = []
+    for index, (start, mention, forced) in enumerate(markers):
+        end = markers[index + 1][0] if index + 1 < len(markers) else len(text)
+        kind = forced or (mention.kind if mention and (mention.kind != "other" or not mention.ordinal) else plural_kind)
+        if mention and mention.ordinal and mention.kind == "other":
+            kind = plural_kind
+        out.append(Segment(start, end, mention, kind))
+    return out
+
+
+def _head_mention(mentions: list[AgreementMention]) -> AgreementMention:
+    """The mention that best names the agreement(s): the first one with a qualifier."""
+    for m in mentions[:4]:
+        if m.kind != "other":
+            return m
+    return mentions[0]
+
+
+def _numbered_agreements(doc: Document, mentions: list[AgreementMention]) -> list:
+    """«1- … 2- …» items under a plural agreement mention («خمسة اتفاقيات … : 1- …»)."""
+    text = doc.text
+    items = list(_NUMBERED_ITEM.finditer(text))
+    if len(items) < 2:
+        return []
+    first = items[0].start()
+    intro = text[max(0, first - 400) : first]
+    if not any(m.plural and m.end <= first and first - m.end < 400 for m in mentions):
+        return []
+    if re.search(r"برامج|programmes", intro[-150:]):
+        return []
+    return [(m.start(), None, None) for m in items]
+
+
+def _clause_start(text: str, pos: int) -> int:
+    cut = max(text.rfind(ch, 0, pos) for ch in ".\n؛;")
+    return cut + 1 if cut >= 0 else 0
+
+
+def _body_start(doc: Document) -> int:
+    """Skip navigation headlines: the body starts at the first agreement mention in a sentence
+    that reports a signing or an approval."""
+    for m in doc.mentions:
+        s, e = doc.sentence_of(m.start)
+        sentence = doc.text[s:e]
+        if (_SIGN_RE.search(sentence) or _APPROVAL_RE.search(sentence)) and len(sentence) > 40:
+            return s
+    return 0
+
+
+# --- one draft -----------------------------------------------------------------------------
+
+
+def _draft(doc: Document, seg: Segment, index: int, segments: list[Segment]) -> AgreementDraft:
+    text = doc.text
+    draft = AgreementDraft(kind=seg.kind)
+    if seg.mention:
+        draft.kind_span = (seg.mention.start, seg.mention.end)
+        draft.title, draft.title_span = _title(text, seg.mention)
+    multi = len(segments) > 1
+    preamble_end = segments[0].start if multi else 0
+    scope = (seg.start, seg.end)
+    draft.signed_on, draft.signed_on_span = _signing_date(doc)
+    draft.place, draft.place_span = _place(doc)
+    _fill_amounts(doc, draft, scope)
+    draft.project_count, draft.project_count_span = find_project_count(text, scope)
+    parties = find_parties(doc.tokens, text, doc.people, scope)
+    if multi and not parties.institutions and preamble_end:
+        parties = find_parties(doc.tokens, text, doc.people, (0, preamble_end))
+    if multi and not parties.institutions and not parties.from_people:
+        parties = find_parties(doc.tokens, text, doc.people, (0, len(text)))
+    signers = _signatories(doc, scope) if multi else []
+    if not signers:
+        signers = _signatories(doc, (0, len(text)))
+    draft.signatories = signers
+    draft.partners = _partners(doc, parties, signers)
+    draft.locations = _locations(doc, scope if multi else (0, len(text)))
+    draft.projects = find_projects(doc.tokens, text, (max(seg.start, _body_start(doc)), seg.end) if not multi
+                                   else scope)
+    draft.committee = _committee(doc)
+    draft.programme = _programme(doc, scope)
+    return draft
+
+
+def _title(text: str, mention: AgreementMention) -> tuple[str, tuple[int, int]]:
+    end = mention.end
+    stop = re.compile(r"[.،,;:\n]|\s(?:بحضور|وذلك|en présence|signée|ont été|وقد)\s")
+    m = stop.search(text, end)
+    limit = min(m.start() if m else len(text), end + 160)
+    start = mention.start
+    # Drop an attached preposition: «باتفاقية» → «اتفاقية».
+    word = text[start:mention.end]
+    for prefix in ("لل", "وب", "ول", "و", "ب", "ل", "ك"):
+        if word.startswith(prefix) and fold(word[len(prefix) :]).startswith(("ا", "م", "ب", "ع")) and fold(
+            word[len(prefix) :]
+        ) not in ("ا",):
+            if fold(word).startswith(("وال", "بال", "لل", "وا", "با", "لا", "وم", "بم", "وع", "بع")):
+                start += len(prefix)
+            break
+    return clean_phrase(text[start:limit]), (start, limit)
+
+
+def _signing_date(doc: Document) -> tuple[date | None, tuple[int, int] | None]:
+    for mention in doc.dates:
+        s, e = doc.sentence_of(mention.start)
+        sentence = doc.text[s:e]
+        if not _SIGN_RE.search(sentence):
+            continue
+        if _APPROVAL_RE.search(sentence) and not re.search(r"توقيع|sign", sentence, re.I):
+            continue
+        if doc.article_date and mention.full is None and mention.start < 150 and not _SIGN_RE.search(
+            doc.text[max(s, mention.start - 80) : mention.end + 80]
+        ):
+            continue
+        resolved = resolve(mention, doc.article_date)
+        if resolved:
+            return resolved, (mention.start, mention.end)
+    return None, None
+
+
+_PLACE_RE = re.compile(r"(?:ب)?(مقر\s+[^،,.\n]{3,60}?)(?=\s*(?:[،,.\n]|على|صبيحة|يوم|مساء|توقيع|التوقيع|$))")
+_FR_PLACE_RE = re.compile(r"(?<!\w)à\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
+
+
+def _place(doc: Document) -> tuple[str | None, tuple[int, int] | None]:
+    for s, e in doc.sentences:
+        sentence = doc.text[s:e]
+        if not _SIGN_RE.search(sentence) or _APPROVAL_RE.search(sentence):
+            continue
+        m = _PLACE_RE.search(sentence) or _FR_PLACE_RE.search(sentence)
+        if m:
+            return clean_phrase(m.group(1)), (s + m.start(1), s + m.end(1))
+        for place in doc.places:
+            if s <= place.start < e and doc.text[max(0, place.start - 1) : place.start] == "ب":
+                return doc.text[place.start : place.end], (place.start, place.end)
+    return None, None
+
+
+def _fill_amounts(doc: Document, draft: AgreementDraft, scope: tuple[int, int]) -> None:
+    text = doc.text
+    inside = [m for m in doc.money if scope[0] <= m.start < scope[1]]
+    kept: list[Money] = []
+    for money in inside:
+        s, e = doc.sentence_of(money.start)
+        if _SPEECH_RE.search(text[s : money.start]):
+            continue
+        # «60 مليون درهم (6 مليار سنتيم)»: the same amount restated in another unit.
+        if kept and kept[-1].value == money.value and money.start - kept[-1].end < 12:
+            continue
+        kept.append(money)
+    total: Money | None = None
+    ranked: list[tuple[int, int, Money]] = []
+    for order, money in enumerate(kept):
+        s, _ = doc.sentence_of(money.start)
+        before = text[max(s, money.start - 70) : money.start]
+        previous_end = max((m.end for m in kept if m.end <= money.start and m.start >= s), default=s)
+        before = text[max(previous_end, money.start - 70) : money.start]
+        after = text[money.end : money.end + 20]
+        if _ANNUAL_RE.search(after):
+            continue
+        contribution = bool(_CONTRIBUTION_RE.search(before))
+        if _TOTAL_RE.search(before) and not contribution:
+            ranked.append((0, order, money))
+        elif _ALLOCATION_RE.search(before) and not contribution:
+            ranked.append((1, order, money))
+    if ranked:
+        total = min(ranked)[2]
+    elif len(kept) == 1 and not _ANNUAL_RE.search(text[kept[0].end : kept[0].end + 20]):
+        total = kept[0]
+    for money in kept:
+        draft.amounts.append(
+            AmountItem(money.value, money.currency or "MAD", _purpose(doc, money), (money.start, money.end))
+        )
+    if total:
+        draft.total_amount = total.value
+        draft.total_span = (total.start, total.end)
+    if draft.amounts:
+        draft.currency = total.currency if total and total.currency else "MAD"
+
+
+def _purpose(doc: Document, money: Money) -> str:
+    s, _ = doc.sentence_of(money.start)
+    clause_start = max(doc.text.rfind(ch, s, money.start) for ch in "،,(")
+    start = clause_start + 1 if clause_start >= s else max(s, money.start - 80)
+    return clean_phrase(doc.text[start : money.start])[-100:]
+
+
+def _share_batch_total(doc: Document, drafts: list[AgreementDraft], segments: list[Segment]) -> None:
+    """Itemised agreements with a batch figure before the first item: the batch figure is kept
+    in the first entry's amounts, not as anyone's total."""
+    if len(segments) < 2:
+        return
+    preamble = [m for m in doc.money if m.start < segments[0].start]
+    if not preamble:
+        return
+    first = drafts[0]
+    for money in preamble:
+        if any(a.span == (money.start, money.end) for a in first.amounts):
+            continue
+        first.amounts.insert(0, AmountItem(money.value, money.currency or "MAD", "total of all the agreements",
+                                           (money.start, money.end)))
+    first.currency = first.currency or "MAD"
+
+
+# --- signatories ---------------------------------------------------------------------------
+
+
+def _signatories(doc: Document, scope: tuple[int, int]) -> list[Signatory]:
+    text = doc.text
+    signers: list[Person] = []
+    presiders: list[Person] = []
+    unnamed_presiders: list[Person] = []
+    unnamed_signers: list[Person] = []
+    for s, e in doc.sentences:
+        if e <= scope[0] or s >= scope[1]:
+            continue
+        sentence = text[s:e]
+        presence = _PRESENCE_RE.search(sentence)
+        presence_at = s + presence.start() if presence else None
+        sign_positions = [s + m.start() for m in _SIGN_RE.finditer(sentence)]
+        preside_positions = [s + m.start() for m in _PRESIDE_RE.finditer(sentence)]
+        for person in doc.people:
+            if not (s <= person.start < e) or not (scope[0] <= person.start < scope[1]):
+                continue
+            if presence_at is not None and person.start > presence_at and not any(
+                presence_at < p < person.start for p in sign_positions if p > presence_at + 20
+            ):
+                continue
+            signed_before = [p for p in sign_positions if p < person.start]
+            presided = [p for p in preside_positions if (not signed_before or p > signed_before[-1])
+                        and p < person.start]
+            if signed_before and not presided:
+                (signers if person.name else unnamed_signers).append(person)
+            elif preside_positions:
+                (presiders if person.name else unnamed_presiders).append(person)
+    chosen = _resolve(doc, signers + unnamed_signers) or _resolve(doc, presiders + unnamed_presiders)
+    return chosen
+
+
+def _resolve(doc: Document, people: list[Person]) -> list[Signatory]:
+    """Completes surnames («MM. Miraoui») and unnamed titles («السيد عامل عمالة …») from the
+    named people elsewhere in the text; drops those still unnamed."""
+    named = [p for p in doc.people if p.name and p.role]
+    out: list[Signatory] = []
+    for person in sorted(people, key=lambda p: p.start):
+        full = person
+        if person.name and not person.role:
+            key = fold(person.name)
+            full = next((p for p in named if fold(p.name or "").endswith(key) and p is not person), person)
+        elif not person.name and person.role:
+            full = next((p for p in named if same_role(p.role or "", person.role)), None)
+            if full is None:
+                continue
+        if not full.name:
+            continue
+        if any(fold(s.name) == fold(full.name) for s in out):
+            continue
+        out.append(Signatory(full.name, full.role or "", full.name_span, full.role_span))
+    return out
+
+
+# --- partners ------------------------------------------------------------------------------
+
+
+def _partners(doc: Document, parties, signers: list[Signatory]) -> list[Mention]:
+    found: list[Mention] = list(parties.institutions)
+    if len(parties.institutions) < 2:
+        for signer in signers:
+            if not signer.role:
+                continue
+            derived = derive_institution(signer.role)
+            if derived:
+                found.append(Mention(derived, signer.role_span))
+        found.extend(parties.from_people)
+    return _dedupe_mentions(doc, found)
+
+
+def _dedupe_mentions(doc: Document, items: list[Mention]) -> list[Mention]:
+    out: list[Mention] = []
+    for item in items:
+        text = item.text.strip()
+        if len(text) < 3:
+            continue
+        clash = next((i for i, kept in enumerate(out) if similar(kept.text, text)), None)
+        if clash is None:
+            out.append(Mention(text, item.span))
+        elif len(text) > len(out[clash].text):
+            out[clash] = Mention(text, item.span)
+    return out
+
+
+# --- locations -----------------------------------------------------------------------------
+
+
+def _locations(doc: Document, scope: tuple[int, int]) -> list[Mention]:
+    body = _body_start(doc)
+    roles = [p.role_span for p in doc.people if p.role_span]
+    names = [p.name_span for p in doc.people if p.name_span]
+    out: list[Mention] = []
+    seen: set[str] = set()
+    for place in doc.places:
+        if place.start < body and not _in_title_line(doc, place.start):
+            continue
+        if not (scope[0] <= place.start < scope[1]):
+            continue
+        if any(s <= place.start < e for s, e in roles + names):
+            continue
+        if place.place.code in seen:
+            continue
+        seen.add(place.place.code)
+        start = place.admin_start if place.admin_start is not None else place.start
+        if doc.language == "fr":
+            start = place.start
+        out.append(Mention(clean_phrase(doc.text[start : place.end]), (start, place.end)))
+    return out
+
+
+def _in_title_line(doc: Document, pos: int) -> bool:
+    """The first line is usually the article's title and names the place of the event."""
+    first_line_end = doc.text.find("\n")
+    return 0 <= pos < first_line_end and first_line_end < 200 and bool(_AGREEMENT_RE.search(doc.text[:first_line_end]))
+
+
+# --- committee and programme -------------------------------------------------------------
+
+_COMMITTEE_RE = re.compile(
+    r"(?:ال)?لجن[ةه]\s+(?:ال\w+\s+){0,2}(?:لل|ل)(?:[إا]شراف|تتبع|قيادة|تنسيق)(?:\s+و\s*(?:ال)?\w+)?"
+    r"|comit[ée]\s+(?:\w+\s+){0,2}de\s+(?:suivi|pilotage)(?:\s+et\s+de\s+\w+)?",
+    re.I,
+)
+_PROGRAMME_RE = re.compile(
+    r"(?<!\w)(برنامج|programme|المبادرة الوطنية للتنمية البشرية|Initiative nationale pour le développement humain)"
+    r"([^،,.\n]{0,80})",
+    re.I,
+)
+_PROGRAMME_STOP = re.compile(r"\s(?:بتكلفة|بغلاف|الذي|التي|القاضي|من أجل|لفائدة|الهادف|qui|pour|dans|avec|d'un)\s")
+
+
+def _committee(doc: Document) -> Committee | None:
+    m = _COMMITTEE_RE.search(doc.text)
+    if not m:
+        return None
+    name = clean_phrase(m.group())
+    chair, chair_span = None, None
+    before = doc.text[max(0, m.start() - 60) : m.start()]
+    if re.search(r"بصفته\s+رئيس|رئيس|présid", before):
+        owner = [p for p in doc.people if p.end <= m.start() and p.role]
+        if owner:
+            chair, chair_span = owner[-1].role, owner[-1].role_span
+    return Committee(name, chair, (m.start(), m.end()), chair_span)
+
+
+def _programme(doc: Document, scope: tuple[int, int]) -> Mention | None:
+    for m in _PROGRAMME_RE.finditer(doc.text, scope[0], scope[1]):
+        tail = m.group(2)
+        stop = _PROGRAMME_STOP.search(tail)
+        if stop:
+            tail = tail[: stop.start()]
+        if m.group(1).lower().startswith(("برنامج", "programme")) and len(tail.split()) < 2:
+            continue
+        if m.group(1).lower().startswith(("برنامج", "programme")):
+            tail = " ".join(tail.split()[:9])
+        else:
+            tail = ""
+        value = clean_phrase(m.group(1) + tail)
+        return Mention(value, (m.start(), m.start() + len(m.group(1)) + len(tail)))
+    return None
+
+
+__all__ = ["extract", "AR_HEADS", "FR_HEADS", "AR_TITLES", "AR_ACTIONS", "FR_ACTIONS", "AR_AGREEMENT_WORDS",
+           "FR_AGREEMENT_WORDS", "Decimal"]

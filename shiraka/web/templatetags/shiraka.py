@@ -1,0 +1,27 @@
+from django import template
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from shiraka.core.formatting import format_amount, format_millions
+
+register = template.Library()
+
+
+@register.filter
+def mad(value):
+    """Full amount in the page's language; "not specified" when there is none."""
+    return format_amount(value) if value is not None else _("not specified")
+
+
+@register.filter
+def mad_m(value):
+    """Amount in millions: 443,00 M DH / 443,00 مليون درهم."""
+    return format_millions(value) if value is not None else _("not specified")
+
+
+@register.filter
+def percent(value):
+    if value is None:
+        return "—"
+    text = f"{value:.1f}\u00a0%"
+    return text if (get_language() or "ar")[:2] == "en" else text.replace(".", ",")

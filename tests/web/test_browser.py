@@ -1,0 +1,71 @@
+"""The pages in a real browser (Playwright driving Debian's Chromium), with screenshots kept in
+test-artifacts/ to be looked at."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Playwright's sync API keeps an event loop in this thread; the ORM calls in fixtures are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def login(page, live_server, language: str):
+    page.goto(f"{live_server.url}/{language}/login/")
+    page.fill("#id_username", "demo")
+    page.fill("#id_password", "demo")
+    page.click("button[type=submit]")
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_dashboard_and_agreement_pages_render_in_the_browser(page, live_server, seeds, language):
+    ARTIFACTS.mkdir(exist_ok=True)
+    login(page, live_server, language)
+    page.goto(f"{live_server.url}/{language}/")
+    assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+    total = page.locator("[data-figure=total]").inner_text()
+    assert total.replace("\u00a0", " ") == ("627,50 مليون درهم" if language == "ar" else "627,50 M DH")
+    page.screenshot(path=str(ARTIFACTS / f"dashboard-{language}.png"), full_page=True)
+    page.click("text=GON-2023-SANTE-443")
+    assert page.locator("[data-figure=agreement-total]").inner_text().replace("\u00a0", " ") == (
+        "443.000.000,00 درهم" if language == "ar" else "443 000 000,00 DH")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1366, f"page overflows horizontally ({width}px)"
+    page.screenshot(path=str(ARTIFACTS / f"agreement-{language}.png"), full_page=True)
+
+
+def test_phone_width_does_not_overflow(browser, live_server, seeds):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/ar/agreements/GON-2023-SANTE-443/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(ARTIFACTS / "agreement-ar-phone.png"), full_page=True)
+    context.close()

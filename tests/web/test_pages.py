@@ -1,0 +1,51 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from shiraka.agreements.models import Agreement
+from shiraka.demo.synth import synth_generate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dashboard_shows_the_seeds_in_arabic_right_to_left(client, seeds):
+    client.force_login(seeds)
+    page = client.get("/ar/").content.decode()
+    assert 'dir="rtl"' in page and 'lang="ar"' in page
+    assert "bootstrap.rtl.min.css" in page
+    assert "627,50\u00a0مليون درهم" in page  # 443 + 158,16 + 26,343 M DH
+
+
+def test_agreement_page_in_french_shows_partners_signatories_and_not_specified(client, seeds):
+    client.force_login(seeds)
+    page = client.get("/fr/agreements/GON-2023-SANTE-443/").content.decode()
+    assert 'dir="ltr"' in page
+    assert "443\u00a0000\u00a0000,00\u00a0DH" in page
+    assert "222\u00a0000\u00a0000,00\u00a0DH" in page and "221\u00a0000\u00a0000,00\u00a0DH" in page
+    assert "S-C3" in page
+    for name in ("مباركة بوعيدة", "خالد أيت الطالب", "محمد الناجم ابهي"):
+        assert name in page
+    assert page.count("<tr>") >= 14
+
+
+def test_anonymous_visitors_see_published_agreements_only(client, seeds):
+    Agreement.objects.filter(reference="IAM-2022-INDH-SANTE").update(is_published=False)
+    assert client.get("/fr/agreements/IAM-2022-INDH-SANTE/").status_code == 404
+    assert client.get("/fr/agreements/IAM-2022-SANTE-CADRE/").status_code == 200
+    client.force_login(seeds)
+    assert client.get("/fr/agreements/IAM-2022-INDH-SANTE/").status_code == 200
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_page_query_counts_do_not_grow_with_the_data(client, seeds):
+    client.force_login(seeds)
+    synth_generate(agreements=3, seed=21, show_progress=False)
+    small = {url: queries_for(client, url) for url in ("/ar/", "/fr/agreements/SYN21-00001/")}
+    synth_generate(agreements=20, seed=22, show_progress=False)
+    large = {url: queries_for(client, url) for url in ("/ar/", "/fr/agreements/SYN21-00001/")}
+    assert small == large
