@@ -1,0 +1,79 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Agreement, Partnership, Programme, ScheduledContribution, Signatory, SigningAttendee, Transfer
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name_ar", "name_fr", "kind", "start_year", "end_year"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name_ar", "name_fr"]
+
+
+class SignatoryInline(admin.TabularInline):
+    model = Signatory
+    extra = 0
+    autocomplete_fields = ["person", "organisation"]
+
+
+class PartnershipInline(admin.TabularInline):
+    model = Partnership
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    fields = ["organisation", "committed_amount", "is_funder", "is_project_owner", "is_delegated_owner",
+              "is_technical_partner", "commitment_source"]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "title_ar", "kind", "status", "signed_on", "total_amount", "region", "province"]
+    list_filter = ["status", "kind", "is_published", "region", "programme"]
+    search_fields = ["reference", "title_ar", "title_fr", "object_ar", "object_fr"]
+    date_hierarchy = "signed_on"
+    autocomplete_fields = ["parent", "programme", "region", "province"]
+    list_select_related = ["region", "province"]
+    inlines = [PartnershipInline, SignatoryInline]
+
+
+@admin.register(SigningAttendee)
+class SigningAttendeeAdmin(SimpleHistoryAdmin):
+    list_display = ["agreement", "description", "organisation"]
+    search_fields = ["description", "agreement__reference"]
+    autocomplete_fields = ["agreement", "organisation"]
+
+
+@admin.register(Signatory)
+class SignatoryAdmin(SimpleHistoryAdmin):
+    list_display = ["agreement", "person", "role", "presided"]
+    search_fields = ["agreement__reference", "person__full_name_ar", "person__full_name_fr", "role"]
+    autocomplete_fields = ["agreement", "person", "organisation"]
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(SimpleHistoryAdmin):
+    list_display = ["agreement", "organisation", "committed_amount", "is_funder"]
+    list_filter = ["is_funder", "is_project_owner", "is_delegated_owner", "organisation__kind"]
+    search_fields = ["agreement__reference", "organisation__name_ar", "organisation__name_fr"]
+    autocomplete_fields = ["agreement", "organisation"]
+    list_select_related = ["agreement", "organisation"]
+
+
+@admin.register(ScheduledContribution)
+class ScheduledContributionAdmin(SimpleHistoryAdmin):
+    list_display = ["partnership", "due_on", "amount"]
+    search_fields = ["partnership__agreement__reference", "partnership__organisation__name_fr",
+                     "partnership__organisation__name_ar", "note"]
+    date_hierarchy = "due_on"
+    raw_id_fields = ["partnership"]
+    list_select_related = ["partnership__agreement", "partnership__organisation"]
+
+
+@admin.register(Transfer)
+class TransferAdmin(SimpleHistoryAdmin):
+    list_display = ["partnership", "transferred_on", "amount", "reference"]
+    search_fields = ["reference", "partnership__agreement__reference", "partnership__organisation__name_fr",
+                     "partnership__organisation__name_ar"]
+    date_hierarchy = "transferred_on"
+    raw_id_fields = ["partnership", "recorded_by"]
+    list_select_related = ["partnership__agreement", "partnership__organisation"]

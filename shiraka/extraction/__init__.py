@@ -1,0 +1,25 @@
+"""Agreement extraction from Moroccan press releases (Arabic and French).
+
+Standard library only: no Django, no network, deterministic.
+
+    from shiraka.extraction import extract
+    draft = extract(text)
+    draft.to_dict()              # the gold schema of shared/corpus
+    draft.to_dict(spans=True)    # plus committee, programme and source spans
+"""
+
+from .extractor import extract
+from .lang import detect_language
+from .model import AgreementDraft, AmountItem, Committee, Draft, ExtractionResult, Mention, Signatory
+
+__all__ = [
+    "AgreementDraft",
+    "AmountItem",
+    "Committee",
+    "Draft",
+    "ExtractionResult",
+    "Mention",
+    "Signatory",
+    "detect_language",
+    "extract",
+]

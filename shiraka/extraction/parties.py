@@ -1,0 +1,354 @@
+"""Parties to an agreement: institutions named in «بين … و …», «entre … et …», «مع …»,
+«بمساهمة …», as subject of «وقع/وقعت», of an approval, or of a commitment («تلتزم …»), plus
+institutions derived from the signers' titles («والي جهة …» → «ولاية جهة …»)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .gazetteer import find_places
+from .lexicon import AR_HEADS, AR_TITLES, FR_HEADS, FR_TITLES
+from .model import Mention
+from .people import Person
+from .text import Token, clean_phrase, compact_key, fold
+
+_BREAK = re.compile(r"[.;:!?؟\n()«»]")
+_COMMA = re.compile(r"[,،]")
+
+# Words after which an institution name does not continue.
+_AR_STOPS = {
+    "من", "اجل", "بهدف", "حول", "قصد", "على", "في", "عن", "الي", "التي", "الذي", "وذلك", "ذلك", "يوم", "يومه",
+    "تحت", "بحضور", "لفايده", "ممثله", "ممثلا", "ممثلين", "بصفته", "بتكلفه", "بكلفه", "بغلاف", "بقيمه",
+    "بمساهمه", "تهم", "يهم", "تتعلق", "يتعلق", "ترمي", "تروم", "تهدف", "يهدف", "الموقعه", "المبرمه", "بمقر",
+    "مقر", "خلال", "اليوم", "امس", "صبيحه", "مساء", "وتروم", "وتهدف", "بموجب", "سيتم", "تم", "حيث", "كل",
+    "اتفاقيه", "الاتفاقيه", "اتفاقيات", "شراكه", "لاجل", "لانجاز", "لتمويل", "للنهوض", "لبناء", "لتنفيذ",
+    "لتعزيز", "لتاهيل", "لاحداث", "لتجهيز", "لتحسين", "لتطوير", "لتنضيم", "لتوفير", "لمحاربه", "للمساهمه",
+    "بشكل", "ضمن", "عبر", "وفق", "بعد", "قبل", "حسب", "اما", "فيما", "بينما", "او", "ان", "انه", "كما",
+    "بالاضافه", "اضافه", "فضلا", "وكذا", "كذا", "ايضا", "عقب", "مجموع", "ما", "منها", "بدعم", "تعاقدت",
+}
+# Association-like heads keep «لـ…» purposes in their name («جمعية طيبة لدعم المرضى»).
+_AR_PURPOSE_HEADS = {"جمعيه", "الجمعيه", "جمعيات", "موسسه", "الموسسه", "الفيدراليه", "فيدراليه", "مركز"}
+_FR_STOPS = {
+    "porte", "portant", "portent", "relative", "relatives", "concerne", "visant", "afin", "dans", "avec", "ont",
+    "a", "est", "sera", "sur", "lors", "signee", "signees", "prevoit", "dont", "qui", "ainsi", "en", "par",
+    "le", "la", "les", "l", "d'une", "d'un", "une", "un", "pour", "ce", "cette", "ces", "au", "aux",
+}
+_FR_LINKS = {"de", "du", "des", "d", "la", "l", "et", "pour", "le", "a", "à", "sur"}
+
+_TRIGGERS_AR = re.compile(
+    r"(?<!\w)(?:بين|وبين|ب?مساهم[ةه]|بشراك[ةه] مع|شراك[ةه] مع|مبرم[ةه] مع|المبرم[ةه] مع|تربط)(?!\w)"
+)
+_AGREEMENT_WITH = re.compile(r"(?:[اإ]تفاقي[ةه]|[اإ]تفاق|تفاهم|شراك[ةه]|عقود)(?:\s+\S+){0,3}?\s+مع(?!\w)")
+_SIGN_SUBJECT = re.compile(r"(?<!\w)(?:و?وق[ّ]?ع(?:ت)?(?:\s+كل\s+من)?|و?تلتزم|و?تساهم|و?يلتزم|و?يساهم)(?!\w)")
+_TRIGGERS_FR = re.compile(r"(?<!\w)(?:entre|conclues? entre|sign[ée]+s? (?:entre|avec)|avec)(?!\w)", re.I)
+_APPROVAL = re.compile(r"(?<!\w)(?:صادق(?:ت)?|وافق(?:ت)?)(?!\w)")
+_FR_SUBJECT = re.compile(r"(?i)(?:^|[.\n]\s*)(?:[A-Z]\w+\s+[–-]\s+)?(le|la|l['’])\s*(conseil|commune)\b")
+
+
+@dataclass
+class Parties:
+    institutions: list[Mention] = field(default_factory=list)
+    from_people: list[Mention] = field(default_factory=list)
+
+
+def _strip(key: str) -> str:
+    for prefix in ("وب", "ول", "و", "ب", "ل"):
+        if key.startswith(prefix) and key[len(prefix) :] in AR_HEADS:
+            return key[len(prefix) :]
+    if key.startswith("لل") and ("ال" + key[2:]) in AR_HEADS:
+        return "ال" + key[2:]
+    return key
+
+
+def _is_head(token: Token) -> bool:
+    key = token.key
+    return key in AR_HEADS or _strip(key) in AR_HEADS or _fr_head(token)
+
+
+def _fr_head(token: Token) -> bool:
+    key = token.key
+    if key.startswith(("l'", "d'")):
+        key = key[2:]
+    return key in FR_HEADS or (token.text.isupper() and len(token.text) >= 3 and token.text.isalpha())
+
+
+def _head_offset(token: Token) -> int:
+    """Characters of an attached conjunction or preposition before the head word."""
+    key = token.key
+    if key in AR_HEADS or _fr_head(token):
+        if token.text.lower().startswith(("l'", "l’", "d'", "d’")):
+            return 2
+        return 0
+    if key.startswith("لل"):
+        return 1
+    for prefix in ("وب", "ول", "و", "ب", "ل"):
+        if key.startswith(prefix):
+            return len(prefix)
+    return 0
+
+
+def institution_at(tokens: list[Token], text: str, i: int) -> tuple[int, int, int] | None:
+    """Span (start, end) and next token index of an institution name starting at token i."""
+    if i >= len(tokens) or not _is_head(tokens[i]):
+        return None
+    head = tokens[i]
+    arabic = not head.text[:1].isascii()
+    head_key = _strip(head.key)
+    j = i + 1
+    while j < len(tokens) and j - i < 14:
+        gap = text[tokens[j - 1].end : tokens[j].start]
+        if _BREAK.search(gap) or _COMMA.search(gap):
+            break
+        tok = tokens[j]
+        key = tok.key
+        if arabic:
+            if key in _AR_STOPS or key in AR_TITLES or any(ch.isdigit() for ch in key):
+                break
+            if key.startswith("و") and (key[1:] in AR_HEADS or _strip(key[1:]) in AR_HEADS or key[1:] in AR_TITLES):
+                break
+            if key == "و" and j + 1 < len(tokens) and (_is_head(tokens[j + 1]) or tokens[j + 1].key in AR_TITLES):
+                break
+            if key.startswith("ل") and key[1:2] == "ت" and head_key not in _AR_PURPOSE_HEADS:
+                break
+            if key in ("السيد", "السيده"):
+                break
+            if tok.text[:1].isascii() and not tokens[j - 1].text[:1].isascii() and key.startswith("و"):
+                break
+        else:
+            low = key
+            if low in _FR_STOPS and low not in _FR_LINKS:
+                break
+            if low in ("et",) and j + 1 < len(tokens) and (_is_head(tokens[j + 1]) or tokens[j + 1].key in
+                                                           ("le", "la", "les", "l'")):
+                break
+            if low in FR_TITLES:
+                break
+            if tok.text.startswith(("l'", "l’")) and _fr_head(tok):
+                break
+        j += 1
+    # Trailing links («… de la») are not part of the name.
+    while j - 1 > i and tokens[j - 1].key in _FR_LINKS | {"و"}:
+        j -= 1
+    start = head.start + _head_offset(head)
+    end = tokens[j - 1].end
+    if end - start < 3:
+        return None
+    # A lone generic head («le conseil») is kept only if something follows it.
+    return start, end, j
+
+
+def _plural_list(tokens: list[Token], text: str, i: int, j: int) -> list[Mention] | None:
+    """«جماعات كل من إنزكان و الدشيرة الجهادية و أيت ملول» → one «جماعة X» per place."""
+    head = _strip(tokens[i].key)
+    singular = {"جماعات": "جماعة", "الجماعات": "جماعة", "مجالس": "مجلس"}
+    if head not in singular:
+        return None
+    k = i + 1
+    prefix_words = [singular[head]]
+    if k < len(tokens) and _strip(tokens[k].key) in singular:
+        prefix_words.append(singular[_strip(tokens[k].key)])
+        k += 1
+    if k + 1 < len(tokens) and tokens[k].key == "كل" and tokens[k + 1].key == "من":
+        k += 2
+    else:
+        return None
+    end = k
+    while end < len(tokens) and not _BREAK.search(text[tokens[end - 1].end : tokens[end].start]):
+        if tokens[end].key in _AR_STOPS:
+            break
+        end += 1
+    places = find_places(tokens[k:end], text)
+    if not places:
+        return None
+    words = " ".join(prefix_words)
+    return [Mention(f"{words} {text[p.start : p.end]}", (p.start, p.end)) for p in places]
+
+
+def find_parties(tokens: list[Token], text: str, people: list[Person], scope: tuple[int, int]) -> Parties:
+    parties = Parties()
+    starts = _zone_starts(text, scope)
+    index_of = {t.start: n for n, t in enumerate(tokens)}
+    for zone_start in starts:
+        i = next((n for n, t in enumerate(tokens) if t.start >= zone_start), None)
+        if i is None:
+            continue
+        _read_list(tokens, text, people, i, parties, scope)
+    for m in _APPROVAL.finditer(text, scope[0], scope[1]):
+        i = next((n for n, t in enumerate(tokens) if t.start >= m.end()), None)
+        # «صادق مجلس الجهة», «وافق أعضاء مجلس جهة الشرق»
+        for k in range(i or 0, min(len(tokens), (i or 0) + 3)):
+            found = institution_at(tokens, text, k)
+            if found:
+                parties.institutions.append(Mention(clean_phrase(text[found[0] : found[1]]), found[:2]))
+                break
+    for m in _FR_SUBJECT.finditer(text, scope[0], scope[1]):
+        i = index_of.get(m.start(2))
+        if i is None:
+            i = next((n for n, t in enumerate(tokens) if t.start >= m.start(2)), None)
+        found = institution_at(tokens, text, i) if i is not None else None
+        if found and _has_verb_after(text, found[1]):
+            parties.institutions.append(Mention(clean_phrase(text[found[0] : found[1]]), found[:2]))
+    return parties
+
+
+def _has_verb_after(text: str, pos: int) -> bool:
+    return bool(re.match(r"\s*(?:a|ont|avait|vient)\s", text[pos : pos + 12]))
+
+
+def _zone_starts(text: str, scope: tuple[int, int]) -> list[int]:
+    out = []
+    for regex in (_TRIGGERS_AR, _TRIGGERS_FR):
+        for m in regex.finditer(text, scope[0], scope[1]):
+            word = m.group()
+            if word.lower() == "avec" or word in ("بين", "وبين"):
+                before = text[max(0, m.start() - 120) : m.start()]
+                if not re.search(r"اتفاق|تفاهم|شراك|توقيع|وقع|تربط|convention|accord|protocole|sign|partenariat",
+                                 before, re.I):
+                    continue
+            out.append(m.end())
+    for m in _AGREEMENT_WITH.finditer(text, scope[0], scope[1]):
+        out.append(m.end())
+    for m in _SIGN_SUBJECT.finditer(text, scope[0], scope[1]):
+        out.append(m.end())
+    return sorted(set(out))
+
+
+def _read_list(tokens: list[Token], text: str, people: list[Person], i: int, parties: Parties,
+               scope: tuple[int, int]) -> None:
+    """Reads «X و Y، و Z» from token i until the list ends."""
+    items = 0
+    while i < len(tokens) and tokens[i].start < scope[1]:
+        tok = tokens[i]
+        if tok.key in {"كل", "من", "و", "et", "le", "la", "les", "منها", "عليها", "مع"} or (
+            tok.key in ("l'",)
+        ):
+            i += 1
+            continue
+        person = next((p for p in people if p.start <= tok.start < p.end), None)
+        if person is not None:
+            if person.role:
+                derived = derive_institution(person.role)
+                if derived:
+                    parties.from_people.append(Mention(derived, person.role_span))
+            i = _index_after(tokens, person.end)
+            items += 1
+        else:
+            plural_end = institution_at(tokens, text, i)
+            if plural_end is None:
+                if tokens[i].key in AR_TITLES or tokens[i].key.startswith("و") and tokens[i].key[1:] in AR_TITLES:
+                    end = _title_phrase_end(tokens, text, i)
+                    role = text[tok.start + (1 if tok.key.startswith("و") and tok.key[1:] in AR_TITLES else 0):
+                                tokens[end - 1].end]
+                    derived = derive_institution(role)
+                    if derived:
+                        parties.from_people.append(Mention(derived, (tok.start, tokens[end - 1].end)))
+                    i = end
+                    items += 1
+                    continue
+                break
+            start, end, j = plural_end
+            listed = _plural_list(tokens, text, i, j)
+            if listed:
+                parties.institutions.extend(listed)
+                i = _index_after(tokens, listed[-1].span[1]) if listed[-1].span else j
+            else:
+                parties.institutions.append(Mention(clean_phrase(text[start:end]), (start, end)))
+                i = j
+            items += 1
+        if i >= len(tokens):
+            break
+        gap = text[tokens[i - 1].end : tokens[i].start] if i > 0 else ""
+        if _BREAK.search(gap):
+            break
+        nxt = tokens[i]
+        joined = nxt.key.startswith("و") or nxt.key in ("و", "et") or _COMMA.search(gap) or nxt.key in ("كل",)
+        if not joined:
+            # «Conseil régional et des associations …», «وUM6P Hospitals»
+            break
+        if items > 12:
+            break
+
+
+def _index_after(tokens: list[Token], pos: int) -> int:
+    for n, t in enumerate(tokens):
+        if t.start >= pos:
+            return n
+    return len(tokens)
+
+
+def _title_phrase_end(tokens: list[Token], text: str, i: int) -> int:
+    j = i + 1
+    while j < len(tokens) and j - i < 10:
+        gap = text[tokens[j - 1].end : tokens[j].start]
+        if _BREAK.search(gap) or _COMMA.search(gap):
+            break
+        key = tokens[j].key
+        if key in ("السيد", "السيده", "و") or key.startswith("و") and key[1:] in AR_TITLES or key in _AR_STOPS:
+            break
+        j += 1
+    return j
+
+
+# --- titles to institutions ----------------------------------------------------------------
+
+_AR_ROLE_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^(?:ال)?وزير[ةه]?\s+(?:ال)?منتدب[ةه]?\s*(.*)$"), "الوزارة المنتدبة {0}"),
+    (re.compile(r"^(?:ال)?وزير[ةه]?\s+(.+)$"), "وزارة {0}"),
+    (re.compile(r"^(?:ال)?والي\s+((?:ال)?جه[ةه].*?)(?:\s*[،,]\s*عامل.*)?$"), "ولاية {0}"),
+    (re.compile(r"^(?:ال)?عامل\s+((?:عمال[ةه]|[إا]قليم).+)$"), "{0}"),
+    (re.compile(r"^(?:ال)?رئيس[ةه]?\s+(?:ال)?حكوم[ةه]"), "الحكومة"),
+    (re.compile(r"^(?:نائب\s+)?(?:ال)?رئيس[ةه]?\s+((?:ال)?مجلس.+|(?:ال)?جه[ةه].*|(?:ال)?جماع[ةه].+)$"), "{0}"),
+    (re.compile(r"^(?:ال)?مدير[ةه]?\s+(?:ال)?(?:عام|تنفيذي|التنفيذي|العام)?\s*ل(.+)$"), "{0}"),
+    (re.compile(r"^(?:ال)?مدير[ةه]?\s+((?:ال)?(?:[أا]كاديمي|وكال|مؤسس|شرك|مديري|جامع)\S*.*)$"), "{0}"),
+    (re.compile(r"^(?:ال)?رئيس[ةه]?\s+((?:جمعي|مؤسس|جامع|شرك|مجموع|ال)\S*.*)$"), "{0}"),
+]
+_FR_ROLE_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^(?:la\s+|le\s+)?ministre\s+d[ée]l[ée]gu[ée]e?\s+(.+)$", re.I), "ministère délégué {0}"),
+    (re.compile(r"^(?:la\s+|le\s+)?ministre\s+(d[eu]s?\s.+|de\s.+|d['’].+)$", re.I), "ministère {0}"),
+    (re.compile(r"^(?:le\s+)?wali\s+de\s+(la\s+r[ée]gion.+?)(?:,.*)?$", re.I), "Wilaya de {0}"),
+    (re.compile(r"^(?:le\s+)?gouverneur\s+de\s+(?:la\s+)?((?:pr[ée]fecture|province).*)$", re.I), "{0}"),
+    (re.compile(r"^(?:le\s+|la\s+)?pr[ée]sidente?\s+(?:du|de\s+la|de\s+l['’]|des)\s*(.+)$", re.I), "{0}"),
+    (re.compile(r"^(?:le\s+|la\s+)?(?:directeur|directrice)(?:\s+g[ée]n[ée]ral)?\s+(?:du|de\s+la|de\s+l['’]|des)\s*(.+)$",
+                re.I), "{0}"),
+]
+
+
+def derive_institution(role: str) -> str | None:
+    """Institution a title speaks for: «وزير الصحة …» → «وزارة الصحة …»."""
+    role = clean_phrase(role)
+    if not role:
+        return None
+    if role[:1].isascii():
+        for regex, template in _FR_ROLE_RULES:
+            m = regex.match(role)
+            if m:
+                value = template.format(*(g.strip() for g in m.groups())) if m.groups() else template
+                return _fr_case(value)
+        return None
+    for regex, template in _AR_ROLE_RULES:
+        m = regex.match(role)
+        if m:
+            groups = [g.strip() for g in m.groups()]
+            return clean_phrase(template.format(*groups)) if groups else template
+    return None
+
+
+def _fr_case(value: str) -> str:
+    return value[:1].upper() + value[1:] if value.lower().startswith(("conseil", "wilaya", "association")) else value
+
+
+def similar(a: str, b: str) -> bool:
+    """Whether two institution strings name the same body (for one spelling per document)."""
+    ka, kb = compact_key(a), compact_key(b)
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    wa = {w for w in fold(a).split() if len(w) > 2}
+    wb = {w for w in fold(b).split() if len(w) > 2}
+    if not wa or not wb:
+        return False
+    overlap = len(wa & wb) / min(len(wa), len(wb))
+    short, long_ = sorted((ka, kb), key=len)
+    return overlap >= 0.99 and len(short) >= 8 and (short in long_ or overlap == 1.0 and len(wa) == len(wb))

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Organisation, Person
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name_ar", "name_fr", "kind", "region", "province"]
+    list_filter = ["kind", "region"]
+    search_fields = ["name_ar", "name_fr", "name_en", "acronym", "reference_code"]
+    autocomplete_fields = ["region", "province", "commune", "parent"]
+    list_select_related = ["region", "province"]
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["full_name_ar", "full_name_fr", "title_ar", "organisation"]
+    search_fields = ["full_name_ar", "full_name_fr", "title_ar", "title_fr"]
+    autocomplete_fields = ["organisation"]
