@@ -205,7 +205,7 @@ class ScheduledContribution(TrackedModel):
         ordering = ["partnership", "due_on", "pk"]
         verbose_name = _("scheduled contribution")
         verbose_name_plural = _("scheduled contributions")
-        indexes = [models.Index(fields=["due_on"])]
+        indexes = [models.Index(fields=["due_on"]), models.Index(fields=["partnership", "due_on"])]
 
 
 def transfer_proof_path(instance, filename: str) -> str:

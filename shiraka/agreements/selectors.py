@@ -139,13 +139,17 @@ def portfolio_summary(agreements: QuerySet, *, today: date | None = None) -> Sum
     """National, regional, provincial or programme totals for the agreements given. Five queries."""
     today = today or local_today()
     agreement_ids = agreements.order_by().values("pk")
-    totals = agreements_with_figures(Agreement.objects.filter(pk__in=agreement_ids), today=today).aggregate(
+    committed = _sum_subquery(Partnership.objects.all(), "agreement", "committed_amount")
+    totals = Agreement.objects.filter(pk__in=agreement_ids).annotate(
+        committed=committed,
+        unallocated=Greatest(_money(F("total_amount") - committed), money_value(ZERO), output_field=MoneyField()),
+    ).aggregate(
         n=Count("pk"),
         sum_total=Sum("total_amount"),
         sum_committed=Sum("committed"),
         sum_unallocated=Sum("unallocated"),
-        sum_unspecified=Sum("unspecified_partners"),
     )
+    unspecified = Partnership.objects.filter(agreement__in=agreement_ids, committed_amount__isnull=True).count()
     money = partnerships_with_figures(Partnership.objects.filter(agreement__in=agreement_ids), today=today).aggregate(
         sum_due=Sum("due_to_date"), sum_transferred=Sum("transferred"), sum_arrears=Sum("arrears"),
     )
@@ -158,7 +162,7 @@ def portfolio_summary(agreements: QuerySet, *, today: date | None = None) -> Sum
         total_amount=totals["sum_total"] or ZERO,
         committed=totals["sum_committed"] or ZERO,
         unallocated=totals["sum_unallocated"] or ZERO,
-        unspecified_partners=totals["sum_unspecified"] or 0,
+        unspecified_partners=unspecified,
         due_to_date=money["sum_due"] or ZERO,
         transferred=money["sum_transferred"] or ZERO,
         arrears=money["sum_arrears"] or ZERO,

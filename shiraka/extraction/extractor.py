@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from .dates import DateMention, find_dates, resolve
 from .gazetteer import PlaceMatch, find_places
-from .lang import detect_language
 from .lexicon import (
     AR_ACTIONS,
     AR_AGREEMENT_WORDS,
@@ -88,6 +87,7 @@ class Document:
     language: str
     article_date: date | None
     mentions: list[AgreementMention] = field(default_factory=list)
+    body: int = 0
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
         for start, end in self.sentences:
@@ -117,11 +117,22 @@ def _read(text: str, reference_date: date | None) -> Document:
         people=find_people(tokens, text),
         money=_money(text),
         dates=dates,
-        language=detect_language(text) or "ar",
+        language=_script(text),
         article_date=_article_date(text, dates) or reference_date,
     )
     doc.mentions = _agreement_mentions(doc)
+    doc.body = _body_start(doc)
     return doc
+
+
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+_LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
+
+
+def _script(text: str) -> str:
+    """Arabic or French, by letters only (the CLI refuses other languages beforehand)."""
+    arabic = len(_ARABIC_LETTER.findall(text))
+    return "ar" if arabic * 2 >= len(_LATIN_LETTER.findall(text)) else "fr"
 
 
 # --- article date --------------------------------------------------------------------------
@@ -221,8 +232,7 @@ _NUMBERED_ITEM = re.compile(r"(?m)^\s*(\d+)\s*[-–)\.]\s*(?=\S)")
 def _segments(doc: Document) -> list[Segment]:
     """One segment per agreement the text tells apart."""
     text = doc.text
-    body = _body_start(doc)
-    mentions = [m for m in doc.mentions if m.start >= body] or doc.mentions
+    mentions = [m for m in doc.mentions if m.start >= doc.body] or doc.mentions
     if not mentions:
         return [Segment(0, len(text), None, "other")]
     first = mentions[0]
@@ -326,8 +336,8 @@ def _draft(doc: Document, seg: Segment, index: int, segments: list[Segment]) -> 
     draft.signatories = signers
     draft.partners = _partners(doc, parties, signers)
     draft.locations = _locations(doc, scope if multi else (0, len(text)))
-    draft.projects = find_projects(doc.tokens, text, (max(seg.start, _body_start(doc)), seg.end) if not multi
-                                   else scope)
+    project_scope = (max(seg.start, doc.body), seg.end) if not multi else scope
+    draft.projects = find_projects(doc.tokens, text, project_scope, doc.money)
     draft.committee = _committee(doc)
     draft.programme = _programme(doc, scope)
     return draft
@@ -462,14 +472,17 @@ def _signatories(doc: Document, scope: tuple[int, int]) -> list[Signatory]:
     presiders: list[Person] = []
     unnamed_presiders: list[Person] = []
     unnamed_signers: list[Person] = []
+    all_sign = [m.start() for m in _SIGN_RE.finditer(text)]
+    all_preside = [m.start() for m in _PRESIDE_RE.finditer(text)]
+    all_presence = [m.start() for m in _PRESENCE_RE.finditer(text)]
     for s, e in doc.sentences:
         if e <= scope[0] or s >= scope[1]:
             continue
-        sentence = text[s:e]
-        presence = _PRESENCE_RE.search(sentence)
-        presence_at = s + presence.start() if presence else None
-        sign_positions = [s + m.start() for m in _SIGN_RE.finditer(sentence)]
-        preside_positions = [s + m.start() for m in _PRESIDE_RE.finditer(sentence)]
+        if not any(s <= p.start < e for p in doc.people):
+            continue
+        presence_at = next((p for p in all_presence if s <= p < e), None)
+        sign_positions = [p for p in all_sign if s <= p < e]
+        preside_positions = [p for p in all_preside if s <= p < e]
         for person in doc.people:
             if not (s <= person.start < e) or not (scope[0] <= person.start < scope[1]):
                 continue
@@ -544,7 +557,7 @@ def _dedupe_mentions(doc: Document, items: list[Mention]) -> list[Mention]:
 
 
 def _locations(doc: Document, scope: tuple[int, int]) -> list[Mention]:
-    body = _body_start(doc)
+    body = doc.body
     roles = [p.role_span for p in doc.people if p.role_span]
     names = [p.name_span for p in doc.people if p.name_span]
     out: list[Mention] = []
@@ -610,13 +623,12 @@ def _programme(doc: Document, scope: tuple[int, int]) -> Mention | None:
         if m.group(1).lower().startswith(("برنامج", "programme")) and len(tail.split()) < 2:
             continue
         if m.group(1).lower().startswith(("برنامج", "programme")):
-            tail = " ".join(tail.split()[:9])
+            words = list(re.finditer(r"\S+", tail))[:9]
+            tail = tail[: words[-1].end()] if words else ""
         else:
             tail = ""
-        value = clean_phrase(m.group(1) + tail)
-        return Mention(value, (m.start(), m.start() + len(m.group(1)) + len(tail)))
+        end = m.start() + len(m.group(1)) + len(tail)
+        return Mention(clean_phrase(doc.text[m.start() : end]), (m.start(), end))
     return None
 
 
-__all__ = ["extract", "AR_HEADS", "FR_HEADS", "AR_TITLES", "AR_ACTIONS", "FR_ACTIONS", "AR_AGREEMENT_WORDS",
-           "FR_AGREEMENT_WORDS", "Decimal"]

@@ -8,6 +8,7 @@ Names are compared in a compact key (folded, without spaces or hyphens), so «ك
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -110,6 +111,7 @@ class Gazetteer:
     places: dict[str, list[Place]]
     institutions: dict[str, str]  # key -> canonical Arabic or French name
     max_tokens: int
+    prefixes: frozenset[str] = frozenset()  # every prefix of every key, to stop joining words early
 
     def lookup(self, key: str) -> list[Place]:
         return self.places.get(key, [])
@@ -152,14 +154,15 @@ def gazetteer() -> Gazetteer:
                 variant = variant.split("(")[0].strip()
                 if len(variant) > 6:
                     institutions[name_key(variant)] = variant
-    longest = max((len(k.split()) for k in places), default=1)
-    return Gazetteer(places, institutions, max(longest, 6))
+    prefixes = frozenset(key[:n] for key in places for n in range(1, len(key) + 1))
+    return Gazetteer(places, institutions, 6, prefixes)
 
 
 _PREFIXES = ("وب", "ول", "وال", "بال", "لل", "ب", "ل", "و", "ك")
 
 
-def _first_token_variants(key: str) -> list[tuple[str, int]]:
+@lru_cache(maxsize=8192)
+def _first_token_variants(key: str) -> tuple[tuple[str, int], ...]:
     """Readings of a first word with an attached preposition or administrative word.
 
     Returns (key, folded characters dropped from the front of the written word)."""
@@ -177,11 +180,19 @@ def _first_token_variants(key: str) -> list[tuple[str, int]]:
         for admin in ADMIN_WORDS:
             if variant.startswith(admin) and len(variant) > len(admin) + 2:
                 out.append((variant[len(admin) :], dropped + len(admin)))
-    return out
+    return tuple(out)
+
+
+_CLAUSE_BREAK = re.compile(r"[.,،;:()\n«»\"“”]")
 
 
 def _token_key(token: Token) -> str:
-    word = "".join(c for c in token.key if c.isalnum())
+    return _word_key(token.key)
+
+
+@lru_cache(maxsize=65536)
+def _word_key(key: str) -> str:
+    word = "".join(c for c in key if c.isalnum())
     return _TOKEN_VARIANTS.get(word, word)
 
 
@@ -189,6 +200,11 @@ def find_places(tokens: list[Token], text: str) -> list[PlaceMatch]:
     """Longest gazetteer matches over the token stream, left to right."""
     gaz = gazetteer()
     keys = [_token_key(t) for t in tokens]
+    # Names never span a sentence or clause break.
+    breaks = [False] + [
+        bool(_CLAUSE_BREAK.search(text, tokens[k - 1].end, tokens[k].start)) for k in range(1, len(tokens))
+    ]
+    prefixes = gaz.prefixes
     matches: list[PlaceMatch] = []
     i = 0
     n = len(tokens)
@@ -198,11 +214,11 @@ def find_places(tokens: list[Token], text: str) -> list[PlaceMatch]:
             joined = first_key
             for j in range(i, min(n, i + 5)):
                 if j > i:
-                    # Names never span a sentence or clause break.
-                    between = text[tokens[j - 1].end : tokens[j].start]
-                    if any(c in between for c in ".,،;:()\n«»\"“”"):
+                    if breaks[j]:
                         break
                     joined += keys[j]
+                if joined not in prefixes:
+                    break
                 found = gaz.places.get(joined)
                 if found and (best is None or j > best[0]):
                     best = (j, found, dropped)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from .text import fold, same_length
 
@@ -357,6 +358,7 @@ _SCALE_WORDS = {"مليار", "ملايير", "ملياري", "مليارين", 
 _WORD_RE = re.compile(r"[\u0621-\u064a]+|[a-zA-Z]+")
 
 
+@lru_cache(maxsize=65536)
 def _may_start_number(word: str) -> bool:
     folded = fold(word)
     if folded in _AR_ALL or folded in _SCALE_WORDS or folded in _FR_WORDS:

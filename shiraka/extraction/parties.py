@@ -4,6 +4,7 @@ institutions derived from the signers' titles («والي جهة …» → «و�
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -170,12 +171,12 @@ def find_parties(tokens: list[Token], text: str, people: list[Person], scope: tu
     starts = _zone_starts(text, scope)
     index_of = {t.start: n for n, t in enumerate(tokens)}
     for zone_start in starts:
-        i = next((n for n, t in enumerate(tokens) if t.start >= zone_start), None)
-        if i is None:
+        i = _index_after(tokens, zone_start)
+        if i >= len(tokens):
             continue
         _read_list(tokens, text, people, i, parties, scope)
     for m in _APPROVAL.finditer(text, scope[0], scope[1]):
-        i = next((n for n, t in enumerate(tokens) if t.start >= m.end()), None)
+        i = _index_after(tokens, m.end())
         # «صادق مجلس الجهة», «وافق أعضاء مجلس جهة الشرق»
         for k in range(i or 0, min(len(tokens), (i or 0) + 3)):
             found = institution_at(tokens, text, k)
@@ -185,8 +186,8 @@ def find_parties(tokens: list[Token], text: str, people: list[Person], scope: tu
     for m in _FR_SUBJECT.finditer(text, scope[0], scope[1]):
         i = index_of.get(m.start(2))
         if i is None:
-            i = next((n for n, t in enumerate(tokens) if t.start >= m.start(2)), None)
-        found = institution_at(tokens, text, i) if i is not None else None
+            i = _index_after(tokens, m.start(2))
+        found = institution_at(tokens, text, i)
         if found and _has_verb_after(text, found[1]):
             parties.institutions.append(Mention(clean_phrase(text[found[0] : found[1]]), found[:2]))
     return parties
@@ -271,10 +272,7 @@ def _read_list(tokens: list[Token], text: str, people: list[Person], i: int, par
 
 
 def _index_after(tokens: list[Token], pos: int) -> int:
-    for n, t in enumerate(tokens):
-        if t.start >= pos:
-            return n
-    return len(tokens)
+    return bisect.bisect_left(tokens, pos, key=lambda t: t.start)
 
 
 def _title_phrase_end(tokens: list[Token], text: str, i: int) -> int:

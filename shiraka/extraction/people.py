@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .lexicon import (
     AR_FIRST_NAMES,
@@ -48,14 +49,23 @@ def _strip(key: str, options: tuple[str, ...] = ("و", "ب", "ل")) -> str:
 
 
 def _is_title(token: Token) -> bool:
-    key = token.key
+    return _title_key(token.key)
+
+
+@lru_cache(maxsize=65536)
+def _title_key(key: str) -> bool:
     if key in AR_TITLES or _strip(key) in AR_TITLES or key in FR_TITLES:
         return True
     return _strip(key, ("و",)) in AR_TITLES
 
 
 def _is_honorific(token: Token) -> bool:
-    key = token.key.rstrip(".")
+    return _honorific_key(token.key)
+
+
+@lru_cache(maxsize=65536)
+def _honorific_key(key: str) -> bool:
+    key = key.rstrip(".")
     return key in AR_HONORIFICS or _strip(key, ("و",)) in AR_HONORIFICS or key in FR_HONORIFICS
 
 

@@ -6,7 +6,7 @@ import re
 
 from .lexicon import AR_ACTIONS, FR_ACTIONS
 from .model import Mention
-from .numbers import find_money
+from .numbers import Money, find_money
 from .text import Token, clean_phrase
 
 _BREAK = re.compile(r"[.;:!?؟\n()«»\"“”]")
@@ -36,9 +36,11 @@ def _action(token: Token) -> tuple[bool, int]:
     return False, 0
 
 
-def find_projects(tokens: list[Token], text: str, scope: tuple[int, int]) -> list[Mention]:
+def find_projects(
+    tokens: list[Token], text: str, scope: tuple[int, int], money: list[Money] | None = None
+) -> list[Mention]:
     out: list[Mention] = []
-    money_spans = [(m.start, m.end) for m in find_money(text[scope[0] : scope[1]])]
+    money_spans = [(m.start - scope[0], m.end - scope[0]) for m in (money if money is not None else find_money(text))]
     i = 0
     n = len(tokens)
     while i < n:

@@ -79,9 +79,33 @@ def fold_char(ch: str) -> str:
     return base.lower()
 
 
+def _fold_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    for code in list(range(0x20, 0x250)) + list(range(0x600, 0x700)) + [0x2019, 0x2018, 0x2013, 0x2014, 0xA0]:
+        ch = chr(code)
+        folded = fold_char(ch)
+        if folded != ch:
+            table[code] = folded or None
+    return table
+
+
+_FOLD_TABLE = _fold_table()
+
+
 def fold(text: str) -> str:
     """Matching form of a string: no diacritics, one alef, lower case, no accents."""
+    folded = text.translate(_FOLD_TABLE)
+    if folded.isascii() or not _OUTSIDE_TABLE.search(folded):
+        return folded
     return "".join(fold_char(c) for c in text)
+
+
+_OUTSIDE_TABLE = re.compile("[^\x00-\u024f\u0600-\u06ff]")
+
+
+@lru_cache(maxsize=200_000)
+def fold_word(word: str) -> str:
+    return fold(word)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +125,7 @@ _WORD = re.compile(r"[\w\u064b-\u065f\u0670\u0640]+(?:['’]\w+)*", re.UNICODE)
 
 
 def tokenize(text: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
+    return [Token(m.group(), m.start(), m.end(), fold_word(m.group())) for m in _WORD.finditer(text)]
 
 
 def compact_key(text: str) -> str:

@@ -22,8 +22,9 @@ def run(args, **env):
 
 def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path):
     result = run(["check"], SHIRAKA_DATA_DIR=str(tmp_path))
-    assert result.returncode != 0
+    assert result.returncode == 2
     assert "SHIRAKA_SECRET_KEY" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_production_mode_starts_with_a_secret_key(tmp_path):
