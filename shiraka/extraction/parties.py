@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from .gazetteer import find_places
-from .lexicon import AR_HEADS, AR_TITLES, FR_HEADS, FR_TITLES
+from .lexicon import _f, AR_HEADS, AR_TITLES, FR_HEADS, FR_TITLES
 from .model import Mention
 from .people import Person
 from .text import Token, clean_phrase, compact_key, fold
@@ -18,7 +18,7 @@ _BREAK = re.compile(r"[.;:!?؟\n()«»]")
 _COMMA = re.compile(r"[,،]")
 
 # Words after which an institution name does not continue.
-_AR_STOPS = {
+_AR_STOPS = _f({
     "من", "اجل", "بهدف", "حول", "قصد", "على", "في", "عن", "الي", "التي", "الذي", "وذلك", "ذلك", "يوم", "يومه",
     "تحت", "بحضور", "لفايده", "ممثله", "ممثلا", "ممثلين", "بصفته", "بتكلفه", "بكلفه", "بغلاف", "بقيمه",
     "بمساهمه", "تهم", "يهم", "تتعلق", "يتعلق", "ترمي", "تروم", "تهدف", "يهدف", "الموقعه", "المبرمه", "بمقر",
@@ -27,15 +27,17 @@ _AR_STOPS = {
     "لتعزيز", "لتاهيل", "لاحداث", "لتجهيز", "لتحسين", "لتطوير", "لتنضيم", "لتوفير", "لمحاربه", "للمساهمه",
     "بشكل", "ضمن", "عبر", "وفق", "بعد", "قبل", "حسب", "اما", "فيما", "بينما", "او", "ان", "انه", "كما",
     "بالاضافه", "اضافه", "فضلا", "وكذا", "كذا", "ايضا", "عقب", "مجموع", "ما", "منها", "بدعم", "تعاقدت",
-}
+})
 # Association-like heads keep «لـ…» purposes in their name («جمعية طيبة لدعم المرضى»).
-_AR_PURPOSE_HEADS = {"جمعيه", "الجمعيه", "جمعيات", "موسسه", "الموسسه", "الفيدراليه", "فيدراليه", "مركز"}
-_FR_STOPS = {
+_AR_PURPOSE_HEADS = _f({"جمعيه", "الجمعيه", "جمعيات", "موسسه", "الموسسه", "الفيدراليه", "فيدراليه", "مركز"})
+_FR_STOPS = _f({
     "porte", "portant", "portent", "relative", "relatives", "concerne", "visant", "afin", "dans", "avec", "ont",
     "a", "est", "sera", "sur", "lors", "signee", "signees", "prevoit", "dont", "qui", "ainsi", "en", "par",
     "le", "la", "les", "l", "d'une", "d'un", "une", "un", "pour", "ce", "cette", "ces", "au", "aux",
-}
-_FR_LINKS = {"de", "du", "des", "d", "la", "l", "et", "pour", "le", "a", "à", "sur"}
+})
+_FR_LINKS = _f({"de", "du", "des", "d", "la", "l", "et", "le", "a", "à", "sur"})
+# Association-like heads keep «pour …» in their name («Association Sanad pour le soutien …»).
+_FR_PURPOSE_HEADS = _f({"association", "associations", "fondation", "ligue", "federation", "centre"})
 
 _TRIGGERS_AR = re.compile(
     r"(?<!\w)(?:بين|وبين|ب?مساهم[ةه]|بشراك[ةه] مع|شراك[ةه] مع|مبرم[ةه] مع|المبرم[ةه] مع|تربط)(?!\w)"
@@ -118,7 +120,9 @@ def institution_at(tokens: list[Token], text: str, i: int) -> tuple[int, int, in
                 break
         else:
             low = key
-            if low in _FR_STOPS and low not in _FR_LINKS:
+            if low == "pour" and fold(head.text.split("'")[-1].split("’")[-1]) not in _FR_PURPOSE_HEADS:
+                break
+            if low in _FR_STOPS and low not in _FR_LINKS and low != "pour":
                 break
             if low in ("et",) and j + 1 < len(tokens) and (_is_head(tokens[j + 1]) or tokens[j + 1].key in
                                                            ("le", "la", "les", "l'")):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import AR_ACTIONS, FR_ACTIONS
+from .lexicon import _f, AR_ACTIONS, FR_ACTIONS
 from .model import Mention
 from .numbers import Money, find_money
 from .text import Token, clean_phrase
@@ -12,14 +12,14 @@ from .text import Token, clean_phrase
 _BREAK = re.compile(r"[.;:!?؟\n()«»\"“”]")
 _COMMA = re.compile(r"[,،]")
 # Phrases that end a project and may start the next one.
-_AR_ENDS = {
+_AR_ENDS = _f({
     "بالاضافه", "اضافه", "فضلا", "وكذا", "كذا", "وايضا", "ايضا", "كما", "بقيمه", "بميزانيه", "بغلاف", "بتكلفه",
     "بكلفه", "لضمان", "من", "بهدف", "قصد", "الكفيله", "التي", "الذي", "الذين", "لتحسين", "لتقويه", "وذلك",
     "ذلك", "حيث", "عبر", "بمساهمه", "لفايده", "موزعه", "تقدر", "يقدر", "بلغت", "تبلغ", "على", "ضمن",
     "لانجاز", "للمساهمه", "بشراكه", "ويشمل", "وتشمل", "وتهم", "تهم", "ترمي", "تروم", "وتروم", "لتمكين",
-}
-_FR_ENDS = {"pour", "avec", "dont", "afin", "ainsi", "qui", "en", "d'une", "estimee", "estime", "par", "sur",
-            "signee", "a", "ont", "est", "au", "aux", "lors", "tandis", "alors", "porte", "porte"}
+})
+_FR_ENDS = _f({"pour", "avec", "dont", "afin", "ainsi", "qui", "en", "d'une", "estimee", "estime", "par", "sur",
+            "signee", "a", "ont", "est", "au", "aux", "lors", "tandis", "alors", "porte", "porte"})
 _MAX_TOKENS = 12
 
 
