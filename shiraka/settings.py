@@ -1,13 +1,12 @@
 """Shiraka's one settings module. Everything that differs between machines comes from
 environment variables (see README, "Configuration")."""
 
+import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
-
-import os
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent

@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Agreement, Partnership, Programme, ScheduledContribution, Signatory, SigningAttendee, Transfer
+from .models import (
+    Agreement,
+    Partnership,
+    Programme,
+    ScheduledContribution,
+    Signatory,
+    SigningAttendee,
+    Transfer,
+)
 
 
 @admin.register(Programme)

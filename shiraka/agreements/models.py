@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 from shiraka.core.models import TrackedModel
 from shiraka.core.money import MoneyField
 from shiraka.organisations.models import Organisation, Person
-from shiraka.territory.models import Commune, LocalisedName, Province, Region
+from shiraka.territory.models import LocalisedName, Province, Region
 
 
 class Programme(LocalisedName, TrackedModel):

@@ -29,7 +29,9 @@ def to_decimal(value) -> Decimal | None:
     try:
         amount = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
-        raise exceptions.ValidationError(_("Enter an amount in dirhams, e.g. 1500000.00."), code="invalid")
+        raise exceptions.ValidationError(
+            _("Enter an amount in dirhams, e.g. 1500000.00."), code="invalid"
+        ) from None
     if not amount.is_finite():
         raise exceptions.ValidationError(_("Enter an amount in dirhams, e.g. 1500000.00."), code="invalid")
     if amount.copy_abs() > MAX_AMOUNT * 1000:

@@ -9,8 +9,7 @@ from shiraka.agreements import services as agreements
 from shiraka.agreements.models import Agreement, Programme
 from shiraka.followup.services import committee_create
 from shiraka.organisations.models import Organisation, Person
-from shiraka.organisations.services import commune_organisation_ensure
-from shiraka.organisations.services import organisation_create, person_create
+from shiraka.organisations.services import commune_organisation_ensure, organisation_create, person_create
 from shiraka.projects.services import project_create
 from shiraka.territory.models import Commune, HealthFacilityType, Province, Region
 

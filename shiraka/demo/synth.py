@@ -248,7 +248,7 @@ def _synth_chunk(rng, numbers, prefix, regions, provinces_by_region, communes_by
 
     partnerships, partnership_meta = [], []
     projects, project_meta = [], []
-    for agreement, (region, province, signed_on, duration, project_count, is_indh, status) in zip(created, plans):
+    for agreement, (region, province, signed_on, duration, project_count, is_indh, status) in zip(created, plans, strict=True):
         partners = [orgs["MSPS"], orgs[f"CR-{region.code}"]]
         if province:
             partners += [orgs[f"CPP-{province.code}"]]
@@ -263,7 +263,7 @@ def _synth_chunk(rng, numbers, prefix, regions, provinces_by_region, communes_by
         partners = list(dict.fromkeys(partners))
         funders = [p for p in partners if p.kind not in {"governorate", "public_agency"}]
         allocated = agreement.total_amount if rng.random() < 0.8 else (agreement.total_amount * Decimal("0.85")).quantize(CENT)
-        shares = dict(zip(funders, _split(rng, allocated, len(funders))))
+        shares = dict(zip(funders, _split(rng, allocated, len(funders)), strict=True))
         for organisation in partners:
             amount = shares.get(organisation)
             if amount is not None and rng.random() < 0.05:
@@ -313,7 +313,7 @@ def _synth_chunk(rng, numbers, prefix, regions, provinces_by_region, communes_by
     report.projects += len(projects)
 
     schedule, transfers = [], []
-    for partnership, (signed_on, duration, status) in zip(partnerships, partnership_meta):
+    for partnership, (signed_on, duration, _status) in zip(partnerships, partnership_meta, strict=True):
         if partnership.committed_amount in (None, Decimal("0.00")):
             continue
         tranches = _split(rng, partnership.committed_amount, rng.randint(2, min(duration, 5)))
@@ -340,12 +340,12 @@ def _synth_chunk(rng, numbers, prefix, regions, provinces_by_region, communes_by
     for partnership in partnerships:
         if partnership.committed_amount:
             partners_of.setdefault(partnership.agreement_id, []).append(partnership.organisation)
-    for project, (commune, signed_on, planned_start, planned_end, project_status, progress) in zip(projects, project_meta):
+    for project, (commune, _signed_on, planned_start, planned_end, project_status, progress) in zip(projects, project_meta, strict=True):
         if commune:
             communes_through.append(Project.communes.through(project_id=project.pk, commune_id=commune.pk))
         funders = partners_of.get(project.agreement_id, [])[:3]
         if funders:
-            for organisation, amount in zip(funders, _split(rng, project.budget, len(funders))):
+            for organisation, amount in zip(funders, _split(rng, project.budget, len(funders)), strict=True):
                 fundings.append(ProjectFunding(project=project, organisation=organisation, amount=amount))
         kinds = SERVICE_MILESTONES if project.category in {Category.STAFF_CONTRACTING, Category.MOBILE_CARAVANS,
                                                             Category.IMAGING_EQUIPMENT,
@@ -386,7 +386,7 @@ def _synth_chunk(rng, numbers, prefix, regions, provinces_by_region, communes_by
     report.contracts += len(contracts)
 
     payments = []
-    for contract, (signed, progress) in zip(contracts, contract_meta):
+    for contract, (signed, progress) in zip(contracts, contract_meta, strict=True):
         to_pay = (contract.amount * Decimal(progress) / 100).quantize(CENT)
         instalments = rng.randint(1, 4)
         for index, amount in enumerate(_split(rng, to_pay, instalments)):
@@ -418,7 +418,7 @@ def _project_state(rng: random.Random, agreement_status: str, signed_on: date) -
 
 def _synth_committees(rng, prefix, agreements, plans, projects, orgs, report: SynthReport) -> None:
     committees, links, members, meta = [], [], [], []
-    for agreement, (region, province, signed_on, *_rest) in zip(agreements, plans):
+    for agreement, (region, province, signed_on, *_rest) in zip(agreements, plans, strict=True):
         if rng.random() > 0.6:
             continue
         place = province or region
@@ -432,7 +432,7 @@ def _synth_committees(rng, prefix, agreements, plans, projects, orgs, report: Sy
     committees = Committee.objects.bulk_create(committees, batch_size=BATCH)
     report.committees += len(committees)
     meetings, meeting_meta = [], []
-    for committee, (agreement, region, province, signed_on) in zip(committees, meta):
+    for committee, (agreement, region, province, signed_on) in zip(committees, meta, strict=True):
         links.append(Committee.agreements.through(committee_id=committee.pk, agreement_id=agreement.pk))
         for code in ("MSPS", f"CR-{region.code}") + ((f"GOUV-{province.code}",) if province else ()):
             members.append(CommitteeMember(committee=committee, organisation=orgs[code]))
@@ -449,7 +449,7 @@ def _synth_committees(rng, prefix, agreements, plans, projects, orgs, report: Sy
     meetings = Meeting.objects.bulk_create(meetings, batch_size=BATCH)
     report.meetings += len(meetings)
     decisions = []
-    for meeting, (committee, agreement, held_on) in zip(meetings, meeting_meta):
+    for meeting, (committee, agreement, held_on) in zip(meetings, meeting_meta, strict=True):
         for _ in range(rng.randint(0, 3)):
             due_on = held_on + timedelta(days=rng.randint(30, 180))
             done = due_on < ANCHOR and rng.random() < 0.6

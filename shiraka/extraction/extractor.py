@@ -186,7 +186,8 @@ def _kind_of(text: str, start: int, end: int) -> str:
         return "framework"
     if "تفاهم" in head or "protocole" in head or "memorandum" in head or "بروتوكول" in head:
         return "memorandum"
-    window = re.split(r"[.،,;:]|\s(?:بين|entre|مع|avec|signée|pour)\s", after, maxsplit=1)[0]
+    window = re.split(r"[.،,;:]|\s(?:بين|entre|مع|avec|signée|pour|الذي|التي|qui|الموقعة)\s", after, maxsplit=1)[0]
+    window = " ".join(window.split()[:5])
     if re.search(r"شراك|partenariat|cooperation|coopération|تعاون", window):
         return "partnership"
     return "other"
@@ -201,8 +202,11 @@ def _agreement_mentions(doc: Document) -> list[AgreementMention]:
         before = fold(text[max(0, m.start() - 40) : m.start()])
         after = fold(text[m.end() : m.end() + 30])
         ordinal = _ordinal_near(before, after)
-        clause = before.split("،")[-1].split(",")[-1]
-        new = bool(re.search(r"(?:^|\s)كما(?:\s|$)", clause)) or bool(re.match(r"^\s*(?:اخري|ثانيه|autre)", after))
+        clause = re.split(r"[.\n]", before)[-1]
+        indefinite = not re.match(r"^(?:[وبل]|لل)?ال", word) and not re.search(r"(?:هذه|هذا|ذات|cette|ces|la|le|l')\s*$", before)
+        new = indefinite and (
+            bool(re.search(r"(?:^|\s)كما(?:\s|$)", clause)) or bool(re.match(r"^\s*(?:اخري|ثانيه|autre)", after))
+        )
         line_start = text.rfind("\n", 0, m.start()) + 1
         prefix = text[line_start : m.start()]
         list_item = bool(re.fullmatch(r"\s*(?:[-–•*]|\d+\s*[-–)\.])\s*", prefix))
@@ -212,7 +216,7 @@ def _agreement_mentions(doc: Document) -> list[AgreementMention]:
 
 
 def _ordinal_near(before: str, after: str) -> int | None:
-    m = re.match(r"^\s*(\S+)", after)
+    m = re.match(r"^\s*(\w+)", after)
     if m and m.group(1) in ORDINALS_AR:
         return ORDINALS_AR[m.group(1)]
     words = before.split()
@@ -235,26 +239,13 @@ def _segments(doc: Document) -> list[Segment]:
     mentions = [m for m in doc.mentions if m.start >= doc.body] or doc.mentions
     if not mentions:
         return [Segment(0, len(text), None, "other")]
-    first = mentions[0]
+    first = next((m for m in mentions if not m.plural), mentions[0])
     markers: list[tuple[int, AgreementMention | None, str | None]] = []
-    ordinal_mentions = [m for m in mentions if m.ordinal]
-    if ordinal_mentions:
-        for m in ordinal_mentions:
-            markers.append((_clause_start(text, m.start), m, None))
-        for m in _FR_ORDINAL_ALONE.finditer(text):
-            if not any(abs(m.start() - s) < 40 for s, _, _ in markers):
-                markers.append((m.start(), None, None))
-    items = [m for m in mentions if m.list_item and not m.plural]
-    if not markers and len(items) >= 2:
-        markers = [(text.rfind("\n", 0, m.start) + 1, m, None) for m in items]
-    if not markers:
-        numbered = _numbered_agreements(doc, mentions)
-        if numbered:
-            markers = numbered
-    if not markers:
-        further = [m for m in mentions[1:] if m.new and not m.plural and m.start > first.end]
-        if further:
-            markers = [(first.start, first, None)] + [(_clause_start(text, m.start), m, None) for m in further]
+    for candidate in (_ordinal_markers(doc, mentions), _list_markers(text, mentions),
+                      _numbered_agreements(doc, mentions), _further_markers(text, first, mentions)):
+        if len(candidate) >= 2:
+            markers = candidate
+            break
     if len(markers) < 2:
         head = _head_mention(mentions)
         return [Segment(0, len(text), head, head.kind)]
@@ -268,6 +259,32 @@ def _segments(doc: Document) -> list[Segment]:
             kind = plural_kind
         out.append(Segment(start, end, mention, kind))
     return out
+
+
+def _ordinal_markers(doc: Document, mentions: list[AgreementMention]) -> list:
+    text = doc.text
+    markers = [(_clause_start(text, m.start), m, None) for m in mentions if m.ordinal]
+    if markers:
+        for m in _FR_ORDINAL_ALONE.finditer(text):
+            if not any(abs(m.start() - s) < 40 for s, _, _ in markers):
+                markers.append((m.start(), None, None))
+    return markers
+
+
+def _list_markers(text: str, mentions: list[AgreementMention]) -> list:
+    return [(text.rfind("\n", 0, m.start) + 1, m, None) for m in mentions if m.list_item and not m.plural]
+
+
+def _further_markers(text: str, first: AgreementMention, mentions: list[AgreementMention]) -> list:
+    further = [m for m in mentions if m.new and not m.plural and m.start > first.end]
+    if not further:
+        return []
+    return [(first.start, first, None)] + [(_mention_clause(text, m.start), m, None) for m in further]
+
+
+def _mention_clause(text: str, pos: int) -> int:
+    cut = max(text.rfind(ch, 0, pos) for ch in ".\n؛;،,")
+    return cut + 1 if cut >= 0 else 0
 
 
 def _head_mention(mentions: list[AgreementMention]) -> AgreementMention:
@@ -290,7 +307,11 @@ def _numbered_agreements(doc: Document, mentions: list[AgreementMention]) -> lis
         return []
     if re.search(r"برامج|programmes", intro[-150:]):
         return []
-    return [(m.start(), None, None) for m in items]
+    markers = [(m.start(), None, None) for m in items]
+    # «أما الاتفاقية الأخيرة …» closes a numbered list of agreements.
+    last = [m for m in mentions if m.ordinal == 99 and m.start > items[-1].start()]
+    markers += [(_clause_start(text, m.start), m, None) for m in last[:1]]
+    return markers
 
 
 def _clause_start(text: str, pos: int) -> int:
@@ -364,6 +385,11 @@ def _title(text: str, mention: AgreementMention) -> tuple[str, tuple[int, int]]:
 def _signing_date(doc: Document) -> tuple[date | None, tuple[int, int] | None]:
     for mention in doc.dates:
         s, e = doc.sentence_of(mention.start)
+        if doc.text[s:e].rstrip()[-1:] in ("،", ","):
+            nxt = doc.sentence_of(e + 1) if e + 1 < len(doc.text) else (e, e)
+            following = [span for span in doc.sentences if span[0] >= e]
+            if following:
+                e = following[0][1]
         sentence = doc.text[s:e]
         if not _SIGN_RE.search(sentence):
             continue

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -60,6 +59,9 @@ class CommitteeMember(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return str(self.person or self.organisation)
+
 
 def minutes_scan_path(instance, filename: str) -> str:
     return f"minutes/{instance.committee_id}/{filename}"
@@ -80,6 +82,9 @@ class Meeting(TrackedModel):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
 
+    def __str__(self) -> str:
+        return f"{self.committee} — {self.held_on:%Y-%m-%d}"
+
 
 class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
@@ -94,6 +99,9 @@ class Attendance(models.Model):
         ordering = ["meeting", "pk"]
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
+
+    def __str__(self) -> str:
+        return str(self.person or self.organisation)
 
 
 class Decision(TrackedModel):
@@ -131,3 +139,6 @@ class Decision(TrackedModel):
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
         indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.text[:80]

@@ -132,6 +132,9 @@ class ProjectFunding(TrackedModel):
             models.UniqueConstraint(fields=["project", "organisation"], name="funding_once_per_partner")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.project} — {self.organisation}"
+
 
 class Milestone(TrackedModel):
     class Kind(models.TextChoices):
@@ -159,6 +162,9 @@ class Milestone(TrackedModel):
         verbose_name_plural = _("milestones")
         indexes = [models.Index(fields=["planned_on", "achieved_on"])]
 
+    def __str__(self) -> str:
+        return f"{self.project.reference} — {self.get_kind_display()}"
+
 
 class ProgressUpdate(TrackedModel):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_updates")
@@ -179,6 +185,9 @@ class ProgressUpdate(TrackedModel):
             models.CheckConstraint(condition=models.Q(physical_progress__lte=100), name="update_progress_at_most_100"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.project.reference} — {self.reported_on:%Y-%m-%d} — {self.physical_progress} %"
+
 
 def progress_photo_path(instance, filename: str) -> str:
     return f"photos/progress/{instance.update.project_id}/{filename}"
@@ -195,6 +204,9 @@ class ProgressPhoto(models.Model):
         verbose_name = _("progress photo")
         verbose_name_plural = _("progress photos")
 
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name
 
 class Contract(TrackedModel):
     class Kind(models.TextChoices):
@@ -221,6 +233,9 @@ class Contract(TrackedModel):
         verbose_name_plural = _("contracts")
 
 
+    def __str__(self) -> str:
+        return f"{self.project.reference} — {self.get_kind_display()} {self.reference}".strip()
+
 class Payment(TrackedModel):
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="payments")
     paid_on = models.DateField(_("paid on"))
@@ -232,3 +247,6 @@ class Payment(TrackedModel):
         ordering = ["contract", "paid_on", "pk"]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
+
+    def __str__(self) -> str:
+        return f"{self.contract} — {self.paid_on:%Y-%m-%d}"

@@ -2,7 +2,6 @@
 
 from django.shortcuts import get_object_or_404, render
 
-from shiraka.agreements.models import Agreement
 from shiraka.agreements.selectors import (
     agreement_summary,
     agreements_visible_to,

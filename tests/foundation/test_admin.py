@@ -1,6 +1,6 @@
 import pytest
-from django.contrib import admin
 from django.apps import apps
+from django.contrib import admin
 
 pytestmark = pytest.mark.django_db
 DOMAIN_APPS = {"territory", "organisations", "accounts", "agreements", "projects", "followup"}

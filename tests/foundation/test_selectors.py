@@ -1,6 +1,6 @@
 """The figures compared with sums done by hand, and their query counts at two data sizes."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 import pytest
-from django.db.models import Count, F, Max, Sum
+from django.db.models import F, Max, Sum
 
 from shiraka.agreements.models import Agreement, Partnership, ScheduledContribution, Transfer
 from shiraka.agreements.selectors import portfolio_summary
@@ -42,7 +42,7 @@ def test_synthetic_data_keeps_the_rules(reference):
     assert not Project.objects.filter(physical_progress__gt=100).exists()
     assert not Project.objects.filter(status="in_service", opened_on=None).exists()
     assert not Project.objects.filter(planned_end__lt=F("planned_start")).exists()
-    for contract_id, paid, amount in Payment.objects.values("contract").annotate(
+    for _contract, paid, amount in Payment.objects.values("contract").annotate(
         paid=Sum("amount"), amount=Max("contract__amount")
     ).values_list("contract", "paid", "amount"):
         assert paid <= amount
