@@ -40,12 +40,18 @@ def main(argv: list[str] | None = None) -> int:
     extract(texts[0])  # load the gazetteer outside the timed loop
     done = 0
     started = time.perf_counter()
+    cpu_started = time.process_time()
     while time.perf_counter() - started < args.seconds:
         for text in texts:
             extract(text)
         done += len(texts)
     elapsed = time.perf_counter() - started
-    print(f"{done} articles in {elapsed:.2f} s: {done / elapsed:.0f} articles/s ({len(texts)} distinct texts)")
+    cpu = time.process_time() - cpu_started
+    # CPU time is also shown: on a shared machine wall-clock time includes other processes' turns.
+    print(
+        f"{done} articles in {elapsed:.2f} s: {done / elapsed:.0f} articles/s wall, "
+        f"{done / cpu:.0f} articles/s of CPU time ({len(texts)} distinct texts)"
+    )
     return 0
 
 

@@ -10,18 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 from .dates import DateMention, find_dates, resolve
 from .gazetteer import PlaceMatch, find_places
 from .lexicon import (
-    AR_ACTIONS,
-    AR_AGREEMENT_WORDS,
-    AR_HEADS,
-    AR_TITLES,
-    FR_ACTIONS,
-    FR_AGREEMENT_WORDS,
-    FR_HEADS,
     ORDINALS_AR,
     ORDINALS_FR,
 )
@@ -386,7 +378,6 @@ def _signing_date(doc: Document) -> tuple[date | None, tuple[int, int] | None]:
     for mention in doc.dates:
         s, e = doc.sentence_of(mention.start)
         if doc.text[s:e].rstrip()[-1:] in ("،", ","):
-            nxt = doc.sentence_of(e + 1) if e + 1 < len(doc.text) else (e, e)
             following = [span for span in doc.sentences if span[0] >= e]
             if following:
                 e = following[0][1]

@@ -329,10 +329,19 @@ def _bare_scale(text: str, pos: int) -> _Figure | None:
     return _Figure(Decimal(1), start, False)
 
 
+def _variant_class(word: str) -> str:
+    """Regex for a folded word that also matches its hamza / ta marbuta spellings."""
+    classes = {"ا": "[اأإآ]", "ه": "[هة]", "ي": "[يىئ]", "و": "[وؤ]"}
+    return "".join(classes.get(ch, re.escape(ch)) for ch in word) + "ء?"
+
+
+_NUMBER_WORDS = sorted({*_AR_ALL, "مليار", "ملايير", "ملياري", "مليارين", "مليون", "ملايين", "مليوني", "مليونين"},
+                       key=len, reverse=True)
+# Where an amount may start: a digit, or an Arabic/French number or scale word (with a prefix).
 _CANDIDATE_RE = re.compile(
-    r"\d|(?<![\w\u0600-\u06ff])[وبل]?(?:"
-    + "|".join(sorted({re.escape(w) for w in ("مليار", "مليون", "ملياري", "مليوني")}, key=len, reverse=True))
-    + r"|[\u0621-\u064a]{2,}|[a-zA-Z]{2,})"
+    r"\d|(?<!\w)[وبل]?(?:" + "|".join(_variant_class(w) for w in _NUMBER_WORDS) + r")(?!\w)"
+    r"|(?<!\w)(?:" + "|".join(sorted(_FR_WORDS, key=len, reverse=True)) + r")(?![\w])",
+    re.IGNORECASE,
 )
 
 

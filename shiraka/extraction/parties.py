@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from .gazetteer import find_places
-from .lexicon import _f, AR_HEADS, AR_TITLES, FR_HEADS, FR_TITLES
+from .lexicon import AR_HEADS, AR_TITLES, FR_HEADS, FR_TITLES, _f
 from .model import Mention
 from .people import Person
 from .text import Token, clean_phrase, compact_key, fold

@@ -14,7 +14,6 @@ from .lexicon import (
     AR_NAME_STOPS,
     AR_TITLES,
     FR_HONORIFICS,
-    FR_NAME_STOPS,
     FR_PARTICLES,
     FR_TITLES,
 )
@@ -134,7 +133,21 @@ def find_people(tokens: list[Token], text: str) -> list[Person]:
     people: list[Person] = []
     used_until = 0
     i = 0
+    titles = [_is_title(t) for t in tokens]
     while i < len(tokens):
+        tok = tokens[i]
+        # Cheap filter: a person starts at an honorific, a known first name, a capitalised Latin
+        # word, or two words before a title.
+        if not (
+            titles[i]
+            or (i + 2 < len(tokens) and titles[i + 2])
+            or _is_honorific(tok)
+            or tok.key in AR_FIRST_NAMES
+            or tok.key[1:] in AR_FIRST_NAMES
+            or tok.text[:1].isupper()
+        ):
+            i += 1
+            continue
         found = _person_at(tokens, text, i, used_until)
         if found is None:
             i += 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import _f, AR_ACTIONS, FR_ACTIONS
+from .lexicon import AR_ACTIONS, FR_ACTIONS, _f
 from .model import Mention
 from .numbers import Money, find_money
 from .text import Token, clean_phrase
@@ -19,7 +19,7 @@ _AR_ENDS = _f({
     "لانجاز", "للمساهمه", "بشراكه", "ويشمل", "وتشمل", "وتهم", "تهم", "ترمي", "تروم", "وتروم", "لتمكين",
 })
 _FR_ENDS = _f({"pour", "avec", "dont", "afin", "ainsi", "qui", "en", "d'une", "estimee", "estime", "par", "sur",
-            "signee", "a", "ont", "est", "au", "aux", "lors", "tandis", "alors", "porte", "porte"})
+            "signee", "a", "ont", "est", "au", "aux", "lors", "tandis", "alors", "porte"})
 _MAX_TOKENS = 12
 
 
