@@ -14,6 +14,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+
+from shiraka.core.bulk import insert_rows
 from simple_history.utils import bulk_create_with_history
 
 from shiraka.agreements.models import Agreement, Partnership, Programme, ScheduledContribution, Transfer
@@ -329,8 +331,8 @@ def _synth_chunk(rng, numbers, prefix, regions, provinces_by_region, communes_by
                     transferred += paid
                     transfers.append(Transfer(partnership=partnership, transferred_on=paid_on, amount=paid,
                                               reference=f"OV-{partnership.pk}-{year + 1}"))
-    ScheduledContribution.objects.bulk_create(schedule, batch_size=BATCH)
-    Transfer.objects.bulk_create(transfers, batch_size=BATCH)
+    insert_rows(ScheduledContribution, schedule)
+    insert_rows(Transfer, transfers)
     report.schedule += len(schedule)
     report.transfers += len(transfers)
 
@@ -376,9 +378,9 @@ def _synth_chunk(rng, numbers, prefix, regions, provinces_by_region, communes_by
                                               duration_days=rng.choice([180, 270, 365, 540])))
                     contract_meta.append((signed, progress))
     Project.communes.through.objects.bulk_create(communes_through, batch_size=BATCH)
-    ProjectFunding.objects.bulk_create(fundings, batch_size=BATCH)
-    Milestone.objects.bulk_create(milestones, batch_size=BATCH)
-    ProgressUpdate.objects.bulk_create(updates, batch_size=BATCH)
+    insert_rows(ProjectFunding, fundings)
+    insert_rows(Milestone, milestones)
+    insert_rows(ProgressUpdate, updates)
     contracts = Contract.objects.bulk_create(contracts, batch_size=BATCH)
     report.fundings += len(fundings)
     report.milestones += len(milestones)
@@ -395,7 +397,7 @@ def _synth_chunk(rng, numbers, prefix, regions, provinces_by_region, communes_by
             paid_on = min(ANCHOR, signed + timedelta(days=60 * (index + 1)))
             payments.append(Payment(contract=contract, paid_on=paid_on, amount=amount,
                                     reference=f"DEC-{contract.pk}-{index + 1}"))
-    Payment.objects.bulk_create(payments, batch_size=BATCH)
+    insert_rows(Payment, payments)
     report.payments += len(payments)
 
     _synth_committees(rng, prefix, created, plans, projects, orgs, report)
@@ -461,5 +463,5 @@ def _synth_committees(rng, prefix, agreements, plans, projects, orgs, report: Sy
                 status="done" if done else rng.choice(["open", "in_progress"]),
                 closed_on=min(ANCHOR, due_on) if done else None,
             ))
-    Decision.objects.bulk_create(decisions, batch_size=BATCH)
+    insert_rows(Decision, decisions)
     report.decisions += len(decisions)

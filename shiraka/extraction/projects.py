@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .lexicon import AR_ACTIONS, FR_ACTIONS, _f
 from .model import Mention
@@ -25,9 +26,13 @@ _MAX_TOKENS = 12
 
 def _action(token: Token) -> tuple[bool, int]:
     """Whether the token opens a project phrase; returns the characters of a prefix to drop."""
-    key = token.key
+    return _action_key(token.key)
+
+
+@lru_cache(maxsize=65536)
+def _action_key(key: str) -> tuple[bool, int]:
     if key in AR_ACTIONS or key in FR_ACTIONS:
-        return (key != "mise" or True), 0
+        return True, 0
     for prefix in ("و", "ب", "ل"):
         if key.startswith(prefix) and key[len(prefix) :] in AR_ACTIONS:
             return True, len(prefix)

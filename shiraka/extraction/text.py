@@ -54,9 +54,12 @@ _LETTER_FOLD = {
 ARABIC_LETTER = re.compile("[\u0621-\u064a\u066e-\u06d3]")
 
 
+_NEEDS_SAME_LENGTH = re.compile("[٠-٩۰-۹٫٬\u00a0\u202f\u2009’‘`–—]")
+
+
 def same_length(text: str) -> str:
     """Digits to ASCII and punctuation variants to one form, one char per char."""
-    return text.translate(_SAME_LENGTH)
+    return text.translate(_SAME_LENGTH) if _NEEDS_SAME_LENGTH.search(text) else text
 
 
 def to_ascii_digits(text: str) -> str:
