@@ -48,9 +48,10 @@ def test_over_commitment_is_refused_and_nothing_is_saved():
 def test_over_commitment_message_is_in_the_users_language():
     agreement = factories.agreement(total="100.00")
     for language, word in [("fr", "engagements"), ("ar", "الالتزامات"), ("en", "commitments")]:
-        with translation.override(language), pytest.raises(ValidationError) as error:
-            factories.partnership(agreement, committed="100.01")
-        assert word in messages(error.value, "committed_amount"), language
+        with translation.override(language):
+            with pytest.raises(ValidationError) as error:
+                factories.partnership(agreement, committed="100.01")
+            assert word in messages(error.value, "committed_amount"), language
 
 
 def test_lowering_the_total_below_commitments_is_refused():

@@ -11,7 +11,14 @@ class Command(BaseCommand):
         # arguments untouched rather than going through Django's parser.
         from shiraka.extraction.cli import main
 
-        sys.exit(main(argv[2:]))
+        try:
+            code = main(argv[2:])
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # The reader stopped early (e.g. `| head`): not an error of ours.
+            sys.stderr.close()
+            code = 0
+        sys.exit(code)
 
     def handle(self, *args, **options):  # pragma: no cover - run_from_argv does the work
         raise NotImplementedError
