@@ -1,0 +1,3 @@
+"""URL patterns of the edit pages."""
+
+urlpatterns: list = []

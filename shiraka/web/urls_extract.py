@@ -1,0 +1,3 @@
+"""URL patterns of the extract pages."""
+
+urlpatterns: list = []

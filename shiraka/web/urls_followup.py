@@ -1,0 +1,3 @@
+"""URL patterns of the followup pages."""
+
+urlpatterns: list = []
