@@ -87,7 +87,9 @@ class Agreement(TrackedModel):
     is_published = models.BooleanField(_("published"), default=False)
     source_text = models.TextField(_("source text"), blank=True)
     source_url = models.URLField(_("source address"), max_length=500, blank=True)
-    history = HistoricalRecords(excluded_fields=["source_text"])
+    # Normalised reference, titles and territory names, so search ignores diacritics and hamza forms.
+    search_text = models.TextField(default="", blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["source_text", "search_text"])
 
     class Meta:
         ordering = ["-signed_on", "reference"]
@@ -107,6 +109,19 @@ class Agreement(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.title}"
+
+    def build_search_text(self) -> str:
+        from shiraka.core.text import search_normalise
+
+        places = [getattr(self.region, "name_ar", ""), getattr(self.region, "name_fr", ""),
+                  getattr(self.province, "name_ar", ""), getattr(self.province, "name_fr", "")]
+        return search_normalise(" ".join([self.reference, self.title_ar, self.title_fr, self.signed_place, *places]))
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
 
 class SigningAttendee(models.Model):

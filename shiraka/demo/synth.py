@@ -243,6 +243,8 @@ def _synth_chunk(rng, numbers, prefix, regions, provinces_by_region, communes_by
             is_published=rng.random() < 0.7,
         ))
         plans.append((region, province, signed_on, duration, project_count, is_indh, status))
+    for row in agreement_rows:
+        row.search_text = row.build_search_text()
     created = bulk_create_with_history(agreement_rows, Agreement, batch_size=BATCH, default_user=by)
     if not created or created[0].pk is None:
         created = list(Agreement.objects.filter(reference__in=[a.reference for a in agreement_rows]).order_by("reference"))
@@ -311,6 +313,8 @@ def _synth_chunk(rng, numbers, prefix, regions, provinces_by_region, communes_by
             project_meta.append((commune, signed_on, planned_start, planned_end, project_status, progress))
     partnerships = bulk_create_with_history(partnerships, Partnership, batch_size=BATCH, default_user=by)
     report.partnerships += len(partnerships)
+    for row in projects:
+        row.search_text = row.build_search_text()
     projects = bulk_create_with_history(projects, Project, batch_size=BATCH, default_user=by)
     report.projects += len(projects)
 

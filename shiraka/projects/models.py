@@ -93,7 +93,8 @@ class Project(TrackedModel):
         _("physical progress (%)"), default=0, validators=[MaxValueValidator(100)]
     )
     progress_updated_on = models.DateField(_("progress updated on"), null=True, blank=True)
-    history = HistoricalRecords()
+    search_text = models.TextField(default="", blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         ordering = ["agreement", "reference"]
@@ -116,6 +117,18 @@ class Project(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.title}"
+
+    def build_search_text(self) -> str:
+        from shiraka.core.text import search_normalise
+
+        places = [getattr(self.province, "name_ar", ""), getattr(self.province, "name_fr", "")]
+        return search_normalise(" ".join([self.reference, self.title_ar, self.title_fr, *places]))
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
 
 class ProjectFunding(TrackedModel):
