@@ -214,6 +214,7 @@ class BreakdownRow:
     projects: int = 0
     progress: float | None = None
     population: int | None = None
+    code: str | None = None
 
 
 def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> list[BreakdownRow]:
@@ -255,6 +256,7 @@ def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> li
     for obj in model.objects.filter(pk__in=[key for key in rows if key is not None]):
         rows[obj.pk].label = str(obj)
         rows[obj.pk].population = getattr(obj, "population_2024", None)
+        rows[obj.pk].code = getattr(obj, "code", None)
     return sorted(rows.values(), key=lambda r: (r.key is None, -r.total_amount, r.label))
 
 
@@ -302,3 +304,75 @@ def agreements_visible_to(user) -> QuerySet:
     if not getattr(user, "is_authenticated", False):
         queryset = queryset.filter(is_published=True)
     return queryset
+
+
+AGREEMENT_SORTS = {
+    "signed": ("signed_on", "pk"), "-signed": ("-signed_on", "-pk"),
+    "total": ("total_amount", "pk"), "-total": ("-total_amount", "-pk"),
+    "reference": ("reference",), "-reference": ("-reference",),
+    "arrears": ("arrears", "pk"), "-arrears": ("-arrears", "-pk"),
+    "committed": ("committed", "pk"), "-committed": ("-committed", "-pk"),
+}
+
+
+@dataclass
+class AgreementFilters:
+    q: str = ""
+    region: int | None = None
+    province: int | None = None
+    programme: int | None = None
+    kind: str = ""
+    status: str = ""
+    partner: int | None = None
+    year: int | None = None
+    sort: str = "-signed"
+
+    @classmethod
+    def from_query(cls, params) -> "AgreementFilters":
+        def number(name):
+            value = (params.get(name) or "").strip()
+            return int(value) if value.isdigit() else None
+
+        sort = params.get("sort") or "-signed"
+        return cls(
+            q=(params.get("q") or "")[:200], region=number("region"), province=number("province"),
+            programme=number("programme"),
+            kind=params.get("kind") if params.get("kind") in Agreement.Kind.values else "",
+            status=params.get("status") if params.get("status") in Agreement.Status.values else "",
+            partner=number("partner"), year=number("year"),
+            sort=sort if sort in AGREEMENT_SORTS else "-signed",
+        )
+
+
+def agreement_search(user, filters: AgreementFilters) -> QuerySet:
+    """The agreements a user may see, filtered, annotated with their figures and sorted. The
+    caller paginates; one query for the page and one for the count."""
+    from shiraka.core.text import search_terms
+
+    queryset = agreements_visible_to(user)
+    for term in search_terms(filters.q):
+        queryset = queryset.filter(search_text__contains=term)
+    if filters.region:
+        queryset = queryset.filter(region_id=filters.region)
+    if filters.province:
+        queryset = queryset.filter(province_id=filters.province)
+    if filters.programme:
+        queryset = queryset.filter(programme_id=filters.programme)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.partner:
+        queryset = queryset.filter(
+            pk__in=Partnership.objects.filter(organisation_id=filters.partner).values("agreement")
+        )
+    if filters.year:
+        queryset = queryset.filter(signed_on__year=filters.year)
+    return queryset
+
+
+def agreement_page_rows(queryset: QuerySet, sort: str) -> QuerySet:
+    ordering = AGREEMENT_SORTS.get(sort, AGREEMENT_SORTS["-signed"])
+    rows = agreements_with_figures(queryset.select_related("region", "province", "programme"))
+    return rows.order_by(*[F(o[1:]).desc(nulls_last=True) if o.startswith("-") else F(o).asc(nulls_first=True)
+                           for o in ordering])

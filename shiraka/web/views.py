@@ -1,19 +1,56 @@
 """Thin views: they read through selectors and render."""
 
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 
+from shiraka.agreements.models import Agreement, Partnership, Programme
 from shiraka.agreements.selectors import (
+    AgreementFilters,
+    agreement_page_rows,
+    agreement_search,
     agreement_summary,
     agreements_visible_to,
     agreements_with_figures,
     breakdown,
     breakdown_by_category,
     breakdown_by_partner,
+    partner_summary,
     partnerships_with_figures,
     portfolio_summary,
 )
+from shiraka.organisations.models import Organisation
+from shiraka.projects.models import Category, Project
+from shiraka.projects.selectors import (
+    ProjectFilters,
+    project_detail as project_detail_data,
+    project_page_rows,
+    project_search,
+    projects_visible_to,
+)
+from shiraka.territory.models import Province, Region
 
 DASHBOARD_ROWS = 20
+PAGE_SIZE = 50
+
+
+def _page(request, queryset, size: int = PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _query_without(request, *names: str) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def _filter_choices() -> dict:
+    return {
+        "regions": Region.objects.all(),
+        "provinces": Province.objects.select_related("region").all(),
+        "programmes": Programme.objects.all(),
+    }
 
 
 def dashboard(request):
@@ -21,12 +58,30 @@ def dashboard(request):
     latest = agreements_with_figures(
         agreements.select_related("region", "province", "programme").order_by("-signed_on", "-pk")
     )[:DASHBOARD_ROWS]
+    summary = portfolio_summary(agreements)
+    statuses = [(value, label, summary.projects_by_status.get(value, 0)) for value, label in Project.Status.choices]
     return render(request, "web/dashboard.html", {
-        "summary": portfolio_summary(agreements),
+        "summary": summary,
+        "statuses": statuses,
         "latest": latest,
         "regions": breakdown(agreements, "region"),
+        "programmes": breakdown(agreements, "programme"),
         "partners": breakdown_by_partner(agreements, limit=10),
         "categories": breakdown_by_category(agreements),
+    })
+
+
+def agreement_list(request):
+    filters = AgreementFilters.from_query(request.GET)
+    queryset = agreement_search(request.user, filters)
+    page = _page(request, agreement_page_rows(queryset, filters.sort))
+    return render(request, "web/agreement_list.html", {
+        "page": page, "filters": filters, "query": _query_without(request, "page"),
+        "sort_query": _query_without(request, "page", "sort"),
+        "kinds": Agreement.Kind.choices, "statuses": Agreement.Status.choices,
+        "partner": Organisation.objects.filter(pk=filters.partner).first() if filters.partner else None,
+        "summary": portfolio_summary(queryset),
+        **_filter_choices(),
     })
 
 
@@ -42,7 +97,97 @@ def agreement_detail(request, reference: str):
         "partnerships": partnerships,
         "signatories": agreement.signatories.select_related("person", "organisation"),
         "attendees": agreement.attendees.all(),
-        "projects": agreement.projects.select_related("facility_type", "province").prefetch_related("communes"),
+        "projects": agreement.projects.select_related("facility_type", "province", "region").prefetch_related(
+            "communes"),
+        "children": agreement.children.all(),
         "committees": agreement.committees.select_related("chair"),
+        "schedule": partnerships_schedule(agreement),
+        "transfers": agreement_transfers(agreement),
         "history": agreement.history.select_related("history_user").order_by("-history_date")[:20],
+    })
+
+
+def partnerships_schedule(agreement):
+    from shiraka.agreements.models import ScheduledContribution
+
+    return ScheduledContribution.objects.filter(partnership__agreement=agreement).select_related(
+        "partnership__organisation").order_by("due_on", "pk")
+
+
+def agreement_transfers(agreement):
+    from shiraka.agreements.models import Transfer
+
+    return Transfer.objects.filter(partnership__agreement=agreement).select_related(
+        "partnership__organisation").order_by("-transferred_on", "-pk")
+
+
+def project_list(request):
+    filters = ProjectFilters.from_query(request.GET)
+    queryset = project_search(request.user, filters)
+    return render(request, "web/project_list.html", {
+        "page": _page(request, project_page_rows(queryset, filters.sort)), "filters": filters,
+        "query": _query_without(request, "page"), "sort_query": _query_without(request, "page", "sort"),
+        "categories": Category.choices, "statuses": Project.Status.choices,
+        **_filter_choices(),
+    })
+
+
+def project_detail(request, reference: str):
+    project = get_object_or_404(
+        projects_visible_to(request.user).select_related(
+            "agreement", "facility_type", "region", "province", "owner", "delegated_owner"),
+        reference=reference,
+    )
+    return render(request, "web/project_detail.html", {
+        "project": project, **project_detail_data(project),
+        "history": project.history.select_related("history_user").order_by("-history_date")[:20],
+    })
+
+
+def organisation_detail(request, pk: int):
+    organisation = get_object_or_404(Organisation.objects.select_related("region", "province", "parent"), pk=pk)
+    visible = agreements_visible_to(request.user)
+    partnerships = partnerships_with_figures(
+        Partnership.objects.filter(organisation=organisation, agreement__in=visible.values("pk"))
+        .select_related("agreement")
+    ).order_by("-agreement__signed_on", "pk")
+    projects = projects_visible_to(request.user).filter(Q(owner=organisation) | Q(delegated_owner=organisation))
+    return render(request, "web/organisation_detail.html", {
+        "organisation": organisation,
+        "summary": partner_summary(organisation),
+        "partnerships": _page(request, partnerships),
+        "projects": projects.select_related("agreement", "province").order_by("reference")[:50],
+        "project_count": projects.count(),
+    })
+
+
+def _territory_context(request, agreements, population):
+    summary = portfolio_summary(agreements)
+    per_inhabitant = (summary.total_amount / population).quantize(summary.total_amount.__class__("0.01")) \
+        if population else None
+    return {
+        "summary": summary,
+        "per_inhabitant": per_inhabitant,
+        "latest": agreements_with_figures(
+            agreements.select_related("region", "province").order_by("-signed_on", "-pk"))[:DASHBOARD_ROWS],
+        "categories": breakdown_by_category(agreements),
+        "partners": breakdown_by_partner(agreements, limit=10),
+    }
+
+
+def region_detail(request, code: str):
+    region = get_object_or_404(Region, code=code)
+    agreements = agreements_visible_to(request.user).filter(region=region)
+    return render(request, "web/territory_detail.html", {
+        "territory": region, "kind": "region", "provinces": breakdown(agreements, "province"),
+        **_territory_context(request, agreements, region.population_2024),
+    })
+
+
+def province_detail(request, code: str):
+    province = get_object_or_404(Province.objects.select_related("region"), code=code)
+    agreements = agreements_visible_to(request.user).filter(province=province)
+    return render(request, "web/territory_detail.html", {
+        "territory": province, "kind": "province",
+        **_territory_context(request, agreements, province.population_2024),
     })

@@ -1,0 +1,122 @@
+"""Reads on projects: searchable lists with their figures, and one project's full picture."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from shiraka.core.money import MoneyField, money_value
+from shiraka.core.rules import today as local_today
+
+from .models import Category, Milestone, Payment, Project, ProjectFunding
+
+ZERO = Decimal("0.00")
+PROJECT_SORTS = {
+    "reference": ("reference",), "-reference": ("-reference",),
+    "budget": ("budget", "pk"), "-budget": ("-budget", "-pk"),
+    "progress": ("physical_progress", "pk"), "-progress": ("-physical_progress", "-pk"),
+    "updated": ("progress_updated_on", "pk"), "-updated": ("-progress_updated_on", "-pk"),
+}
+
+
+@dataclass
+class ProjectFilters:
+    q: str = ""
+    region: int | None = None
+    province: int | None = None
+    category: str = ""
+    status: str = ""
+    agreement: str = ""
+    owner: int | None = None
+    late: bool = False
+    sort: str = "reference"
+
+    @classmethod
+    def from_query(cls, params) -> "ProjectFilters":
+        def number(name):
+            value = (params.get(name) or "").strip()
+            return int(value) if value.isdigit() else None
+
+        sort = params.get("sort") or "reference"
+        return cls(
+            q=(params.get("q") or "")[:200], region=number("region"), province=number("province"),
+            category=params.get("category") if params.get("category") in Category.values else "",
+            status=params.get("status") if params.get("status") in Project.Status.values else "",
+            agreement=(params.get("agreement") or "")[:60], owner=number("owner"),
+            late=params.get("late") == "1", sort=sort if sort in PROJECT_SORTS else "reference",
+        )
+
+
+def projects_visible_to(user) -> QuerySet:
+    queryset = Project.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        queryset = queryset.filter(agreement__is_published=True)
+    return queryset
+
+
+def late_milestones(today=None) -> QuerySet:
+    return Milestone.objects.filter(planned_on__lt=today or local_today(), achieved_on__isnull=True)
+
+
+def project_search(user, filters: ProjectFilters) -> QuerySet:
+    from shiraka.core.text import search_terms
+
+    queryset = projects_visible_to(user)
+    for term in search_terms(filters.q):
+        queryset = queryset.filter(search_text__contains=term)
+    if filters.region:
+        queryset = queryset.filter(region_id=filters.region)
+    if filters.province:
+        queryset = queryset.filter(province_id=filters.province)
+    if filters.category:
+        queryset = queryset.filter(category=filters.category)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.agreement:
+        queryset = queryset.filter(agreement__reference=filters.agreement)
+    if filters.owner:
+        queryset = queryset.filter(Q(owner_id=filters.owner) | Q(delegated_owner_id=filters.owner))
+    if filters.late:
+        queryset = queryset.filter(pk__in=late_milestones().values("project"))
+    return queryset
+
+
+def project_page_rows(queryset: QuerySet, sort: str) -> QuerySet:
+    ordering = PROJECT_SORTS.get(sort, PROJECT_SORTS["reference"])
+    paid = (
+        Payment.objects.filter(contract__project=OuterRef("pk")).order_by().values("contract__project")
+        .annotate(total=Sum("amount")).values("total")[:1]
+    )
+    late = (
+        late_milestones().filter(project=OuterRef("pk")).order_by().values("project")
+        .annotate(n=Count("pk")).values("n")[:1]
+    )
+    rows = queryset.select_related("agreement", "province", "region").annotate(
+        paid=Coalesce(Subquery(paid, output_field=MoneyField()), money_value(ZERO), output_field=MoneyField()),
+        late_milestones=Coalesce(Subquery(late), 0),
+    )
+    return rows.order_by(*[F(o[1:]).desc(nulls_last=True) if o.startswith("-") else F(o).asc(nulls_first=True)
+                           for o in ordering])
+
+
+def project_detail(project: Project) -> dict:
+    """Everything the project page shows, in a fixed number of queries."""
+    fundings = list(ProjectFunding.objects.filter(project=project).select_related("organisation"))
+    contracts = list(
+        project.contracts.select_related("contractor").annotate(
+            paid=Coalesce(Sum("payments__amount"), money_value(ZERO), output_field=MoneyField())
+        ).prefetch_related("payments")
+    )
+    paid = sum((c.paid for c in contracts), ZERO)
+    return {
+        "fundings": fundings,
+        "funded": sum((f.amount or ZERO for f in fundings), ZERO),
+        "milestones": list(project.milestones.all()),
+        "updates": list(project.progress_updates.select_related("author").prefetch_related("photos")[:20]),
+        "contracts": contracts,
+        "contracted": sum((c.amount for c in contracts), ZERO),
+        "paid": paid,
+        "communes": list(project.communes.all()),
+        "today": local_today(),
+    }

@@ -1,0 +1,114 @@
+"""Lists with search, filters, sorting and pagination; detail pages; query counts at two sizes."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from shiraka.agreements.models import Agreement
+from shiraka.demo.synth import synth_generate
+from shiraka.organisations.models import Organisation
+from shiraka.projects.models import Project
+from shiraka.territory.models import Province, Region
+
+pytestmark = pytest.mark.django_db
+
+
+def references(html: str) -> list[str]:
+    return re.findall(r'href="/\w\w/agreements/([A-Z0-9-]+)/"', html)
+
+
+@pytest.mark.parametrize("query", ["إنزكان", "انزكان", "Inezgane", "INEZGANE", "آيت ملول", "ايت ملول"])
+def test_search_ignores_hamza_forms_diacritics_and_case(client, seeds, query):
+    client.force_login(seeds)
+    html = client.get("/fr/agreements/", {"q": query}).content.decode()
+    assert set(references(html)) == {"IAM-2022-SANTE-CADRE", "IAM-2022-INDH-SANTE"}
+
+
+def test_filters_by_region_kind_partner_and_year(client, seeds):
+    client.force_login(seeds)
+    guelmim = Region.objects.get(code="10")
+    assert set(references(client.get("/fr/agreements/", {"region": guelmim.pk}).content.decode())) == {
+        "GON-2023-SANTE-443"}
+    assert set(references(client.get("/fr/agreements/", {"kind": "framework"}).content.decode())) == {
+        "IAM-2022-SANTE-CADRE"}
+    lqliaa = Organisation.objects.get(reference_code="COMMUNE-09.273.01.17")
+    assert set(references(client.get("/fr/agreements/", {"partner": lqliaa.pk}).content.decode())) == {
+        "IAM-2022-SANTE-CADRE"}
+    assert set(references(client.get("/fr/agreements/", {"year": 2022}).content.decode())) == {
+        "IAM-2022-SANTE-CADRE", "IAM-2022-INDH-SANTE"}
+
+
+def test_sorting_by_total_and_bad_parameters_are_ignored(client, seeds):
+    client.force_login(seeds)
+    html = client.get("/fr/agreements/", {"sort": "-total"}).content.decode()
+    assert references(html)[:3] == ["GON-2023-SANTE-443", "IAM-2022-SANTE-CADRE", "IAM-2022-INDH-SANTE"]
+    assert client.get("/fr/agreements/", {"sort": "evil;drop", "region": "x", "page": "999"}).status_code == 200
+
+
+def test_pagination_splits_long_lists(client, seeds):
+    client.force_login(seeds)
+    synth_generate(agreements=60, seed=31, show_progress=False)
+    first = client.get("/fr/agreements/").content.decode()
+    second = client.get("/fr/agreements/", {"page": 2}).content.decode()
+    assert 'data-count="63"' in first
+    assert len(set(references(first))) == 50 and len(set(references(second))) == 13
+    assert not set(references(first)) & set(references(second))
+
+
+def test_project_list_filters_and_project_page(client, seeds):
+    client.force_login(seeds)
+    html = client.get("/ar/projects/", {"category": "emergency_unit"}).content.decode()
+    assert html.count('href="/ar/projects/GON-') == 2
+    page = client.get("/fr/projects/GON-2023-SANTE-443-P11/").content.decode()
+    assert "Taghjijt" in page and "Tioughza" in page
+
+
+def test_organisation_and_territory_pages(client, seeds):
+    client.force_login(seeds)
+    ministry = Organisation.objects.get(reference_code="MSPS")
+    page = client.get(f"/fr/organisations/{ministry.pk}/").content.decode()
+    assert "222,00\u00a0M DH" in page
+    for reference in ("GON-2023-SANTE-443", "IAM-2022-SANTE-CADRE", "IAM-2022-INDH-SANTE"):
+        assert reference in page
+    region = client.get("/fr/regions/10/").content.decode()
+    assert "443,00\u00a0M DH" in region
+    # 443 M DH over the 2024 population of Guelmim-Oued Noun
+    population = Region.objects.get(code="10").population_2024
+    per_inhabitant = f"{443_000_000 / population:,.2f}".replace(",", "\u00a0").replace(".", ",")
+    assert per_inhabitant in region
+    province = Province.objects.get(code="09.273")
+    assert "184,50\u00a0M DH" in client.get(f"/fr/provinces/{province.code}/").content.decode()
+
+
+def test_unpublished_records_are_hidden_from_visitors_everywhere(client, seeds):
+    Agreement.objects.filter(reference="GON-2023-SANTE-443").update(is_published=False)
+    assert "GON-2023-SANTE-443" not in client.get("/fr/agreements/").content.decode()
+    assert client.get("/fr/projects/GON-2023-SANTE-443-P01/").status_code == 404
+    assert "GON-2023" not in client.get("/fr/projects/").content.decode()
+
+
+PAGES = ["/ar/", "/fr/agreements/", "/fr/agreements/?q=sante&sort=-arrears", "/ar/projects/?late=1",
+         "/fr/agreements/SYN41-00001/", "/fr/projects/SYN41-00001-P01/", "/fr/regions/01/",
+         "/ar/provinces/01.511/"]
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(context.captured_queries)
+
+
+def test_every_page_query_count_does_not_grow_with_the_data(client, seeds):
+    client.force_login(seeds)
+    synth_generate(agreements=2, seed=41, show_progress=False)
+    ministry = Organisation.objects.get(reference_code="MSPS")
+    pages = [*PAGES, f"/fr/organisations/{ministry.pk}/"]
+    small = {url: count_queries(client, url) for url in pages}
+    synth_generate(agreements=25, seed=42, show_progress=False)
+    assert Project.objects.count() > 100
+    large = {url: count_queries(client, url) for url in pages}
+    assert small == large
+    assert max(large.values()) <= 30, large
