@@ -20,6 +20,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Cast, Coalesce, Greatest
+from django.utils.translation import get_language
 
 from shiraka.core.money import MoneyField, money_value
 from shiraka.core.rules import today as local_today
@@ -193,11 +194,7 @@ def agreement_summary(agreement: Agreement, *, today: date | None = None) -> Sum
     return portfolio_summary(Agreement.objects.filter(pk=agreement.pk), today=today)
 
 
-BREAKDOWNS = {
-    "region": ("region", "shiraka.territory.models.Region"),
-    "province": ("province", "shiraka.territory.models.Province"),
-    "programme": ("programme", "shiraka.agreements.models.Programme"),
-}
+BREAKDOWNS = {"region": "region", "province": "province", "programme": "programme"}
 
 
 @dataclass
@@ -219,9 +216,7 @@ class BreakdownRow:
 
 def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> list[BreakdownRow]:
     """Figures grouped by region, province or programme of the agreements. Four queries."""
-    from django.utils.module_loading import import_string
-
-    path, model_path = BREAKDOWNS[by]
+    path = BREAKDOWNS[by]
     today = today or local_today()
     agreement_ids = agreements.order_by().values("pk")
     rows: dict = {}
@@ -229,11 +224,20 @@ def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> li
     def row(key) -> BreakdownRow:
         return rows.setdefault(key, BreakdownRow(key=key))
 
-    for item in Agreement.objects.filter(pk__in=agreement_ids).order_by().values(path).annotate(
+    # Labels come with the first GROUP BY, so the query count never depends on the data.
+    label_fields = [f"{path}__name_ar", f"{path}__name_fr", f"{path}__code"]
+    if path != "programme":
+        label_fields.append(f"{path}__population_2024")
+    arabic = (get_language() or "ar")[:2] == "ar"
+    for item in Agreement.objects.filter(pk__in=agreement_ids).order_by().values(path, *label_fields).annotate(
         n=Count("pk"), total=Sum("total_amount")
     ):
         target = row(item[path])
         target.agreements, target.total_amount = item["n"], item["total"] or ZERO
+        names = (item[f"{path}__name_ar"], item[f"{path}__name_fr"])
+        target.label = (names[0] or names[1] or "") if arabic else (names[1] or names[0] or "")
+        target.code = item[f"{path}__code"]
+        target.population = item.get(f"{path}__population_2024")
     partnerships = partnerships_with_figures(Partnership.objects.filter(agreement__in=agreement_ids), today=today)
     for item in partnerships.order_by().values(f"agreement__{path}").annotate(
         c=Sum("committed_amount"), d=Sum("due_to_date"), t=Sum("transferred"), a=Sum("arrears")
@@ -252,11 +256,6 @@ def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> li
         target.projects, target.budget = item["n"], item["b"] or ZERO
         target.progress = weighted_progress({"weighted_sum": item["ws"], "weight": item["w"],
                                              "plain_sum": item["ps"], "count": item["n"]})
-    model = import_string(model_path)
-    for obj in model.objects.filter(pk__in=[key for key in rows if key is not None]):
-        rows[obj.pk].label = str(obj)
-        rows[obj.pk].population = getattr(obj, "population_2024", None)
-        rows[obj.pk].code = getattr(obj, "code", None)
     return sorted(rows.values(), key=lambda r: (r.key is None, -r.total_amount, r.label))
 
 
