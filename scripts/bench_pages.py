@@ -1,4 +1,5 @@
-"""Print each page's server time and query count on the current database.
+"""Print each page's server time (cold: first request with an empty cache; warm: median of the
+following ones) and query count on the current database.
 
     SHIRAKA_DEBUG=1 .venv/bin/python scripts/bench_pages.py [--repeat 3]
 
@@ -24,7 +25,10 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from django.core.cache import cache  # noqa: E402
+
 from shiraka.agreements.models import Agreement  # noqa: E402
+from shiraka.organisations.models import Organisation  # noqa: E402
 
 
 def main() -> int:
@@ -36,12 +40,20 @@ def main() -> int:
     if user:
         client.force_login(user)
     busiest = Agreement.objects.order_by("-pk").first()
-    urls = ["/ar/", "/fr/", "/en/"]
+    urls = ["/ar/", "/fr/", "/en/", "/fr/agreements/", "/ar/agreements/?q=sante&sort=-arrears",
+            "/fr/projects/", "/ar/projects/?late=1&sort=-budget", "/fr/regions/09/", "/ar/provinces/09.273/"]
     if busiest:
         urls.append(f"/fr/agreements/{busiest.reference}/")
+        project = busiest.projects.order_by("pk").first()
+        if project:
+            urls.append(f"/fr/projects/{project.reference}/")
+    ministry = Organisation.objects.filter(reference_code="MSPS").first()
+    if ministry:
+        urls.append(f"/fr/organisations/{ministry.pk}/")
     print(f"{Agreement.objects.count()} agreements; {connection.vendor}; signed in: {bool(user)}")
-    print(f"{'page':<45} {'median ms':>10} {'queries':>8}")
+    print(f"{'page':<45} {'cold ms':>8} {'warm ms':>8} {'queries':>8}")
     for url in urls:
+        cache.clear()
         times = []
         for _ in range(args.repeat):
             with CaptureQueriesContext(connection) as queries:
@@ -51,7 +63,8 @@ def main() -> int:
             if response.status_code != 200:
                 print(f"{url}: HTTP {response.status_code}", file=sys.stderr)
                 return 1
-        print(f"{url:<45} {statistics.median(times):>10.0f} {len(queries.captured_queries):>8}")
+        warm = statistics.median(times[1:]) if len(times) > 1 else times[0]
+        print(f"{url:<45} {times[0]:>8.0f} {warm:>8.0f} {len(queries.captured_queries):>8}")
     return 0
 
 

@@ -224,6 +224,13 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Figures are cached per process by default; set SHIRAKA_REDIS_URL (and install `redis`) so several
+# app processes share one cache and see each other's invalidations at once.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shiraka"}}
+if os.environ.get("SHIRAKA_REDIS_URL"):
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                         "LOCATION": os.environ["SHIRAKA_REDIS_URL"]}
+
 EMAIL_BACKEND = os.environ.get("SHIRAKA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("SHIRAKA_FROM_EMAIL", "shiraka@localhost")
 

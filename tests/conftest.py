@@ -10,6 +10,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         reference_load()
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Cached figures never leak from one test's (rolled back) data into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def reference(db):
     """Regions, provinces, communes, facility types and institutions (reloaded if a

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from shiraka.core.bulk import insert_rows
+from shiraka.core.cache import bump_data_version
 from simple_history.utils import bulk_create_with_history
 
 from shiraka.agreements.models import Agreement, Partnership, Programme, ScheduledContribution, Transfer
@@ -183,6 +184,7 @@ def synth_generate(*, agreements: int, seed: int, by=None, progress: Callable | 
                          report, by)
         bar.advance(min(chunk, agreements - start), f"{report.projects} projects")
     bar.close()
+    bump_data_version()  # bulk writes send no signals
     return report
 
 

@@ -14,6 +14,8 @@ def committee_create(*, kind: str, name_ar: str = "", name_fr: str = "", region=
                      chair_role: str = "", mandate: str = "", agreements=(), members=(), by=None) -> Committee:
     if not (name_ar.strip() or name_fr.strip()):
         refuse("name_ar", _("Give the committee's name in Arabic or in French."), "name_required")
+    if province is not None and region is not None and province.region_id != region.pk:
+        refuse("province", _("This province is not in the chosen region."), "province_outside_region")
     if province is not None and region is None:
         region = province.region
     committee = Committee(kind=kind, name_ar=name_ar, name_fr=name_fr, region=region, province=province,
@@ -36,6 +38,21 @@ def committee_member_add(*, committee: Committee, organisation=None, person=None
     set_history_user(member, by)
     member.save()
     return member
+
+
+@transaction.atomic
+def committee_member_join(*, committee: Committee, organisation=None, full_name_ar: str = "", full_name_fr: str = "",
+                          role: str = "", by=None) -> CommitteeMember:
+    """Add a member: an organisation, a person named here (created with it), or both; one transaction."""
+    from shiraka.organisations.services import person_create
+
+    person = None
+    if full_name_ar.strip() or full_name_fr.strip():
+        person = person_create(full_name_ar=full_name_ar, full_name_fr=full_name_fr, organisation=organisation,
+                               by=by)
+    elif organisation is not None and committee.members.filter(organisation=organisation, person__isnull=True).exists():
+        refuse("organisation", _("This organisation is already a member of the committee."), "member_duplicate")
+    return committee_member_add(committee=committee, organisation=organisation, person=person, role=role, by=by)
 
 
 @transaction.atomic
@@ -63,6 +80,8 @@ def decision_create(*, committee: Committee, text: str, meeting: Meeting | None 
     if meeting is not None and due_on is not None and due_on < meeting.held_on:
         refuse("due_on", _("The due date cannot be before the meeting that took the decision."),
                "dates_out_of_order")
+    if project is not None and agreement is not None and project.agreement_id != agreement.pk:
+        refuse("project", _("This project belongs to another agreement."), "project_other_agreement")
     decision = Decision(committee=committee, meeting=meeting, text=text, responsible=responsible, due_on=due_on,
                         agreement=agreement, project=project)
     return validated_save(decision, by=by)
@@ -85,3 +104,54 @@ def decision_set_status(decision: Decision, *, status: str, on: date, expected_v
     check_not_future(on, field="closed_on")
     closed_on = on if status in {Decision.Status.DONE, Decision.Status.DROPPED} else None
     return versioned_update(decision, expected_version=expected_version, by=by, status=status, closed_on=closed_on)
+
+
+DIGEST_MAX_LINES = 200
+
+
+def alert_digests_send(*, today: date | None = None, base_url: str = "", connection=None) -> tuple[int, int]:
+    """Send each active user with an e-mail address and a membership the alerts of their scope, in the
+    active language, through Django's e-mail backend. Users sharing a scope share one computation.
+    Returns (digests sent, users considered)."""
+    from collections import Counter
+
+    from django.contrib.auth import get_user_model
+    from django.core.mail import EmailMessage, get_connection
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils.translation import ngettext
+
+    from shiraka.accounts.access import Role
+
+    from .alerts import KIND_LABELS, KINDS
+    from .selectors import alert_list
+
+    users = list(
+        get_user_model().objects.filter(is_active=True, membership__isnull=False).exclude(email="")
+        .select_related("membership", "membership__organisation").order_by("pk")
+    )
+    computed: dict[tuple, list] = {}
+    messages = []
+    for user in users:
+        membership = user.membership
+        user._shiraka_membership = membership  # access.membership_of reads this cache
+        if membership.role == Role.SECRETARIAT and not user.is_superuser:
+            key = (membership.province_id, membership.region_id, membership.programme_id)
+        else:
+            key = ("all",)
+        if key not in computed:
+            computed[key] = alert_list(user, today=today)
+        alerts = computed[key]
+        if not alerts:
+            continue
+        counts = Counter(alert.kind for alert in alerts)
+        subject = ngettext("Shiraka: %(count)s alert in your scope", "Shiraka: %(count)s alerts in your scope",
+                           len(alerts)) % {"count": len(alerts)}
+        body = render_to_string("followup/alert_digest.txt", {
+            "user": user, "alerts": alerts[:DIGEST_MAX_LINES], "more": max(len(alerts) - DIGEST_MAX_LINES, 0),
+            "total": len(alerts), "counts": [(KIND_LABELS[k], counts[k]) for k in KINDS if counts.get(k)],
+            "base_url": base_url.rstrip("/"), "alerts_url": base_url.rstrip("/") + reverse("web:alerts"),
+        })
+        messages.append(EmailMessage(subject, body, to=[user.email]))
+    sent = (connection or get_connection()).send_messages(messages) if messages else 0
+    return sent or 0, len(users)

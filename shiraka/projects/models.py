@@ -173,7 +173,6 @@ class Milestone(TrackedModel):
         ordering = ["project", "planned_on", "pk"]
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
-        indexes = [models.Index(fields=["planned_on", "achieved_on"])]
 
     def __str__(self) -> str:
         return f"{self.project.reference} — {self.get_kind_display()}"

@@ -19,6 +19,7 @@ from shiraka.agreements.selectors import (
     partnerships_with_figures,
     portfolio_summary,
 )
+from shiraka.core.cache import cached_figures
 from shiraka.organisations.models import Organisation
 from shiraka.projects.models import Category, Project
 from shiraka.projects.selectors import (
@@ -55,20 +56,20 @@ def _filter_choices() -> dict:
 
 def dashboard(request):
     agreements = agreements_visible_to(request.user)
+    scope = "all" if request.user.is_authenticated else "published"
     latest = agreements_with_figures(
         agreements.select_related("region", "province", "programme").order_by("-signed_on", "-pk")
     )[:DASHBOARD_ROWS]
-    summary = portfolio_summary(agreements)
-    statuses = [(value, label, summary.projects_by_status.get(value, 0)) for value, label in Project.Status.choices]
-    return render(request, "web/dashboard.html", {
-        "summary": summary,
-        "statuses": statuses,
-        "latest": latest,
+    figures = cached_figures("dashboard", scope, lambda: {
+        "summary": portfolio_summary(agreements),
         "regions": breakdown(agreements, "region"),
         "programmes": breakdown(agreements, "programme"),
         "partners": breakdown_by_partner(agreements, limit=10),
         "categories": breakdown_by_category(agreements),
     })
+    summary = figures["summary"]
+    statuses = [(value, label, summary.projects_by_status.get(value, 0)) for value, label in Project.Status.choices]
+    return render(request, "web/dashboard.html", {"statuses": statuses, "latest": latest, **figures})
 
 
 def agreement_list(request):
@@ -80,7 +81,9 @@ def agreement_list(request):
         "sort_query": _query_without(request, "page", "sort"),
         "kinds": Agreement.Kind.choices, "statuses": Agreement.Status.choices,
         "partner": Organisation.objects.filter(pk=filters.partner).first() if filters.partner else None,
-        "summary": portfolio_summary(queryset),
+        "summary": cached_figures(
+            "agreement-list", f"{request.user.is_authenticated}:{_query_without(request, 'page', 'sort')}",
+            lambda: portfolio_summary(queryset)),
         **_filter_choices(),
     })
 

@@ -1,0 +1,403 @@
+"""An agreement from a press text (DESIGN.md §1: pasting a press release gives a pre-filled draft to
+review, not a blank form).
+
+Two halves:
+
+- matching helpers, which read only: the names the extraction found are compared with the
+  organisations, territories, programmes and people already recorded, and project titles get a
+  category guessed from their keywords;
+- `agreement_create_from_draft`, the one write: what the secretariat reviewed becomes an agreement,
+  its partnerships, signatories, attendees and projects, in one transaction, through the same
+  services every other entry point uses, so every rule of DESIGN.md §3 holds.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+
+from shiraka.core.rules import today
+from shiraka.organisations.models import Organisation, Person
+from shiraka.organisations.services import organisation_create, person_create
+from shiraka.projects.models import Category
+from shiraka.projects.services import project_create
+from shiraka.territory.models import Commune, Province, Region
+
+from .models import Agreement, Programme
+from .services import agreement_create, attendee_add, partnership_commit, signatory_add
+
+# --- names -------------------------------------------------------------------------------------
+
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # with tatweel
+_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+_WORD_SPLIT = re.compile(r"[\s\-‐‑–—_/]+")
+_ARABIC = re.compile(r"[\u0621-\u064a]")
+_LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
+
+
+def fold(value: str) -> str:
+    """Lower case, no Arabic diacritics or tatweel, أ/إ/آ→ا, ى→ي, ة→ه, no Latin accents."""
+    text = _DIACRITICS.sub("", value or "").translate(_LETTERS)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", text.lower()).strip()
+
+
+def normalise_name(value: str) -> str:
+    """The key two spellings of one name share: folded, without «ال» at the start of words,
+    without spaces, hyphens or punctuation (مجلس جهة كلميم-واد نون = مجلس جهة كلميم وادنون)."""
+    words = []
+    for word in _WORD_SPLIT.split(fold(value)):
+        if word.startswith("وال") and len(word) > 4 and not word.startswith("والي"):
+            word = "و" + word[3:]
+        elif word.startswith("ال") and len(word) > 3:
+            word = word[2:]
+        words.append(word)
+    key = "".join(c for c in "".join(words) if c.isalnum())
+    # French articles at the start: «la Wilaya de …» = «Wilaya de …».
+    return re.sub(r"^(?:les|le|la|l)(?=[a-z]{4})", "", key) if key.isascii() else key
+
+
+def text_language(text: str) -> str:
+    """"ar" or "fr", by letters (the page has already refused texts that are neither)."""
+    return "ar" if len(_ARABIC.findall(text)) * 2 >= len(_LATIN.findall(text)) else "fr"
+
+
+# --- territories --------------------------------------------------------------------------------
+
+_AR_TERRITORY_PREFIX = re.compile(
+    r"^(?:[بل])?(?P<kind>جهة|الجهة|إقليم|اقليم|الإقليم|عمالة|العمالة|جماعة|الجماعة|مدينة|بلدية|دائرة|قيادة)\s+"
+)
+_FR_TERRITORY_PREFIX = re.compile(
+    r"^(?:la\s+|le\s+|l['’])?(?P<kind>région|region|province|préfecture|prefecture|commune|ville|"
+    r"municipalité)\s+(?:de\s+la\s+|de\s+l['’]|des\s+|du\s+|de\s+|d['’])?",
+    re.I,
+)
+_PREFIX_KIND = {
+    "جهة": "region", "الجهة": "region", "région": "region", "region": "region",
+    "إقليم": "province", "اقليم": "province", "الإقليم": "province", "عمالة": "province", "العمالة": "province",
+    "province": "province", "préfecture": "province", "prefecture": "province",
+    "جماعة": "commune", "الجماعة": "commune", "مدينة": "commune", "بلدية": "commune", "commune": "commune",
+    "ville": "commune", "municipalité": "commune",
+}
+
+
+@dataclass
+class PlaceMatch:
+    kind: str  # region, province, commune
+    place: Region | Province | Commune
+
+    @property
+    def region_id(self) -> int:
+        if self.kind == "region":
+            return self.place.pk
+        if self.kind == "province":
+            return self.place.region_id
+        return self.place.province.region_id
+
+    @property
+    def region(self) -> Region:
+        if self.kind == "region":
+            return self.place
+        return self.province.region
+
+    @property
+    def province(self) -> Province | None:
+        if self.kind == "province":
+            return self.place
+        return self.place.province if self.kind == "commune" else None
+
+    @property
+    def province_id(self) -> int | None:
+        if self.kind == "province":
+            return self.place.pk
+        if self.kind == "commune":
+            return self.place.province_id
+        return None
+
+
+class Gazetteer:
+    """Regions, provinces and communes by normalised Arabic and French name (3 queries)."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, dict[str, list]] = {"region": {}, "province": {}, "commune": {}}
+        for kind, queryset in (
+            ("region", Region.objects.all()),
+            ("province", Province.objects.all()),
+            ("commune", Commune.objects.select_related("province")),
+        ):
+            for place in queryset:
+                for name in {place.name_ar, place.name_fr}:
+                    key = normalise_name(name)
+                    if key:
+                        self.index[kind].setdefault(key, []).append(place)
+
+    def match(self, mention: str, *, near: Iterable[PlaceMatch] = ()) -> PlaceMatch | None:
+        text = (mention or "").strip()
+        kind = None
+        m = _AR_TERRITORY_PREFIX.match(text) or _FR_TERRITORY_PREFIX.match(text)
+        if m:
+            kind = _PREFIX_KIND.get(m.group("kind").lower())
+            text = text[m.end():]
+        key = normalise_name(text)
+        if not key:
+            return None
+        order = {"region": ["region", "province", "commune"], "province": ["province", "region", "commune"],
+                 "commune": ["commune", "province"]}.get(kind, ["province", "region", "commune"])
+        near = list(near)
+        for candidate in order:
+            places = self.index[candidate].get(key)
+            if not places:
+                continue
+            if candidate == "commune" and len(places) > 1:
+                # A name several communes share: the one in a province or region the text names.
+                provinces = {p.province_id for p in near if p.province_id}
+                regions = {p.region_id for p in near}
+                places = ([c for c in places if c.province_id in provinces]
+                          or [c for c in places if c.province.region_id in regions] or places)
+            return PlaceMatch(candidate, places[0])
+        return None
+
+
+# --- organisations ------------------------------------------------------------------------------
+
+_TERRITORIAL_BODY = {"region": "CR-{code}", "province": "GOUV-{code}", "commune": "COMMUNE-{code}"}
+
+
+class OrganisationIndex:
+    """Organisations by normalised Arabic, French and English name and acronym (1 query)."""
+
+    def __init__(self) -> None:
+        self.organisations = list(Organisation.objects.order_by("name_ar", "name_fr", "pk"))
+        self.by_pk = {o.pk: o for o in self.organisations}
+        self.by_code = {o.reference_code: o for o in self.organisations if o.reference_code}
+        self.by_key: dict[str, Organisation] = {}
+        for organisation in self.organisations:
+            for name in (organisation.name_ar, organisation.name_fr, organisation.name_en, organisation.acronym):
+                key = normalise_name(name)
+                if key:
+                    self.by_key.setdefault(key, organisation)
+
+    def match(self, mention: str, gazetteer: Gazetteer | None = None) -> Organisation | None:
+        """Same normalised name; failing that, a bare territory name («جهة سوس ماسة», «جماعة
+        إنزكان») stands for its council or its governorate, when that body is recorded."""
+        found = self.by_key.get(normalise_name(mention))
+        if found or gazetteer is None:
+            return found
+        if not (_AR_TERRITORY_PREFIX.match(mention.strip()) or _FR_TERRITORY_PREFIX.match(mention.strip())):
+            return None
+        place = gazetteer.match(mention)
+        if place is None:
+            return None
+        return self.by_code.get(_TERRITORIAL_BODY[place.kind].format(code=place.place.code))
+
+
+_KIND_GUESSES = [
+    (r"^(?:ال)?وزار|^minist", Organisation.Kind.MINISTRY),
+    (r"^(?:ال)?مجلس\s+(?:ال)?جه|^جهه\s|^conseil\s+(?:de\s+la\s+)?r[ée]gion|^(?:la\s+)?r[ée]gion\s",
+     Organisation.Kind.REGIONAL_COUNCIL),
+    (r"^(?:ال)?مجلس\s+(?:ال)?(?:اقليم|عماله)|^conseil\s+(?:provincial|pr[ée]fectoral)",
+     Organisation.Kind.PROVINCIAL_COUNCIL),
+    (r"^(?:ال)?ولايه|^(?:ال)?عماله|^(?:ال)?اقليم|^wilaya|^province|^pr[ée]fecture", Organisation.Kind.GOVERNORATE),
+    (r"^(?:ال)?جماعه|^(?:ال)?مجلس\s+(?:ال)?جماع|^commune", Organisation.Kind.COMMUNE),
+    (r"المبادره الوطنيه للتنميه البشريه|initiative nationale|\bindh\b", Organisation.Kind.INDH),
+    (r"^(?:ال)?مؤسس|^fondation", Organisation.Kind.FOUNDATION),
+    (r"^(?:ال)?جمعي|^association", Organisation.Kind.ASSOCIATION),
+    (r"^(?:ال)?وكال|^(?:ال)?مكتب|^(?:ال)?صندوق|^agence|^office|^fonds", Organisation.Kind.PUBLIC_AGENCY),
+    (r"^(?:ال)?مديري|^(?:ال)?مندوبي|^(?:ال)?مصالح|^direction|^d[ée]l[ée]gation|^services",
+     Organisation.Kind.DECONCENTRATED_SERVICE),
+    (r"^(?:ال)?شرك|^soci[ée]t[ée]", Organisation.Kind.COMPANY),
+]
+
+
+def organisation_kind_guess(name: str) -> str:
+    folded = fold(name)
+    for pattern, kind in _KIND_GUESSES:
+        if re.search(pattern, folded):
+            return kind
+    return Organisation.Kind.OTHER
+
+
+# --- programmes, people, project categories ----------------------------------------------------
+
+
+def programme_match(name: str | None) -> Programme | None:
+    key = normalise_name(name or "")
+    if not key:
+        return None
+    for programme in Programme.objects.all():
+        if key in {normalise_name(programme.name_ar), normalise_name(programme.name_fr)}:
+            return programme
+    return None
+
+
+# Checked in this order: the specific units before the generic words (equipment, centre, upgrade).
+_CATEGORY_RULES = [
+    (Category.EMERGENCY_UNIT, r"مستعجل|طوارئ|طواري|urgences?"),
+    (Category.PSYCHIATRIC_UNIT, r"الطب النفسي|الصحه النفسيه|psychiatr|sante mentale"),
+    (Category.ADDICTION_CENTRE, r"ادمان|addict"),
+    (Category.YOUTH_HEALTH_SPACE, r"الشباب|jeunes?"),
+    (Category.PATIENT_TRANSPORT, r"سيار\w* (?:ال)?اسعاف|نقل (?:ال)?مرضي|ambulances?|transport (?:des|de) (?:malades|patients)"),
+    (Category.UNIVERSITY_MEDICAL_CENTRE, r"جامعي|universitaire"),
+    (Category.WOMENS_REFERENCE_CENTRE, r"مرجعي\w* .*النساء|النساء|المراه|femmes?"),
+    (Category.PROXIMITY_HOSPITAL, r"مستشف\w* (?:ال)?قرب|hopita\w* de proximite"),
+    (Category.MOBILE_CARAVANS, r"قوافل|قافله|caravanes?"),
+    (Category.STAFF_CONTRACTING, r"تعاقد|contractualisation|recrutement"),
+    (Category.STAFF_HOUSING, r"سكنيات|سكن\w* (?:ال)?وظيفي|logements?"),
+    (Category.IMAGING_EQUIPMENT, r"تجهيزات|اجهزه|معدات|كاشف|رنين|تصوير|[ée]quipements?|irm|scanners?"),
+    (Category.HEALTH_CENTRE, r"(?:مركز|مراكز)\w* (?:ال)?صحي|centres? de sante"),
+    (Category.FACILITY_UPGRADE, r"تاهيل|تهيئ|mise a niveau|rehabilitation"),
+]
+
+
+def category_guess(title: str) -> str:
+    """A project category from keywords of its title; "" when none applies."""
+    folded = fold(title)
+    for category, pattern in _CATEGORY_RULES:
+        if re.search(pattern, folded):
+            return category
+    return ""
+
+
+def person_find(name: str, *, language: str) -> Person | None:
+    """An already recorded person with this name (same normalised spelling)."""
+    field = "full_name_ar" if language == "ar" else "full_name_fr"
+    exact = Person.objects.filter(**{field: name.strip()}).order_by("pk").first()
+    if exact:
+        return exact
+    key = normalise_name(name)
+    if not key:
+        return None
+    # Spellings differ (أ/ا, ة/ه, spaces): compare keys. Two columns of the people table, read only
+    # when the exact spelling is not recorded.
+    for pk, value in Person.objects.exclude(**{field: ""}).values_list("pk", field).iterator():
+        if normalise_name(value) == key:
+            return Person.objects.get(pk=pk)
+    return None
+
+
+# --- the write ----------------------------------------------------------------------------------
+
+REFERENCE_PREFIX = "DRAFT-"
+
+
+def next_draft_reference(*, skip: int = 0) -> str:
+    prefix = f"{REFERENCE_PREFIX}{today():%Y%m%d}-"
+    taken = Agreement.objects.filter(reference__startswith=prefix).values_list("reference", flat=True)
+    numbers = [int(ref[len(prefix):]) for ref in taken if ref[len(prefix):].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1 + skip:03d}"
+
+
+@contextmanager
+def _section(name: str, index: int | None = None):
+    """Re-raise a service's ValidationError with its fields prefixed by where the row is
+    (`partners.1.committed_amount`), so the page can show it next to the right input."""
+    prefix = name if index is None else f"{name}.{index}"
+    try:
+        yield
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise ValidationError(
+                {f"{prefix}.{field}": errors for field, errors in error.error_dict.items()}
+            ) from None
+        raise ValidationError({f"{prefix}.{NON_FIELD_ERRORS}": error.error_list}) from None
+
+
+def _localised(value: str, language: str, stem: str) -> dict[str, str]:
+    return {f"{stem}_{language}": (value or "").strip()}
+
+
+def _create_agreement(*, text: str, data: dict, language: str, by) -> Agreement:
+    fields = {name: value for name, value in data.items() if name != "title"}
+    fields.update(_localised(data.get("title", ""), language, "title"))
+    fields["source_text"] = text
+    for attempt in range(10):
+        reference = next_draft_reference(skip=attempt)
+        try:
+            with transaction.atomic():
+                return agreement_create(reference=reference, status=Agreement.Status.DRAFT, by=by, **fields)
+        except IntegrityError:
+            continue  # another draft took this reference between the read and the insert
+        except ValidationError as error:
+            taken = getattr(error, "error_dict", {}).get("reference")
+            if taken and all(e.code == "unique" for e in taken) and len(error.error_dict) == 1:
+                continue
+            raise
+    raise ValidationError({NON_FIELD_ERRORS: ["no free draft reference"]})
+
+
+@transaction.atomic
+def agreement_create_from_draft(*, text: str, agreement_data: dict, partners: list[dict],
+                                signatories: list[dict], projects: list[dict], attendees: list[dict] = (),
+                                by=None) -> Agreement:
+    """Create the reviewed draft, all or nothing.
+
+    - `agreement_data`: agreement fields (kind, title — stored in the text's language —, signed_on,
+      signed_place, total_amount, programme, region, province, parent…); status is draft and the
+      reference `DRAFT-YYYYMMDD-NNN`; the text is kept as the source text.
+    - `partners`: {"organisation": Organisation} or {"new_organisation": {"name", "kind", "region",
+      "province", "commune"}} (created only then), plus "committed_amount" (None: not specified) and
+      the role flags is_funder, is_project_owner, is_delegated_owner, is_technical_partner.
+    - `signatories`: {"name", "role", "partner": index in `partners` or None, "presided"}; the
+      person is reused when one with this name is recorded, created otherwise.
+    - `attendees`: {"description", "organisation" or None}.
+    - `projects`: {"title", "category", "budget" or None, "communes": [Commune]}; references
+      `<agreement reference>-P01`….
+
+    A refused rule raises ValidationError keyed `section.index.field` (`agreement.total_amount`,
+    `partners.2.committed_amount`, `projects.0.category`) and nothing is written.
+    """
+    language = text_language(text)
+    with _section("agreement"):
+        agreement = _create_agreement(text=text, data=agreement_data, language=language, by=by)
+
+    organisations: list[Organisation] = []
+    for index, row in enumerate(partners):
+        with _section("partners", index):
+            organisation = row.get("organisation")
+            if organisation is None:
+                new = dict(row["new_organisation"])
+                name = new.pop("name", "")
+                organisation = organisation_create(
+                    by=by, **_localised(name, text_language(name) if name.strip() else language, "name"),
+                    **{k: v for k, v in new.items() if v is not None},
+                )
+            partnership_commit(
+                agreement=agreement, organisation=organisation, committed_amount=row.get("committed_amount"),
+                is_funder=row.get("is_funder", False), is_project_owner=row.get("is_project_owner", False),
+                is_delegated_owner=row.get("is_delegated_owner", False),
+                is_technical_partner=row.get("is_technical_partner", False), by=by,
+            )
+            organisations.append(organisation)
+
+    for index, row in enumerate(signatories):
+        with _section("signatories", index):
+            partner = row.get("partner")
+            organisation = organisations[partner] if partner is not None else row.get("organisation")
+            name, role = row["name"].strip(), (row.get("role") or "").strip()
+            person = person_find(name, language=language) or person_create(
+                **_localised(name, language, "full_name"), **_localised(role, language, "title"),
+                organisation=organisation, by=by,
+            )
+            signatory_add(agreement=agreement, person=person, organisation=organisation, role=role,
+                          presided=row.get("presided", False), by=by)
+
+    for index, row in enumerate(attendees):
+        with _section("attendees", index):
+            attendee_add(agreement=agreement, description=row["description"].strip(),
+                         organisation=row.get("organisation"), by=by)
+
+    for index, row in enumerate(projects):
+        with _section("projects", index):
+            project_create(
+                agreement=agreement, reference=f"{agreement.reference}-P{index + 1:02d}",
+                **_localised(row["title"], language, "title"), category=row["category"],
+                budget=row.get("budget"), communes=row.get("communes", ()), province=row.get("province"),
+                by=by,
+            )
+    return agreement

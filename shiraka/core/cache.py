@@ -1,0 +1,49 @@
+"""Portfolio figures are expensive at national scale and change only when data changes: cache them
+under a data version that every write bumps (signals for ordinary saves, `bump_data_version()` for
+bulk paths), with a short timeout as a bound when several processes each hold a local cache."""
+
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.utils.translation import get_language
+
+VERSION_KEY = "shiraka:data-version"
+FIGURES_TIMEOUT = 60
+
+
+def data_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = 1
+        cache.add(VERSION_KEY, version, None)
+    return version
+
+
+def bump_data_version(*args, **kwargs) -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, None)
+
+
+def cached_figures(name: str, scope: str, compute: Callable, *, timeout: int = FIGURES_TIMEOUT):
+    """`compute()` once per data version, scope and language."""
+    from shiraka.core.rules import today
+
+    key = f"shiraka:figures:{data_version()}:{name}:{scope}:{get_language()}:{today().isoformat()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
+def connect_invalidation() -> None:
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for app_label in ("territory", "organisations", "agreements", "projects", "followup"):
+        for model in apps.get_app_config(app_label).get_models():
+            post_save.connect(bump_data_version, sender=model, dispatch_uid=f"bump-save-{model._meta.label}")
+            post_delete.connect(bump_data_version, sender=model, dispatch_uid=f"bump-delete-{model._meta.label}")
+    m2m_changed.connect(bump_data_version, dispatch_uid="bump-m2m")

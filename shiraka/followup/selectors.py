@@ -1,0 +1,227 @@
+"""Reads of the follow-up: alerts in a reader's scope, committees with their figures, the agenda a
+meeting starts from, and who may manage a committee."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from shiraka.accounts.access import (
+    Role,
+    can_create_agreement,
+    can_edit_agreement,
+    membership_of,
+    role_of,
+    scope_filter,
+)
+from shiraka.agreements.models import Agreement
+from shiraka.core.rules import today as local_today
+from shiraka.territory.models import Province, Region
+
+from . import alerts as rules
+from .alerts import Alert, Kind
+from .models import Committee, Decision, Meeting
+
+# ---------------------------------------------------------------------------------------------
+# Alerts
+
+
+def agreements_in_scope(user=None, *, region=None, province=None, agreement_ids=None) -> QuerySet:
+    """The agreements whose alerts `user` sees: none for anonymous visitors, those of a secretariat's
+    territory or programme, all for the other roles (for now)."""
+    if user is not None and not getattr(user, "is_authenticated", False):
+        return Agreement.objects.none()
+    agreements = Agreement.objects.all()
+    if user is not None and role_of(user) == Role.SECRETARIAT:
+        agreements = agreements.filter(scope_filter(membership_of(user)))
+    if region is not None:
+        region_id = getattr(region, "pk", region)
+        agreements = agreements.filter(Q(region_id=region_id) | Q(province__region_id=region_id))
+    if province is not None:
+        agreements = agreements.filter(province_id=getattr(province, "pk", province))
+    if agreement_ids is not None:
+        agreements = agreements.filter(pk__in=agreement_ids)
+    return agreements
+
+
+def alert_list(user=None, *, today: date | None = None, region=None, province=None, agreement_ids=None,
+               kinds=None) -> list[Alert]:
+    """The alerts `user` may see (every alert when `user` is None, as for the CLI), narrowed to a
+    region, a province, some agreements or some kinds; most serious first. One query per rule."""
+    if user is not None and not getattr(user, "is_authenticated", False):
+        return []
+    agreements = agreements_in_scope(user, region=region, province=province, agreement_ids=agreement_ids)
+    return rules.compute(agreements, today=today or local_today(), kinds=kinds)
+
+
+def alerts_by_kind(alerts: list[Alert]) -> dict[str, list[Alert]]:
+    grouped: dict[str, list[Alert]] = {kind: [] for kind in rules.KINDS}
+    for alert in alerts:
+        grouped[alert.kind].append(alert)
+    return grouped
+
+
+# ---------------------------------------------------------------------------------------------
+# Committees
+
+
+def committees_with_counts(queryset: QuerySet | None = None, *, today: date | None = None) -> QuerySet:
+    """Committees with their number of agreements, members, meetings, open and overdue decisions. One query."""
+    today = today or local_today()
+    queryset = queryset if queryset is not None else Committee.objects.all()
+    open_statuses = [Decision.Status.OPEN, Decision.Status.IN_PROGRESS]
+    return queryset.select_related("region", "province", "chair").annotate(
+        agreement_count=Count("agreements", distinct=True),
+        meeting_count=Count("meetings", distinct=True),
+        open_decisions=Count("decisions", filter=Q(decisions__status__in=open_statuses), distinct=True),
+        overdue_decisions=Count("decisions", filter=Q(decisions__status__in=open_statuses,
+                                                      decisions__due_on__lt=today), distinct=True),
+    )
+
+
+def committee_detail(committee: Committee) -> dict:
+    """Everything the committee page shows, in a fixed number of queries."""
+    return {
+        "members": list(committee.members.select_related("organisation", "person").order_by("pk")),
+        "agreements": list(committee.agreements.select_related("region", "province").order_by("reference")),
+        "meetings": list(committee.meetings.annotate(present=Count("attendance", filter=Q(attendance__present=True),
+                                                                   distinct=True),
+                                                    decision_count=Count("decisions", distinct=True))
+                         .order_by("-held_on", "-pk")),
+        "decisions": list(committee.decisions.select_related("responsible", "agreement", "project", "meeting")
+                          .order_by("due_on", "pk")),
+    }
+
+
+def can_manage_committee(user, committee: Committee | None = None, *, agreements=(), region=None,
+                         province=None) -> bool:
+    """Administrators, and the secretariat whose scope covers every agreement the committee follows
+    (or, for a committee that follows none, its territory)."""
+    role = role_of(user)
+    if role == Role.ADMINISTRATOR:
+        return True
+    if role != Role.SECRETARIAT:
+        return False
+    if committee is not None:
+        agreements = list(committee.agreements.all()) if committee.pk else []
+        region, province = committee.region, committee.province
+    if agreements:
+        return all(can_edit_agreement(user, agreement) for agreement in agreements)
+    return can_create_agreement(user, region=region, province=province)
+
+
+def organisations_for(committee: Committee) -> QuerySet:
+    """Organisations that may sit on or answer for a committee: partners of its agreements, bodies of
+    its territory, national bodies, and its current members."""
+    from shiraka.organisations.models import Organisation
+
+    condition = Q(partnerships__agreement__committees=committee) | Q(
+        region__isnull=True, province__isnull=True, commune__isnull=True
+    ) | Q(committeemember__committee=committee)
+    if committee.province_id:
+        condition |= Q(province_id=committee.province_id, commune__isnull=True)
+    if committee.region_id:
+        condition |= Q(region_id=committee.region_id, province__isnull=True, commune__isnull=True)
+    ids = Organisation.objects.filter(condition).values("pk")
+    return Organisation.objects.filter(pk__in=ids)
+
+
+def meeting_detail(meeting: Meeting) -> dict:
+    return {
+        "attendance": list(meeting.attendance.select_related("organisation", "person").order_by("pk")),
+        "decisions": list(meeting.decisions.select_related("responsible", "agreement", "project")
+                          .order_by("due_on", "pk")),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Agenda
+
+
+@dataclass
+class AgendaItem:
+    title: str
+    lines: list[str] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
+
+
+@dataclass
+class Agenda:
+    items: list[AgendaItem]
+
+    @property
+    def alerts(self) -> list[Alert]:
+        return [alert for item in self.items for alert in item.alerts]
+
+    @property
+    def text(self) -> str:
+        blocks = []
+        for number, item in enumerate(self.items, start=1):
+            lines = [f"{number}. {item.title}"] + [f"   - {line}" for line in item.lines]
+            blocks.append("\n".join(lines))
+        return "\n".join(blocks)
+
+
+def agenda_build(committee: Committee, *, today: date | None = None) -> Agenda:
+    """The agenda a meeting of `committee` starts from: its open alerts on the agreements it follows
+    (late projects, partners in arrears, overdue decisions), in the active language."""
+    today = today or local_today()
+    agreements = Agreement.objects.filter(committees=committee)
+    late_projects = rules.milestones_late(agreements, today=today) + rules.progress_stale(agreements, today=today)
+    arrears = rules.contributions_overdue(agreements, today=today)
+    decisions = rules.decisions_overdue(agreements, today=today, committee=committee)
+    inconsistencies = rules.commitments_over_total(agreements, today=today) + rules.budgets_over_total(
+        agreements, today=today)
+    for group in (late_projects, arrears, decisions, inconsistencies):
+        group.sort(key=Alert.sort_key)
+
+    items = []
+    previous = committee.meetings.filter(held_on__lt=today).order_by("-held_on").first()
+    if previous is not None:
+        items.append(AgendaItem(_("Approval of the minutes of the meeting of %(date)s") % {
+            "date": previous.held_on.isoformat()}))
+    if late_projects:
+        # One line per project, its late milestone and its stale progress together.
+        by_project: dict[int, list[Alert]] = {}
+        for alert in late_projects:
+            by_project.setdefault(alert.object_id, []).append(alert)
+        items.append(AgendaItem(
+            _("Projects behind schedule"),
+            lines=[" ".join(a.reason for a in group) for group in by_project.values()],
+            alerts=late_projects,
+        ))
+    if arrears:
+        items.append(AgendaItem(_("Partner contributions in arrears"), lines=[a.reason for a in arrears],
+                                alerts=arrears))
+    if decisions:
+        items.append(AgendaItem(_("Follow-up of overdue decisions"), lines=[a.reason for a in decisions],
+                                alerts=decisions))
+    if inconsistencies:
+        items.append(AgendaItem(_("Financial consistency of the agreements"),
+                                lines=[a.reason for a in inconsistencies], alerts=inconsistencies))
+    items.append(AgendaItem(_("Any other business")))
+    return Agenda(items=items)
+
+
+def committee_open_alert_count(committee: Committee, *, today: date | None = None) -> int:
+    return len(agenda_build(committee, today=today).alerts)
+
+
+def region_choices() -> QuerySet:
+    return Region.objects.order_by("code")
+
+
+def province_choices(region=None) -> QuerySet:
+    provinces = Province.objects.select_related("region").order_by("code")
+    if region is not None:
+        provinces = provinces.filter(region=region)
+    return provinces
+
+
+__all__ = [
+    "Agenda", "AgendaItem", "Kind", "agenda_build", "agreements_in_scope", "alert_list", "alerts_by_kind",
+    "can_manage_committee", "committee_detail", "committees_with_counts", "meeting_detail", "organisations_for",
+]
