@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 
+from shiraka.accounts.access import can_create_agreement, can_edit_project
 from shiraka.agreements.models import Agreement, Partnership, Programme
 from shiraka.agreements.selectors import (
     AgreementFilters,
@@ -24,10 +25,12 @@ from shiraka.organisations.models import Organisation
 from shiraka.projects.models import Category, Project
 from shiraka.projects.selectors import (
     ProjectFilters,
-    project_detail as project_detail_data,
     project_page_rows,
     project_search,
     projects_visible_to,
+)
+from shiraka.projects.selectors import (
+    project_detail as project_detail_data,
 )
 from shiraka.territory.models import Province, Region
 
@@ -69,7 +72,8 @@ def dashboard(request):
     })
     summary = figures["summary"]
     statuses = [(value, label, summary.projects_by_status.get(value, 0)) for value, label in Project.Status.choices]
-    return render(request, "web/dashboard.html", {"statuses": statuses, "latest": latest, **figures})
+    return render(request, "web/dashboard.html", {"statuses": statuses, "latest": latest,
+                                                  "can_create": can_create_agreement(request.user), **figures})
 
 
 def agreement_list(request):
@@ -80,6 +84,7 @@ def agreement_list(request):
         "page": page, "filters": filters, "query": _query_without(request, "page"),
         "sort_query": _query_without(request, "page", "sort"),
         "kinds": Agreement.Kind.choices, "statuses": Agreement.Status.choices,
+        "can_create": can_create_agreement(request.user),
         "partner": Organisation.objects.filter(pk=filters.partner).first() if filters.partner else None,
         "summary": cached_figures(
             "agreement-list", f"{request.user.is_authenticated}:{_query_without(request, 'page', 'sort')}",
@@ -142,7 +147,7 @@ def project_detail(request, reference: str):
         reference=reference,
     )
     return render(request, "web/project_detail.html", {
-        "project": project, **project_detail_data(project),
+        "project": project, **project_detail_data(project), "can_edit": can_edit_project(request.user, project),
         "history": project.history.select_related("history_user").order_by("-history_date")[:20],
     })
 

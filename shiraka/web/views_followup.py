@@ -18,7 +18,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from shiraka.accounts.access import membership_of, role_of
 from shiraka.agreements.models import Agreement
+from shiraka.core.cache import cached_figures
 from shiraka.core.rules import today as local_today
 from shiraka.followup import services
 from shiraka.followup.alerts import KIND_LABELS, KINDS, SEVERITY_RANK
@@ -110,7 +112,13 @@ def alerts(request):
     region = province = kind = None
     if form.is_bound and form.is_valid():
         region, province, kind = form.cleaned_data["region"], form.cleaned_data["province"], form.cleaned_data["kind"]
-    found = alert_list(request.user, region=region, province=province)
+    membership = membership_of(request.user)
+    scope = ":".join(str(part) for part in (
+        role_of(request.user), getattr(membership, "region_id", None), getattr(membership, "province_id", None),
+        getattr(membership, "programme_id", None), getattr(region, "pk", None), getattr(province, "pk", None)))
+    # At national scale every rule runs over hundreds of thousands of rows: reuse the result until
+    # the data changes (the cache's data version) or a minute has passed.
+    found = cached_figures("alerts", scope, lambda: alert_list(request.user, region=region, province=province))
     counts = Counter(alert.kind for alert in found)
     shown = [alert for alert in found if not kind or alert.kind == kind]
     shown.sort(key=lambda a: (KINDS.index(a.kind), SEVERITY_RANK[a.severity], a.since or a.sort_key()[2],
