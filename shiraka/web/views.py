@@ -21,6 +21,7 @@ from shiraka.agreements.selectors import (
     portfolio_summary,
 )
 from shiraka.core.cache import cached_figures
+from shiraka.core.history import page_history
 from shiraka.organisations.models import Organisation
 from shiraka.projects.models import Category, Project
 from shiraka.projects.selectors import (
@@ -111,7 +112,7 @@ def agreement_detail(request, reference: str):
         "committees": agreement.committees.select_related("chair"),
         "schedule": partnerships_schedule(agreement),
         "transfers": agreement_transfers(agreement),
-        "history": agreement.history.select_related("history_user").order_by("-history_date")[:20],
+        "history": page_history(request.user, agreement),
     })
 
 
@@ -148,7 +149,7 @@ def project_detail(request, reference: str):
     )
     return render(request, "web/project_detail.html", {
         "project": project, **project_detail_data(project), "can_edit": can_edit_project(request.user, project),
-        "history": project.history.select_related("history_user").order_by("-history_date")[:20],
+        "history": page_history(request.user, project),
     })
 
 
@@ -166,6 +167,7 @@ def organisation_detail(request, pk: int):
         "partnerships": _page(request, partnerships),
         "projects": projects.select_related("agreement", "province").order_by("reference")[:50],
         "project_count": projects.count(),
+        "history": page_history(request.user, organisation),
     })
 
 

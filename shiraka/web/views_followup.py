@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from shiraka.accounts.access import membership_of, role_of
 from shiraka.agreements.models import Agreement
 from shiraka.core.cache import cached_figures
+from shiraka.core.history import page_history
 from shiraka.core.rules import today as local_today
 from shiraka.followup import services
 from shiraka.followup.alerts import KIND_LABELS, KINDS, SEVERITY_RANK
@@ -237,6 +238,7 @@ def committee_detail(request, pk: int):
     return render(request, "web/followup/committee_detail.html", {
         "committee": committee, **committee_figures(committee), "today": local_today(),
         "can_manage": can_manage_committee(request.user, committee),
+        "history": page_history(request.user, committee),
     })
 
 
@@ -328,6 +330,7 @@ def meeting_detail(request, pk: int):
     return render(request, "web/followup/meeting_detail.html", {
         "meeting": meeting, "committee": meeting.committee, **meeting_figures(meeting),
         "can_manage": can_manage_committee(request.user, meeting.committee),
+        "history": page_history(request.user, meeting),
     })
 
 
@@ -427,5 +430,5 @@ def decision_detail(request, pk: int):
                 return redirect("web:decision", pk=decision.pk)
     return render(request, "web/followup/decision_detail.html", {
         "decision": decision, "form": form, "can_manage": can_manage, "today": local_today(),
-        "history": decision.history.select_related("history_user").order_by("-history_date")[:20],
+        "history": page_history(request.user, decision),
     })

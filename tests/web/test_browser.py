@@ -69,3 +69,36 @@ def test_phone_width_does_not_overflow(browser, live_server, seeds):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(ARTIFACTS / "agreement-ar-phone.png"), full_page=True)
     context.close()
+
+
+MAIN_PAGES = [
+    ("agreements", "/agreements/"),
+    ("agreements-search", "/agreements/?q=%D8%A7%D9%86%D8%B2%D9%83%D8%A7%D9%86"),
+    ("projects", "/projects/"),
+    ("project", "/projects/GON-2023-SANTE-443-P11/"),
+    ("region", "/regions/10/"),
+    ("province", "/provinces/09.273/"),
+    ("committees", "/committees/"),
+    ("alerts", "/alerts/"),
+]
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_main_pages_render_without_overflow(page, live_server, seeds, language):
+    ARTIFACTS.mkdir(exist_ok=True)
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    login(page, live_server, language)
+    for name, path in MAIN_PAGES:
+        page.goto(f"{live_server.url}/{language}{path}")
+        assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr"), path
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1366, path
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{language}.png"), full_page=True)
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_language_switcher_keeps_the_page(page, live_server, seeds):
+    page.goto(f"{live_server.url}/ar/agreements/GON-2023-SANTE-443/")
+    page.select_option("#language", "fr")
+    page.wait_for_url("**/fr/agreements/GON-2023-SANTE-443/")
+    assert page.locator("html").get_attribute("dir") == "ltr"

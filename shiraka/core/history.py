@@ -1,0 +1,333 @@
+"""The history of a record as people read it (DESIGN.md §2 "history").
+
+django-simple-history keeps a row for every create, change and delete: who, when, and every
+tracked value. `history_entries()` turns those rows into entries for a page, in the reader's
+language: the date, who made the change (or "system"), what happened, which record it concerns
+and, for a change, each field's label with its value before and after, displayed as people
+read them (choices by their label, yes/no, ISO dates, amounts in dirhams, related records by
+name, "—" when empty).
+
+A page also shows the history of the records that belong to it (`related`): an agreement's
+partnerships, signatories, schedule and transfers, a project's milestones, contracts, payments…
+The records concerned may have been deleted since, so they are found through the history tables
+themselves, never through the live ones.
+
+Queries are bounded whatever the number of rows shown: one per source (the record and each
+related model; the rows shown and the row before each of them come in the same query) and one
+per model whose records are named in the entries shown.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from shiraka.core.formatting import format_amount
+from shiraka.core.money import MoneyField
+
+EMPTY = "—"
+TEXT_LIMIT = 120
+TECHNICAL_FIELDS = {"id", "version", "created_at", "updated_at", "search_text"}
+ORDER = ("-history_date", "-history_id")
+ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+# What a page shows besides its own record: (model, path from that model to the page's record).
+RELATED: dict[str, tuple[tuple[str, str], ...]] = {
+    "agreements.agreement": (
+        ("agreements.Partnership", "agreement"),
+        ("agreements.Signatory", "agreement"),
+        ("agreements.SigningAttendee", "agreement"),
+        ("agreements.ScheduledContribution", "partnership__agreement"),
+        ("agreements.Transfer", "partnership__agreement"),
+    ),
+    "projects.project": (
+        ("projects.Milestone", "project"),
+        ("projects.ProgressUpdate", "project"),
+        ("projects.ProgressPhoto", "update__project"),
+        ("projects.Contract", "project"),
+        ("projects.Payment", "contract__project"),
+        ("projects.ProjectFunding", "project"),
+    ),
+    "followup.committee": (
+        ("followup.CommitteeMember", "committee"),
+        ("followup.Meeting", "committee"),
+        ("followup.Decision", "committee"),
+    ),
+    "followup.meeting": (
+        ("followup.Attendance", "meeting"),
+        ("followup.Decision", "meeting"),
+    ),
+}
+
+# The fields that name a related record in the "record" column, read from its historical row
+# (so a deleted record is still named).
+RECORD_LABEL_FIELDS: dict[str, tuple[str, ...]] = {
+    "agreements.partnership": ("organisation",),
+    "agreements.signatory": ("person", "organisation"),
+    "agreements.signingattendee": ("description",),
+    "agreements.scheduledcontribution": ("due_on", "amount"),
+    "agreements.transfer": ("transferred_on", "amount", "reference"),
+    "projects.milestone": ("kind",),
+    "projects.progressupdate": ("reported_on", "physical_progress"),
+    "projects.progressphoto": ("caption",),
+    "projects.contract": ("kind", "reference", "amount"),
+    "projects.payment": ("paid_on", "amount"),
+    "projects.projectfunding": ("organisation", "amount"),
+    "followup.committeemember": ("person", "organisation"),
+    "followup.attendance": ("person", "organisation"),
+    "followup.meeting": ("held_on", "place"),
+    "followup.decision": ("text",),
+}
+
+
+@dataclass
+class FieldChange:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass
+class HistoryEntry:
+    date: datetime
+    who: str
+    by_system: bool
+    action: str  # created / changed / deleted
+    action_label: str
+    record_kind: str  # the model's name, e.g. "Partnership"
+    record: str  # which one, e.g. the partner's name ("" for the page's own record)
+    is_own: bool  # the page's own record rather than a related one
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+@dataclass
+class _Row:
+    """A historical row to show, with its predecessor and the raw values that changed."""
+
+    row: models.Model
+    previous: models.Model | None
+    model: type[models.Model]
+    is_own: bool
+    changed: list[models.Field]
+
+
+def _model(spec) -> type[models.Model]:
+    return apps.get_model(spec) if isinstance(spec, str) else spec
+
+
+def _key(model: type[models.Model]) -> str:
+    return model._meta.label_lower
+
+
+def _linked_history(model: type[models.Model], path: str, pk):
+    """Historical rows of `model` linked to the record `pk` by `path` (e.g. "partnership__agreement"),
+    following the historical tables so that records deleted since are found too."""
+    first, _sep, rest = path.partition("__")
+    link = model._meta.get_field(first)
+    if not rest:
+        return model.history.filter(**{link.attname: pk})
+    target = link.related_model
+    parents = _linked_history(target, rest, pk).values(target._meta.pk.attname)
+    return model.history.filter(**{f"{link.attname}__in": parents})
+
+
+def _sources(instance: models.Model, related) -> list[tuple[type[models.Model], object, bool]]:
+    model = type(instance)
+    sources = [(model, model.history.filter(**{model._meta.pk.attname: instance.pk}), True)]
+    for spec in related:
+        if isinstance(spec, models.QuerySet):
+            sources.append((spec.model.instance_type, spec, False))
+            continue
+        related_model, path = _model(spec[0]), spec[1]
+        sources.append((related_model, _linked_history(related_model, path, instance.pk), False))
+    return sources
+
+
+def _rows_with_predecessors(model: type[models.Model], base, limit: int) -> list[models.Model]:
+    """The `limit` latest historical rows of `base` and the row before each of them, in one query."""
+    historical = model.history.model
+    pk_name = model._meta.pk.attname
+    newest = base.order_by(*ORDER).values("history_id")[:limit]
+    before = historical.objects.filter(**{pk_name: OuterRef(pk_name)}).filter(
+        Q(history_date__lt=OuterRef("history_date"))
+        | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+    ).order_by(*ORDER).values("history_id")[:1]
+    predecessors = base.annotate(_previous=Subquery(before)).order_by(*ORDER).values("_previous")[:limit]
+    return list(
+        historical.objects.filter(Q(history_id__in=newest) | Q(history_id__in=predecessors))
+        .select_related("history_user")
+        .order_by(*ORDER)
+    )
+
+
+def _tracked_fields(model: type[models.Model]) -> list[models.Field]:
+    return [
+        f for f in model.history.model.tracked_fields
+        if f.concrete and not f.many_to_many and f.name not in TECHNICAL_FIELDS and f.editable
+    ]
+
+
+def _raw(row, model_field: models.Field):
+    return getattr(row, model_field.attname, None)
+
+
+def _collect(sources, limit: int) -> list[_Row]:
+    collected: list[_Row] = []
+    for model, base, is_own in sources:
+        rows = _rows_with_predecessors(model, base, limit)
+        pk_name = model._meta.pk.attname
+        fields = _tracked_fields(model)
+        by_record: dict[object, list] = defaultdict(list)
+        for row in rows:
+            by_record[getattr(row, pk_name)].append(row)
+        previous_of = {}
+        for record_rows in by_record.values():
+            # Newest first: each row's predecessor is the next one in the list.
+            for newer, older in zip(record_rows, record_rows[1:]):
+                previous_of[newer.history_id] = older
+        # The first `limit` rows are the newest; the others are only there as predecessors.
+        for row in rows[:limit]:
+            previous = previous_of.get(row.history_id)
+            changed = []
+            if row.history_type == "~" and previous is not None:
+                changed = [f for f in fields if _raw(previous, f) != _raw(row, f)]
+                if not changed:
+                    continue  # saved without a visible change
+            collected.append(_Row(row, previous, model, is_own, changed))
+    collected.sort(key=lambda r: (r.row.history_date, r.is_own, r.row.history_id), reverse=True)
+    return collected[:limit]
+
+
+def _label_fields(model: type[models.Model]) -> list[models.Field]:
+    names = RECORD_LABEL_FIELDS.get(_key(model), ())
+    return [model._meta.get_field(name) for name in names]
+
+
+def _user_name(user) -> str:
+    if user is None:
+        return ""
+    full_name = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return full_name or user.get_username()
+
+
+def _resolve(rows: list[_Row]) -> dict[type[models.Model], dict]:
+    """Names of every related record the entries mention: one query per model."""
+    wanted: dict[type[models.Model], set] = defaultdict(set)
+    for item in rows:
+        for model_field in [*item.changed, *(_label_fields(item.model) if not item.is_own else [])]:
+            if model_field.is_relation and model_field.many_to_one:
+                for row in (item.row, item.previous):
+                    value = _raw(row, model_field) if row is not None else None
+                    if value is not None:
+                        wanted[model_field.related_model].add(value)
+    user_model = get_user_model()
+    names: dict[type[models.Model], dict] = {}
+    for model, ids in wanted.items():
+        if model is user_model:
+            names[model] = {u.pk: _user_name(u) for u in model._default_manager.filter(pk__in=ids)}
+        else:
+            # select_related() follows the non-null links that a __str__ may read (a partnership
+            # names its agreement, a meeting its committee).
+            names[model] = {obj.pk: str(obj) for obj in model._default_manager.select_related().filter(pk__in=ids)}
+    return names
+
+
+def display_value(model_field: models.Field, value, names: dict | None = None) -> str:
+    """A stored value as people read it, in the active language."""
+    if value is None or value == "":
+        return EMPTY
+    if model_field.is_relation:
+        found = (names or {}).get(model_field.related_model, {}).get(value)
+        if found is None:
+            return _("#%(id)s (deleted)") % {"id": value}
+        return found or EMPTY
+    if model_field.choices:
+        choices = dict(model_field.flatchoices)
+        return str(choices.get(value, value))
+    if isinstance(model_field, models.BooleanField):
+        return _("yes") if value else _("no")
+    if isinstance(model_field, MoneyField):
+        return format_amount(value)
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(model_field, models.FileField):
+        return os.path.basename(str(value)) or EMPTY
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    text = " ".join(str(value).split())
+    return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
+
+
+def _record_label(item: _Row, names) -> str:
+    if item.is_own:
+        return ""
+    row = item.row
+    parts = []
+    for model_field in _label_fields(item.model):
+        value = _raw(row, model_field)
+        if value is None or value == "":
+            continue
+        parts.append(display_value(model_field, value, names))
+    return " — ".join(parts) or f"#{getattr(row, item.model._meta.pk.attname)}"
+
+
+def _action_label(action: str) -> str:
+    return {"created": _("created"), "changed": _("changed"), "deleted": _("deleted")}[action]
+
+
+def history_entries(instance: models.Model, *, related=(), limit: int = 50) -> list[HistoryEntry]:
+    """The latest `limit` changes of `instance` and of its `related` records, newest first.
+
+    `related` holds `(model or "app.Model", path to instance)` pairs, e.g.
+    `(Transfer, "partnership__agreement")`, or querysets of historical rows."""
+    if instance.pk is None or limit <= 0:
+        return []
+    rows = _collect(_sources(instance, related), limit)
+    names = _resolve(rows)
+    entries = []
+    for item in rows:
+        row = item.row
+        action = ACTIONS.get(row.history_type, "changed")
+        user = row.history_user
+        entries.append(HistoryEntry(
+            date=row.history_date,
+            who=_user_name(user) or _("system"),
+            by_system=user is None,
+            action=action,
+            action_label=_action_label(action),
+            record_kind=capfirst(str(item.model._meta.verbose_name)),
+            record=_record_label(item, names),
+            is_own=item.is_own,
+            changes=[
+                FieldChange(
+                    field=capfirst(str(f.verbose_name)),
+                    before=display_value(f, _raw(item.previous, f), names),
+                    after=display_value(f, _raw(row, f), names),
+                )
+                for f in item.changed
+            ],
+        ))
+    return entries
+
+
+def page_history(user, instance: models.Model, *, limit: int = 50) -> list[HistoryEntry]:
+    """The history a record's page shows: to signed-in users only, with the records that belong to
+    it (RELATED). Anonymous visitors get nothing and cost no query."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return history_entries(instance, related=RELATED.get(_key(type(instance)), ()), limit=limit)

@@ -1,0 +1,182 @@
+"""A small world for the role matrix: one agreement in a province, two partner organisations, one
+project owned by the first, and one of each follow-up record. Built through the real services in a
+few dozen queries, so that every test of the matrix can build its own."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from shiraka.accounts.models import Membership
+from shiraka.agreements import services as agreements
+from shiraka.agreements.models import (
+    Agreement,
+    Partnership,
+    ScheduledContribution,
+    Signatory,
+    SigningAttendee,
+    Transfer,
+)
+from shiraka.core.uploads import PDF, PNG, safe_upload
+from shiraka.followup import services as followup
+from shiraka.followup.models import Attendance, Committee, CommitteeMember, Decision, Meeting
+from shiraka.organisations.models import Organisation, Person
+from shiraka.projects import services as projects
+from shiraka.projects.models import (
+    Contract,
+    Milestone,
+    Payment,
+    ProgressPhoto,
+    ProgressUpdate,
+    Project,
+    ProjectFunding,
+)
+from shiraka.territory.models import Province
+from tests import factories
+from tests.web.test_edit_agreements import pdf_bytes, png_bytes
+
+Role = Membership.Role
+
+HOME = "09.273"  # Inezgane-Aït Melloul (Souss-Massa): the province of the seed text used by the extraction
+
+# The nine ways of meeting the application, as the matrix names them.
+ADMINISTRATOR = "administrator"
+SECRETARIAT_IN = "secretariat_in"  # secretariat of the agreement's province
+SECRETARIAT_OUT = "secretariat_out"  # secretariat of a province of another region
+FOCAL_POINT_OWN = "focal_point_own"  # focal point of the partner whose transfer is recorded
+FOCAL_POINT_OTHER = "focal_point_other"  # focal point of the other partner of the same agreement
+PROJECT_EDITOR_OWN = "project_editor_own"  # project editor of the organisation that owns the project
+PROJECT_EDITOR_OTHER = "project_editor_other"  # project editor of the other partner
+VIEWER = "viewer"  # viewer of the owner organisation
+ANONYMOUS = "anonymous"
+ROLES = (ADMINISTRATOR, SECRETARIAT_IN, SECRETARIAT_OUT, FOCAL_POINT_OWN, FOCAL_POINT_OTHER, PROJECT_EDITOR_OWN,
+         PROJECT_EDITOR_OTHER, VIEWER, ANONYMOUS)
+
+COUNTED = (Agreement, Signatory, SigningAttendee, Person, Organisation, Partnership, ScheduledContribution, Transfer,
+           Project, ProjectFunding, Milestone, ProgressUpdate, ProgressPhoto, Contract, Payment, Committee,
+           CommitteeMember, Meeting, Attendance, Decision)
+# Fields of the world's records that the edit actions change.
+WATCHED = {
+    "agreement": ("version", "status", "title_fr", "province_id", "is_published"),
+    "partnership": ("version", "committed_amount"),
+    "project": ("version", "status", "title_fr", "owner_id"),
+    "milestone": ("version", "achieved_on"),
+    "decision": ("version", "status"),
+}
+
+
+@dataclass
+class World:
+    province: Province
+    elsewhere: Province
+    agreement: Agreement
+    own: Organisation  # first partner, owner of the project
+    other: Organisation  # second partner of the same agreement
+    third: Organisation  # not a partner yet
+    partnership: Partnership  # the own organisation's
+    other_partnership: Partnership
+    project: Project
+    milestone: Milestone
+    contract: Contract
+    committee: Committee
+    meeting: Meeting
+    decision: Decision
+
+    def snapshot(self) -> dict:
+        """Row counts of every model an action may write, and the watched fields of the records."""
+        state = {model.__name__: model.objects.count() for model in COUNTED}
+        for name, fields in WATCHED.items():
+            record = getattr(self, name)
+            values = type(record).objects.filter(pk=record.pk).values(*fields).get()
+            state.update({f"{name}.{field}": value for field, value in values.items()})
+        return state
+
+
+def build_world(*, published: bool = False) -> World:
+    province = Province.objects.select_related("region").get(code=HOME)
+    elsewhere = Province.objects.exclude(region=province.region).select_related("region").order_by("code").first()
+    agreement = factories.agreement(total="1000000.00", province=province, region=province.region,
+                                    is_published=published)
+    own = factories.organisation("Délégation provinciale de la santé", kind=Organisation.Kind.DECONCENTRATED_SERVICE)
+    other = factories.organisation("Conseil provincial", kind=Organisation.Kind.PROVINCIAL_COUNCIL)
+    third = factories.organisation("Fondation partenaire", kind=Organisation.Kind.FOUNDATION)
+    partnership = agreements.partnership_commit(agreement=agreement, organisation=own, is_funder=True,
+                                                is_project_owner=True, committed_amount=Decimal("400000.00"))
+    other_partnership = agreements.partnership_commit(agreement=agreement, organisation=other, is_funder=True,
+                                                      committed_amount=Decimal("300000.00"))
+    project = projects.project_create(agreement=agreement, reference=f"{agreement.reference}-P01",
+                                      title_fr="Centre de santé", title_ar="مركز صحي", category="health_centre",
+                                      budget=Decimal("300000.00"), owner=own, province=province)
+    milestone = projects.milestone_plan(project=project, kind=Milestone.Kind.STUDIES, planned_on=date(2024, 4, 1))
+    contract = projects.contract_sign(project=project, kind=Contract.Kind.WORKS, amount=Decimal("200000.00"),
+                                      contractor_name="Entreprise du Souss", signed_on=date(2024, 1, 20))
+    committee = followup.committee_create(kind=Committee.Kind.SUPERVISION, name_fr="Comité de suivi",
+                                          province=province, agreements=[agreement],
+                                          members=[(own, None, ""), (other, None, "")])
+    meeting = followup.meeting_record(committee=committee, held_on=date(2024, 3, 1), place="Inezgane",
+                                      attendees=[(own, None, True), (other, None, False)])
+    decision = followup.decision_create(committee=committee, meeting=meeting, text="Lancer les études",
+                                        responsible=own, due_on=date(2024, 12, 31))
+    return World(province=province, elsewhere=elsewhere, agreement=agreement, own=own, other=other, third=third,
+                 partnership=partnership, other_partnership=other_partnership, project=project,
+                 milestone=milestone, contract=contract, committee=committee, meeting=meeting, decision=decision)
+
+
+def user_for(role: str, world: World):
+    """The signed-in user of a role of the matrix (None for the anonymous visitor)."""
+    if role == ANONYMOUS:
+        return None
+    scopes = {
+        ADMINISTRATOR: {"role": Role.ADMINISTRATOR},
+        SECRETARIAT_IN: {"role": Role.SECRETARIAT, "province": world.province, "region": world.province.region},
+        SECRETARIAT_OUT: {"role": Role.SECRETARIAT, "province": world.elsewhere,
+                          "region": world.elsewhere.region},
+        FOCAL_POINT_OWN: {"role": Role.FOCAL_POINT, "organisation": world.own},
+        FOCAL_POINT_OTHER: {"role": Role.FOCAL_POINT, "organisation": world.other},
+        PROJECT_EDITOR_OWN: {"role": Role.PROJECT_EDITOR, "organisation": world.own},
+        PROJECT_EDITOR_OTHER: {"role": Role.PROJECT_EDITOR, "organisation": world.other},
+        VIEWER: {"role": Role.VIEWER, "organisation": world.own},
+    }[role]
+    user = get_user_model().objects.create_user(f"matrix-{role}", password="a-long-test-password")
+    Membership.objects.create(user=user, **scopes)
+    return user
+
+
+def photo_upload(name: str = "chantier.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
+
+
+def proof_upload(name: str = "avis-de-virement.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
+
+
+def stored_photo():
+    return safe_upload(photo_upload(), allowed={PNG})
+
+
+def stored_proof():
+    return safe_upload(proof_upload(), allowed={PDF})
+
+
+def form_data(initial: dict) -> dict:
+    """What a browser submits for a form showing `initial` unchanged."""
+    data = {}
+    for name, value in initial.items():
+        if value is None or value is False:
+            continue
+        if value is True:
+            data[name] = "on"
+        elif isinstance(value, (list, tuple)):
+            data[name] = [getattr(item, "pk", item) for item in value]
+        elif hasattr(value, "pk"):
+            data[name] = value.pk
+        elif isinstance(value, date):
+            data[name] = value.isoformat()
+        else:
+            data[name] = str(value)
+    return data
+
+
+
