@@ -155,3 +155,18 @@ def alert_digests_send(*, today: date | None = None, base_url: str = "", connect
         messages.append(EmailMessage(subject, body, to=[user.email]))
     sent = (connection or get_connection()).send_messages(messages) if messages else 0
     return sent or 0, len(users)
+
+
+@transaction.atomic
+def meeting_update_minutes(meeting: Meeting, *, expected_version: int, place: str, agenda: str, minutes: str,
+                           minutes_scan=None, by=None) -> Meeting:
+    """Write the minutes after the meeting, and attach the signed scan (already checked by
+    shiraka.core.uploads.safe_upload). Refused if someone saved the meeting meanwhile."""
+    from shiraka.core.services import versioned_update
+
+    if minutes.strip():
+        check_not_future(meeting.held_on, field="minutes")
+    changes = {"place": place, "agenda": agenda, "minutes": minutes}
+    if minutes_scan is not None:
+        changes["minutes_scan"] = minutes_scan
+    return versioned_update(meeting, expected_version=expected_version, by=by, **changes)

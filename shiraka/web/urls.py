@@ -20,6 +20,7 @@ urlpatterns = [
     path("provinces/<str:code>/", views.province_detail, name="province"),
     path("files/photos/<int:pk>/", views_files.progress_photo, name="progress_photo"),
     path("files/transfer-proofs/<int:pk>/", views_files.transfer_proof, name="transfer_proof"),
+    path("files/minutes/<int:pk>/", views_files.meeting_scan, name="meeting_scan"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

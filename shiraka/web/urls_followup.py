@@ -14,5 +14,6 @@ urlpatterns: list = [
     path("committees/<int:pk>/decisions/new/", views.decision_new, name="decision_new"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/minutes.pdf", views.meeting_minutes_pdf, name="meeting_minutes_pdf"),
+    path("meetings/<int:pk>/minutes/", views.meeting_minutes_edit, name="meeting_minutes_edit"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision"),
 ]

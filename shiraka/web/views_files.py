@@ -41,3 +41,12 @@ def transfer_proof(request, pk: int):
     """Proofs of transfer are internal documents: signed-in users only."""
     transfer = get_object_or_404(Transfer, pk=pk)
     return _send(transfer.proof)
+
+
+@login_required
+def meeting_scan(request, pk: int):
+    """The signed minutes are internal documents: signed-in users only, never the public portal."""
+    from shiraka.followup.models import Meeting
+
+    meeting = get_object_or_404(Meeting, pk=pk)
+    return _send(meeting.minutes_scan)

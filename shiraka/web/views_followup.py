@@ -432,3 +432,47 @@ def decision_detail(request, pk: int):
         "decision": decision, "form": form, "can_manage": can_manage, "today": local_today(),
         "history": page_history(request.user, decision),
     })
+
+
+class MinutesForm(BootstrapForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    place = forms.CharField(label=_("Place"), max_length=255, required=False)
+    agenda = forms.CharField(label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 12}))
+    minutes_scan = forms.FileField(label=_("Signed minutes (scan)"), required=False,
+                                   help_text=_("PDF, JPEG or PNG, 20 MB at most."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_minutes_edit(request, pk: int):
+    from shiraka.core.uploads import safe_upload
+
+    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
+    if not can_manage_committee(request.user, meeting.committee):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = MinutesForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            scan = None
+            if data["minutes_scan"]:
+                try:
+                    scan = safe_upload(data["minutes_scan"], allowed={"pdf", "jpeg", "png"})
+                except ValidationError as error:
+                    form.add_error("minutes_scan", error)
+            if form.is_valid():
+                try:
+                    services.meeting_update_minutes(
+                        meeting, expected_version=data["version"], place=data["place"], agenda=data["agenda"],
+                        minutes=data["minutes"], minutes_scan=scan, by=request.user,
+                    )
+                except ValidationError as error:  # a VersionConflict too: nothing was saved
+                    form.refuse(error)
+                else:
+                    return redirect("web:meeting", pk=meeting.pk)
+    else:
+        form = MinutesForm(initial={"version": meeting.version, "place": meeting.place, "agenda": meeting.agenda,
+                                    "minutes": meeting.minutes})
+    return render(request, "web/followup/meeting_minutes_form.html", {"meeting": meeting,
+                                                                      "committee": meeting.committee, "form": form})
