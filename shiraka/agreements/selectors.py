@@ -23,6 +23,7 @@ from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils.translation import get_language
 
 from shiraka.core.money import MoneyField, money_value
+from shiraka.core.querying import int_param, ordering_expressions
 from shiraka.core.rules import today as local_today
 from shiraka.projects.models import Payment, Project
 
@@ -329,8 +330,7 @@ class AgreementFilters:
     @classmethod
     def from_query(cls, params) -> "AgreementFilters":
         def number(name):
-            value = (params.get(name) or "").strip()
-            return int(value) if value.isdigit() else None
+            return int_param(params, name)
 
         sort = params.get("sort") or "-signed"
         return cls(
@@ -371,7 +371,5 @@ def agreement_search(user, filters: AgreementFilters) -> QuerySet:
 
 
 def agreement_page_rows(queryset: QuerySet, sort: str) -> QuerySet:
-    ordering = AGREEMENT_SORTS.get(sort, AGREEMENT_SORTS["-signed"])
     rows = agreements_with_figures(queryset.select_related("region", "province", "programme"))
-    return rows.order_by(*[F(o[1:]).desc(nulls_last=True) if o.startswith("-") else F(o).asc(nulls_first=True)
-                           for o in ordering])
+    return rows.order_by(*ordering_expressions(AGREEMENT_SORTS, sort, "-signed"))

@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from shiraka.core.money import MoneyField, money_value
+from shiraka.core.querying import int_param, ordering_expressions
 from shiraka.core.rules import today as local_today
 
 from .models import Category, Milestone, Payment, Project, ProjectFunding
@@ -35,8 +36,7 @@ class ProjectFilters:
     @classmethod
     def from_query(cls, params) -> "ProjectFilters":
         def number(name):
-            value = (params.get(name) or "").strip()
-            return int(value) if value.isdigit() else None
+            return int_param(params, name)
 
         sort = params.get("sort") or "reference"
         return cls(
@@ -83,7 +83,6 @@ def project_search(user, filters: ProjectFilters) -> QuerySet:
 
 
 def project_page_rows(queryset: QuerySet, sort: str) -> QuerySet:
-    ordering = PROJECT_SORTS.get(sort, PROJECT_SORTS["reference"])
     paid = (
         Payment.objects.filter(contract__project=OuterRef("pk")).order_by().values("contract__project")
         .annotate(total=Sum("amount")).values("total")[:1]
@@ -96,8 +95,7 @@ def project_page_rows(queryset: QuerySet, sort: str) -> QuerySet:
         paid=Coalesce(Subquery(paid, output_field=MoneyField()), money_value(ZERO), output_field=MoneyField()),
         late_milestones=Coalesce(Subquery(late), 0),
     )
-    return rows.order_by(*[F(o[1:]).desc(nulls_last=True) if o.startswith("-") else F(o).asc(nulls_first=True)
-                           for o in ordering])
+    return rows.order_by(*ordering_expressions(PROJECT_SORTS, sort, "reference"))
 
 
 def project_detail(project: Project) -> dict:

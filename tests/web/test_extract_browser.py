@@ -1,45 +1,16 @@
 """New agreement from a text in a real browser (Playwright driving Debian's Chromium): the Inezgane
 seed pasted on the Arabic pages, the review page kept as a screenshot to be looked at."""
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 import shiraka.demo
+from tests.web.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 INEZGANE = (Path(shiraka.demo.__file__).resolve().parent / "data" / "inezgane-ait-melloul-2022-02-12.txt").read_text(
     encoding="utf-8")
-# Playwright's sync API keeps an event loop in this thread; the ORM calls in fixtures are safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_inezgane_text_is_reviewed_right_to_left_with_highlights(page, live_server, reference):

@@ -4,48 +4,19 @@ record a transfer with its proof, see an over-large transfer refused, add a proj
 update with a photo, and see the dashboard's totals move. Screenshots go to
 test-artifacts/journey-<lang>-<step>.png, to be looked at."""
 
-import os
-import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from tests.web.conftest import ARTIFACTS
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-# Playwright's sync API keeps an event loop in this thread; the ORM calls in fixtures are safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 WORDING = {
     "ar": {"refused": "هذا التحويل البالغ", "total_after": "637,50 مليون درهم"},
     "fr": {"refused": "Ce virement de", "total_after": "637,50 M DH"},
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 def figure(page, name: str) -> str:
