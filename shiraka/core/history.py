@@ -24,6 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import pairwise
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -159,10 +160,15 @@ def _rows_with_predecessors(model: type[models.Model], base, limit: int) -> list
     historical = model.history.model
     pk_name = model._meta.pk.attname
     newest = base.order_by(*ORDER).values("history_id")[:limit]
-    before = historical.objects.filter(**{pk_name: OuterRef(pk_name)}).filter(
-        Q(history_date__lt=OuterRef("history_date"))
-        | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
-    ).order_by(*ORDER).values("history_id")[:1]
+    before = (
+        historical.objects.filter(**{pk_name: OuterRef(pk_name)})
+        .filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+        )
+        .order_by(*ORDER)
+        .values("history_id")[:1]
+    )
     predecessors = base.annotate(_previous=Subquery(before)).order_by(*ORDER).values("_previous")[:limit]
     return list(
         historical.objects.filter(Q(history_id__in=newest) | Q(history_id__in=predecessors))
@@ -173,7 +179,8 @@ def _rows_with_predecessors(model: type[models.Model], base, limit: int) -> list
 
 def _tracked_fields(model: type[models.Model]) -> list[models.Field]:
     return [
-        f for f in model.history.model.tracked_fields
+        f
+        for f in model.history.model.tracked_fields
         if f.concrete and not f.many_to_many and f.name not in TECHNICAL_FIELDS and f.editable
     ]
 
@@ -194,7 +201,7 @@ def _collect(sources, limit: int) -> list[_Row]:
         previous_of = {}
         for record_rows in by_record.values():
             # Newest first: each row's predecessor is the next one in the list.
-            for newer, older in zip(record_rows, record_rows[1:]):
+            for newer, older in pairwise(record_rows):
                 previous_of[newer.history_id] = older
         # The first `limit` rows are the newest; the others are only there as predecessors.
         for row in rows[:limit]:
@@ -239,7 +246,9 @@ def _resolve(rows: list[_Row]) -> dict[type[models.Model], dict]:
         else:
             # select_related() follows the non-null links that a __str__ may read (a partnership
             # names its agreement, a meeting its committee).
-            names[model] = {obj.pk: str(obj) for obj in model._default_manager.select_related().filter(pk__in=ids)}
+            names[model] = {
+                obj.pk: str(obj) for obj in model._default_manager.select_related().filter(pk__in=ids)
+            }
     return names
 
 
@@ -304,24 +313,26 @@ def history_entries(instance: models.Model, *, related=(), limit: int = 50) -> l
         row = item.row
         action = ACTIONS.get(row.history_type, "changed")
         user = row.history_user
-        entries.append(HistoryEntry(
-            date=row.history_date,
-            who=_user_name(user) or _("system"),
-            by_system=user is None,
-            action=action,
-            action_label=_action_label(action),
-            record_kind=capfirst(str(item.model._meta.verbose_name)),
-            record=_record_label(item, names),
-            is_own=item.is_own,
-            changes=[
-                FieldChange(
-                    field=capfirst(str(f.verbose_name)),
-                    before=display_value(f, _raw(item.previous, f), names),
-                    after=display_value(f, _raw(row, f), names),
-                )
-                for f in item.changed
-            ],
-        ))
+        entries.append(
+            HistoryEntry(
+                date=row.history_date,
+                who=_user_name(user) or _("system"),
+                by_system=user is None,
+                action=action,
+                action_label=_action_label(action),
+                record_kind=capfirst(str(item.model._meta.verbose_name)),
+                record=_record_label(item, names),
+                is_own=item.is_own,
+                changes=[
+                    FieldChange(
+                        field=capfirst(str(f.verbose_name)),
+                        before=display_value(f, _raw(item.previous, f), names),
+                        after=display_value(f, _raw(row, f), names),
+                    )
+                    for f in item.changed
+                ],
+            )
+        )
     return entries
 
 

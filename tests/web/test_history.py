@@ -1,0 +1,302 @@
+"""History of changes on the record pages (issue 5, point 4): who, when, what, before → after, in the
+reader's language; deletions shown; signed-in users only; a bounded number of queries."""
+
+import re
+from datetime import date
+from decimal import Decimal
+from html import unescape
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from shiraka.agreements import services as agreements
+from shiraka.core.history import history_entries, page_history
+from shiraka.followup import services as followup
+from shiraka.projects import services as projects
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture
+def editor(db):
+    return get_user_model().objects.create_user(
+        "salma", password="a-long-test-password", first_name="Salma", last_name="Idrissi"
+    )
+
+
+def history_section(page: str) -> str:
+    match = re.search(r'<section class="mb-4" id="history">(.*?)</section>', page, re.S)
+    assert match, "the page has no history section"
+    return match.group(1)
+
+
+def rows(section: str) -> list[str]:
+    return re.findall(r'<tr class="history-[^"]*">.*?</tr>', section, re.S)
+
+
+def text(html: str) -> str:
+    """Visible text, ordinary whitespace collapsed (the no-break spaces inside amounts are kept)."""
+    return re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<[^>]+>", "", html))).strip()
+
+
+def get(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_change_made_through_a_service_shows_who_what_before_and_after_in_french_and_arabic(client, editor):
+    agreement = factories.agreement(total="1000000.00", by=editor)
+    agreements.agreement_update(
+        agreement, expected_version=agreement.version, by=editor, total_amount=Decimal("1200000.00")
+    )
+    client.force_login(editor)
+
+    french = rows(history_section(get(client, f"/fr/agreements/{agreement.reference}/")))
+    assert len(french) == 2  # created, then changed
+    changed = text(french[0])
+    assert "history-changed" in french[0]
+    assert "Salma Idrissi" in changed
+    assert f"Montant total (DH): 1{NBSP}000{NBSP}000,00{NBSP}DH → 1{NBSP}200{NBSP}000,00{NBSP}DH" in changed
+    assert "history-created" in french[1] and "Salma Idrissi" in text(french[1])
+
+    arabic = rows(history_section(get(client, f"/ar/agreements/{agreement.reference}/")))
+    changed = text(arabic[0])
+    assert "Salma Idrissi" in changed
+    assert "المبلغ الإجمالي (بالدرهم): 1.000.000,00\u00a0درهم ← 1.200.000,00\u00a0درهم" in changed
+
+    english = text(rows(history_section(get(client, f"/en/agreements/{agreement.reference}/")))[0])
+    assert "Total amount (MAD): MAD 1,000,000.00 → MAD 1,200,000.00" in english
+
+
+def test_choices_booleans_and_dates_are_shown_as_people_read_them(client, editor):
+    agreement = factories.agreement(by=editor, status="signed")
+    agreements.agreement_set_status(
+        agreement, status="in_execution", expected_version=agreement.version, by=editor
+    )
+    agreement.refresh_from_db()
+    agreements.agreement_update(
+        agreement, expected_version=agreement.version, by=editor, is_published=True, start_on=date(2024, 3, 1)
+    )
+    client.force_login(editor)
+    section = text(history_section(get(client, f"/fr/agreements/{agreement.reference}/")))
+    assert "Statut: signée → en cours d'exécution" in section
+    assert "Publiée: non → oui" in section
+    assert "Date de début: — → 2024-03-01" in section
+    for technical in ("version", "search_text", "updated_at"):
+        assert technical not in section
+
+
+def test_related_records_appear_on_the_agreement_page_and_a_deleted_partnership_shows_as_deleted(
+    client, editor
+):
+    agreement = factories.agreement(total="1000000.00", by=editor)
+    kept = agreements.partnership_commit(
+        agreement=agreement,
+        organisation=factories.organisation("Conseil régional"),
+        committed_amount=Decimal("300000.00"),
+        by=editor,
+    )
+    agreements.partnership_update(
+        kept, expected_version=kept.version, by=editor, committed_amount=Decimal("350000.00")
+    )
+    gone = agreements.partnership_commit(
+        agreement=agreement,
+        organisation=factories.organisation("Commune d'Essai"),
+        committed_amount=Decimal("100000.00"),
+        by=editor,
+    )
+    gone._history_user = editor
+    gone.delete()
+    client.force_login(editor)
+    shown = rows(history_section(get(client, f"/fr/agreements/{agreement.reference}/")))
+    deleted = [row for row in shown if "history-deleted" in row]
+    assert len(deleted) == 1
+    assert "Partenariat: Commune d'Essai" in text(deleted[0])
+    assert "Salma Idrissi" in text(deleted[0])
+    changed = [text(row) for row in shown if "history-changed" in row and "Conseil régional" in row]
+    assert changed and f"Montant engagé (DH): 300{NBSP}000,00{NBSP}DH → 350{NBSP}000,00{NBSP}DH" in changed[0]
+
+
+def test_changes_without_a_user_are_attributed_to_the_system(client, editor):
+    agreement = factories.agreement()  # no `by`: a script, an import
+    client.force_login(editor)
+    with translation.override("en"):
+        entries = page_history(editor, agreement)
+    assert [(e.action, e.who, e.by_system) for e in entries] == [("created", "system", True)]
+
+
+def test_anonymous_visitors_do_not_see_who_changed_what(client, editor):
+    agreement = factories.agreement(by=editor, is_published=True)
+    agreements.agreement_update(
+        agreement, expected_version=agreement.version, by=editor, total_amount=Decimal("1200000.00")
+    )
+    page = get(client, f"/fr/agreements/{agreement.reference}/")
+    assert 'id="history"' not in page and "Salma Idrissi" not in page
+    with CaptureQueriesContext(connection) as context:
+        assert page_history(AnonymousUser(), agreement) == []
+    assert len(context.captured_queries) == 0
+
+
+def agreement_page_queries(client, agreement) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as context:
+        page = get(client, f"/fr/agreements/{agreement.reference}/")
+    return len(context.captured_queries), len(rows(history_section(page)))
+
+
+def test_agreement_page_queries_do_not_grow_with_the_history_rows(client, editor):
+    agreement = factories.agreement(total="10000000.00", by=editor)
+    partnership = agreements.partnership_commit(
+        agreement=agreement,
+        organisation=factories.organisation(),
+        committed_amount=Decimal("100000.00"),
+        by=editor,
+    )
+    client.force_login(editor)
+    get(client, f"/fr/agreements/{agreement.reference}/")  # session, caches
+    small = agreement_page_queries(client, agreement)
+    for step in range(14):
+        agreement.refresh_from_db()
+        agreements.agreement_update(
+            agreement,
+            expected_version=agreement.version,
+            by=editor,
+            total_amount=Decimal("10000000.00") + step + 1,
+        )
+        partnership.refresh_from_db()
+        agreements.partnership_update(
+            partnership,
+            expected_version=partnership.version,
+            by=editor,
+            committed_amount=Decimal("100000.00") + step + 1,
+        )
+    large = agreement_page_queries(client, agreement)
+    assert small[1] == 2 and large[1] == 30
+    assert small[0] == large[0]
+
+
+def test_history_entries_queries_are_bounded_and_limit_is_kept(editor):
+    agreement = factories.agreement(total="10000000.00", by=editor)
+    partnership = agreements.partnership_commit(
+        agreement=agreement,
+        organisation=factories.organisation(),
+        committed_amount=Decimal("100000.00"),
+        by=editor,
+    )
+    agreements.contribution_schedule(
+        partnership=partnership, due_on=date(2024, 6, 30), amount=Decimal("50000.00"), by=editor
+    )
+    agreements.transfer_record(
+        partnership=partnership, transferred_on=date(2024, 7, 1), amount=Decimal("50000.00"), by=editor
+    )
+    counts, sizes = [], []
+    for _round in range(2):
+        for _step in range(20):
+            agreement.refresh_from_db()
+            agreements.agreement_update(
+                agreement,
+                expected_version=agreement.version,
+                by=editor,
+                total_amount=agreement.total_amount + 1,
+            )
+        with CaptureQueriesContext(connection) as context:
+            entries = page_history(editor, agreement, limit=30)
+        counts.append(len(context.captured_queries))
+        sizes.append(len(entries))
+    assert sizes == [24, 30]  # 4 creations + 20 changes, then the latest 30 of 44
+    # One query per source (the agreement and its 5 related models: the rows shown and the row before
+    # each come together), plus one per model named in the entries (here the partner, while the
+    # partnership's creation is among the latest 30): never one per row.
+    assert counts == [6 + 1, 6]
+    with translation.override("fr"):
+        entries = page_history(editor, agreement, limit=200)
+    kinds = {(e.record_kind, e.action) for e in entries}
+    assert {
+        ("Convention", "created"),
+        ("Partenariat", "created"),
+        ("Contribution programmée", "created"),
+        ("Virement", "created"),
+        ("Convention", "changed"),
+    } == kinds
+    transfer = next(e for e in entries if e.record.startswith("2024-07-01"))
+    assert f"50{NBSP}000,00{NBSP}DH" in transfer.record and not transfer.is_own
+
+
+def test_history_entries_names_related_records_in_one_query_per_model(editor):
+    agreement = factories.agreement(total="10000000.00", by=editor)
+    others = [factories.organisation() for _ in range(6)]
+    for organisation in others:
+        agreements.partnership_commit(
+            agreement=agreement, organisation=organisation, committed_amount=Decimal("1000.00"), by=editor
+        )
+    with CaptureQueriesContext(connection) as context:
+        entries = history_entries(agreement, related=[("agreements.Partnership", "agreement")])
+    organisation_queries = [
+        q
+        for q in context.captured_queries
+        if "organisations_organisation" in q["sql"] and "historical" not in q["sql"]
+    ]
+    assert len(organisation_queries) == 1
+    assert {e.record for e in entries if not e.is_own} == {str(o) for o in others}
+
+
+def test_project_committee_meeting_and_decision_pages_show_their_history(client, editor):
+    agreement = factories.agreement(by=editor)
+    project = projects.project_create(
+        agreement=agreement,
+        reference="H-P1",
+        title_fr="Centre de santé",
+        category="health_centre",
+        budget=Decimal("500000.00"),
+        by=editor,
+    )
+    milestone = projects.milestone_plan(
+        project=project, kind="works_order", planned_on=date(2024, 5, 1), by=editor
+    )
+    projects.milestone_achieve(
+        milestone, achieved_on=date(2024, 5, 20), expected_version=milestone.version, by=editor
+    )
+    committee = followup.committee_create(
+        kind="supervision",
+        name_fr="Comité test",
+        agreements=[agreement],
+        members=[(factories.organisation("Délégation"), None, "membre")],
+        by=editor,
+    )
+    meeting = followup.meeting_record(committee=committee, held_on=date(2024, 6, 1), by=editor)
+    decision = followup.decision_create(
+        committee=committee, meeting=meeting, text="Accélérer les travaux", by=editor
+    )
+    followup.decision_set_status(
+        decision, status="done", on=date(2024, 7, 1), expected_version=decision.version, by=editor
+    )
+    client.force_login(editor)
+
+    project_rows = rows(history_section(get(client, f"/fr/projects/{project.reference}/")))
+    assert any(
+        "Jalon: ordre de service" in text(row)
+        and "Date de réalisation: — → 2024-05-20" in text(row)
+        and "Salma Idrissi" in text(row)
+        for row in project_rows
+    ), [text(row) for row in project_rows]
+    assert "history-created" in project_rows[-1] and "Projet" in text(project_rows[-1])
+
+    decision_section = text(history_section(get(client, f"/fr/decisions/{decision.pk}/")))
+    assert "Statut: non entamée → réalisée" in decision_section
+    assert "Date de clôture: — → 2024-07-01" in decision_section
+
+    committee_section = text(history_section(get(client, f"/fr/committees/{committee.pk}/")))
+    assert "Délégation" in committee_section and "Accélérer les travaux" in committee_section
+    meeting_section = text(history_section(get(client, f"/fr/meetings/{meeting.pk}/")))
+    assert "Accélérer les travaux" in meeting_section
+
+    organisation = factories.organisation("Agence test")
+    organisation_page = get(client, f"/fr/organisations/{organisation.pk}/")
+    assert len(rows(history_section(organisation_page))) == 1
