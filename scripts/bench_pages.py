@@ -21,11 +21,10 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from django.core.cache import cache  # noqa: E402
 
 from shiraka.agreements.models import Agreement  # noqa: E402
 from shiraka.organisations.models import Organisation  # noqa: E402

@@ -14,12 +14,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-
-from shiraka.core.bulk import insert_rows
-from shiraka.core.cache import bump_data_version
 from simple_history.utils import bulk_create_with_history
 
 from shiraka.agreements.models import Agreement, Partnership, Programme, ScheduledContribution, Transfer
+from shiraka.core.bulk import insert_rows
+from shiraka.core.cache import bump_data_version
 from shiraka.followup.models import Committee, CommitteeMember, Decision, Meeting
 from shiraka.organisations.models import Organisation
 from shiraka.projects.models import (
