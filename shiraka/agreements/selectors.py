@@ -176,9 +176,13 @@ def portfolio_summary(agreements: QuerySet, *, today: date | None = None) -> Sum
     )
 
 
-def partner_summary(organisation, *, today: date | None = None) -> Summary:
-    """What one organisation committed, owes and transferred across all its agreements."""
-    partnerships = partnerships_with_figures(Partnership.objects.filter(organisation=organisation), today=today)
+def partner_summary(organisation, *, agreements: QuerySet | None = None, today: date | None = None) -> Summary:
+    """What one organisation committed, owes and transferred across its agreements (those of
+    `agreements` when given, e.g. the published ones for a visitor)."""
+    partnerships = Partnership.objects.filter(organisation=organisation)
+    if agreements is not None:
+        partnerships = partnerships.filter(agreement__in=agreements.order_by().values("pk"))
+    partnerships = partnerships_with_figures(partnerships, today=today)
     money = partnerships.aggregate(
         n=Count("agreement", distinct=True), sum_committed=Sum("committed_amount"), sum_due=Sum("due_to_date"),
         sum_transferred=Sum("transferred"), sum_arrears=Sum("arrears"),

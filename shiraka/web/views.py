@@ -163,7 +163,7 @@ def organisation_detail(request, pk: int):
     projects = projects_visible_to(request.user).filter(Q(owner=organisation) | Q(delegated_owner=organisation))
     return render(request, "web/organisation_detail.html", {
         "organisation": organisation,
-        "summary": partner_summary(organisation),
+        "summary": partner_summary(organisation, agreements=visible),
         "partnerships": _page(request, partnerships),
         "projects": projects.select_related("agreement", "province").order_by("reference")[:50],
         "project_count": projects.count(),

@@ -63,6 +63,7 @@ WATCHED = {
     "partnership": ("version", "committed_amount"),
     "project": ("version", "status", "title_fr", "owner_id"),
     "milestone": ("version", "achieved_on"),
+    "meeting": ("version", "minutes", "minutes_scan"),
     "decision": ("version", "status"),
 }
 
@@ -177,6 +178,3 @@ def form_data(initial: dict) -> dict:
         else:
             data[name] = str(value)
     return data
-
-
-
