@@ -14,7 +14,8 @@ SHIRAKA = str(Path(sys.executable).with_name("shiraka"))
 
 
 def run(args, **env):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("SHIRAKA_")}
+    environment = {k: v for k, v in os.environ.items()
+                   if not k.startswith("SHIRAKA_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     environment.update(env)
     environment.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run([SHIRAKA, *args], capture_output=True, text=True, env=environment, cwd=ROOT, timeout=120)

@@ -16,7 +16,8 @@ SHIRAKA = str(Path(sys.executable).with_name("shiraka"))
 
 
 def production_env(tmp_path) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHIRAKA_") and k != "DJANGO_SETTINGS_MODULE"}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("SHIRAKA_") and k not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(SHIRAKA_SECRET_KEY=secrets.token_urlsafe(60), SHIRAKA_ALLOWED_HOSTS="shiraka.example.ma",
                SHIRAKA_DATA_DIR=str(tmp_path))
     return env
