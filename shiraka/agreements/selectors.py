@@ -48,6 +48,14 @@ def _money(expression):
     return ExpressionWrapper(expression, output_field=MoneyField())
 
 
+def _within(queryset: QuerySet, path: str, agreements: QuerySet) -> QuerySet:
+    """Rows of `queryset` whose agreement (reached by `path`) is in `agreements`. For the whole,
+    unfiltered portfolio the IN (subquery) is skipped: it costs a lookup per row for nothing."""
+    if not agreements.query.where:
+        return queryset
+    return queryset.filter(**{f"{path}__in": agreements.order_by().values("pk")})
+
+
 def partnerships_with_figures(partnerships: QuerySet, *, today: date | None = None) -> QuerySet:
     """Each partnership with due to date, transferred, remaining (committed − transferred) and arrears
     (due − transferred, never below zero)."""
@@ -140,9 +148,8 @@ class Summary:
 def portfolio_summary(agreements: QuerySet, *, today: date | None = None) -> Summary:
     """National, regional, provincial or programme totals for the agreements given. Five queries."""
     today = today or local_today()
-    agreement_ids = agreements.order_by().values("pk")
     committed = _sum_subquery(Partnership.objects.all(), "agreement", "committed_amount")
-    totals = Agreement.objects.filter(pk__in=agreement_ids).annotate(
+    totals = _within(Agreement.objects.all(), "pk", agreements).annotate(
         committed=committed,
         unallocated=Greatest(_money(F("total_amount") - committed), money_value(ZERO), output_field=MoneyField()),
     ).aggregate(
@@ -151,14 +158,15 @@ def portfolio_summary(agreements: QuerySet, *, today: date | None = None) -> Sum
         sum_committed=Sum("committed"),
         sum_unallocated=Sum("unallocated"),
     )
-    unspecified = Partnership.objects.filter(agreement__in=agreement_ids, committed_amount__isnull=True).count()
-    money = partnerships_with_figures(Partnership.objects.filter(agreement__in=agreement_ids), today=today).aggregate(
+    partnerships = _within(Partnership.objects.all(), "agreement", agreements)
+    unspecified = partnerships.filter(committed_amount__isnull=True).count()
+    money = partnerships_with_figures(partnerships, today=today).aggregate(
         sum_due=Sum("due_to_date"), sum_transferred=Sum("transferred"), sum_arrears=Sum("arrears"),
     )
-    projects = Project.objects.filter(agreement__in=agreement_ids)
+    projects = _within(Project.objects.all(), "agreement", agreements)
     progress = _weighted_progress(projects)
     by_status = dict(projects.order_by().values_list("status").annotate(n=Count("pk")))
-    paid = Payment.objects.filter(contract__project__agreement__in=agreement_ids).aggregate(t=Sum("amount"))["t"]
+    paid = _within(Payment.objects.all(), "contract__project__agreement", agreements).aggregate(t=Sum("amount"))["t"]
     return Summary(
         agreements=totals["n"] or 0,
         total_amount=totals["sum_total"] or ZERO,
@@ -223,7 +231,6 @@ def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> li
     """Figures grouped by region, province or programme of the agreements. Four queries."""
     path = BREAKDOWNS[by]
     today = today or local_today()
-    agreement_ids = agreements.order_by().values("pk")
     rows: dict = {}
 
     def row(key) -> BreakdownRow:
@@ -234,7 +241,7 @@ def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> li
     if path != "programme":
         label_fields.append(f"{path}__population_2024")
     arabic = (get_language() or "ar")[:2] == "ar"
-    for item in Agreement.objects.filter(pk__in=agreement_ids).order_by().values(path, *label_fields).annotate(
+    for item in _within(Agreement.objects.all(), "pk", agreements).order_by().values(path, *label_fields).annotate(
         n=Count("pk"), total=Sum("total_amount")
     ):
         target = row(item[path])
@@ -243,7 +250,7 @@ def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> li
         target.label = (names[0] or names[1] or "") if arabic else (names[1] or names[0] or "")
         target.code = item[f"{path}__code"]
         target.population = item.get(f"{path}__population_2024")
-    partnerships = partnerships_with_figures(Partnership.objects.filter(agreement__in=agreement_ids), today=today)
+    partnerships = partnerships_with_figures(_within(Partnership.objects.all(), "agreement", agreements), today=today)
     for item in partnerships.order_by().values(f"agreement__{path}").annotate(
         c=Sum("committed_amount"), d=Sum("due_to_date"), t=Sum("transferred"), a=Sum("arrears")
     ):
@@ -251,7 +258,7 @@ def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> li
         target.committed, target.due_to_date = item["c"] or ZERO, item["d"] or ZERO
         target.transferred, target.arrears = item["t"] or ZERO, item["a"] or ZERO
     budget_as_float = Cast("budget", FloatField())
-    for item in Project.objects.filter(agreement__in=agreement_ids).order_by().values(f"agreement__{path}").annotate(
+    for item in _within(Project.objects.all(), "agreement", agreements).order_by().values(f"agreement__{path}").annotate(
         n=Count("pk"), b=Sum("budget"),
         ws=Sum(F("physical_progress") * budget_as_float, filter=Q(budget__gt=0), output_field=FloatField()),
         w=Sum(budget_as_float, filter=Q(budget__gt=0), output_field=FloatField()),
@@ -266,8 +273,7 @@ def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> li
 
 def breakdown_by_partner(agreements: QuerySet, *, today: date | None = None, limit: int | None = None):
     """Partners with their committed, due, transferred and arrears, largest arrears first. One query."""
-    agreement_ids = agreements.order_by().values("pk")
-    partnerships = partnerships_with_figures(Partnership.objects.filter(agreement__in=agreement_ids), today=today)
+    partnerships = partnerships_with_figures(_within(Partnership.objects.all(), "agreement", agreements), today=today)
     rows = (
         partnerships.order_by()
         .values("organisation", "organisation__name_ar", "organisation__name_fr", "organisation__kind")
@@ -282,11 +288,10 @@ def breakdown_by_category(agreements: QuerySet) -> list[dict]:
     """Projects by category: count, budget, weighted progress. One query."""
     from shiraka.projects.models import Category
 
-    agreement_ids = agreements.order_by().values("pk")
     budget_as_float = Cast("budget", FloatField())
     labels = dict(Category.choices)
     result = []
-    for item in Project.objects.filter(agreement__in=agreement_ids).order_by().values("category").annotate(
+    for item in _within(Project.objects.all(), "agreement", agreements).order_by().values("category").annotate(
         n=Count("pk"), b=Sum("budget"),
         ws=Sum(F("physical_progress") * budget_as_float, filter=Q(budget__gt=0), output_field=FloatField()),
         w=Sum(budget_as_float, filter=Q(budget__gt=0), output_field=FloatField()),
