@@ -27,6 +27,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from shiraka.agreements.models import Agreement  # noqa: E402
+from shiraka.core.cache import memo_clear  # noqa: E402
 from shiraka.organisations.models import Organisation  # noqa: E402
 
 
@@ -53,6 +54,7 @@ def main() -> int:
     print(f"{'page':<45} {'cold ms':>8} {'warm ms':>8} {'queries':>8}")
     for url in urls:
         cache.clear()
+        memo_clear()
         times = []
         for _ in range(args.repeat):
             with CaptureQueriesContext(connection) as queries:

@@ -15,9 +15,13 @@ def fresh_cache():
     """Cached figures never leak from one test's (rolled back) data into the next."""
     from django.core.cache import cache
 
+    from shiraka.core.cache import memo_clear
+
     cache.clear()
+    memo_clear()
     yield
     cache.clear()
+    memo_clear()
 
 
 @pytest.fixture

@@ -47,3 +47,35 @@ def connect_invalidation() -> None:
             post_save.connect(bump_data_version, sender=model, dispatch_uid=f"bump-save-{model._meta.label}")
             post_delete.connect(bump_data_version, sender=model, dispatch_uid=f"bump-delete-{model._meta.label}")
     m2m_changed.connect(bump_data_version, dispatch_uid="bump-m2m")
+
+
+_MEMO: dict[str, tuple[float, object]] = {}
+_MEMO_LOCK = __import__("threading").Lock()
+MEMO_ENTRIES = 16
+
+
+def memoised_figures(name: str, scope: str, compute: Callable, *, timeout: int = FIGURES_TIMEOUT):
+    """Like `cached_figures`, but kept as live objects in this process: for large results (tens of
+    thousands of alerts) that would cost more to unpickle from a cache than to keep."""
+    import time
+
+    from shiraka.core.rules import today
+
+    key = f"{data_version()}:{name}:{scope}:{today().isoformat()}"
+    now = time.monotonic()
+    with _MEMO_LOCK:
+        hit = _MEMO.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+    value = compute()
+    with _MEMO_LOCK:
+        if len(_MEMO) >= MEMO_ENTRIES:
+            for stale in sorted(_MEMO, key=lambda k: _MEMO[k][0])[: len(_MEMO) - MEMO_ENTRIES + 1]:
+                del _MEMO[stale]
+        _MEMO[key] = (now + timeout, value)
+    return value
+
+
+def memo_clear() -> None:
+    with _MEMO_LOCK:
+        _MEMO.clear()

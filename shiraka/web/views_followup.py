@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from shiraka.accounts.access import membership_of, role_of
 from shiraka.agreements.models import Agreement
-from shiraka.core.cache import cached_figures
+from shiraka.core.cache import memoised_figures
 from shiraka.core.history import page_history
 from shiraka.core.rules import today as local_today
 from shiraka.followup import services
@@ -119,11 +119,15 @@ def alerts(request):
         getattr(membership, "programme_id", None), getattr(region, "pk", None), getattr(province, "pk", None)))
     # At national scale every rule runs over hundreds of thousands of rows: reuse the result until
     # the data changes (the cache's data version) or a minute has passed.
-    found = cached_figures("alerts", scope, lambda: alert_list(request.user, region=region, province=province))
+    def sorted_alerts():
+        alerts = alert_list(request.user, region=region, province=province)
+        alerts.sort(key=lambda a: (KINDS.index(a.kind), SEVERITY_RANK[a.severity], a.since or a.sort_key()[2],
+                                   a.object_id))
+        return alerts
+
+    found = memoised_figures("alerts", scope, sorted_alerts)
     counts = Counter(alert.kind for alert in found)
     shown = [alert for alert in found if not kind or alert.kind == kind]
-    shown.sort(key=lambda a: (KINDS.index(a.kind), SEVERITY_RANK[a.severity], a.since or a.sort_key()[2],
-                              a.object_id))
     page = Paginator(shown, ALERTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
