@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from .attendees import find_attendees
 from .dates import DateMention, find_dates, resolve
 from .gazetteer import PlaceMatch, find_places
 from .lexicon import (
@@ -19,14 +20,14 @@ from .lexicon import (
 )
 from .model import AgreementDraft, AmountItem, Committee, ExtractionResult, Mention, Signatory
 from .numbers import Money, find_money
-from .parties import derive_institution, find_parties, similar
+from .parties import _index_after, derive_institution, find_approvers, find_parties, institution_at, similar
 from .people import Person, find_people, same_role
 from .projects import find_project_count, find_projects
-from .text import Token, clean_phrase, fold, sentences, tokenize
+from .text import Token, clean_phrase, compact_key, fold, fold_word, sentences, tokenize
 
 # --- keyword patterns (matched on the original text) ---------------------------------------
 
-_SIGN_RE = re.compile(r"توقيع|وق[ّ]?ع(?:ت|ها|ه|تها|وا)?(?!\w)|إمضاء|امضاء|sign[ée]|paraph[ée]|conclu", re.I)
+_SIGN_RE = re.compile(r"توقيع|وق[ّ]?ع(?:ت|ها|ه|تها|وا)?(?!\w)|إمضاء|امضاء|sign[ée]|signature|paraph[ée]|conclu", re.I)
 _PRESIDE_RE = re.compile(
     r"تر[أا]س|[أا]شرف|إشراف|اشراف|رئاسة|الت[أا]شير|présid|sous la présidence|supervis", re.I
 )
@@ -80,6 +81,8 @@ class Document:
     article_date: date | None
     mentions: list[AgreementMention] = field(default_factory=list)
     body: int = 0
+    word_index: dict[str, list[int]] | None = None  # first word of a name -> its token indices
+    fullest: dict[str, Mention | None] = field(default_factory=dict)  # name -> fullest spelling
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
         for start, end in self.sentences:
@@ -94,6 +97,9 @@ def extract(text: str, *, reference_date: date | None = None) -> ExtractionResul
     doc = _read(text, reference_date)
     segments = _segments(doc)
     drafts = [_draft(doc, seg, index, segments) for index, seg in enumerate(segments)]
+    attendees = find_attendees(text, doc.people)
+    for draft in drafts:
+        draft.attendees = list(attendees)
     _share_batch_total(doc, drafts, segments)
     return ExtractionResult(drafts, doc.language, doc.article_date)
 
@@ -343,14 +349,23 @@ def _draft(doc: Document, seg: Segment, index: int, segments: list[Segment]) -> 
         parties = find_parties(doc.tokens, text, doc.people, (0, preamble_end))
     if multi and not parties.institutions and not parties.from_people:
         parties = find_parties(doc.tokens, text, doc.people, (0, len(text)))
+    if multi and preamble_end:
+        # A council that approved the whole set in the preamble is a party to each agreement.
+        approvers = find_approvers(doc.tokens, text, (0, preamble_end))
+        parties.institutions[:0] = [a for a in approvers if not any(similar(a.text, p.text)
+                                                                     for p in parties.institutions)]
     signers = _signatories(doc, scope) if multi else []
     if not signers:
         signers = _signatories(doc, (0, len(text)))
     draft.signatories = signers
     draft.partners = _partners(doc, parties, signers)
-    draft.locations = _locations(doc, scope if multi else (0, len(text)))
+    draft.locations = _locations(doc, scope if multi else (0, len(text)), preamble_end if multi else 0)
     project_scope = (max(seg.start, doc.body), seg.end) if not multi else scope
-    draft.projects = find_projects(doc.tokens, text, project_scope, doc.money)
+    named = [p.span for p in draft.partners if p.span] + [m.span for m in parties.institutions if m.span]
+    draft.projects = find_projects(doc.tokens, text, project_scope, doc.money, named)
+    if multi and not draft.projects and preamble_end > doc.body:
+        # Items that only name their parties share the purpose stated before the list.
+        draft.projects = find_projects(doc.tokens, text, (doc.body, preamble_end), doc.money, named)
     draft.committee = _committee(doc)
     draft.programme = _programme(doc, scope)
     return draft
@@ -559,6 +574,7 @@ def _partners(doc: Document, parties, signers: list[Signatory]) -> list[Mention]
 def _dedupe_mentions(doc: Document, items: list[Mention]) -> list[Mention]:
     out: list[Mention] = []
     for item in items:
+        item = _fullest_form(doc, item)
         text = item.text.strip()
         if len(text) < 3:
             continue
@@ -570,30 +586,145 @@ def _dedupe_mentions(doc: Document, items: list[Mention]) -> list[Mention]:
     return out
 
 
+_ACRONYM = re.compile(r"^[A-Z][A-Z.&-]{1,9}$")
+
+
+def _fullest_form(doc: Document, item: Mention) -> Mention:
+    """One spelling per document: a short or generic form of an institution («la préfecture»,
+    «اللجنة الإقليمية», «CPDH») is replaced by the fullest form the text gives for it
+    («préfecture des arrondissements …», «اللجنة الإقليمية للمبادرة …», «Comité … (CPDH)»)."""
+    name = item.text.strip()
+    cache = doc.fullest
+    if name not in cache:
+        cache[name] = _fullest_uncached(doc, item)
+    return cache[name] or item
+
+
+def _fullest_uncached(doc: Document, item: Mention) -> Mention | None:
+    text = doc.text
+    name = item.text.strip()
+    if _ACRONYM.match(name):
+        m = re.search(r"\(\s*" + re.escape(name) + r"\s*\)", text)
+        if m:
+            i = _index_after(doc.tokens, m.start()) - 1
+            for k in range(max(0, i - 10), i + 1):
+                found = institution_at(doc.tokens, text, k)
+                if found and found[2] == i + 1:
+                    return Mention(f"{clean_phrase(text[found[0] : m.start()])} ({name})", (found[0], m.end()))
+        return None
+    keys = [fold_word(w) for w in re.findall(r"\w+", name)]
+    if not keys or len(keys) > 3:
+        return None
+    best: tuple[int, int] | None = None
+    tokens = doc.tokens
+    roles = [p.role_span for p in doc.people if p.role_span]
+    if doc.word_index is None:
+        doc.word_index = {}
+    first = keys[0]
+    positions = doc.word_index.get(first)
+    if positions is None:
+        tail = first[2:] if first.startswith("ال") else first
+        positions = [n for n, tok in enumerate(tokens) if tok.key.endswith(tail) and first in _word_variants(tok.key)]
+        doc.word_index[first] = positions
+    for i in positions:
+        tok = tokens[i]
+        if any(i + n >= len(tokens) or tokens[i + n].key != keys[n] for n in range(1, len(keys))):
+            continue
+        if any(s <= tok.start < e for s, e in roles):
+            continue  # «المندوب الإقليمي لوزارة الصحة …» is a title, not the institution's name
+        found = institution_at(tokens, text, i)
+        if not found or found[2] - i <= len(keys) or found[2] - i > 10:
+            continue
+        if any(found[0] < p.end and p.start < found[1] for p in doc.people if p.name_span):
+            continue
+        if _AGREEMENT_RE.search(text, found[0], found[1]) or _SIGN_RE.search(text, found[0], found[1]):
+            continue
+        if best is None or found[1] - found[0] > best[1] - best[0]:
+            best = found[:2]
+    if best is None:
+        return None
+    return Mention(clean_phrase(text[best[0] : best[1]]), best)
+
+
+def _word_variants(key: str) -> set[str]:
+    """A word and its readings without an attached conjunction or preposition."""
+    out = {key}
+    for prefix in ("و", "ب", "ل", "وب", "ول", "l'", "d'"):
+        if key.startswith(prefix) and len(key) > len(prefix) + 1:
+            out.add(key[len(prefix) :])
+    if key.startswith("لل"):
+        out.add("ال" + key[2:])
+    return out
+
+
 # --- locations -----------------------------------------------------------------------------
 
 
-def _locations(doc: Document, scope: tuple[int, int]) -> list[Mention]:
+_SEAT_BEFORE = re.compile(r"(?:مقر|ولاي[ةه]|مجلس|siège|wilaya|conseil)\s+(?:(?:de\s+)?(?:la\s+|l')?)?$", re.I)
+
+
+def _locations(doc: Document, scope: tuple[int, int], preamble_end: int = 0) -> list[Mention]:
+    """Places of the agreement in `scope`; with several agreements, the places of the shared
+    preamble (before the first agreement's own segment) belong to each of them."""
     body = doc.body
     roles = [p.role_span for p in doc.people if p.role_span]
     names = [p.name_span for p in doc.people if p.name_span]
     out: list[Mention] = []
-    seen: set[str] = set()
+    index: dict[str, int] = {}
     for place in doc.places:
         if place.start < body and not _in_title_line(doc, place.start):
             continue
-        if not (scope[0] <= place.start < scope[1]):
+        if not (scope[0] <= place.start < scope[1] or place.start < preamble_end):
             continue
         if any(s <= place.start < e for s, e in roles + names):
             continue
-        if place.place.code in seen:
-            continue
-        seen.add(place.place.code)
         start = place.admin_start if place.admin_start is not None else place.start
+        if not scope[0] <= place.start < scope[1] and _SEAT_BEFORE.search(doc.text, max(0, start - 16), start):
+            continue  # «بمقر ولاية جهة …» in the preamble names an institution's seat
         if doc.language == "fr":
             start = place.start
-        out.append(Mention(clean_phrase(doc.text[start : place.end]), (start, place.end)))
+        mention = Mention(clean_phrase(doc.text[start : place.end]), (start, place.end))
+        code = place.place.code
+        if code in index:
+            # One spelling per document: the fuller form («جماعة تلوات» over «تلوات»).
+            kept = out[index[code]]
+            joined = place.admin_start is not None and not re.search(
+                r"[^\s\u0621-\u064a]", doc.text[place.admin_start : place.start])
+            owned = _SEAT_BEFORE.search(doc.text, max(0, start - 16), start)
+            if len(mention.text) > len(kept.text) and doc.language != "fr" and joined and not owned:
+                out[index[code]] = mention
+            continue
+        index[code] = len(out)
+        out.append(mention)
+    if doc.language == "ar":
+        _unlisted_communes(doc, scope, preamble_end, roles + names, out)
     return out
+
+
+# «بجماعة زناكة»: a commune named with its administrative word, even when the reference list
+# does not know it. Adjectives («جماعة ترابية») and named bodies («جماعة الأخصاص …») are left alone.
+_COMMUNE_RE = re.compile(r"(?<!\w)(?:و?ب)(جماع[ةه])\s+([\u0621-\u064a]{3,})(?=\s*(?:[،,.؛:\n)\"»]|\s(?:و|ثم|ب)\S|$))")
+_NOT_A_NAME = {fold(w) for w in ("ترابية", "قروية", "حضرية", "محلية", "واحدة", "أخرى", "مستفيدة", "معنية")}
+
+
+def _unlisted_communes(doc: Document, scope: tuple[int, int], preamble_end: int, skip: list, out: list) -> None:
+    known = {compact_key(m.text) for m in out}
+    covered = [(p.start, p.end) for p in doc.places]
+    for m in _COMMUNE_RE.finditer(doc.text, doc.body, scope[1]):
+        start = m.start(1)
+        if not (scope[0] <= start < scope[1] or start < preamble_end):
+            continue
+        name = m.group(2)
+        if fold(name).startswith("ال") or fold(name) in _NOT_A_NAME:
+            continue
+        if any(s <= m.start(2) < e for s, e in covered + skip):
+            continue
+        phrase = doc.text[start : m.end(2)]
+        key = compact_key(phrase)
+        if key in known:
+            continue
+        known.add(key)
+        out.append(Mention(phrase, (start, m.end(2))))
 
 
 def _in_title_line(doc: Document, pos: int) -> bool:

@@ -66,6 +66,8 @@ class AgreementDraft:
     projects: list[Mention] = field(default_factory=list)
     committee: Committee | None = None
     programme: Mention | None = None
+    # People and bodies only present («بحضور …»): not in the gold schema, kept for review.
+    attendees: list[Mention] = field(default_factory=list)
 
     def to_dict(self, spans: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -89,6 +91,7 @@ class AgreementDraft:
                 {"name": self.committee.name, "chair": self.committee.chair} if self.committee else None
             )
             out["programme"] = self.programme.text if self.programme else None
+            out["attendees"] = [a.text for a in self.attendees]
             out["spans"] = self._spans()
         return out
 
@@ -111,6 +114,7 @@ class AgreementDraft:
                 else None
             ),
             "programme": _span(self.programme.span) if self.programme else None,
+            "attendees": [_span(a.span) for a in self.attendees],
         }
 
 

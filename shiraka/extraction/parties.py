@@ -8,7 +8,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from .gazetteer import find_places
+from .gazetteer import find_places, gazetteer, name_key
 from .lexicon import AR_HEADS, AR_TITLES, FR_HEADS, FR_TITLES, _f
 from .model import Mention
 from .people import Person
@@ -27,6 +27,7 @@ _AR_STOPS = _f({
     "لتعزيز", "لتاهيل", "لاحداث", "لتجهيز", "لتحسين", "لتطوير", "لتنضيم", "لتوفير", "لمحاربه", "للمساهمه",
     "بشكل", "ضمن", "عبر", "وفق", "بعد", "قبل", "حسب", "اما", "فيما", "بينما", "او", "ان", "انه", "كما",
     "بالاضافه", "اضافه", "فضلا", "وكذا", "كذا", "ايضا", "عقب", "مجموع", "ما", "منها", "بدعم", "تعاقدت",
+    "بشراكه",
 })
 # Association-like heads keep «لـ…» purposes in their name («جمعية طيبة لدعم المرضى»).
 _AR_PURPOSE_HEADS = _f({"جمعيه", "الجمعيه", "جمعيات", "موسسه", "الموسسه", "الفيدراليه", "فيدراليه", "مركز"})
@@ -45,7 +46,8 @@ _TRIGGERS_AR = re.compile(
 _AGREEMENT_WITH = re.compile(r"(?:[اإ]تفاقي[ةه]|[اإ]تفاق|تفاهم|شراك[ةه]|عقود)(?:\s+\S+){0,3}?\s+مع(?!\w)")
 _SIGN_SUBJECT = re.compile(r"(?<!\w)(?:و?وق[ّ]?ع(?:ت)?(?:\s+كل\s+من)?|و?تلتزم|و?تساهم|و?يلتزم|و?يساهم)(?!\w)")
 _TRIGGERS_FR = re.compile(r"(?<!\w)(?:entre|conclues? entre|sign[ée]+s? (?:entre|avec)|avec)(?!\w)", re.I)
-_APPROVAL = re.compile(r"(?<!\w)(?:صادق(?:ت)?|وافق(?:ت)?)(?!\w)")
+_APPROVAL = re.compile(r"(?<!\w)(?:صادق(?:ت)?|وافق(?:ت)?|(?:بعد\s+|ب)?مصادق[ةه])(?!\w)")
+_ASIDE = re.compile(r"\s*\([^()\n]{1,40}\)")
 _FR_SUBJECT = re.compile(r"(?i)(?:^|[.\n]\s*)(?:[A-Z]\w+\s+[–-]\s+)?(le|la|l['’])\s*(conseil|commune)\b")
 
 
@@ -112,8 +114,9 @@ def institution_at(tokens: list[Token], text: str, i: int) -> tuple[int, int, in
                 break
             if key == "و" and j + 1 < len(tokens) and (_is_head(tokens[j + 1]) or tokens[j + 1].key in AR_TITLES):
                 break
-            if key.startswith("ل") and key[1:2] == "ت" and head_key not in _AR_PURPOSE_HEADS:
-                break
+            if key.startswith("ل") and key[1:2] == "ت" and head_key not in _AR_PURPOSE_HEADS \
+                    and not gazetteer().lookup(name_key(key[1:])):
+                break  # «لتعزيز …» is a purpose; «لتازة» is a place
             if key in ("السيد", "السيده"):
                 break
             if tok.text[:1].isascii() and not tokens[j - 1].text[:1].isascii() and key.startswith("و"):
@@ -126,6 +129,12 @@ def institution_at(tokens: list[Token], text: str, i: int) -> tuple[int, int, in
                 break
             if low in ("et",) and j + 1 < len(tokens) and (_is_head(tokens[j + 1]) or tokens[j + 1].key in
                                                            ("le", "la", "les", "l'")):
+                break
+            # «… et l'Anapec», «… et des associations …»: the next party begins.
+            if low == "et" and j + 1 < len(tokens) and (
+                tokens[j + 1].key.startswith("l'") and tokens[j + 1].text[2:3].isupper()
+                or tokens[j + 1].key in ("des", "du", "un", "une") and j + 2 < len(tokens) and _is_head(tokens[j + 2])
+            ):
                 break
             if low in FR_TITLES:
                 break
@@ -179,14 +188,7 @@ def find_parties(tokens: list[Token], text: str, people: list[Person], scope: tu
         if i >= len(tokens):
             continue
         _read_list(tokens, text, people, i, parties, scope)
-    for m in _APPROVAL.finditer(text, scope[0], scope[1]):
-        i = _index_after(tokens, m.end())
-        # «صادق مجلس الجهة», «وافق أعضاء مجلس جهة الشرق»
-        for k in range(i or 0, min(len(tokens), (i or 0) + 3)):
-            found = institution_at(tokens, text, k)
-            if found:
-                parties.institutions.append(Mention(clean_phrase(text[found[0] : found[1]]), found[:2]))
-                break
+    parties.institutions.extend(find_approvers(tokens, text, scope))
     for m in _FR_SUBJECT.finditer(text, scope[0], scope[1]):
         i = index_of.get(m.start(2))
         if i is None:
@@ -195,6 +197,24 @@ def find_parties(tokens: list[Token], text: str, people: list[Person], scope: tu
         if found and _has_verb_after(text, found[1]):
             parties.institutions.append(Mention(clean_phrase(text[found[0] : found[1]]), found[:2]))
     return parties
+
+
+# «موزعة بين …», «مقسمة بين …»: a cost shared between bodies names them as contributors.
+_SHARED_BETWEEN = re.compile(r"(?:موزع[ةه]?|مقسم[ةه]?|يتقاسمها|تتقاسمها|r[ée]partie?s?)\s*$", re.I)
+
+
+def find_approvers(tokens: list[Token], text: str, scope: tuple[int, int]) -> list[Mention]:
+    """Subjects of an approval: «صادق مجلس الجهة», «وافق أعضاء مجلس جهة الشرق»,
+    «بعد مصادقة أعضاء مجلس …»."""
+    out = []
+    for m in _APPROVAL.finditer(text, scope[0], scope[1]):
+        i = _index_after(tokens, m.end())
+        for k in range(i or 0, min(len(tokens), (i or 0) + 3)):
+            found = institution_at(tokens, text, k)
+            if found:
+                out.append(Mention(clean_phrase(text[found[0] : found[1]]), found[:2]))
+                break
+    return out
 
 
 def _has_verb_after(text: str, pos: int) -> bool:
@@ -209,7 +229,7 @@ def _zone_starts(text: str, scope: tuple[int, int]) -> list[int]:
             if word.lower() == "avec" or word in ("بين", "وبين"):
                 before = text[max(0, m.start() - 120) : m.start()]
                 if not re.search(r"اتفاق|تفاهم|شراك|توقيع|وقع|تربط|convention|accord|protocole|sign|partenariat",
-                                 before, re.I):
+                                 before, re.I) and not _SHARED_BETWEEN.search(before[-25:]):
                     continue
             out.append(m.end())
     for m in _AGREEMENT_WITH.finditer(text, scope[0], scope[1]):
@@ -225,9 +245,14 @@ def _read_list(tokens: list[Token], text: str, people: list[Person], i: int, par
     items = 0
     while i < len(tokens) and tokens[i].start < scope[1]:
         tok = tokens[i]
+        side = _side_marker(tokens, i) if items else 0
+        if side:
+            # «X d'une part, et Y d'autre part», «بين X من جهة و Y من جهة أخرى»
+            i += side
+            continue
         if tok.key in {"كل", "من", "و", "et", "le", "la", "les", "منها", "عليها", "مع"} or (
             tok.key in ("l'",)
-        ):
+        ) or items and tok.key in ("des", "du") and i + 1 < len(tokens) and _is_head(tokens[i + 1]):
             i += 1
             continue
         person = next((p for p in people if p.start <= tok.start < p.end), None)
@@ -251,7 +276,18 @@ def _read_list(tokens: list[Token], text: str, people: list[Person], i: int, par
                     i = end
                     items += 1
                     continue
-                break
+                proper = _proper_name(tokens, text, i) if items else None
+                if proper is None:
+                    break
+                parties.institutions.append(Mention(text[proper[0] : proper[1]], proper[:2]))
+                i = proper[2]
+                items += 1
+                if i >= len(tokens):
+                    break
+                gap = text[tokens[i - 1].end : tokens[i].start]
+                if _BREAK.search(gap):
+                    break
+                continue
             start, end, j = plural_end
             listed = _plural_list(tokens, text, i, j)
             if listed:
@@ -263,9 +299,24 @@ def _read_list(tokens: list[Token], text: str, people: list[Person], i: int, par
             items += 1
         if i >= len(tokens):
             break
-        gap = text[tokens[i - 1].end : tokens[i].start] if i > 0 else ""
+        aside = _ASIDE.match(text, tokens[i - 1].end) if i > 0 else None
+        if aside:
+            # «المجلس الجهوي ( 6 ملايين درهم ) ووكالة …»: a short aside does not end the list.
+            i = _index_after(tokens, aside.end())
+            if i >= len(tokens):
+                break
+            gap = text[aside.end() : tokens[i].start]
+        else:
+            gap = text[tokens[i - 1].end : tokens[i].start] if i > 0 else ""
         if _BREAK.search(gap):
             break
+        side = _side_marker(tokens, i)
+        if side:
+            # «جمعية الشفاء من جهة ومجلس …»: the next side of the agreement follows.
+            i += side
+            if i >= len(tokens) or _BREAK.search(text[tokens[i - 1].end : tokens[i].start]):
+                break
+            gap = text[tokens[i - 1].end : tokens[i].start]
         nxt = tokens[i]
         joined = nxt.key.startswith("و") or nxt.key in ("و", "et") or _COMMA.search(gap) or nxt.key in ("كل",)
         if not joined:
@@ -273,6 +324,41 @@ def _read_list(tokens: list[Token], text: str, people: list[Person], i: int, par
             break
         if items > 12:
             break
+
+
+_SIDE_AR = _f({"جهه", "ناحيه"})
+
+
+def _side_marker(tokens: list[Token], i: int) -> int:
+    """Length in tokens of «d'une part», «d'autre part», «d'une autre part», «من جهة (أخرى)»."""
+    key = tokens[i].key
+    nxt = tokens[i + 1].key if i + 1 < len(tokens) else ""
+    if key in ("d'une", "d'autre") and nxt == "part":
+        return 2
+    if key == "d'une" and nxt == "autre" and i + 2 < len(tokens) and tokens[i + 2].key == "part":
+        return 3
+    if key == "من" and nxt in _SIDE_AR:
+        third = tokens[i + 2].key if i + 2 < len(tokens) else ""
+        return 3 if third in ("اخري", "ثانيه", "اخرى") else 2
+    return 0
+
+
+def _proper_name(tokens: list[Token], text: str, i: int) -> tuple[int, int, int] | None:
+    """A capitalised name listed among parties («…, l'Andzoa, l'Anapec et …»)."""
+    tok = tokens[i]
+    raw = tok.text
+    offset = 2 if raw.lower().startswith(("l'", "l’")) else 0
+    if not raw[offset : offset + 1].isupper() or not raw[offset:].isascii():
+        return None
+    j = i + 1
+    while j < len(tokens) and j - i < 4 and tokens[j].text[:1].isupper() and tokens[j].text.isascii() \
+            and not _BREAK.search(text[tokens[j - 1].end : tokens[j].start]) \
+            and not _COMMA.search(text[tokens[j - 1].end : tokens[j].start]):
+        j += 1
+    start = tok.start + offset
+    if tokens[j - 1].end - start < 3:
+        return None
+    return start, tokens[j - 1].end, j
 
 
 def _index_after(tokens: list[Token], pos: int) -> int:

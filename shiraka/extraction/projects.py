@@ -10,7 +10,7 @@ from .model import Mention
 from .numbers import Money, find_money
 from .text import Token, clean_phrase
 
-_BREAK = re.compile(r"[.;:!?؟\n()«»\"“”]")
+_BREAK = re.compile(r"[.;:!?؟\n()«»\"“”|]")
 _COMMA = re.compile(r"[,،]")
 # Phrases that end a project and may start the next one.
 _AR_ENDS = _f({
@@ -18,10 +18,14 @@ _AR_ENDS = _f({
     "بكلفه", "لضمان", "من", "بهدف", "قصد", "الكفيله", "التي", "الذي", "الذين", "لتحسين", "لتقويه", "وذلك",
     "ذلك", "حيث", "عبر", "بمساهمه", "لفايده", "موزعه", "تقدر", "يقدر", "بلغت", "تبلغ", "على", "ضمن",
     "لانجاز", "للمساهمه", "بشراكه", "ويشمل", "وتشمل", "وتهم", "تهم", "ترمي", "تروم", "وتروم", "لتمكين",
+    "بين", "وبين",
 })
 _FR_ENDS = _f({"pour", "avec", "dont", "afin", "ainsi", "qui", "en", "d'une", "estimee", "estime", "par", "sur",
-            "signee", "a", "ont", "est", "au", "aux", "lors", "tandis", "alors", "porte"})
+            "signee", "a", "ont", "est", "au", "aux", "lors", "tandis", "alors", "porte", "entre"})
 _MAX_TOKENS = 12
+# «المركز الصحي القروي صنف 2 …»: a grade number is part of the name, not an amount.
+_GRADE_WORDS = _f({"صنف", "درجه", "مستوي", "type", "categorie", "niveau"})
+_DEMONSTRATIVES = _f({"هذه", "هذا", "هاته", "هذين", "هاتين", "ces", "cette", "ce", "cet"})
 
 
 def _action(token: Token) -> tuple[bool, int]:
@@ -42,8 +46,11 @@ def _action_key(key: str) -> tuple[bool, int]:
 
 
 def find_projects(
-    tokens: list[Token], text: str, scope: tuple[int, int], money: list[Money] | None = None
+    tokens: list[Token], text: str, scope: tuple[int, int], money: list[Money] | None = None,
+    skip: list[tuple[int, int]] | None = None,
 ) -> list[Mention]:
+    """Action phrases in scope. Actions inside a `skip` span (an institution's name, «جمعية
+    الوفاء لدعم المرضى») are not projects; reading resumes right after them."""
     out: list[Mention] = []
     money_spans = [(m.start - scope[0], m.end - scope[0]) for m in (money if money is not None else find_money(text))]
     i = 0
@@ -57,13 +64,94 @@ def find_projects(
         if not is_action or tok.key == "mise" and not _mise(tokens, i):
             i += 1
             continue
+        if _in_proper_name(tok, text) or skip and any(a <= tok.start < b for a, b in skip):
+            # «l'Initiative nationale pour le Développement humain» names a programme.
+            i += 1
+            continue
         j = _phrase_end(tokens, text, i)
+        if i + 1 < n and tokens[i + 1].key in _DEMONSTRATIVES:
+            # «تمويل هذه الاتفاقية», «financement de ces projets»: refers back, names nothing new.
+            i = max(j, i + 1)
+            continue
         start = tok.start + drop
         phrase = clean_phrase(text[start : tokens[j - 1].end])
         if j - i >= 2 and not any(s <= start - scope[0] < e for s, e in money_spans):
             out.append(Mention(phrase, (start, tokens[j - 1].end)))
+            first_end, shared = _shared_action_items(tokens, text, i, j, scope)
+            if shared:
+                # The first site is read whole too («… صنف 2 اصديف بجماعة زناكة»).
+                out[-1] = Mention(clean_phrase(text[start : tokens[first_end - 1].end]),
+                                  (start, tokens[first_end - 1].end))
+                out.extend(shared)
+                j = _index_at(tokens, shared[-1].span[1]) if shared[-1].span else j
         i = max(j, i + 1)
     return _dedupe(out)
+
+
+def _index_at(tokens: list[Token], pos: int) -> int:
+    """Index of the first token starting at or after pos."""
+    lo, hi = 0, len(tokens)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if tokens[mid].start < pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _shared_action_items(
+    tokens: list[Token], text: str, i: int, j: int, scope: tuple[int, int]
+) -> tuple[int, list[Mention]]:
+    """«توفير طبيب بكل من المركز الصحي أ، والمركز الصحي ب، ثم المركز الصحي ج»: one action over
+    a list of sites gives one component per site, read as the site as written («المركز الصحي ب»)."""
+    head_at = None
+    for k in range(i + 1, j):
+        key = tokens[k].key
+        if key.startswith("بال") and len(key) > 4:
+            head_at, head = k, key[1:]
+            break
+        if key == "بكل":
+            nxt = k + 2 if k + 2 < j and tokens[k + 1].key == "من" else k + 1
+            if nxt < j and tokens[nxt].key.startswith("ال"):
+                head_at, head = nxt, tokens[nxt].key
+            break
+    if head_at is None:
+        return j, []
+    out: list[Mention] = []
+    end = j
+    # The first site may run on past the phrase's end («… صنف 2 اصديف بجماعة زناكة، والمركز …»).
+    while end < len(tokens) and end - j < 8 and not _COMMA.search(text[tokens[end - 1].end : tokens[end].start]):
+        if _BREAK.search(text[tokens[end - 1].end : tokens[end].start]):
+            return j, []
+        end += 1
+    first_end = end
+    while end < len(tokens) and tokens[end].start < scope[1] and len(out) < 20:
+        gap = text[tokens[end - 1].end : tokens[end].start]
+        if not _COMMA.search(gap) or _BREAK.search(gap):
+            break
+        k = end
+        if tokens[k].key in ("ثم", "و") and k + 1 < len(tokens):
+            k += 1
+        key = tokens[k].key
+        if key != head and not (key.startswith("و") and key[1:] == head):
+            break
+        item_start = tokens[k].start + (1 if key != head else 0)
+        stop = _phrase_end(tokens, text, k)
+        item = text[item_start : tokens[stop - 1].end]
+        if item.strip() == item and len(item.split()) >= 2:
+            out.append(Mention(item, (item_start, tokens[stop - 1].end)))
+        end = stop
+    return first_end, out
+
+
+def _in_proper_name(tok: Token, text: str) -> bool:
+    """A French action word capitalised inside a sentence is part of a name."""
+    word = tok.text.split("'")[-1].split("’")[-1]
+    if not word[:1].isupper() or not word.isascii() and not word[:1].isalpha() or tok.start == 0:
+        return False
+    before = text[max(0, tok.start - 3) : tok.start].rstrip(" '’")
+    return bool(before) and before[-1:] not in ".!?:\n-•*" and not before[-1:].isdigit()
 
 
 def _mise(tokens: list[Token], i: int) -> bool:
@@ -78,10 +166,10 @@ def _phrase_end(tokens: list[Token], text: str, i: int) -> int:
         if _BREAK.search(gap) or _COMMA.search(gap):
             break
         tok = tokens[j]
-        if any(ch.isdigit() for ch in tok.key) and j - i > 4:
+        if any(ch.isdigit() for ch in tok.key) and j - i > 4 and tokens[j - 1].key not in _GRADE_WORDS:
             break
         if arabic:
-            if tok.key in _AR_ENDS:
+            if tok.key in _AR_ENDS and not (tok.key == "من" and tokens[j - 1].key in ("كل", "بكل")):
                 break
             # «… و إنشاء …», «… وتجهيز …» begin the next item unless the two actions share an
             # object («إحداث وتجهيز مركز»): keep going when the action comes right after another.
