@@ -182,20 +182,20 @@ def _patterns(language: str) -> dict[str, str]:
         patterns = {
             Kind.MILESTONE_LATE: _(
                 "Milestone “%(milestone)s” of “%(project)s” was planned on %(planned)s and is not achieved: "
-                "%(days)s days late."
+                "%(days)s late."
             ),
             Kind.CONTRIBUTION_OVERDUE: _(
                 "%(partner)s owes %(amount)s on agreement %(agreement)s, overdue since %(since)s: %(due)s due to "
                 "date, %(transferred)s transferred."
             ),
             Kind.PROGRESS_STALE: _(
-                "No progress update on “%(project)s”, in works, for %(days)s days: the last one, on %(last)s, "
+                "No progress update on “%(project)s”, in works, for %(days)s: the last one, on %(last)s, "
                 "reported %(progress)s %%."
             ),
             "progress_never": _("No progress update has been recorded on “%(project)s”, in works."),
             Kind.DECISION_OVERDUE: _(
                 "Decision “%(decision)s” of the %(committee)s was due on %(due)s and is still %(status)s: "
-                "%(days)s days late."
+                "%(days)s late."
             ),
             "responsible": _("Responsible: %(organisation)s."),
             Kind.COMMITMENTS_OVER_TOTAL: _(
@@ -222,6 +222,12 @@ def _other_milestones(language: str, count: int) -> str:
         ) % {"count": count}
 
 
+@functools.lru_cache(maxsize=2048)
+def _days(language: str, count: int) -> str:
+    with translation.override(language):
+        return ngettext("%(count)s day", "%(count)s days", count) % {"count": count}
+
+
 def _language() -> str:
     return (get_language() or "ar")[:2]
 
@@ -231,7 +237,7 @@ def _reason_milestone(alert: Alert, language: str) -> str:
     patterns = _patterns(language)
     sentence = patterns[Kind.MILESTONE_LATE] % {
         "milestone": patterns.get(f"milestone:{f['milestone']}", f["milestone"]), "project": alert.label,
-        "planned": _iso(alert.since), "days": f["days"],
+        "planned": _iso(alert.since), "days": _days(language, f["days"]),
     }
     if f["late"] > 1:
         sentence += " " + _other_milestones(language, f["late"] - 1)
@@ -252,7 +258,7 @@ def _reason_progress(alert: Alert, language: str) -> str:
     if f["last"] is None:
         return _patterns(language)["progress_never"] % {"project": alert.label}
     return _patterns(language)[Kind.PROGRESS_STALE] % {
-        "project": alert.label, "days": f["days"], "last": _iso(f["last"]), "progress": f["progress"],
+        "project": alert.label, "days": _days(language, f["days"]), "last": _iso(f["last"]), "progress": f["progress"],
     }
 
 
@@ -261,7 +267,7 @@ def _reason_decision(alert: Alert, language: str) -> str:
     patterns = _patterns(language)
     sentence = patterns[Kind.DECISION_OVERDUE] % {
         "decision": alert.label, "committee": _pick(f["committee_ar"], f["committee_fr"]), "due": _iso(alert.since),
-        "status": patterns.get(f"status:{f['status']}", f["status"]), "days": f["days"],
+        "status": patterns.get(f"status:{f['status']}", f["status"]), "days": _days(language, f["days"]),
     }
     responsible = _pick(f["responsible_ar"] or "", f["responsible_fr"] or "")
     if responsible:
