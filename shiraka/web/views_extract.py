@@ -15,7 +15,6 @@ which communes a project may be placed in, and the source text all come from the
 from __future__ import annotations
 
 import io
-import re
 import secrets
 import zipfile
 from dataclasses import dataclass, field
@@ -400,33 +399,14 @@ def draft_spans(result, attendees: list[tuple[str, tuple[int, int]]]) -> list[tu
     return spans
 
 
-# --- what the extraction does not read: attendees («بحضور …», «en présence de …») --------------
-
-_PRESENCE = re.compile(r"بحضور\s+(?:كل\s+من\s+)?|en\s+pr[ée]sence\s+(?:de\s+|d['’]|du\s+|des\s+)", re.I)
-_PRESENCE_END = re.compile(r"(?:،|,)?\s*(?:و\s*ذلك|وذلك|et\s+ce|ainsi\s+que\s+de\s+nombreux)|[.\n؛;:]")
-_ITEM_SPLIT = re.compile(r"\s*(?:،|,)\s*")
-_ITEM_LEAD = re.compile(r"^(?:و\s*كذا|وكذا|كذا|و\s+|et\s+(?:de\s+|du\s+|des\s+|d['’])?|de\s+|du\s+|des\s+|d['’])\s*"
-                        r"|^و(?=ممثل|السيد|المدير|رئيس|عامل|ال(?!ي\b))", re.I)
-
-
-def find_attendees(text: str) -> list[tuple[str, tuple[int, int]]]:
-    found = []
-    for m in _PRESENCE.finditer(text):
-        end_match = _PRESENCE_END.search(text, m.end())
-        end = end_match.start() if end_match else min(len(text), m.end() + 300)
-        position = m.end()
-        for piece in _ITEM_SPLIT.split(text[m.end():end]):
-            start = text.find(piece, position) if piece else -1
-            if start < 0:
-                continue
-            position = start + len(piece)
-            lead = _ITEM_LEAD.match(piece)
-            if lead:
-                start += lead.end()
-                piece = piece[lead.end():]
-            piece = piece.strip()
-            if len(piece) >= 4:
-                found.append((piece, (start, start + len(piece))))
+def extracted_attendees(result) -> list[tuple[str, tuple[int, int]]]:
+    """Who attended without signing («بحضور …», «en présence de …»), as the extraction read them."""
+    found, seen = [], set()
+    for agreement in result.agreements:
+        for mention in agreement.attendees:
+            if mention.span is not None and mention.span not in seen:
+                seen.add(mention.span)
+                found.append((mention.text, tuple(mention.span)))
     return found
 
 
@@ -674,7 +654,7 @@ class ReviewContext:
         self.organisation_choices = sorted(
             ((o.pk, str(o)) for o in self.organisations.organisations), key=lambda choice: fold(choice[1])
         )
-        self.attendees = find_attendees(text)
+        self.attendees = extracted_attendees(result)
 
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
