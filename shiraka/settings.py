@@ -96,7 +96,6 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-ATOMIC_REQUESTS = False
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -23,7 +23,7 @@ from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils.translation import get_language
 
 from shiraka.core.money import MoneyField, money_value
-from shiraka.core.querying import int_param, ordering_expressions
+from shiraka.core.querying import choice_param, int_param, ordering_expressions, text_search
 from shiraka.core.rules import today as local_today
 from shiraka.projects.models import Payment, Project
 
@@ -104,15 +104,17 @@ def agreements_with_figures(agreements: QuerySet, *, today: date | None = None) 
     )
 
 
-def _weighted_progress(projects: QuerySet) -> dict:
+def project_aggregates() -> dict:
+    """Count, budget and what `weighted_progress` needs, for `aggregate()` or a GROUP BY `annotate()`."""
     budget_as_float = Cast("budget", FloatField())
-    return projects.aggregate(
-        weighted_sum=Sum(F("physical_progress") * budget_as_float, filter=Q(budget__gt=0), output_field=FloatField()),
-        weight=Sum(budget_as_float, filter=Q(budget__gt=0), output_field=FloatField()),
-        plain_sum=Sum("physical_progress"),
-        count=Count("pk"),
-        budget=Sum("budget"),
-    )
+    return {
+        "weighted_sum": Sum(F("physical_progress") * budget_as_float, filter=Q(budget__gt=0),
+                            output_field=FloatField()),
+        "weight": Sum(budget_as_float, filter=Q(budget__gt=0), output_field=FloatField()),
+        "plain_sum": Sum("physical_progress"),
+        "count": Count("pk"),
+        "budget_sum": Sum("budget"),
+    }
 
 
 def weighted_progress(aggregate: dict) -> float | None:
@@ -140,10 +142,6 @@ class Summary:
     progress: float | None = None
     projects_by_status: dict[str, int] = field(default_factory=dict)
 
-    @property
-    def transfer_rate(self) -> float | None:
-        return round(float(self.transferred / self.committed) * 100, 1) if self.committed else None
-
 
 def portfolio_summary(agreements: QuerySet, *, today: date | None = None) -> Summary:
     """National, regional, provincial or programme totals for the agreements given. Five queries."""
@@ -164,7 +162,7 @@ def portfolio_summary(agreements: QuerySet, *, today: date | None = None) -> Sum
         sum_due=Sum("due_to_date"), sum_transferred=Sum("transferred"), sum_arrears=Sum("arrears"),
     )
     projects = _within(Project.objects.all(), "agreement", agreements)
-    progress = _weighted_progress(projects)
+    progress = projects.aggregate(**project_aggregates())
     by_status = dict(projects.order_by().values_list("status").annotate(n=Count("pk")))
     paid = _within(Payment.objects.all(), "contract__project__agreement", agreements).aggregate(t=Sum("amount"))["t"]
     return Summary(
@@ -176,7 +174,7 @@ def portfolio_summary(agreements: QuerySet, *, today: date | None = None) -> Sum
         due_to_date=money["sum_due"] or ZERO,
         transferred=money["sum_transferred"] or ZERO,
         arrears=money["sum_arrears"] or ZERO,
-        budget=progress["budget"] or ZERO,
+        budget=progress["budget_sum"] or ZERO,
         paid=paid or ZERO,
         projects=progress["count"] or 0,
         progress=weighted_progress(progress),
@@ -257,17 +255,11 @@ def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> li
         target = row(item[f"agreement__{path}"])
         target.committed, target.due_to_date = item["c"] or ZERO, item["d"] or ZERO
         target.transferred, target.arrears = item["t"] or ZERO, item["a"] or ZERO
-    budget_as_float = Cast("budget", FloatField())
-    for item in _within(Project.objects.all(), "agreement", agreements).order_by().values(f"agreement__{path}").annotate(
-        n=Count("pk"), b=Sum("budget"),
-        ws=Sum(F("physical_progress") * budget_as_float, filter=Q(budget__gt=0), output_field=FloatField()),
-        w=Sum(budget_as_float, filter=Q(budget__gt=0), output_field=FloatField()),
-        ps=Sum("physical_progress"),
-    ):
+    projects = _within(Project.objects.all(), "agreement", agreements).order_by().values(f"agreement__{path}")
+    for item in projects.annotate(**project_aggregates()):
         target = row(item[f"agreement__{path}"])
-        target.projects, target.budget = item["n"], item["b"] or ZERO
-        target.progress = weighted_progress({"weighted_sum": item["ws"], "weight": item["w"],
-                                             "plain_sum": item["ps"], "count": item["n"]})
+        target.projects, target.budget = item["count"], item["budget_sum"] or ZERO
+        target.progress = weighted_progress(item)
     return sorted(rows.values(), key=lambda r: (r.key is None, -r.total_amount, r.label))
 
 
@@ -288,22 +280,24 @@ def breakdown_by_category(agreements: QuerySet) -> list[dict]:
     """Projects by category: count, budget, weighted progress. One query."""
     from shiraka.projects.models import Category
 
-    budget_as_float = Cast("budget", FloatField())
     labels = dict(Category.choices)
-    result = []
-    for item in _within(Project.objects.all(), "agreement", agreements).order_by().values("category").annotate(
-        n=Count("pk"), b=Sum("budget"),
-        ws=Sum(F("physical_progress") * budget_as_float, filter=Q(budget__gt=0), output_field=FloatField()),
-        w=Sum(budget_as_float, filter=Q(budget__gt=0), output_field=FloatField()),
-        ps=Sum("physical_progress"),
-    ).order_by("-b", "category"):
-        result.append({
-            "category": item["category"], "label": labels.get(item["category"], item["category"]),
-            "projects": item["n"], "budget": item["b"] or ZERO,
-            "progress": weighted_progress({"weighted_sum": item["ws"], "weight": item["w"], "plain_sum": item["ps"],
-                                           "count": item["n"]}),
-        })
-    return result
+    projects = _within(Project.objects.all(), "agreement", agreements).order_by().values("category")
+    return [
+        {"category": item["category"], "label": labels.get(item["category"], item["category"]),
+         "projects": item["count"], "budget": item["budget_sum"] or ZERO, "progress": weighted_progress(item)}
+        for item in projects.annotate(**project_aggregates()).order_by(F("budget_sum").desc(nulls_last=True),
+                                                                        "category")
+    ]
+
+
+def agreement_schedule(agreement: Agreement) -> QuerySet:
+    return ScheduledContribution.objects.filter(partnership__agreement=agreement).select_related(
+        "partnership__organisation").order_by("due_on", "pk")
+
+
+def agreement_transfers(agreement: Agreement) -> QuerySet:
+    return Transfer.objects.filter(partnership__agreement=agreement).select_related(
+        "partnership__organisation").order_by("-transferred_on", "-pk")
 
 
 def agreements_visible_to(user) -> QuerySet:
@@ -338,28 +332,19 @@ class AgreementFilters:
 
     @classmethod
     def from_query(cls, params) -> "AgreementFilters":
-        def number(name):
-            return int_param(params, name)
-
-        sort = params.get("sort") or "-signed"
         return cls(
-            q=(params.get("q") or "")[:200], region=number("region"), province=number("province"),
-            programme=number("programme"),
-            kind=params.get("kind") if params.get("kind") in Agreement.Kind.values else "",
-            status=params.get("status") if params.get("status") in Agreement.Status.values else "",
-            partner=number("partner"), year=number("year"),
-            sort=sort if sort in AGREEMENT_SORTS else "-signed",
+            q=(params.get("q") or "")[:200], region=int_param(params, "region"),
+            province=int_param(params, "province"), programme=int_param(params, "programme"),
+            kind=choice_param(params, "kind", Agreement.Kind.values),
+            status=choice_param(params, "status", Agreement.Status.values),
+            partner=int_param(params, "partner"), year=int_param(params, "year"),
+            sort=choice_param(params, "sort", AGREEMENT_SORTS, "-signed"),
         )
 
 
 def agreement_search(user, filters: AgreementFilters) -> QuerySet:
-    """The agreements a user may see, filtered, annotated with their figures and sorted. The
-    caller paginates; one query for the page and one for the count."""
-    from shiraka.core.text import search_terms
-
-    queryset = agreements_visible_to(user)
-    for term in search_terms(filters.q):
-        queryset = queryset.filter(search_text__contains=term)
+    """The agreements a user may see, filtered; `agreement_page_rows` adds figures and order."""
+    queryset = text_search(agreements_visible_to(user), filters.q)
     if filters.region:
         queryset = queryset.filter(region_id=filters.region)
     if filters.province:

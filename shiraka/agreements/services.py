@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from shiraka.core.formatting import format_amount
 from shiraka.core.rules import amount_or_refuse as _amount
 from shiraka.core.rules import check_date_order, check_not_future, check_transition, refuse
-from shiraka.core.services import validated_save, versioned_update
+from shiraka.core.services import check_field_names, validated_save, versioned_update
 from shiraka.organisations.models import Organisation, Person
 
 from .models import Agreement, Partnership, ScheduledContribution, Signatory, SigningAttendee, Transfer
@@ -60,9 +60,7 @@ def _check_agreement(agreement: Agreement) -> None:
 
 @transaction.atomic
 def agreement_create(*, by=None, status: str = S.DRAFT, status_reason: str = "", **fields) -> Agreement:
-    unknown = set(fields) - AGREEMENT_FIELDS
-    if unknown:
-        raise TypeError(f"unknown agreement fields: {sorted(unknown)}")
+    check_field_names(fields, AGREEMENT_FIELDS, "agreement")
     if "total_amount" in fields:
         fields["total_amount"] = _amount(fields["total_amount"], "total_amount")
     agreement = Agreement(status=status, status_reason=status_reason, **fields)
@@ -74,9 +72,7 @@ def agreement_create(*, by=None, status: str = S.DRAFT, status_reason: str = "",
 
 @transaction.atomic
 def agreement_update(agreement: Agreement, *, expected_version: int, by=None, **changes) -> Agreement:
-    unknown = set(changes) - AGREEMENT_FIELDS
-    if unknown:
-        raise TypeError(f"unknown agreement fields: {sorted(unknown)}")
+    check_field_names(changes, AGREEMENT_FIELDS, "agreement")
     if "total_amount" in changes:
         changes["total_amount"] = _amount(changes["total_amount"], "total_amount")
     for name, value in changes.items():
@@ -110,11 +106,8 @@ def signatory_add(*, agreement: Agreement, person: Person, organisation: Organis
 @transaction.atomic
 def attendee_add(*, agreement: Agreement, description: str, organisation: Organisation | None = None,
                  by=None) -> SigningAttendee:
-    attendee = SigningAttendee(agreement=agreement, organisation=organisation, description=description)
-    attendee.full_clean()
-    attendee._history_user = by if getattr(by, "is_authenticated", False) else None
-    attendee.save()
-    return attendee
+    return validated_save(SigningAttendee(agreement=agreement, organisation=organisation, description=description),
+                          by=by)
 
 
 def committed_total(agreement: Agreement, *, excluding: Partnership | None = None) -> Decimal:
@@ -174,9 +167,7 @@ def partnership_commit(*, agreement: Agreement, organisation: Organisation, comm
 def partnership_update(partnership: Partnership, *, expected_version: int, by=None, **changes) -> Partnership:
     allowed = {"committed_amount", "is_funder", "is_project_owner", "is_delegated_owner", "is_technical_partner",
                "commitment_source", "obligations"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise TypeError(f"unknown partnership fields: {sorted(unknown)}")
+    check_field_names(changes, allowed, "partnership")
     if "committed_amount" in changes:
         changes["committed_amount"] = _amount(changes["committed_amount"], "committed_amount")
     for name, value in changes.items():

@@ -17,6 +17,12 @@ CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")
 
 
+def too_large() -> exceptions.ValidationError:
+    return exceptions.ValidationError(
+        _("An amount cannot exceed %(max)s MAD."), code="too_large", params={"max": "999 999 999 999,99"}
+    )
+
+
 def to_decimal(value) -> Decimal | None:
     """Parse a user or programme value into a Decimal of dirhams, or raise ValidationError."""
     if value is None or value == "":
@@ -35,9 +41,7 @@ def to_decimal(value) -> Decimal | None:
     if not amount.is_finite():
         raise exceptions.ValidationError(_("Enter an amount in dirhams, e.g. 1500000.00."), code="invalid")
     if amount.copy_abs() > MAX_AMOUNT * 1000:
-        raise exceptions.ValidationError(
-            _("An amount cannot exceed %(max)s MAD."), code="too_large", params={"max": "999 999 999 999,99"}
-        )
+        raise too_large()
     if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
         raise exceptions.ValidationError(
             _("An amount has at most two decimals (centimes)."), code="max_decimal_places"
@@ -51,9 +55,7 @@ def validate_amount_bounds(value: Decimal | None) -> None:
     if value < 0:
         raise exceptions.ValidationError(_("An amount cannot be negative."), code="negative")
     if value > MAX_AMOUNT:
-        raise exceptions.ValidationError(
-            _("An amount cannot exceed %(max)s MAD."), code="too_large", params={"max": "999 999 999 999,99"}
-        )
+        raise too_large()
 
 
 class MoneyField(models.BigIntegerField):
@@ -88,7 +90,7 @@ class MoneyField(models.BigIntegerField):
             return None
         if amount.copy_abs() > MAX_AMOUNT * 10:
             # Refuse before the database: an oversized integer poisons later reads.
-            raise exceptions.ValidationError(_("An amount cannot exceed %(max)s MAD."), params={"max": MAX_AMOUNT})
+            raise too_large()
         return int((amount * 100).to_integral_value())
 
     def formfield(self, **kwargs):

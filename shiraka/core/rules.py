@@ -44,18 +44,13 @@ def check_transition(current: str, target: str, allowed: dict[str, set[str]], *,
 
 def amount_or_refuse(value, field: str, *, required: bool = False):
     """Parse an amount for `field`, refusing negatives, more than two decimals and absurd sizes."""
-    from shiraka.core.money import MAX_AMOUNT, to_decimal
+    from shiraka.core.money import to_decimal, validate_amount_bounds
 
     try:
         amount = to_decimal(value)
+        validate_amount_bounds(amount)
     except ValidationError as error:
         raise ValidationError({field: error.error_list}) from None
-    if amount is None:
-        if required:
-            refuse(field, _("Enter an amount."), "required")
-        return None
-    if amount < 0:
-        refuse(field, _("An amount cannot be negative."), "negative")
-    if amount > MAX_AMOUNT:
-        refuse(field, _("An amount cannot exceed %(max)s MAD."), "too_large", max="999 999 999 999,99")
+    if amount is None and required:
+        refuse(field, _("Enter an amount."), "required")
     return amount

@@ -23,6 +23,13 @@ class VersionConflict(ValidationError):
         )
 
 
+def check_field_names(names, allowed: set[str], what: str) -> None:
+    """A programming error, not user input: a service was called with a field it does not write."""
+    unknown = set(names) - allowed
+    if unknown:
+        raise TypeError(f"unknown {what} fields: {sorted(unknown)}")
+
+
 def set_history_user(instance: models.Model, user) -> None:
     """Attribute the next history row to `user` whatever the entry point (web, API, CLI, import)."""
     if user is not None and getattr(user, "is_authenticated", False):

@@ -33,11 +33,8 @@ def committee_member_add(*, committee: Committee, organisation=None, person=None
                          by=None) -> CommitteeMember:
     if organisation is None and person is None:
         refuse("organisation", _("A member is an organisation or a person."), "member_required")
-    member = CommitteeMember(committee=committee, organisation=organisation, person=person, role=role)
-    member.full_clean()
-    set_history_user(member, by)
-    member.save()
-    return member
+    return validated_save(CommitteeMember(committee=committee, organisation=organisation, person=person, role=role),
+                          by=by)
 
 
 @transaction.atomic

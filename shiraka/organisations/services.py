@@ -2,7 +2,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from shiraka.core.rules import refuse
-from shiraka.core.services import validated_save, versioned_update
+from shiraka.core.services import check_field_names, validated_save, versioned_update
 
 from .models import Organisation, Person
 
@@ -12,9 +12,7 @@ ORGANISATION_FIELDS = {"name_ar", "name_fr", "name_en", "acronym", "kind", "refe
 
 @transaction.atomic
 def organisation_create(*, by=None, **fields) -> Organisation:
-    unknown = set(fields) - ORGANISATION_FIELDS
-    if unknown:
-        raise TypeError(f"unknown organisation fields: {sorted(unknown)}")
+    check_field_names(fields, ORGANISATION_FIELDS, "organisation")
     organisation = Organisation(**fields)
     if not (organisation.name_ar.strip() or organisation.name_fr.strip()):
         refuse("name_ar", _("Give the organisation's name in Arabic or in French."), "name_required")
@@ -25,9 +23,7 @@ def organisation_create(*, by=None, **fields) -> Organisation:
 
 @transaction.atomic
 def organisation_update(organisation: Organisation, *, expected_version: int, by=None, **changes) -> Organisation:
-    unknown = set(changes) - ORGANISATION_FIELDS
-    if unknown:
-        raise TypeError(f"unknown organisation fields: {sorted(unknown)}")
+    check_field_names(changes, ORGANISATION_FIELDS, "organisation")
     parent = changes.get("parent")
     while parent is not None:
         if parent.pk == organisation.pk:

@@ -7,7 +7,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from shiraka.core.money import MoneyField, money_value
-from shiraka.core.querying import int_param, ordering_expressions
+from shiraka.core.querying import choice_param, int_param, ordering_expressions, text_search
 from shiraka.core.rules import today as local_today
 
 from .models import Category, Milestone, Payment, Project, ProjectFunding
@@ -35,16 +35,12 @@ class ProjectFilters:
 
     @classmethod
     def from_query(cls, params) -> "ProjectFilters":
-        def number(name):
-            return int_param(params, name)
-
-        sort = params.get("sort") or "reference"
         return cls(
-            q=(params.get("q") or "")[:200], region=number("region"), province=number("province"),
-            category=params.get("category") if params.get("category") in Category.values else "",
-            status=params.get("status") if params.get("status") in Project.Status.values else "",
-            agreement=(params.get("agreement") or "")[:60], owner=number("owner"),
-            late=params.get("late") == "1", sort=sort if sort in PROJECT_SORTS else "reference",
+            q=(params.get("q") or "")[:200], region=int_param(params, "region"),
+            province=int_param(params, "province"), category=choice_param(params, "category", Category.values),
+            status=choice_param(params, "status", Project.Status.values),
+            agreement=(params.get("agreement") or "")[:60], owner=int_param(params, "owner"),
+            late=params.get("late") == "1", sort=choice_param(params, "sort", PROJECT_SORTS, "reference"),
         )
 
 
@@ -60,11 +56,7 @@ def late_milestones(today=None) -> QuerySet:
 
 
 def project_search(user, filters: ProjectFilters) -> QuerySet:
-    from shiraka.core.text import search_terms
-
-    queryset = projects_visible_to(user)
-    for term in search_terms(filters.q):
-        queryset = queryset.filter(search_text__contains=term)
+    queryset = text_search(projects_visible_to(user), filters.q)
     if filters.region:
         queryset = queryset.filter(region_id=filters.region)
     if filters.province:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shiraka.core.formatting import format_amount
 from shiraka.core.rules import amount_or_refuse, check_date_order, check_not_future, check_transition, refuse
-from shiraka.core.services import set_history_user, validated_save, versioned_update
+from shiraka.core.services import check_field_names, set_history_user, validated_save, versioned_update
 
 from .models import Contract, Milestone, Payment, ProgressPhoto, ProgressUpdate, Project, ProjectFunding
 
@@ -30,21 +30,16 @@ PROJECT_FIELDS = {
 }
 
 
-class BudgetWarning(str):
-    """A rule that warns without refusing (project budgets above the agreement total)."""
-
-
 def budget_warnings(project: Project) -> list[str]:
+    """A rule that warns without refusing: project budgets above the agreement total."""
     agreement = project.agreement
     if agreement.total_amount is None:
         return []
     budgets = Project.objects.filter(agreement=agreement).aggregate(t=Sum("budget"))["t"] or Decimal("0.00")
     if budgets > agreement.total_amount:
         return [
-            BudgetWarning(
-                _("The project budgets add up to %(budgets)s, above the agreement's total of %(total)s.")
-                % {"budgets": format_amount(budgets), "total": format_amount(agreement.total_amount)}
-            )
+            _("The project budgets add up to %(budgets)s, above the agreement's total of %(total)s.")
+            % {"budgets": format_amount(budgets), "total": format_amount(agreement.total_amount)}
         ]
     return []
 
@@ -82,9 +77,7 @@ def _provisional_acceptance_on(project: Project) -> date | None:
 @transaction.atomic
 def project_create(*, by=None, communes=(), status: str = S.PLANNED, status_reason: str = "",
                    **fields) -> Project:
-    unknown = set(fields) - PROJECT_FIELDS
-    if unknown:
-        raise TypeError(f"unknown project fields: {sorted(unknown)}")
+    check_field_names(fields, PROJECT_FIELDS, "project")
     if "budget" in fields:
         fields["budget"] = amount_or_refuse(fields["budget"], "budget")
     project = Project(status=status, status_reason=status_reason, **fields)
@@ -109,9 +102,7 @@ def project_create(*, by=None, communes=(), status: str = S.PLANNED, status_reas
 
 @transaction.atomic
 def project_update(project: Project, *, expected_version: int, by=None, **changes) -> Project:
-    unknown = set(changes) - (PROJECT_FIELDS - {"agreement"})
-    if unknown:
-        raise TypeError(f"unknown project fields: {sorted(unknown)}")
+    check_field_names(changes, (PROJECT_FIELDS - {"agreement"}), "project")
     if "budget" in changes:
         changes["budget"] = amount_or_refuse(changes["budget"], "budget")
     for name, value in changes.items():

@@ -1,5 +1,7 @@
 """Thin views: they read through selectors and render."""
 
+from decimal import Decimal
+
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
@@ -9,8 +11,10 @@ from shiraka.agreements.models import Agreement, Partnership, Programme
 from shiraka.agreements.selectors import (
     AgreementFilters,
     agreement_page_rows,
+    agreement_schedule,
     agreement_search,
     agreement_summary,
+    agreement_transfers,
     agreements_visible_to,
     agreements_with_figures,
     breakdown,
@@ -110,24 +114,10 @@ def agreement_detail(request, reference: str):
             "communes"),
         "children": agreement.children.all(),
         "committees": agreement.committees.select_related("chair"),
-        "schedule": partnerships_schedule(agreement),
+        "schedule": agreement_schedule(agreement),
         "transfers": agreement_transfers(agreement),
         "history": page_history(request.user, agreement),
     })
-
-
-def partnerships_schedule(agreement):
-    from shiraka.agreements.models import ScheduledContribution
-
-    return ScheduledContribution.objects.filter(partnership__agreement=agreement).select_related(
-        "partnership__organisation").order_by("due_on", "pk")
-
-
-def agreement_transfers(agreement):
-    from shiraka.agreements.models import Transfer
-
-    return Transfer.objects.filter(partnership__agreement=agreement).select_related(
-        "partnership__organisation").order_by("-transferred_on", "-pk")
 
 
 def project_list(request):
@@ -173,8 +163,7 @@ def organisation_detail(request, pk: int):
 
 def _territory_context(request, agreements, population):
     summary = portfolio_summary(agreements)
-    per_inhabitant = (summary.total_amount / population).quantize(summary.total_amount.__class__("0.01")) \
-        if population else None
+    per_inhabitant = (summary.total_amount / population).quantize(Decimal("0.01")) if population else None
     return {
         "summary": summary,
         "per_inhabitant": per_inhabitant,
