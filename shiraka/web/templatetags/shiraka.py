@@ -25,3 +25,10 @@ def percent(value):
         return "—"
     text = f"{value:.1f}\u00a0%"
     return text if (get_language() or "ar")[:2] == "en" else text.replace(".", ",")
+
+
+@register.filter
+def names(values):
+    """A list of names joined with the comma of the page's language («،» in Arabic)."""
+    separator = "، " if (get_language() or "ar")[:2] == "ar" else ", "
+    return separator.join(str(value) for value in values)
