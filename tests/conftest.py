@@ -4,7 +4,7 @@ import pytest
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data once per run: every test's transaction rolls back on top of it."""
-    from shiraka.territory.services import reference_load
+    from shiraka.organisations.services import reference_load
 
     with django_db_blocker.unblock():
         reference_load()
@@ -33,8 +33,8 @@ def fresh_cache():
 def reference(db):
     """Regions, provinces, communes, facility types and institutions (reloaded if a
     transactional test flushed them)."""
+    from shiraka.organisations.services import reference_load
     from shiraka.territory.models import Region
-    from shiraka.territory.services import reference_load
 
     if not Region.objects.exists():
         reference_load()

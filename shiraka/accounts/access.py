@@ -1,17 +1,38 @@
-"""Who may do what, decided on the object itself (DESIGN.md §2, accounts).
+"""Who may see and change what: every such decision in Shiraka is made here (DESIGN.md §2, accounts).
 
-Every view, API handler, upload and download asks one of these functions; none of them reads a
-request, so the CLI and imports can ask the same questions for a given user."""
+Two kinds of functions:
 
+- questions on an object already in hand (`can_edit_agreement(user, agreement)`) and scoped
+  querysets (`visible_agreements(user)`), for selectors that take an already-scoped queryset;
+- `access_*` functions that fetch a record and authorise it in one call, in the manner of Zulip's
+  `access_stream_by_id`: a record the user may not see raises the same `Http404` as a missing one,
+  and a record the user may see but not change raises `PermissionDenied` when `write=True`.
+
+None of them reads a request, so the CLI, imports and the API ask the same questions for a given
+user. Anonymous users are `AnonymousUser`; `None` never stands for "everyone"."""
+
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from shiraka.agreements.models import Agreement, Partnership, Transfer
+from shiraka.followup.models import Committee, Decision, Meeting
+from shiraka.projects.models import Contract, Milestone, ProgressPhoto, Project
 
 from .models import Membership
 
 Role = Membership.Role
+CREATOR_ROLES = {Role.ADMINISTRATOR, Role.SECRETARIAT}
+
+
+# --- who the user is ------------------------------------------------------------------------------
+
+def is_signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
 
 
 def membership_of(user) -> Membership | None:
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return None
     cached = getattr(user, "_shiraka_membership", False)
     if cached is not False:
@@ -32,18 +53,21 @@ def role_of(user) -> str | None:
     return membership.role
 
 
-def is_administrator(user) -> bool:
-    return role_of(user) == Role.ADMINISTRATOR
+def is_creator(user) -> bool:
+    """Administrators and secretariats register agreements and committees (each within its scope)."""
+    return role_of(user) in CREATOR_ROLES
 
 
-def _in_scope(membership: Membership, agreement) -> bool:
+# --- scopes ---------------------------------------------------------------------------------------
+
+def _in_scope(membership: Membership, *, region_id=None, province_id=None, programme_id=None) -> bool:
     """A secretariat is scoped to a province, a region or a programme (none = national)."""
     if membership.province_id:
-        return agreement.province_id == membership.province_id
+        return province_id == membership.province_id
     if membership.region_id:
-        return agreement.region_id == membership.region_id
+        return region_id == membership.region_id
     if membership.programme_id:
-        return agreement.programme_id == membership.programme_id
+        return programme_id == membership.programme_id
     return True
 
 
@@ -57,9 +81,39 @@ def scope_filter(membership: Membership, prefix: str = "") -> Q:
     return Q()
 
 
-def can_view_agreement(user, agreement) -> bool:
-    return agreement.is_published or getattr(user, "is_authenticated", False)
+def visible_agreements(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Anonymous visitors see published agreements only; signed-in users the whole portfolio."""
+    queryset = Agreement.objects.all() if queryset is None else queryset
+    return queryset if is_signed_in(user) else queryset.filter(is_published=True)
 
+
+def visible_projects(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Project.objects.all() if queryset is None else queryset
+    return queryset if is_signed_in(user) else queryset.filter(agreement__is_published=True)
+
+
+def followed_agreements(user) -> QuerySet:
+    """The agreements whose follow-up (alerts, digests) `user` reads: none for anonymous visitors,
+    those of a secretariat's territory or programme, every agreement for the other roles."""
+    if not is_signed_in(user):
+        return Agreement.objects.none()
+    agreements = Agreement.objects.all()
+    if role_of(user) == Role.SECRETARIAT:
+        agreements = agreements.filter(scope_filter(membership_of(user)))
+    return agreements
+
+
+def editable_agreements(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Agreement.objects.all() if queryset is None else queryset
+    role = role_of(user)
+    if role == Role.ADMINISTRATOR:
+        return queryset
+    if role == Role.SECRETARIAT:
+        return queryset.filter(scope_filter(membership_of(user)))
+    return queryset.none()
+
+
+# --- questions on a record in hand ----------------------------------------------------------------
 
 def can_create_agreement(user, *, region=None, province=None, programme=None) -> bool:
     role = role_of(user)
@@ -67,14 +121,16 @@ def can_create_agreement(user, *, region=None, province=None, programme=None) ->
         return True
     if role != Role.SECRETARIAT:
         return False
+    region_id = getattr(region, "pk", None) or (province.region_id if province is not None else None)
+    return _in_scope(membership_of(user), region_id=region_id, province_id=getattr(province, "pk", None),
+                     programme_id=getattr(programme, "pk", None))
+
+
+def can_create_in_own_scope(user) -> bool:
+    """May the user register anything at all: an administrator, or a secretariat within its scope."""
     membership = membership_of(user)
-
-    class Probe:
-        region_id = getattr(region, "pk", None) or (province.region_id if province is not None else None)
-        province_id = getattr(province, "pk", None)
-        programme_id = getattr(programme, "pk", None)
-
-    return _in_scope(membership, Probe)
+    return membership is not None and can_create_agreement(
+        user, region=membership.region, province=membership.province, programme=membership.programme)
 
 
 def can_edit_agreement(user, agreement) -> bool:
@@ -83,40 +139,142 @@ def can_edit_agreement(user, agreement) -> bool:
     role = role_of(user)
     if role == Role.ADMINISTRATOR:
         return True
-    return role == Role.SECRETARIAT and _in_scope(membership_of(user), agreement)
+    return role == Role.SECRETARIAT and _in_scope(
+        membership_of(user), region_id=agreement.region_id, province_id=agreement.province_id,
+        programme_id=agreement.programme_id)
+
+
+def _member_of(user, role: str, organisation_ids) -> bool:
+    membership = membership_of(user)
+    return (
+        membership is not None
+        and membership.role == role
+        and membership.organisation_id is not None
+        and membership.organisation_id in organisation_ids
+    )
 
 
 def can_record_transfer(user, partnership) -> bool:
     """A focal point records its own organisation's transfers; the secretariat records any in scope."""
-    if can_edit_agreement(user, partnership.agreement):
-        return True
-    membership = membership_of(user)
-    return (
-        membership is not None
-        and membership.role == Role.FOCAL_POINT
-        and membership.organisation_id is not None
-        and membership.organisation_id == partnership.organisation_id
-    )
+    return can_edit_agreement(user, partnership.agreement) or _member_of(
+        user, Role.FOCAL_POINT, {partnership.organisation_id})
 
 
 def can_edit_project(user, project) -> bool:
     """Projects, milestones, progress, contracts and payments: the secretariat in scope, and the
     project editor of the organisation that owns or delegates the project."""
-    if can_edit_agreement(user, project.agreement):
-        return True
-    membership = membership_of(user)
-    return (
-        membership is not None
-        and membership.role == Role.PROJECT_EDITOR
-        and membership.organisation_id is not None
-        and membership.organisation_id in {project.owner_id, project.delegated_owner_id}
-    )
+    return can_edit_agreement(user, project.agreement) or _member_of(
+        user, Role.PROJECT_EDITOR, {project.owner_id, project.delegated_owner_id})
 
 
-def editable_agreements(user, queryset: QuerySet) -> QuerySet:
+def can_manage_committee(user, committee: Committee | None = None, *, agreements=(), region=None,
+                         province=None) -> bool:
+    """Administrators, and the secretariat whose scope covers every agreement the committee follows
+    (or, for a committee that follows none, its territory)."""
     role = role_of(user)
     if role == Role.ADMINISTRATOR:
-        return queryset
-    if role == Role.SECRETARIAT:
-        return queryset.filter(scope_filter(membership_of(user)))
-    return queryset.none()
+        return True
+    if role != Role.SECRETARIAT:
+        return False
+    if committee is not None:
+        agreements = list(committee.agreements.all()) if committee.pk else []
+        region, province = committee.region, committee.province
+    if agreements:
+        return all(can_edit_agreement(user, agreement) for agreement in agreements)
+    return can_create_agreement(user, region=region, province=province)
+
+
+# --- fetch and authorise in one call --------------------------------------------------------------
+
+def _one(queryset: QuerySet, **lookup):
+    """The record, or the 404 that a missing record and a hidden one share."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def _allowed(record, allowed: bool):
+    if not allowed:
+        raise PermissionDenied
+    return record
+
+
+def access_agreement(user, reference: str, *, write: bool = False) -> Agreement:
+    agreement = _one(
+        visible_agreements(user).select_related("region", "province", "programme", "parent"), reference=reference)
+    return _allowed(agreement, not write or can_edit_agreement(user, agreement))
+
+
+def access_project(user, reference: str, *, write: bool = False) -> Project:
+    project = _one(
+        visible_projects(user).select_related("agreement", "facility_type", "region", "province", "owner",
+                                              "delegated_owner"),
+        reference=reference,
+    )
+    return _allowed(project, not write or can_edit_project(user, project))
+
+
+def access_partnership(user, pk: int, *, transfer: bool = False) -> Partnership:
+    """Changing a partnership needs the agreement's editor; recording a transfer, its focal point too."""
+    partnership = _one(
+        Partnership.objects.filter(agreement__in=visible_agreements(user))
+        .select_related("agreement", "organisation"),
+        pk=pk,
+    )
+    allowed = can_record_transfer(user, partnership) if transfer else can_edit_agreement(user, partnership.agreement)
+    return _allowed(partnership, allowed)
+
+
+def access_milestone(user, pk: int) -> Milestone:
+    milestone = _one(Milestone.objects.filter(project__in=visible_projects(user))
+                     .select_related("project", "project__agreement"), pk=pk)
+    return _allowed(milestone, can_edit_project(user, milestone.project))
+
+
+def access_contract(user, pk: int) -> Contract:
+    contract = _one(Contract.objects.filter(project__in=visible_projects(user))
+                    .select_related("project", "project__agreement"), pk=pk)
+    return _allowed(contract, can_edit_project(user, contract.project))
+
+
+def access_committee(user, pk: int, *, write: bool = False) -> Committee:
+    """Committees are internal: signed-in users read them, their managers change them."""
+    if not is_signed_in(user):
+        raise Http404
+    committee = _one(Committee.objects.select_related("region", "province", "chair"), pk=pk)
+    return _allowed(committee, not write or can_manage_committee(user, committee))
+
+
+def access_meeting(user, pk: int, *, write: bool = False) -> Meeting:
+    if not is_signed_in(user):
+        raise Http404
+    meeting = _one(Meeting.objects.select_related("committee", "committee__region", "committee__province"),
+                   pk=pk)
+    return _allowed(meeting, not write or can_manage_committee(user, meeting.committee))
+
+
+def access_decision(user, pk: int) -> Decision:
+    if not is_signed_in(user):
+        raise Http404
+    return _one(Decision.objects.select_related("committee", "meeting", "responsible", "project", "agreement"),
+                pk=pk)
+
+
+# --- files ------------------------------------------------------------------------------------------
+
+def access_progress_photo(user, pk: int) -> ProgressPhoto:
+    """Site photos follow their project: public when its agreement is published."""
+    return _one(ProgressPhoto.objects.filter(update__project__in=visible_projects(user)), pk=pk)
+
+
+def access_transfer_proof(user, pk: int) -> Transfer:
+    """Proofs of transfer are internal documents: signed-in users only."""
+    if not is_signed_in(user):
+        raise Http404
+    return _one(Transfer.objects.all(), pk=pk)
+
+
+def access_minutes_scan(user, pk: int) -> Meeting:
+    """The signed minutes are internal documents: signed-in users only, never the public portal."""
+    return access_meeting(user, pk)

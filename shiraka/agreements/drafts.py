@@ -14,7 +14,6 @@ Two halves:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,7 +22,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
 from shiraka.core.rules import today
-from shiraka.organisations.models import Organisation, Person
+from shiraka.core.text import fold, name_key, script_language
+from shiraka.organisations.models import Organisation, Person, territorial_body_code
 from shiraka.organisations.services import organisation_create, person_create
 from shiraka.projects.models import Category
 from shiraka.projects.services import project_create
@@ -31,42 +31,6 @@ from shiraka.territory.models import Commune, Province, Region
 
 from .models import Agreement, Programme
 from .services import agreement_create, attendee_add, partnership_commit, signatory_add
-
-# --- names -------------------------------------------------------------------------------------
-
-_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # with tatweel
-_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
-_WORD_SPLIT = re.compile(r"[\s\-‐‑–—_/]+")
-_ARABIC = re.compile(r"[\u0621-\u064a]")
-_LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
-
-
-def fold(value: str) -> str:
-    """Lower case, no Arabic diacritics or tatweel, أ/إ/آ→ا, ى→ي, ة→ه, no Latin accents."""
-    text = _DIACRITICS.sub("", value or "").translate(_LETTERS)
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", text.lower()).strip()
-
-
-def normalise_name(value: str) -> str:
-    """The key two spellings of one name share: folded, without «ال» at the start of words,
-    without spaces, hyphens or punctuation (مجلس جهة كلميم-واد نون = مجلس جهة كلميم وادنون)."""
-    words = []
-    for word in _WORD_SPLIT.split(fold(value)):
-        if word.startswith("وال") and len(word) > 4 and not word.startswith("والي"):
-            word = "و" + word[3:]
-        elif word.startswith("ال") and len(word) > 3:
-            word = word[2:]
-        words.append(word)
-    key = "".join(c for c in "".join(words) if c.isalnum())
-    # French articles at the start: «la Wilaya de …» = «Wilaya de …».
-    return re.sub(r"^(?:les|le|la|l)(?=[a-z]{4})", "", key) if key.isascii() else key
-
-
-def text_language(text: str) -> str:
-    """"ar" or "fr", by letters (the page has already refused texts that are neither)."""
-    return "ar" if len(_ARABIC.findall(text)) * 2 >= len(_LATIN.findall(text)) else "fr"
-
 
 # --- territories --------------------------------------------------------------------------------
 
@@ -133,7 +97,7 @@ class Gazetteer:
         ):
             for place in queryset:
                 for name in {place.name_ar, place.name_fr}:
-                    key = normalise_name(name)
+                    key = name_key(name)
                     if key:
                         self.index[kind].setdefault(key, []).append(place)
 
@@ -144,7 +108,7 @@ class Gazetteer:
         if m:
             kind = _PREFIX_KIND.get(m.group("kind").lower())
             text = text[m.end():]
-        key = normalise_name(text)
+        key = name_key(text)
         if not key:
             return None
         order = {"region": ["region", "province", "commune"], "province": ["province", "region", "commune"],
@@ -166,9 +130,6 @@ class Gazetteer:
 
 # --- organisations ------------------------------------------------------------------------------
 
-_TERRITORIAL_BODY = {"region": "CR-{code}", "province": "GOUV-{code}", "commune": "COMMUNE-{code}"}
-
-
 class OrganisationIndex:
     """Organisations by normalised Arabic, French and English name and acronym (1 query)."""
 
@@ -179,14 +140,14 @@ class OrganisationIndex:
         self.by_key: dict[str, Organisation] = {}
         for organisation in self.organisations:
             for name in (organisation.name_ar, organisation.name_fr, organisation.name_en, organisation.acronym):
-                key = normalise_name(name)
+                key = name_key(name)
                 if key:
                     self.by_key.setdefault(key, organisation)
 
     def match(self, mention: str, gazetteer: Gazetteer | None = None) -> Organisation | None:
         """Same normalised name; failing that, a bare territory name («جهة سوس ماسة», «جماعة
         إنزكان») stands for its council or its governorate, when that body is recorded."""
-        found = self.by_key.get(normalise_name(mention))
+        found = self.by_key.get(name_key(mention))
         if found or gazetteer is None:
             return found
         if not (_AR_TERRITORY_PREFIX.match(mention.strip()) or _FR_TERRITORY_PREFIX.match(mention.strip())):
@@ -194,7 +155,7 @@ class OrganisationIndex:
         place = gazetteer.match(mention)
         if place is None:
             return None
-        return self.by_code.get(_TERRITORIAL_BODY[place.kind].format(code=place.place.code))
+        return self.by_code.get(territorial_body_code(place.kind, place.place.code))
 
 
 _KIND_GUESSES = [
@@ -227,11 +188,11 @@ def organisation_kind_guess(name: str) -> str:
 
 
 def programme_match(name: str | None) -> Programme | None:
-    key = normalise_name(name or "")
+    key = name_key(name or "")
     if not key:
         return None
     for programme in Programme.objects.all():
-        if key in {normalise_name(programme.name_ar), normalise_name(programme.name_fr)}:
+        if key in {name_key(programme.name_ar), name_key(programme.name_fr)}:
             return programme
     return None
 
@@ -270,13 +231,13 @@ def person_find(name: str, *, language: str) -> Person | None:
     exact = Person.objects.filter(**{field: name.strip()}).order_by("pk").first()
     if exact:
         return exact
-    key = normalise_name(name)
+    key = name_key(name)
     if not key:
         return None
     # Spellings differ (أ/ا, ة/ه, spaces): compare keys. Two columns of the people table, read only
     # when the exact spelling is not recorded.
     for pk, value in Person.objects.exclude(**{field: ""}).values_list("pk", field).iterator():
-        if normalise_name(value) == key:
+        if name_key(value) == key:
             return Person.objects.get(pk=pk)
     return None
 
@@ -352,7 +313,7 @@ def agreement_create_from_draft(*, text: str, agreement_data: dict, partners: li
     A refused rule raises ValidationError keyed `section.index.field` (`agreement.total_amount`,
     `partners.2.committed_amount`, `projects.0.category`) and nothing is written.
     """
-    language = text_language(text)
+    language = script_language(text)
     with _section("agreement"):
         agreement = _create_agreement(text=text, data=agreement_data, language=language, by=by)
 
@@ -364,7 +325,7 @@ def agreement_create_from_draft(*, text: str, agreement_data: dict, partners: li
                 new = dict(row["new_organisation"])
                 name = new.pop("name", "")
                 organisation = organisation_create(
-                    by=by, **_localised(name, text_language(name) if name.strip() else language, "name"),
+                    by=by, **_localised(name, script_language(name) if name.strip() else language, "name"),
                     **{k: v for k, v in new.items() if v is not None},
                 )
             partnership_commit(

@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from shiraka.core.models import TrackedModel
 from shiraka.core.money import MoneyField
+from shiraka.core.text import localised
 from shiraka.organisations.models import Organisation, Person
 from shiraka.territory.models import LocalisedName, Province, Region
 
@@ -103,19 +103,17 @@ class Agreement(TrackedModel):
 
     @property
     def title(self) -> str:
-        if (get_language() or "ar")[:2] == "ar":
-            return self.title_ar or self.title_fr
-        return self.title_fr or self.title_ar
+        return localised(self.title_ar, self.title_fr)
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.title}"
 
     def build_search_text(self) -> str:
-        from shiraka.core.text import search_normalise
+        from shiraka.core.text import fold
 
         places = [getattr(self.region, "name_ar", ""), getattr(self.region, "name_fr", ""),
                   getattr(self.province, "name_ar", ""), getattr(self.province, "name_fr", "")]
-        return search_normalise(" ".join([self.reference, self.title_ar, self.title_fr, self.signed_place, *places]))
+        return fold(" ".join([self.reference, self.title_ar, self.title_fr, self.signed_place, *places]))
 
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()

@@ -3,14 +3,14 @@ Western digits in every language, as in Moroccan administration."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import get_language
+from shiraka.core.text import reader_language
 
 MILLION = Decimal(1_000_000)
 NBSP = "\u00a0"
 
 
 def _language(language: str | None) -> str:
-    return (language or get_language() or "ar")[:2]
+    return reader_language(language)
 
 
 def _group(value: Decimal, decimal_mark: str, group_mark: str) -> str:

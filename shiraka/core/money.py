@@ -11,6 +11,8 @@ from django.core import checks, exceptions
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+ZERO = Decimal("0.00")
+
 CENT = Decimal("0.01")
 # 999 billion dirhams: above any public agreement, far below the int64 limit even when
 # summed over a national portfolio.

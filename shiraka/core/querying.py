@@ -1,6 +1,11 @@
-"""Reading list pages' query strings: whole numbers, and an ordering chosen from a fixed table."""
+"""Query helpers shared by the selectors: reading list pages' query strings (whole numbers, an
+ordering chosen from a fixed table), text search, and the money subqueries the figures are made of."""
 
-from django.db.models import F
+from django.db.models import ExpressionWrapper, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from shiraka.core.money import ZERO, MoneyField, money_value
+from shiraka.core.text import search_terms
 
 
 def int_param(params, name: str) -> int | None:
@@ -15,8 +20,6 @@ def choice_param(params, name: str, allowed, default: str = "") -> str:
 
 def text_search(queryset, query: str):
     """Rows whose normalised `search_text` holds every term (diacritics and hamza forms ignored)."""
-    from shiraka.core.text import search_terms
-
     for term in search_terms(query):
         queryset = queryset.filter(search_text__contains=term)
     return queryset
@@ -26,3 +29,27 @@ def ordering_expressions(sorts: dict[str, tuple[str, ...]], sort: str, default: 
     """NULLs last when descending, first when ascending, on every database."""
     return [F(o[1:]).desc(nulls_last=True) if o.startswith("-") else F(o).asc(nulls_first=True)
             for o in sorts.get(sort, sorts[default])]
+
+
+def sum_subquery(queryset: QuerySet, key: str, amount: str = "amount"):
+    """SUM(amount) of `queryset` rows whose `key` equals the outer row's pk, 0 when none."""
+    summed = (
+        queryset.filter(**{key: OuterRef("pk")})
+        .order_by()
+        .values(key)
+        .annotate(total=Sum(amount))
+        .values("total")[:1]
+    )
+    return Coalesce(Subquery(summed, output_field=MoneyField()), money_value(ZERO), output_field=MoneyField())
+
+
+def as_money(expression):
+    return ExpressionWrapper(expression, output_field=MoneyField())
+
+
+def within(queryset: QuerySet, path: str, scope: QuerySet) -> QuerySet:
+    """Rows of `queryset` whose record reached by `path` is in `scope`. For a whole, unfiltered
+    table the IN (subquery) is skipped: it costs a lookup per row for nothing."""
+    if not scope.query.where:
+        return queryset
+    return queryset.filter(**{f"{path}__in": scope.order_by().values("pk")})

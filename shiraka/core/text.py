@@ -1,18 +1,36 @@
-"""Text normalisation for search: Arabic diacritics, tatweel and letter variants, French accents and
-case are ignored, so «إنزكان», «انزكان» and «Inezgane» find what they should."""
+"""The one text and language toolkit: folding for search and matching, the key two spellings of a
+name share, which script a text is written in, the reader's language, and a record's name in it.
+
+Arabic diacritics, tatweel and letter variants, French accents and case are folded away, so
+«إنزكان», «انزكان» and «Inezgane» find what they should. The extraction (pure Python, importing
+nothing from the project) detects languages with its own statistics; `detect_language` is that one."""
 
 import re
 import unicodedata
+
+from django.utils.translation import get_language
+
+from shiraka.extraction.lang import detect_language
+
+__all__ = [
+    "detect_language", "fold", "localised", "name_key", "reader_language", "script_language", "search_terms",
+]
 
 ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 LETTER_VARIANTS = str.maketrans({
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي", "ء": "",
     "٠": "0", "١": "1", "٢": "2", "٣": "3", "٤": "4", "٥": "5", "٦": "6", "٧": "7", "٨": "8", "٩": "9",
 })
-SEPARATORS = re.compile(r"[\s\-‐–—_/.,;:()«»\"'’]+")
+SEPARATORS = re.compile(r"[\s\-‐‑–—_/.,;:()«»\"'’]+")
+ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
+FRENCH_ARTICLE = re.compile(r"^(?:les|le|la|l)(?=[a-z]{4})")
+LANGUAGES = ("ar", "fr", "en")
 
 
-def search_normalise(text: str) -> str:
+def fold(text: str) -> str:
+    """Lower case, no Arabic diacritics or tatweel, one form of alef, yeh, teh marbuta and hamza
+    carriers, Western digits, no Latin accents, punctuation and runs of spaces as one space."""
     text = unicodedata.normalize("NFKC", text or "")
     text = ARABIC_MARKS.sub("", text).translate(LETTER_VARIANTS)
     text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
@@ -20,4 +38,37 @@ def search_normalise(text: str) -> str:
 
 
 def search_terms(query: str) -> list[str]:
-    return [term for term in search_normalise(query).split(" ") if term][:8]
+    return [term for term in fold(query).split(" ") if term][:8]
+
+
+def name_key(value: str) -> str:
+    """The key two spellings of one name share: folded, without «ال» at the start of words,
+    without spaces, hyphens or punctuation (مجلس جهة كلميم-واد نون = مجلس جهة كلميم وادنون)."""
+    words = []
+    for word in fold(value).split(" "):
+        if word.startswith("وال") and len(word) > 4 and not word.startswith("والي"):
+            word = "و" + word[3:]
+        elif word.startswith("ال") and len(word) > 3:
+            word = word[2:]
+        words.append(word)
+    key = "".join(c for c in "".join(words) if c.isalnum())
+    # French articles at the start: «la Wilaya de …» = «Wilaya de …».
+    return FRENCH_ARTICLE.sub("", key) if key.isascii() else key
+
+
+def script_language(text: str) -> str:
+    """"ar" or "fr" by letters alone, for a text already known to be one or the other."""
+    return "ar" if len(ARABIC_LETTER.findall(text)) * 2 >= len(LATIN_LETTER.findall(text)) else "fr"
+
+
+def reader_language(language: str | None = None) -> str:
+    """The two-letter language the reader is served in (Arabic when none is active)."""
+    return (language or get_language() or "ar")[:2]
+
+
+def localised(arabic: str, french: str, language: str | None = None) -> str:
+    """A record's text in the reader's language: Arabic for Arabic readers, French otherwise (English
+    readers get the French of Moroccan administration), the other one when that is empty."""
+    if reader_language(language) == "ar":
+        return arabic or french or ""
+    return french or arabic or ""

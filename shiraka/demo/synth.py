@@ -20,7 +20,7 @@ from shiraka.agreements.models import Agreement, Partnership, Programme, Schedul
 from shiraka.core.bulk import insert_rows
 from shiraka.core.cache import bump_data_version
 from shiraka.followup.models import Committee, CommitteeMember, Decision, Meeting
-from shiraka.organisations.models import Organisation
+from shiraka.organisations.models import Organisation, territorial_body_code
 from shiraka.projects.models import (
     Category,
     Contract,
@@ -207,7 +207,7 @@ def _programmes(regions: list[Region], seed: int) -> dict:
 
 
 def _commune_partner(commune: Commune, orgs: dict) -> Organisation:
-    code = f"COMMUNE-{commune.code}"
+    code = territorial_body_code("commune", commune.code)
     if code not in orgs:
         orgs[code] = Organisation.objects.create(
             reference_code=code, kind=Organisation.Kind.COMMUNE, name_ar=f"جماعة {commune.name_ar}",
@@ -254,13 +254,13 @@ def _synth_chunk(rng, numbers, prefix, regions, provinces_by_region, communes_by
     partnerships, partnership_meta = [], []
     projects, project_meta = [], []
     for agreement, (region, province, signed_on, duration, project_count, is_indh, status) in zip(created, plans, strict=True):
-        partners = [orgs["MSPS"], orgs[f"CR-{region.code}"]]
+        partners = [orgs["MSPS"], orgs[territorial_body_code("region", region.code)]]
         if province:
             partners += [orgs[f"CPP-{province.code}"]]
             communes = communes_by_province.get(province.pk, [])
             partners += [_commune_partner(c, orgs) for c in rng.sample(communes, min(len(communes), rng.randint(0, 3)))]
             if is_indh:
-                partners.append(orgs[f"GOUV-{province.code}"])
+                partners.append(orgs[territorial_body_code("province", province.code)])
         if rng.random() < 0.3:
             partners.append(orgs["ANEP"])
         if rng.random() < 0.4:
@@ -441,7 +441,10 @@ def _synth_committees(rng, prefix, agreements, plans, projects, orgs, report: Sy
     meetings, meeting_meta = [], []
     for committee, (agreement, region, province, signed_on) in zip(committees, meta, strict=True):
         links.append(Committee.agreements.through(committee_id=committee.pk, agreement_id=agreement.pk))
-        for code in ("MSPS", f"CR-{region.code}") + ((f"GOUV-{province.code}",) if province else ()):
+        codes = ["MSPS", territorial_body_code("region", region.code)]
+        if province:
+            codes.append(territorial_body_code("province", province.code))
+        for code in codes:
             members.append(CommitteeMember(committee=committee, organisation=orgs[code]))
         held_on = signed_on
         for _ in range(rng.randint(1, 4)):

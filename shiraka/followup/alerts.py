@@ -46,10 +46,12 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from shiraka.agreements.models import Agreement, Partnership, ScheduledContribution
-from shiraka.agreements.selectors import _sum_subquery, partnerships_with_figures
+from shiraka.agreements.selectors import partnerships_with_figures
 from shiraka.core.formatting import format_amount
 from shiraka.core.money import MoneyField
+from shiraka.core.querying import sum_subquery
 from shiraka.core.rules import today as local_today
+from shiraka.core.text import localised, reader_language
 from shiraka.projects.models import Milestone, Project
 
 from .models import Committee, Decision
@@ -103,12 +105,6 @@ def _iso(value: date | None) -> str:
     return value.isoformat() if value else "—"
 
 
-def _pick(ar: str, fr: str) -> str:
-    if (get_language() or "ar")[:2] == "ar":
-        return ar or fr
-    return fr or ar
-
-
 # Reversing once per (URL name, language) and filling the argument in keeps 50,000 links cheap.
 _SENTINEL = "987654321"
 _LINK_TEMPLATES: dict[tuple, str] = {}
@@ -146,7 +142,7 @@ class Alert:
 
     @property
     def label(self) -> str:
-        return _pick(self.label_ar, self.label_fr)
+        return localised(self.label_ar, self.label_fr)
 
     @property
     def kind_label(self) -> str:
@@ -165,7 +161,7 @@ class Alert:
 
     @property
     def reason(self) -> str:
-        return REASONS[self.kind](self, _language())
+        return REASONS[self.kind](self, reader_language())
 
     def sort_key(self):
         return (SEVERITY_RANK[self.severity], KINDS.index(self.kind), self.since or date.max, self.object_id)
@@ -228,10 +224,6 @@ def _days(language: str, count: int) -> str:
         return ngettext("%(count)s day", "%(count)s days", count) % {"count": count}
 
 
-def _language() -> str:
-    return (get_language() or "ar")[:2]
-
-
 def _reason_milestone(alert: Alert, language: str) -> str:
     f = alert.figures
     patterns = _patterns(language)
@@ -266,10 +258,10 @@ def _reason_decision(alert: Alert, language: str) -> str:
     f = alert.figures
     patterns = _patterns(language)
     sentence = patterns[Kind.DECISION_OVERDUE] % {
-        "decision": alert.label, "committee": _pick(f["committee_ar"], f["committee_fr"]), "due": _iso(alert.since),
+        "decision": alert.label, "committee": localised(f["committee_ar"], f["committee_fr"]), "due": _iso(alert.since),
         "status": patterns.get(f"status:{f['status']}", f["status"]), "days": _days(language, f["days"]),
     }
-    responsible = _pick(f["responsible_ar"] or "", f["responsible_fr"] or "")
+    responsible = localised(f["responsible_ar"] or "", f["responsible_fr"] or "")
     if responsible:
         sentence += " " + patterns["responsible"] % {"organisation": responsible}
     return sentence
@@ -490,7 +482,7 @@ def commitments_over_total(agreements: QuerySet, *, today: date | None = None) -
     """Agreements whose partners committed more than the total. One query."""
     rows = (
         Agreement.objects.filter(pk__in=_ids(agreements), total_amount__isnull=False)
-        .annotate(committed=_sum_subquery(Partnership.objects.all(), "agreement", "committed_amount"))
+        .annotate(committed=sum_subquery(Partnership.objects.all(), "agreement", "committed_amount"))
         .filter(committed__gt=F("total_amount"))
         .order_by()
         .values(*AGREEMENT_FIELDS, "committed")
@@ -506,7 +498,7 @@ def budgets_over_total(agreements: QuerySet, *, today: date | None = None) -> li
     """Agreements whose project budgets add up to more than the total (a warning). One query."""
     rows = (
         Agreement.objects.filter(pk__in=_ids(agreements), total_amount__isnull=False)
-        .annotate(budget=_sum_subquery(Project.objects.all(), "agreement", "budget"))
+        .annotate(budget=sum_subquery(Project.objects.all(), "agreement", "budget"))
         .filter(budget__gt=F("total_amount"))
         .order_by()
         .values(*AGREEMENT_FIELDS, "budget")

@@ -1,5 +1,6 @@
-"""Reads of the follow-up: alerts in a reader's scope, committees with their figures, the agenda a
-meeting starts from, and who may manage a committee."""
+"""Reads of the follow-up: alerts over an already-scoped set of agreements (the reader's scope comes
+from `shiraka.accounts.access.followed_agreements`), committees with their figures, and the agenda a
+meeting starts from."""
 
 from __future__ import annotations
 
@@ -9,14 +10,6 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from shiraka.accounts.access import (
-    Role,
-    can_create_agreement,
-    can_edit_agreement,
-    membership_of,
-    role_of,
-    scope_filter,
-)
 from shiraka.agreements.models import Agreement
 from shiraka.core.rules import today as local_today
 from shiraka.territory.models import Province, Region
@@ -29,14 +22,7 @@ from .models import Committee, Decision, Meeting
 # Alerts
 
 
-def agreements_in_scope(user=None, *, region=None, province=None, agreement_ids=None) -> QuerySet:
-    """The agreements whose alerts `user` sees: none for anonymous visitors, those of a secretariat's
-    territory or programme, all for the other roles (for now)."""
-    if user is not None and not getattr(user, "is_authenticated", False):
-        return Agreement.objects.none()
-    agreements = Agreement.objects.all()
-    if user is not None and role_of(user) == Role.SECRETARIAT:
-        agreements = agreements.filter(scope_filter(membership_of(user)))
+def agreements_in_territory(agreements: QuerySet, *, region=None, province=None, agreement_ids=None) -> QuerySet:
     if region is not None:
         region_id = getattr(region, "pk", region)
         agreements = agreements.filter(Q(region_id=region_id) | Q(province__region_id=region_id))
@@ -47,13 +33,12 @@ def agreements_in_scope(user=None, *, region=None, province=None, agreement_ids=
     return agreements
 
 
-def alert_list(user=None, *, today: date | None = None, region=None, province=None, agreement_ids=None,
-               kinds=None) -> list[Alert]:
-    """The alerts `user` may see (every alert when `user` is None, as for the CLI), narrowed to a
-    region, a province, some agreements or some kinds; most serious first. One query per rule."""
-    if user is not None and not getattr(user, "is_authenticated", False):
-        return []
-    agreements = agreements_in_scope(user, region=region, province=province, agreement_ids=agreement_ids)
+def alert_list(agreements: QuerySet | None = None, *, today: date | None = None, region=None, province=None,
+               agreement_ids=None, kinds=None) -> list[Alert]:
+    """The alerts of `agreements` (every agreement when None, as for the CLI), narrowed to a region,
+    a province, some agreements or some kinds; most serious first. One query per rule."""
+    agreements = Agreement.objects.all() if agreements is None else agreements
+    agreements = agreements_in_territory(agreements, region=region, province=province, agreement_ids=agreement_ids)
     return rules.compute(agreements, today=today or local_today(), kinds=kinds)
 
 
@@ -94,23 +79,6 @@ def committee_detail(committee: Committee) -> dict:
         "decisions": list(committee.decisions.select_related("responsible", "agreement", "project", "meeting")
                           .order_by("due_on", "pk")),
     }
-
-
-def can_manage_committee(user, committee: Committee | None = None, *, agreements=(), region=None,
-                         province=None) -> bool:
-    """Administrators, and the secretariat whose scope covers every agreement the committee follows
-    (or, for a committee that follows none, its territory)."""
-    role = role_of(user)
-    if role == Role.ADMINISTRATOR:
-        return True
-    if role != Role.SECRETARIAT:
-        return False
-    if committee is not None:
-        agreements = list(committee.agreements.all()) if committee.pk else []
-        region, province = committee.region, committee.province
-    if agreements:
-        return all(can_edit_agreement(user, agreement) for agreement in agreements)
-    return can_create_agreement(user, region=region, province=province)
 
 
 def organisations_for(committee: Committee) -> QuerySet:
@@ -222,6 +190,6 @@ def province_choices(region=None) -> QuerySet:
 
 
 __all__ = [
-    "Agenda", "AgendaItem", "Kind", "agenda_build", "agreements_in_scope", "alert_list", "alerts_by_kind",
-    "can_manage_committee", "committee_detail", "committees_with_counts", "meeting_detail", "organisations_for",
+    "Agenda", "AgendaItem", "Kind", "agenda_build", "agreements_in_territory", "alert_list", "alerts_by_kind",
+    "committee_detail", "committees_with_counts", "meeting_detail", "organisations_for",
 ]

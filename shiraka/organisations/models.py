@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from shiraka.core.models import TrackedModel
+from shiraka.core.text import localised
 from shiraka.territory.models import Commune, LocalisedName, Province, Region
 
 
@@ -78,19 +79,21 @@ class Person(TrackedModel):
 
     @property
     def full_name(self) -> str:
-        from django.utils.translation import get_language
-
-        if (get_language() or "ar")[:2] == "ar":
-            return self.full_name_ar or self.full_name_fr
-        return self.full_name_fr or self.full_name_ar
+        return localised(self.full_name_ar, self.full_name_fr)
 
     @property
     def title(self) -> str:
-        from django.utils.translation import get_language
-
-        if (get_language() or "ar")[:2] == "ar":
-            return self.title_ar or self.title_fr
-        return self.title_fr or self.title_ar
+        return localised(self.title_ar, self.title_fr)
 
     def __str__(self) -> str:
         return self.full_name
+
+
+# Reference codes of the bodies every territory has, keyed by the territory's official code; the
+# reference loader creates the region's and province's, partners create a commune's when needed.
+TERRITORIAL_BODY_CODES = {"region": "CR-{code}", "province": "GOUV-{code}", "commune": "COMMUNE-{code}"}
+
+
+def territorial_body_code(kind: str, code: str) -> str:
+    """The reference code of a region's council, a province's governorate or a commune (as partner)."""
+    return TERRITORIAL_BODY_CODES[kind].format(code=code)

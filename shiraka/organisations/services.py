@@ -3,8 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from shiraka.core.rules import refuse
 from shiraka.core.services import check_field_names, validated_save, versioned_update
+from shiraka.territory.models import Province, Region
+from shiraka.territory.services import LoadReport, reference_rows, territories_load
 
-from .models import Organisation, Person
+from .models import Organisation, Person, territorial_body_code
 
 ORGANISATION_FIELDS = {"name_ar", "name_fr", "name_en", "acronym", "kind", "reference_code", "region", "province",
                        "commune", "parent"}
@@ -64,12 +66,10 @@ INSTITUTION_KINDS = {
 
 def territorial_institutions() -> list[dict]:
     """The bodies every region and province has: council, wilaya or governorate, health service."""
-    from shiraka.territory.models import Province, Region
-
     rows = []
     for region in Region.objects.all():
         rows += [
-            {"reference_code": f"CR-{region.code}", "kind": Organisation.Kind.REGIONAL_COUNCIL,
+            {"reference_code": territorial_body_code("region", region.code), "kind": Organisation.Kind.REGIONAL_COUNCIL,
              "name_ar": f"مجلس جهة {region.name_ar}", "name_fr": f"Conseil de la région {region.name_fr}",
              "name_en": f"{region.name_en} Regional Council", "region_id": region.pk, "parent": None},
             {"reference_code": f"WILAYA-{region.code}", "kind": Organisation.Kind.GOVERNORATE,
@@ -91,7 +91,7 @@ def territorial_institutions() -> list[dict]:
              "name_fr": f"Conseil {'préfectoral' if is_prefecture else 'provincial'} de {province.name_fr}",
              "name_en": f"{province.name_fr} {'Prefecture' if is_prefecture else 'Provincial'} Council",
              "region_id": province.region_id, "province_id": province.pk, "parent": None},
-            {"reference_code": f"GOUV-{province.code}", "kind": Organisation.Kind.GOVERNORATE,
+            {"reference_code": territorial_body_code("province", province.code), "kind": Organisation.Kind.GOVERNORATE,
              "name_ar": f"{ar_unit} {province.name_ar}", "name_fr": f"{fr_unit} de {province.name_fr}",
              "name_en": f"{fr_unit} of {province.name_fr}",
              "region_id": province.region_id, "province_id": province.pk, "parent": "MI"},
@@ -144,7 +144,7 @@ def institutions_load(csv_rows: list[dict]) -> int:
 
 def commune_organisation_ensure(commune, *, by=None) -> Organisation:
     """The commune as a partner organisation, created the first time it is needed."""
-    code = f"COMMUNE-{commune.code}"
+    code = territorial_body_code("commune", commune.code)
     existing = Organisation.objects.filter(reference_code=code).first()
     if existing:
         return existing
@@ -153,3 +153,12 @@ def commune_organisation_ensure(commune, *, by=None) -> Organisation:
         name_fr=f"Commune de {commune.name_fr}", name_en=f"{commune.name_fr} commune", commune=commune,
         province=commune.province, region=commune.province.region, by=by,
     )
+
+
+@transaction.atomic
+def reference_load() -> LoadReport:
+    """Every reference record: the territories, then the national institutions and the councils,
+    wilayas, governorates and health services of every region and province. Idempotent."""
+    report = territories_load()
+    report.organisations = institutions_load(reference_rows("institutions.csv"))
+    return report

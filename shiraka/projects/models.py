@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from shiraka.agreements.models import Agreement
 from shiraka.core.models import TrackedModel
 from shiraka.core.money import MoneyField
+from shiraka.core.text import localised
 from shiraka.organisations.models import Organisation
 from shiraka.territory.models import Commune, HealthFacilityType, Province, Region
 
@@ -111,18 +111,16 @@ class Project(TrackedModel):
 
     @property
     def title(self) -> str:
-        if (get_language() or "ar")[:2] == "ar":
-            return self.title_ar or self.title_fr
-        return self.title_fr or self.title_ar
+        return localised(self.title_ar, self.title_fr)
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.title}"
 
     def build_search_text(self) -> str:
-        from shiraka.core.text import search_normalise
+        from shiraka.core.text import fold
 
         places = [getattr(self.province, "name_ar", ""), getattr(self.province, "name_fr", "")]
-        return search_normalise(" ".join([self.reference, self.title_ar, self.title_fr, *places]))
+        return fold(" ".join([self.reference, self.title_ar, self.title_fr, *places]))
 
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()

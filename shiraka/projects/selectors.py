@@ -44,19 +44,12 @@ class ProjectFilters:
         )
 
 
-def projects_visible_to(user) -> QuerySet:
-    queryset = Project.objects.all()
-    if not getattr(user, "is_authenticated", False):
-        queryset = queryset.filter(agreement__is_published=True)
-    return queryset
-
-
 def late_milestones(today=None) -> QuerySet:
     return Milestone.objects.filter(planned_on__lt=today or local_today(), achieved_on__isnull=True)
 
 
-def project_search(user, filters: ProjectFilters) -> QuerySet:
-    queryset = text_search(projects_visible_to(user), filters.q)
+def project_search(projects: QuerySet, filters: ProjectFilters) -> QuerySet:
+    queryset = text_search(projects, filters.q)
     if filters.region:
         queryset = queryset.filter(region_id=filters.region)
     if filters.province:

@@ -1,6 +1,7 @@
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from shiraka.core.text import localised, reader_language
 
 
 class LocalisedName:
@@ -8,12 +9,9 @@ class LocalisedName:
 
     @property
     def name(self) -> str:
-        language = (get_language() or "ar")[:2]
-        if language == "ar":
-            return self.name_ar or self.name_fr
-        if language == "en" and getattr(self, "name_en", ""):
+        if reader_language() == "en" and getattr(self, "name_en", ""):
             return self.name_en
-        return self.name_fr or self.name_ar
+        return localised(self.name_ar, self.name_fr)
 
     def __str__(self) -> str:
         return self.name

@@ -13,7 +13,7 @@ from .models import Commune, HealthFacilityType, Province, Region
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
-def _rows(name: str) -> list[dict]:
+def reference_rows(name: str) -> list[dict]:
     with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
@@ -56,10 +56,10 @@ def _upsert(model, key: str, records: list[dict]) -> int:
 
 
 @transaction.atomic
-def reference_load() -> LoadReport:
-    from shiraka.organisations.services import institutions_load
-
-    report = LoadReport()
+def territories_load(report: LoadReport | None = None) -> LoadReport:
+    """Regions, provinces and prefectures, communes and facility types; the institutions that sit on
+    them are loaded by `shiraka.organisations.services.reference_load`."""
+    report = report or LoadReport()
     report.regions = _upsert(Region, "code", [
         {
             "code": r["code"], "iso_code": r["iso_3166_2"], "name_ar": r["name_ar"], "name_fr": r["name_fr"],
@@ -67,7 +67,7 @@ def reference_load() -> LoadReport:
             "population_2014": _int(r["population_2014"]), "population_2024": _int(r["population_2024"]),
             "households_2024": _int(r["households_2024"]),
         }
-        for r in _rows("regions.csv")
+        for r in reference_rows("regions.csv")
     ])
     regions = {region.code: region.pk for region in Region.objects.all()}
     report.provinces = _upsert(Province, "code", [
@@ -77,7 +77,7 @@ def reference_load() -> LoadReport:
             "population_2014": _int(r["population_2014"]), "population_2024": _int(r["population_2024"]),
             "households_2024": _int(r["households_2024"]),
         }
-        for r in _rows("provinces.csv")
+        for r in reference_rows("provinces.csv")
     ])
     provinces = {province.code: province.pk for province in Province.objects.all()}
     report.communes = _upsert(Commune, "code", [
@@ -87,14 +87,13 @@ def reference_load() -> LoadReport:
             "population_2014": _int(r["population_2014"]), "population_2024": _int(r["population_2024"]),
             "households_2024": _int(r["households_2024"]),
         }
-        for r in _rows("communes.csv")
+        for r in reference_rows("communes.csv")
     ])
     report.facility_types = _upsert(HealthFacilityType, "code", [
         {
             "code": r["code"], "abbreviation": r["abbr_fr"], "name_ar": r["name_ar"], "name_fr": r["name_fr"],
             "name_en": r["name_en"], "network": r["network"][:80], "care_level": r["care_level"][:80],
         }
-        for r in _rows("health_facility_types.csv")
+        for r in reference_rows("health_facility_types.csv")
     ])
-    report.organisations = institutions_load(_rows("institutions.csv"))
     return report

@@ -6,33 +6,40 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 
-from shiraka.accounts.access import can_create_agreement, can_edit_project
+from shiraka.accounts.access import (
+    access_agreement,
+    access_project,
+    can_create_agreement,
+    can_edit_project,
+    visible_agreements,
+    visible_projects,
+)
 from shiraka.agreements.models import Agreement, Partnership, Programme
 from shiraka.agreements.selectors import (
     AgreementFilters,
-    agreement_page_rows,
     agreement_schedule,
     agreement_search,
-    agreement_summary,
     agreement_transfers,
-    agreements_visible_to,
+    partnerships_with_figures,
+)
+from shiraka.core.cache import cached_figures
+from shiraka.core.history import page_history
+from shiraka.organisations.models import Organisation
+from shiraka.portfolio.selectors import (
+    agreement_page_rows,
+    agreement_summary,
     agreements_with_figures,
     breakdown,
     breakdown_by_category,
     breakdown_by_partner,
     partner_summary,
-    partnerships_with_figures,
     portfolio_summary,
 )
-from shiraka.core.cache import cached_figures
-from shiraka.core.history import page_history
-from shiraka.organisations.models import Organisation
 from shiraka.projects.models import Category, Project
 from shiraka.projects.selectors import (
     ProjectFilters,
     project_page_rows,
     project_search,
-    projects_visible_to,
 )
 from shiraka.projects.selectors import (
     project_detail as project_detail_data,
@@ -63,7 +70,7 @@ def _filter_choices() -> dict:
 
 
 def dashboard(request):
-    agreements = agreements_visible_to(request.user)
+    agreements = visible_agreements(request.user)
     scope = "all" if request.user.is_authenticated else "published"
     latest = agreements_with_figures(
         agreements.select_related("region", "province", "programme").order_by("-signed_on", "-pk")
@@ -83,7 +90,7 @@ def dashboard(request):
 
 def agreement_list(request):
     filters = AgreementFilters.from_query(request.GET)
-    queryset = agreement_search(request.user, filters)
+    queryset = agreement_search(visible_agreements(request.user), filters)
     page = _page(request, agreement_page_rows(queryset, filters.sort))
     return render(request, "web/agreement_list.html", {
         "page": page, "filters": filters, "query": _query_without(request, "page"),
@@ -99,10 +106,7 @@ def agreement_list(request):
 
 
 def agreement_detail(request, reference: str):
-    agreement = get_object_or_404(
-        agreements_visible_to(request.user).select_related("region", "province", "programme", "parent"),
-        reference=reference,
-    )
+    agreement = access_agreement(request.user, reference)
     partnerships = partnerships_with_figures(agreement.partnerships.select_related("organisation")).order_by("pk")
     return render(request, "web/agreement_detail.html", {
         "agreement": agreement,
@@ -122,7 +126,7 @@ def agreement_detail(request, reference: str):
 
 def project_list(request):
     filters = ProjectFilters.from_query(request.GET)
-    queryset = project_search(request.user, filters)
+    queryset = project_search(visible_projects(request.user), filters)
     return render(request, "web/project_list.html", {
         "page": _page(request, project_page_rows(queryset, filters.sort)), "filters": filters,
         "query": _query_without(request, "page"), "sort_query": _query_without(request, "page", "sort"),
@@ -132,11 +136,7 @@ def project_list(request):
 
 
 def project_detail(request, reference: str):
-    project = get_object_or_404(
-        projects_visible_to(request.user).select_related(
-            "agreement", "facility_type", "region", "province", "owner", "delegated_owner"),
-        reference=reference,
-    )
+    project = access_project(request.user, reference)
     return render(request, "web/project_detail.html", {
         "project": project, **project_detail_data(project), "can_edit": can_edit_project(request.user, project),
         "history": page_history(request.user, project),
@@ -145,12 +145,12 @@ def project_detail(request, reference: str):
 
 def organisation_detail(request, pk: int):
     organisation = get_object_or_404(Organisation.objects.select_related("region", "province", "parent"), pk=pk)
-    visible = agreements_visible_to(request.user)
+    visible = visible_agreements(request.user)
     partnerships = partnerships_with_figures(
         Partnership.objects.filter(organisation=organisation, agreement__in=visible.values("pk"))
         .select_related("agreement")
     ).order_by("-agreement__signed_on", "pk")
-    projects = projects_visible_to(request.user).filter(Q(owner=organisation) | Q(delegated_owner=organisation))
+    projects = visible_projects(request.user).filter(Q(owner=organisation) | Q(delegated_owner=organisation))
     return render(request, "web/organisation_detail.html", {
         "organisation": organisation,
         "summary": partner_summary(organisation, agreements=visible),
@@ -176,7 +176,7 @@ def _territory_context(request, agreements, population):
 
 def region_detail(request, code: str):
     region = get_object_or_404(Region, code=code)
-    agreements = agreements_visible_to(request.user).filter(region=region)
+    agreements = visible_agreements(request.user).filter(region=region)
     return render(request, "web/territory_detail.html", {
         "territory": region, "kind": "region", "provinces": breakdown(agreements, "province"),
         **_territory_context(request, agreements, region.population_2024),
@@ -185,7 +185,7 @@ def region_detail(request, code: str):
 
 def province_detail(request, code: str):
     province = get_object_or_404(Province.objects.select_related("region"), code=code)
-    agreements = agreements_visible_to(request.user).filter(province=province)
+    agreements = visible_agreements(request.user).filter(province=province)
     return render(request, "web/territory_detail.html", {
         "territory": province, "kind": "province",
         **_territory_context(request, agreements, province.population_2024),

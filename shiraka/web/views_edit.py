@@ -7,141 +7,41 @@ its field in the page's language and nothing is saved; a VersionConflict lists w
 Inline forms (htmx) answer with the form again when refused, and ask for a page refresh when
 saved, so the figures of the page are recomputed by the page's own selectors."""
 
-from datetime import date
-from decimal import Decimal
 from types import SimpleNamespace
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Model, Prefetch, Sum
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Prefetch, Sum
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shiraka.accounts.access import (
     Role,
+    access_agreement,
+    access_contract,
+    access_milestone,
+    access_partnership,
+    access_project,
     can_create_agreement,
     can_edit_agreement,
     can_edit_project,
     can_record_transfer,
     membership_of,
     role_of,
+    visible_agreements,
 )
 from shiraka.agreements import services as agreement_services
 from shiraka.agreements.models import Agreement, Partnership
-from shiraka.agreements.selectors import agreements_visible_to, partnerships_with_figures
-from shiraka.core.formatting import format_amount
-from shiraka.core.services import VersionConflict
+from shiraka.agreements.selectors import partnerships_with_figures
 from shiraka.organisations.services import person_create
 from shiraka.projects import services as project_services
 from shiraka.projects.models import Contract, Milestone, Payment, ProgressUpdate, Project
 
 from . import forms
-
-FAILED = object()
-# Service field names that a form shows under another name.
-FIELD_ALIASES = {"status_reason": "reason", "parent": "parent_reference"}
-
-
-# --- helpers -----------------------------------------------------------------------------------------
-
-def is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def display_value(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, Decimal):
-        return format_amount(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Model):
-        return str(value)
-    return str(value)
-
-
-def attach_errors(form, error: ValidationError) -> None:
-    """Put a service's errors next to the form's fields (Django maps a dict of errors to fields);
-    errors on a field the form does not show go on top of the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        target = FIELD_ALIASES.get(name, name)
-        if target == NON_FIELD_ERRORS or target not in form.fields:
-            form.add_error(None, errors)
-        else:
-            form.add_error(target, errors)
-
-
-def conflict_rows(form, conflict: VersionConflict) -> list[dict]:
-    rows = []
-    model = type(conflict.current)
-    for name, (now, tried) in conflict.changed.items():
-        field_name = FIELD_ALIASES.get(name, name)
-        if field_name in form.fields:
-            label = form.fields[field_name].label
-        else:
-            try:
-                label = model._meta.get_field(name).verbose_name
-            except Exception:
-                label = name
-        rows.append({"label": label, "now": display_value(now), "tried": display_value(tried)})
-    return rows
-
-
-def run_service(form, action):
-    """Call the service; on refusal, attach its errors to the form and return FAILED."""
-    try:
-        return action()
-    except VersionConflict as conflict:
-        form.conflict = conflict_rows(form, conflict)
-        form.add_error(None, conflict)
-        # The form now carries the current version: saving again, after reading what changed,
-        # is a deliberate choice, never a silent overwrite.
-        if "version" in form.fields:
-            data = form.data.copy()
-            data[form.add_prefix("version")] = str(conflict.current.version)
-            form.data = data
-    except ValidationError as error:
-        attach_errors(form, error)
-    return FAILED
-
-
-def saved_response(request, url: str):
-    if is_htmx(request):
-        response = HttpResponse(status=200)
-        response["HX-Refresh"] = "true"
-        return response
-    return redirect(url)
-
-
-def form_view(request, form, *, save, success_url, title, back_url, back_label, success_message,
-              template="web/edit/form_page.html", inline_id="", submit_label=None, context=None):
-    """GET shows the form; POST validates types, calls `save(form)` (the service), then redirects
-    (or refreshes the page under htmx); a refusal shows the form again with the messages."""
-    if request.method == "POST" and form.is_valid():
-        result = run_service(form, lambda: save(form))
-        if result is not FAILED:
-            messages.success(request, success_message)
-            for warning in getattr(result, "warnings", None) or []:
-                messages.warning(request, warning)
-            return saved_response(request, success_url(result) if callable(success_url) else success_url)
-    page = {
-        "form": form, "title": title, "back_url": back_url, "back_label": back_label,
-        "submit_label": submit_label or _("Save"), "action": request.get_full_path(),
-        "multipart": form.is_multipart(), "inline_id": inline_id, **(context or {}),
-    }
-    if is_htmx(request) and inline_id:
-        return render(request, "web/edit/_inline_form.html", page)
-    return render(request, template, page)
+from .kit.views import form_view, post_data
 
 
 def agreement_url(agreement: Agreement) -> str:
@@ -153,26 +53,11 @@ def project_url(project: Project) -> str:
 
 
 def editable_agreement(request, reference: str) -> Agreement:
-    agreement = get_object_or_404(Agreement.objects.select_related("region", "province", "programme", "parent"),
-                                  reference=reference)
-    if not can_edit_agreement(request.user, agreement):
-        raise PermissionDenied
-    return agreement
+    return access_agreement(request.user, reference, write=True)
 
 
 def editable_project(request, reference: str) -> Project:
-    project = get_object_or_404(
-        Project.objects.select_related("agreement", "facility_type", "province", "region", "owner",
-                                       "delegated_owner"),
-        reference=reference,
-    )
-    if not can_edit_project(request.user, project):
-        raise PermissionDenied
-    return project
-
-
-def post_data(request):
-    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    return access_project(request.user, reference, write=True)
 
 
 # --- agreements --------------------------------------------------------------------------------------
@@ -180,7 +65,7 @@ def post_data(request):
 def parent_candidates(user) -> list[str]:
     """References offered for the parent agreement: framework agreements (a datalist, capped)."""
     return list(
-        agreements_visible_to(user).filter(kind=Agreement.Kind.FRAMEWORK).order_by("-signed_on")
+        visible_agreements(user).filter(kind=Agreement.Kind.FRAMEWORK).order_by("-signed_on")
         .values_list("reference", flat=True)[:500]
     )
 
@@ -322,11 +207,7 @@ def partnership_add(request, reference: str):
 
 
 def editable_partnership(request, pk: int, *, transfer: bool = False) -> Partnership:
-    partnership = get_object_or_404(Partnership.objects.select_related("agreement", "organisation"), pk=pk)
-    allowed = (can_record_transfer if transfer else lambda user, p: can_edit_agreement(user, p.agreement))
-    if not allowed(request.user, partnership):
-        raise PermissionDenied
-    return partnership
+    return access_partnership(request.user, pk, transfer=transfer)
 
 
 @login_required
@@ -397,7 +278,7 @@ def transfer_add(request, pk: int):
 def agreement_tools(request, reference: str):
     """The buttons and inline forms the user may use on an agreement page, decided object by object.
     One request answers the toolbar and, out of band, the partner and project panels."""
-    agreement = get_object_or_404(agreements_visible_to(request.user), reference=reference)
+    agreement = access_agreement(request.user, reference)
     user = request.user
     may_edit = can_edit_agreement(user, agreement)
     partnerships = partnerships_with_figures(
@@ -586,10 +467,8 @@ def milestone_add(request, reference: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def milestone_achieve(request, pk: int):
-    milestone = get_object_or_404(Milestone.objects.select_related("project__agreement"), pk=pk)
+    milestone = access_milestone(request.user, pk)
     project = milestone.project
-    if not can_edit_project(request.user, project):
-        raise PermissionDenied
     data, _files = post_data(request)
     form = forms.MilestoneAchieveForm(data, initial={"version": milestone.version}, auto_id=f"id_m{milestone.pk}_%s")
     return form_view(
@@ -639,10 +518,8 @@ def contract_add(request, reference: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def payment_add(request, pk: int):
-    contract = get_object_or_404(Contract.objects.select_related("project__agreement"), pk=pk)
+    contract = access_contract(request.user, pk)
     project = contract.project
-    if not can_edit_project(request.user, project):
-        raise PermissionDenied
     data, _files = post_data(request)
     form = forms.PaymentForm(data, auto_id=f"id_c{contract.pk}_%s")
     return form_view(

@@ -41,15 +41,13 @@ from shiraka.agreements.drafts import (
     OrganisationIndex,
     agreement_create_from_draft,
     category_guess,
-    fold,
-    normalise_name,
     organisation_kind_guess,
     programme_match,
-    text_language,
 )
 from shiraka.agreements.models import Agreement, Programme
 from shiraka.core.formatting import format_amount
 from shiraka.core.money import to_decimal
+from shiraka.core.text import fold, name_key, script_language
 from shiraka.extraction import detect_language, extract
 from shiraka.extraction.cli import MAX_BYTES
 from shiraka.extraction.parties import derive_institution
@@ -648,7 +646,7 @@ class ReviewContext:
         self.text = text
         self.result = result
         self.user = user
-        self.language = text_language(text)
+        self.language = script_language(text)
         self.gazetteer = Gazetteer()
         self.organisations = OrganisationIndex()
         self.organisation_choices = sorted(
@@ -672,7 +670,7 @@ def _attendee_organisation(ctx: ReviewContext, description: str):
     found = ctx.organisations.match(description)
     if found:
         return found
-    key = normalise_name(description)
+    key = name_key(description)
     best = None
     for candidate_key, organisation in ctx.organisations.by_key.items():
         if len(candidate_key) >= 10 and candidate_key in key and (best is None or len(candidate_key) > len(best[0])):
@@ -714,7 +712,7 @@ def build_review(ctx: ReviewContext, index: int, draft, data=None) -> AgreementR
             match = ctx.organisations.match(mention.text, ctx.gazetteer)
             initial = {"organisation": match.pk if match else None, "new_name": mention.text[:255],
                        "new_kind": organisation_kind_guess(mention.text)}
-            partner_keys.append(normalise_name(mention.text) if match else "")
+            partner_keys.append(name_key(mention.text) if match else "")
         form = PartnerForm(**kwargs(f"{prefix}-p{j}", initial), organisations=ctx.organisation_choices)
         note = "" if mention is None or match else _("No recorded organisation has this name.")
         review.partners.append(Row(form, mention.text if mention else "", note))
@@ -731,9 +729,9 @@ def build_review(ctx: ReviewContext, index: int, draft, data=None) -> AgreementR
             partner = next((k for k, m in enumerate(draft.partners)
                             if m.span and m.span == signatory.role_span and partner_keys[k]), None)
             if partner is None:
-                derived = normalise_name(derive_institution(signatory.role) or signatory.role)
+                derived = name_key(derive_institution(signatory.role) or signatory.role)
                 partner = next((k for k, key in enumerate(partner_keys) if key and (key == derived or key in
-                                normalise_name(signatory.role))), None)
+                                name_key(signatory.role))), None)
             initial = {"include": True, "name": signatory.name, "role": signatory.role[:255], "partner": partner}
         review.signatories.append(Row(SignatoryForm(**kwargs(f"{prefix}-s{j}", initial), partners=partner_choices),
                                       signatory.name if signatory else ""))

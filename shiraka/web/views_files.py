@@ -6,11 +6,8 @@ from pathlib import PurePath
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
 
-from shiraka.agreements.models import Transfer
-from shiraka.projects.models import ProgressPhoto
-from shiraka.projects.selectors import projects_visible_to
+from shiraka.accounts.access import access_minutes_scan, access_progress_photo, access_transfer_proof
 
 
 def _send(field_file):
@@ -29,24 +26,14 @@ def _send(field_file):
 
 
 def progress_photo(request, pk: int):
-    """Site photos follow their project: public when its agreement is published."""
-    photo = get_object_or_404(ProgressPhoto.objects.select_related("update__project"), pk=pk)
-    if not projects_visible_to(request.user).filter(pk=photo.update.project_id).exists():
-        raise Http404
-    return _send(photo.image)
+    return _send(access_progress_photo(request.user, pk).image)
 
 
 @login_required
 def transfer_proof(request, pk: int):
-    """Proofs of transfer are internal documents: signed-in users only."""
-    transfer = get_object_or_404(Transfer, pk=pk)
-    return _send(transfer.proof)
+    return _send(access_transfer_proof(request.user, pk).proof)
 
 
 @login_required
 def meeting_scan(request, pk: int):
-    """The signed minutes are internal documents: signed-in users only, never the public portal."""
-    from shiraka.followup.models import Meeting
-
-    meeting = get_object_or_404(Meeting, pk=pk)
-    return _send(meeting.minutes_scan)
+    return _send(access_minutes_scan(request.user, pk).minutes_scan)

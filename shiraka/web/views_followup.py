@@ -18,7 +18,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from shiraka.accounts.access import membership_of, role_of
+from shiraka.accounts.access import (
+    can_manage_committee,
+    followed_agreements,
+    is_creator,
+    membership_of,
+    role_of,
+)
 from shiraka.agreements.models import Agreement
 from shiraka.core.cache import memoised_figures
 from shiraka.core.history import page_history
@@ -29,7 +35,6 @@ from shiraka.followup.models import Committee, Decision, Meeting
 from shiraka.followup.selectors import (
     agenda_build,
     alert_list,
-    can_manage_committee,
     committees_with_counts,
     organisations_for,
 )
@@ -120,7 +125,7 @@ def alerts(request):
     # At national scale every rule runs over hundreds of thousands of rows: reuse the result until
     # the data changes (the cache's data version) or a minute has passed.
     def sorted_alerts():
-        alerts = alert_list(request.user, region=region, province=province)
+        alerts = alert_list(followed_agreements(request.user), region=region, province=province)
         alerts.sort(key=lambda a: (KINDS.index(a.kind), SEVERITY_RANK[a.severity], a.since or a.sort_key()[2],
                                    a.object_id))
         return alerts
@@ -163,14 +168,10 @@ def committee_list(request):
     query.pop("page", None)
     return render(request, "web/followup/committee_list.html", {
         "form": form, "page": page, "query": query.urlencode(),
-        "can_create": _is_secretariat(request.user),
+        "can_create": is_creator(request.user),
     })
 
 
-def _is_secretariat(user) -> bool:
-    from shiraka.accounts.access import Role, role_of
-
-    return role_of(user) in {Role.ADMINISTRATOR, Role.SECRETARIAT}
 
 
 class CommitteeForm(BootstrapForm):
@@ -207,7 +208,7 @@ class CommitteeForm(BootstrapForm):
 @login_required
 @require_http_methods(["GET", "POST"])
 def committee_new(request):
-    if not _is_secretariat(request.user):
+    if not is_creator(request.user):
         raise PermissionDenied
     form = CommitteeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from shiraka.accounts.access import followed_agreements
 from shiraka.accounts.models import Membership
 from shiraka.agreements.models import Agreement, Partnership
 from shiraka.demo.synth import synth_generate
@@ -169,15 +170,15 @@ def test_scope_anonymous_none_secretariat_its_province_others_all(reference):
     there = agreement(code="10.261")
     for a in (here, there):
         project(a, budget="5000000.00", status="planned")
-    assert alert_list(AnonymousUser(), today=TODAY) == []
+    assert alert_list(followed_agreements(AnonymousUser()), today=TODAY) == []
     secretariat = user_with_role("sec", Membership.Role.SECRETARIAT, province=here.province)
     viewer = user_with_role("viewer", Membership.Role.VIEWER)
-    seen = {alert.agreement_id for alert in alert_list(secretariat, today=TODAY)}
+    seen = {alert.agreement_id for alert in alert_list(followed_agreements(secretariat), today=TODAY)}
     assert here.pk in seen and there.pk not in seen
-    assert {here.pk, there.pk} <= {alert.agreement_id for alert in alert_list(viewer, today=TODAY)}
-    by_region = {alert.agreement_id for alert in alert_list(viewer, today=TODAY, region=there.region)}
+    assert {here.pk, there.pk} <= {alert.agreement_id for alert in alert_list(followed_agreements(viewer), today=TODAY)}
+    by_region = {alert.agreement_id for alert in alert_list(followed_agreements(viewer), today=TODAY, region=there.region)}
     assert there.pk in by_region and here.pk not in by_region
-    by_province = {alert.agreement_id for alert in alert_list(viewer, today=TODAY, province=here.province)}
+    by_province = {alert.agreement_id for alert in alert_list(followed_agreements(viewer), today=TODAY, province=here.province)}
     assert here.pk in by_province and there.pk not in by_province
 
 

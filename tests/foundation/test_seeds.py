@@ -3,9 +3,9 @@ from decimal import Decimal
 import pytest
 
 from shiraka.agreements.models import Agreement, Partnership
-from shiraka.agreements.selectors import agreement_summary
 from shiraka.demo.services import demo_load
 from shiraka.followup.models import Committee
+from shiraka.portfolio.selectors import agreement_summary
 from shiraka.projects.models import Project
 from shiraka.territory.models import Commune, Province, Region
 

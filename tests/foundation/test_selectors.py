@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from shiraka.agreements import services as agreements
 from shiraka.agreements.models import Agreement
-from shiraka.agreements.selectors import (
+from shiraka.portfolio.selectors import (
     agreements_with_figures,
     breakdown,
     breakdown_by_category,

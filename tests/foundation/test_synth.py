@@ -4,8 +4,8 @@ import pytest
 from django.db.models import F, Max, Sum
 
 from shiraka.agreements.models import Agreement, Partnership, ScheduledContribution, Transfer
-from shiraka.agreements.selectors import portfolio_summary
 from shiraka.demo.synth import synth_delete, synth_generate
+from shiraka.portfolio.selectors import portfolio_summary
 from shiraka.projects.models import Milestone, Payment, Project
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,9 @@ from django.contrib.auth import get_user_model
 
 import shiraka.demo
 from shiraka.accounts.models import Membership
-from shiraka.agreements.drafts import category_guess, next_draft_reference, normalise_name
+from shiraka.agreements.drafts import category_guess, next_draft_reference
 from shiraka.agreements.models import Agreement, Partnership, Signatory, SigningAttendee
+from shiraka.core.text import name_key
 from shiraka.organisations.models import Organisation, Person
 from shiraka.organisations.services import commune_organisation_ensure
 from shiraka.projects.models import Project
@@ -467,7 +468,7 @@ def test_pasted_markup_is_shown_as_text(client, secretariat):
     ("Wilaya de la région Guelmim-Oued Noun", "wilaya de la region guelmim oued noun"),
 ])
 def test_names_are_compared_without_spelling_variants(a, b):
-    assert normalise_name(a) == normalise_name(b)
+    assert name_key(a) == name_key(b)
 
 
 @pytest.mark.parametrize(("title", "category"), [

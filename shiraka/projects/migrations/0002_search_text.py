@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 def fill_search_text(apps, schema_editor):
-    from shiraka.core.text import search_normalise
+    from shiraka.core.text import fold as search_normalise
 
     Model = apps.get_model("projects", "project")
     batch = []

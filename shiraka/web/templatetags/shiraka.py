@@ -1,8 +1,8 @@
 from django import template
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from shiraka.core.formatting import format_amount, format_millions
+from shiraka.core.text import reader_language
 
 register = template.Library()
 
@@ -24,11 +24,11 @@ def percent(value):
     if value is None:
         return "—"
     text = f"{value:.1f}\u00a0%"
-    return text if (get_language() or "ar")[:2] == "en" else text.replace(".", ",")
+    return text if reader_language() == "en" else text.replace(".", ",")
 
 
 @register.filter
 def names(values):
     """A list of names joined with the comma of the page's language («،» in Arabic)."""
-    separator = "، " if (get_language() or "ar")[:2] == "ar" else ", "
+    separator = "، " if reader_language() == "ar" else ", "
     return separator.join(str(value) for value in values)

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from shiraka.demo.services import DEMO_PASSWORD, DEMO_USERNAME, demo_load, demo_user_ensure
+from shiraka.organisations.services import reference_load
 from shiraka.territory.models import Region
-from shiraka.territory.services import reference_load
 
 
 class Command(BaseCommand):

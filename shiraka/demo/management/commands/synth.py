@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from shiraka.demo.synth import synth_delete, synth_exists, synth_generate
+from shiraka.organisations.services import reference_load
 from shiraka.territory.models import Region
-from shiraka.territory.services import reference_load
 
 
 class Command(BaseCommand):

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from shiraka.accounts.services import alert_digests_send
 from shiraka.agreements.models import Agreement
 from shiraka.followup.alerts import KINDS
 from shiraka.followup.selectors import alert_list
-from shiraka.followup.services import alert_digests_send
 from shiraka.territory.models import Province, Region
 
 

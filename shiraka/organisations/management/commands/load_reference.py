@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from shiraka.territory.services import reference_load
+from shiraka.organisations.services import reference_load
 
 
 class Command(BaseCommand):

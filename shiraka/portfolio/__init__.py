@@ -1,0 +1,1 @@
+"""Figures that read agreements and projects together (above both in the layering)."""
