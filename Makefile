@@ -60,6 +60,8 @@ eval: install
 
 lint: install
 	$(BIN)/ruff check shiraka tests scripts
+	$(BIN)/ruff format --check shiraka tests scripts
+	SHIRAKA_DEBUG=1 $(BIN)/shiraka makemigrations --check --dry-run
 
 clean:
 	rm -rf $(VENV) node_modules shiraka/static/vendor data

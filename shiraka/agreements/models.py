@@ -38,6 +38,14 @@ class Programme(LocalisedName, TrackedModel):
 
 
 class Agreement(TrackedModel):
+    # What the record's page shows in its history besides its own changes (core.history).
+    history_related = (
+        ("agreements.Partnership", "agreement"),
+        ("agreements.Signatory", "agreement"),
+        ("agreements.SigningAttendee", "agreement"),
+        ("agreements.ScheduledContribution", "partnership__agreement"),
+        ("agreements.Transfer", "partnership__agreement"),
+    )
     class Kind(models.TextChoices):
         FRAMEWORK = "framework", _("framework agreement")
         SPECIFIC = "specific", _("specific agreement")
@@ -124,6 +132,8 @@ class Agreement(TrackedModel):
 
 class SigningAttendee(models.Model):
     """Who attended the signing without signing (e.g. «بحضور …»)."""
+    # The fields that name a record in a page's history (core.history).
+    history_label_fields = ("description",)
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="attendees")
     organisation = models.ForeignKey(
@@ -142,6 +152,8 @@ class SigningAttendee(models.Model):
 
 
 class Signatory(TrackedModel):
+    # The fields that name a record in a page's history (core.history).
+    history_label_fields = ("person", "organisation")
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatories")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("person"))
     organisation = models.ForeignKey(
@@ -168,6 +180,8 @@ class Signatory(TrackedModel):
 
 
 class Partnership(TrackedModel):
+    # The fields that name a record in a page's history (core.history).
+    history_label_fields = ("organisation",)
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="partnerships")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="partnerships", verbose_name=_("partner")
@@ -208,6 +222,8 @@ class Partnership(TrackedModel):
 
 
 class ScheduledContribution(TrackedModel):
+    # The fields that name a record in a page's history (core.history).
+    history_label_fields = ("due_on", "amount")
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="schedule")
     due_on = models.DateField(_("due on"))
     amount = MoneyField(_("amount (MAD)"))
@@ -226,6 +242,8 @@ def transfer_proof_path(instance, filename: str) -> str:
 
 
 class Transfer(TrackedModel):
+    # The fields that name a record in a page's history (core.history).
+    history_label_fields = ("transferred_on", "amount", "reference")
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="transfers")
     transferred_on = models.DateField(_("transferred on"))
     amount = MoneyField(_("amount (MAD)"))

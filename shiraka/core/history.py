@@ -43,53 +43,12 @@ TECHNICAL_FIELDS = {"id", "version", "created_at", "updated_at", "search_text"}
 ORDER = ("-history_date", "-history_id")
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
-# What a page shows besides its own record: (model, path from that model to the page's record).
-RELATED: dict[str, tuple[tuple[str, str], ...]] = {
-    "agreements.agreement": (
-        ("agreements.Partnership", "agreement"),
-        ("agreements.Signatory", "agreement"),
-        ("agreements.SigningAttendee", "agreement"),
-        ("agreements.ScheduledContribution", "partnership__agreement"),
-        ("agreements.Transfer", "partnership__agreement"),
-    ),
-    "projects.project": (
-        ("projects.Milestone", "project"),
-        ("projects.ProgressUpdate", "project"),
-        ("projects.ProgressPhoto", "update__project"),
-        ("projects.Contract", "project"),
-        ("projects.Payment", "contract__project"),
-        ("projects.ProjectFunding", "project"),
-    ),
-    "followup.committee": (
-        ("followup.CommitteeMember", "committee"),
-        ("followup.Meeting", "committee"),
-        ("followup.Decision", "committee"),
-    ),
-    "followup.meeting": (
-        ("followup.Attendance", "meeting"),
-        ("followup.Decision", "meeting"),
-    ),
-}
-
-# The fields that name a related record in the "record" column, read from its historical row
-# (so a deleted record is still named).
-RECORD_LABEL_FIELDS: dict[str, tuple[str, ...]] = {
-    "agreements.partnership": ("organisation",),
-    "agreements.signatory": ("person", "organisation"),
-    "agreements.signingattendee": ("description",),
-    "agreements.scheduledcontribution": ("due_on", "amount"),
-    "agreements.transfer": ("transferred_on", "amount", "reference"),
-    "projects.milestone": ("kind",),
-    "projects.progressupdate": ("reported_on", "physical_progress"),
-    "projects.progressphoto": ("caption",),
-    "projects.contract": ("kind", "reference", "amount"),
-    "projects.payment": ("paid_on", "amount"),
-    "projects.projectfunding": ("organisation", "amount"),
-    "followup.committeemember": ("person", "organisation"),
-    "followup.attendance": ("person", "organisation"),
-    "followup.meeting": ("held_on", "place"),
-    "followup.decision": ("text",),
-}
+# Each app says, on its models, what its pages show and how its records are named, so this
+# module names no app:
+# - `history_related`: on a page's model, the records shown besides its own, as
+#   (model label, path from that model to the page's record);
+# - `history_label_fields`: the fields that name a record in the "record" column, read from its
+#   historical row (so a deleted record is still named).
 
 
 @dataclass
@@ -217,7 +176,7 @@ def _collect(sources, limit: int) -> list[_Row]:
 
 
 def _label_fields(model: type[models.Model]) -> list[models.Field]:
-    names = RECORD_LABEL_FIELDS.get(_key(model), ())
+    names = getattr(model, "history_label_fields", ())
     return [model._meta.get_field(name) for name in names]
 
 
@@ -338,7 +297,7 @@ def history_entries(instance: models.Model, *, related=(), limit: int = 50) -> l
 
 def page_history(user, instance: models.Model, *, limit: int = 50) -> list[HistoryEntry]:
     """The history a record's page shows: to signed-in users only, with the records that belong to
-    it (RELATED). Anonymous visitors get nothing and cost no query."""
+    it (its model's `history_related`). Anonymous visitors get nothing and cost no query."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return history_entries(instance, related=RELATED.get(_key(type(instance)), ()), limit=limit)
+    return history_entries(instance, related=getattr(type(instance), "history_related", ()), limit=limit)

@@ -10,6 +10,12 @@ from shiraka.territory.models import LocalisedName, Province, Region
 
 
 class Committee(LocalisedName, TrackedModel):
+    # What the record's page shows in its history besides its own changes (core.history).
+    history_related = (
+        ("followup.CommitteeMember", "committee"),
+        ("followup.Meeting", "committee"),
+        ("followup.Decision", "committee"),
+    )
     class Kind(models.TextChoices):
         STEERING = "steering", _("steering committee")
         SUPERVISION = "supervision", _("supervision and follow-up committee")
@@ -40,6 +46,8 @@ class Committee(LocalisedName, TrackedModel):
 
 
 class CommitteeMember(models.Model):
+    # The fields that name a record in a page's history (core.history).
+    history_label_fields = ("person", "organisation")
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="members")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("organisation")
@@ -68,6 +76,13 @@ def minutes_scan_path(instance, filename: str) -> str:
 
 
 class Meeting(TrackedModel):
+    # The fields that name a record in a page's history (core.history).
+    history_label_fields = ("held_on", "place")
+    # What the record's page shows in its history besides its own changes (core.history).
+    history_related = (
+        ("followup.Attendance", "meeting"),
+        ("followup.Decision", "meeting"),
+    )
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
     held_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=255, blank=True)
@@ -87,6 +102,8 @@ class Meeting(TrackedModel):
 
 
 class Attendance(models.Model):
+    # The fields that name a record in a page's history (core.history).
+    history_label_fields = ("person", "organisation")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("organisation")
@@ -105,6 +122,8 @@ class Attendance(models.Model):
 
 
 class Decision(TrackedModel):
+    # The fields that name a record in a page's history (core.history).
+    history_label_fields = ("text",)
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         IN_PROGRESS = "in_progress", _("in progress")

@@ -32,6 +32,15 @@ class Category(models.TextChoices):
 
 
 class Project(TrackedModel):
+    # What the record's page shows in its history besides its own changes (core.history).
+    history_related = (
+        ("projects.Milestone", "project"),
+        ("projects.ProgressUpdate", "project"),
+        ("projects.ProgressPhoto", "update__project"),
+        ("projects.Contract", "project"),
+        ("projects.Payment", "contract__project"),
+        ("projects.ProjectFunding", "project"),
+    )
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
         STUDIES = "studies", _("studies")
@@ -130,6 +139,8 @@ class Project(TrackedModel):
 
 
 class ProjectFunding(TrackedModel):
+    # The fields that name a record in a page's history (core.history).
+    history_label_fields = ("organisation", "amount")
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="fundings")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, verbose_name=_("partner"))
     amount = MoneyField(_("amount (MAD)"), null=True, blank=True)
@@ -148,6 +159,8 @@ class ProjectFunding(TrackedModel):
 
 
 class Milestone(TrackedModel):
+    # The fields that name a record in a page's history (core.history).
+    history_label_fields = ("kind",)
     class Kind(models.TextChoices):
         STUDIES = "studies", _("studies")
         TENDER = "tender", _("call for tenders")
@@ -177,6 +190,8 @@ class Milestone(TrackedModel):
 
 
 class ProgressUpdate(TrackedModel):
+    # The fields that name a record in a page's history (core.history).
+    history_label_fields = ("reported_on", "physical_progress")
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_updates")
     reported_on = models.DateField(_("date"))
     physical_progress = models.PositiveSmallIntegerField(_("physical progress (%)"))
@@ -204,6 +219,8 @@ def progress_photo_path(instance, filename: str) -> str:
 
 
 class ProgressPhoto(models.Model):
+    # The fields that name a record in a page's history (core.history).
+    history_label_fields = ("caption",)
     update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="photos")
     image = models.FileField(_("photo"), upload_to=progress_photo_path, max_length=300)
     caption = models.CharField(_("caption"), max_length=255, blank=True)
@@ -219,6 +236,8 @@ class ProgressPhoto(models.Model):
         return self.caption or self.image.name
 
 class Contract(TrackedModel):
+    # The fields that name a record in a page's history (core.history).
+    history_label_fields = ("kind", "reference", "amount")
     class Kind(models.TextChoices):
         WORKS = "works", _("works")
         GOODS = "goods", _("goods")
@@ -247,6 +266,8 @@ class Contract(TrackedModel):
         return f"{self.project.reference} — {self.get_kind_display()} {self.reference}".strip()
 
 class Payment(TrackedModel):
+    # The fields that name a record in a page's history (core.history).
+    history_label_fields = ("paid_on", "amount")
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="payments")
     paid_on = models.DateField(_("paid on"))
     amount = MoneyField(_("amount (MAD)"))

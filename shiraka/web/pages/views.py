@@ -1,0 +1,239 @@
+"""The reading pages: each view gets what the reader may see from `shiraka.accounts.access`, reads
+its figures through the selectors and renders."""
+
+from decimal import Decimal
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, render
+
+from shiraka.accounts.access import (
+    access_agreement,
+    access_project,
+    can_create_agreement,
+    can_edit_project,
+    visible_agreements,
+    visible_projects,
+)
+from shiraka.agreements.models import Agreement, Partnership, Programme
+from shiraka.agreements.selectors import (
+    AgreementFilters,
+    agreement_schedule,
+    agreement_search,
+    agreement_transfers,
+    partnerships_with_figures,
+)
+from shiraka.core.cache import cached_figures
+from shiraka.core.history import page_history
+from shiraka.organisations.models import Organisation
+from shiraka.portfolio.selectors import (
+    agreement_page_rows,
+    agreement_summary,
+    agreements_with_figures,
+    breakdown,
+    breakdown_by_category,
+    breakdown_by_partner,
+    partner_summary,
+    portfolio_summary,
+)
+from shiraka.projects.models import Category, Project
+from shiraka.projects.selectors import (
+    ProjectFilters,
+    project_page_rows,
+    project_search,
+)
+from shiraka.projects.selectors import (
+    project_detail as project_detail_data,
+)
+from shiraka.territory.models import Province, Region
+
+from ..kit.views import page_of, query_without
+
+DASHBOARD_ROWS = 20
+
+
+def _filter_choices() -> dict:
+    return {
+        "regions": Region.objects.all(),
+        "provinces": Province.objects.select_related("region").all(),
+        "programmes": Programme.objects.all(),
+    }
+
+
+def dashboard(request):
+    agreements = visible_agreements(request.user)
+    scope = "all" if request.user.is_authenticated else "published"
+    latest = agreements_with_figures(
+        agreements.select_related("region", "province", "programme").order_by("-signed_on", "-pk")
+    )[:DASHBOARD_ROWS]
+    figures = cached_figures(
+        "dashboard",
+        scope,
+        lambda: {
+            "summary": portfolio_summary(agreements),
+            "regions": breakdown(agreements, "region"),
+            "programmes": breakdown(agreements, "programme"),
+            "partners": breakdown_by_partner(agreements, limit=10),
+            "categories": breakdown_by_category(agreements),
+        },
+    )
+    summary = figures["summary"]
+    statuses = [
+        (value, label, summary.projects_by_status.get(value, 0)) for value, label in Project.Status.choices
+    ]
+    return render(
+        request,
+        "web/dashboard.html",
+        {"statuses": statuses, "latest": latest, "can_create": can_create_agreement(request.user), **figures},
+    )
+
+
+def agreement_list(request):
+    filters = AgreementFilters.from_query(request.GET)
+    queryset = agreement_search(visible_agreements(request.user), filters)
+    page = page_of(request, agreement_page_rows(queryset, filters.sort))
+    return render(
+        request,
+        "web/agreement_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query_without(request, "page"),
+            "sort_query": query_without(request, "page", "sort"),
+            "kinds": Agreement.Kind.choices,
+            "statuses": Agreement.Status.choices,
+            "can_create": can_create_agreement(request.user),
+            "partner": Organisation.objects.filter(pk=filters.partner).first() if filters.partner else None,
+            "summary": cached_figures(
+                "agreement-list",
+                f"{request.user.is_authenticated}:{query_without(request, 'page', 'sort')}",
+                lambda: portfolio_summary(queryset),
+            ),
+            **_filter_choices(),
+        },
+    )
+
+
+def agreement_detail(request, reference: str):
+    agreement = access_agreement(request.user, reference)
+    partnerships = partnerships_with_figures(agreement.partnerships.select_related("organisation")).order_by(
+        "pk"
+    )
+    return render(
+        request,
+        "web/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "summary": agreement_summary(agreement),
+            "partnerships": partnerships,
+            "signatories": agreement.signatories.select_related("person", "organisation"),
+            "attendees": agreement.attendees.all(),
+            "projects": agreement.projects.select_related(
+                "facility_type", "province", "region"
+            ).prefetch_related("communes"),
+            "children": agreement.children.all(),
+            "committees": agreement.committees.select_related("chair"),
+            "schedule": agreement_schedule(agreement),
+            "transfers": agreement_transfers(agreement),
+            "history": page_history(request.user, agreement),
+        },
+    )
+
+
+def project_list(request):
+    filters = ProjectFilters.from_query(request.GET)
+    queryset = project_search(visible_projects(request.user), filters)
+    return render(
+        request,
+        "web/project_list.html",
+        {
+            "page": page_of(request, project_page_rows(queryset, filters.sort)),
+            "filters": filters,
+            "query": query_without(request, "page"),
+            "sort_query": query_without(request, "page", "sort"),
+            "categories": Category.choices,
+            "statuses": Project.Status.choices,
+            **_filter_choices(),
+        },
+    )
+
+
+def project_detail(request, reference: str):
+    project = access_project(request.user, reference)
+    return render(
+        request,
+        "web/project_detail.html",
+        {
+            "project": project,
+            **project_detail_data(project),
+            "can_edit": can_edit_project(request.user, project),
+            "history": page_history(request.user, project),
+        },
+    )
+
+
+def organisation_detail(request, pk: int):
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("region", "province", "parent"), pk=pk
+    )
+    visible = visible_agreements(request.user)
+    partnerships = partnerships_with_figures(
+        Partnership.objects.filter(
+            organisation=organisation, agreement__in=visible.values("pk")
+        ).select_related("agreement")
+    ).order_by("-agreement__signed_on", "pk")
+    projects = visible_projects(request.user).filter(Q(owner=organisation) | Q(delegated_owner=organisation))
+    return render(
+        request,
+        "web/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "summary": partner_summary(organisation, agreements=visible),
+            "partnerships": page_of(request, partnerships),
+            "projects": projects.select_related("agreement", "province").order_by("reference")[:50],
+            "project_count": projects.count(),
+            "history": page_history(request.user, organisation),
+        },
+    )
+
+
+def _territory_context(request, agreements, population):
+    summary = portfolio_summary(agreements)
+    per_inhabitant = (summary.total_amount / population).quantize(Decimal("0.01")) if population else None
+    return {
+        "summary": summary,
+        "per_inhabitant": per_inhabitant,
+        "latest": agreements_with_figures(
+            agreements.select_related("region", "province").order_by("-signed_on", "-pk")
+        )[:DASHBOARD_ROWS],
+        "categories": breakdown_by_category(agreements),
+        "partners": breakdown_by_partner(agreements, limit=10),
+    }
+
+
+def region_detail(request, code: str):
+    region = get_object_or_404(Region, code=code)
+    agreements = visible_agreements(request.user).filter(region=region)
+    return render(
+        request,
+        "web/territory_detail.html",
+        {
+            "territory": region,
+            "kind": "region",
+            "provinces": breakdown(agreements, "province"),
+            **_territory_context(request, agreements, region.population_2024),
+        },
+    )
+
+
+def province_detail(request, code: str):
+    province = get_object_or_404(Province.objects.select_related("region"), code=code)
+    agreements = visible_agreements(request.user).filter(province=province)
+    return render(
+        request,
+        "web/territory_detail.html",
+        {
+            "territory": province,
+            "kind": "province",
+            **_territory_context(request, agreements, province.population_2024),
+        },
+    )
