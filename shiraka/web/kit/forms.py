@@ -33,6 +33,7 @@ def label(model, name: str):
 
 # --- widgets and fields ----------------------------------------------------------------------------
 
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -51,10 +52,22 @@ class AmountField(forms.DecimalField):
 
     def __init__(self, *, required=False, **kwargs):
         kwargs.setdefault("help_text", AMOUNT_HELP)
-        super().__init__(required=required, max_digits=14, decimal_places=2, min_value=Decimal("0"),
-                         max_value=MAX_AMOUNT, widget=forms.TextInput(attrs={
-                             "inputmode": "decimal", "autocomplete": "off", "dir": "ltr", "class": "amount-input",
-                         }), **kwargs)
+        super().__init__(
+            required=required,
+            max_digits=14,
+            decimal_places=2,
+            min_value=Decimal("0"),
+            max_value=MAX_AMOUNT,
+            widget=forms.TextInput(
+                attrs={
+                    "inputmode": "decimal",
+                    "autocomplete": "off",
+                    "dir": "ltr",
+                    "class": "amount-input",
+                }
+            ),
+            **kwargs,
+        )
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -77,10 +90,15 @@ def text(model, name: str, *, rows: int | None = None, attrs: dict | None = None
     kwargs.setdefault("required", not field.blank)
     kwargs.setdefault("help_text", field.help_text)
     if rows:
-        return forms.CharField(label=label(model, name), widget=forms.Textarea(attrs={"rows": rows, **(attrs or {})}),
-                               **kwargs)
-    return forms.CharField(label=label(model, name), max_length=field.max_length,
-                           widget=forms.TextInput(attrs=attrs or {}), **kwargs)
+        return forms.CharField(
+            label=label(model, name), widget=forms.Textarea(attrs={"rows": rows, **(attrs or {})}), **kwargs
+        )
+    return forms.CharField(
+        label=label(model, name),
+        max_length=field.max_length,
+        widget=forms.TextInput(attrs=attrs or {}),
+        **kwargs,
+    )
 
 
 class MultipleFileInput(forms.FileInput):
@@ -157,18 +175,28 @@ def organisation_field(*, label_text, required=True, first: Q | None = None, fir
     def group_of(organisation):
         if organisation.pk in first_ids:
             return (-1, first_label)
-        return (KIND_ORDER.get(organisation.kind, 99), capfirst(kinds.get(organisation.kind, organisation.kind)))
+        return (
+            KIND_ORDER.get(organisation.kind, 99),
+            capfirst(kinds.get(organisation.kind, organisation.kind)),
+        )
 
     return GroupedModelChoiceField(
-        Organisation.objects.all(), group_of=group_of, label_of=organisation_label, required=required,
-        label=label_text, help_text=help_text,
+        Organisation.objects.all(),
+        group_of=group_of,
+        label_of=organisation_label,
+        required=required,
+        label=label_text,
+        help_text=help_text,
     )
 
 
 def province_field(*, required=False, help_text=""):
     return GroupedModelChoiceField(
-        Province.objects.select_related("region"), group_of=lambda p: (p.region.code, str(p.region)),
-        required=required, label=capfirst(_("province or prefecture")), help_text=help_text,
+        Province.objects.select_related("region"),
+        group_of=lambda p: (p.region.code, str(p.region)),
+        required=required,
+        label=capfirst(_("province or prefecture")),
+        help_text=help_text,
     )
 
 
@@ -182,6 +210,7 @@ def agreement_territory(agreement: Agreement) -> Q:
 
 
 # --- base form ---------------------------------------------------------------------------------------
+
 
 def widget_css(widget, *, compact: bool = False) -> str:
     if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
@@ -199,8 +228,11 @@ class ShirakaBoundField(BoundField):
         widget = widget or self.field.widget
         if widget.is_hidden:
             return attrs
-        classes = [widget_css(widget, compact=self.form.compact), widget.attrs.get("class", ""),
-                   attrs.get("class", "")]
+        classes = [
+            widget_css(widget, compact=self.form.compact),
+            widget.attrs.get("class", ""),
+            attrs.get("class", ""),
+        ]
         if self.errors:
             classes.append("is-invalid")
             attrs["aria-invalid"] = "true"
@@ -236,7 +268,9 @@ class ShirakaForm(forms.Form):
                     placed.add(name)
             if rows:
                 result.append({"legend": legend, "fields": rows})
-        rest = [(self[name], "col-12") for name in self.fields if name not in placed and not self[name].is_hidden]
+        rest = [
+            (self[name], "col-12") for name in self.fields if name not in placed and not self[name].is_hidden
+        ]
         if rest:
             result.append({"legend": None, "fields": rest})
         return result

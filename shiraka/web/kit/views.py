@@ -39,8 +39,21 @@ def saved_response(request, url: str):
     return redirect(url)
 
 
-def form_view(request, form, *, save, success_url, title, back_url, back_label, success_message,
-              template="web/edit/form_page.html", inline_id="", submit_label=None, context=None):
+def form_view(
+    request,
+    form,
+    *,
+    save,
+    success_url,
+    title,
+    back_url,
+    back_label,
+    success_message,
+    template="web/edit/form_page.html",
+    inline_id="",
+    submit_label=None,
+    context=None,
+):
     """GET shows the form; POST validates types, calls `save(form)` (the service), then redirects
     (or refreshes the page under htmx); a refusal shows the form again with the messages."""
     if request.method == "POST" and form.is_valid():
@@ -51,9 +64,15 @@ def form_view(request, form, *, save, success_url, title, back_url, back_label, 
                 messages.warning(request, warning)
             return saved_response(request, success_url(result) if callable(success_url) else success_url)
     page = {
-        "form": form, "title": title, "back_url": back_url, "back_label": back_label,
-        "submit_label": submit_label or _("Save"), "action": request.get_full_path(),
-        "multipart": form.is_multipart(), "inline_id": inline_id, **(context or {}),
+        "form": form,
+        "title": title,
+        "back_url": back_url,
+        "back_label": back_label,
+        "submit_label": submit_label or _("Save"),
+        "action": request.get_full_path(),
+        "multipart": form.is_multipart(),
+        "inline_id": inline_id,
+        **(context or {}),
     }
     if is_htmx(request) and inline_id:
         return render(request, "web/edit/_inline_form.html", page)
