@@ -168,19 +168,20 @@ def synth_generate(*, agreements: int, seed: int, by=None, progress: Callable | 
     communes_by_province: dict[int, list[Commune]] = {}
     for commune in Commune.objects.order_by("code"):
         communes_by_province.setdefault(commune.province_id, []).append(commune)
-    orgs = {o.reference_code: o for o in Organisation.objects.filter(reference_code__isnull=False)}
-    facility_types = {t.code: t for t in HealthFacilityType.objects.all()}
-    programmes = _programmes(regions, seed)
     category_names = list(CATEGORY_PROFILE)
-    category_weights = [CATEGORY_PROFILE[c][2] for c in category_names]
-    prefix = reference_prefix(seed)
+    world = _World(
+        rng=rng, prefix=reference_prefix(seed), regions=regions, provinces_by_region=provinces_by_region,
+        communes_by_province=communes_by_province,
+        orgs={o.reference_code: o for o in Organisation.objects.filter(reference_code__isnull=False)},
+        facility_types={t.code: t for t in HealthFacilityType.objects.all()},
+        programmes=_programmes(regions, seed), category_names=category_names,
+        category_weights=[CATEGORY_PROFILE[c][2] for c in category_names], report=report, by=by,
+    )
 
     chunk = 250
     for start in range(0, agreements, chunk):
         with transaction.atomic():
-            _synth_chunk(rng, range(start, min(start + chunk, agreements)), prefix, regions, provinces_by_region,
-                         communes_by_province, orgs, facility_types, programmes, category_names, category_weights,
-                         report, by)
+            _synth_chunk(world, range(start, min(start + chunk, agreements)))
         bar.advance(min(chunk, agreements - start), f"{report.projects} projects")
     bar.close()
     bump_data_version()  # bulk writes send no signals
@@ -216,12 +217,40 @@ def _commune_partner(commune: Commune, orgs: dict) -> Organisation:
     return orgs[code]
 
 
-def _synth_chunk(rng, numbers, prefix, regions, provinces_by_region, communes_by_province, orgs, facility_types,
-                 programmes, category_names, category_weights, report: SynthReport, by) -> None:
+@dataclass
+class _World:
+    """What every chunk draws from: the seeded generator, the territories and reference records."""
+
+    rng: random.Random
+    prefix: str
+    regions: list
+    provinces_by_region: dict
+    communes_by_province: dict
+    orgs: dict
+    facility_types: dict
+    programmes: dict
+    category_names: list
+    category_weights: list
+    report: SynthReport
+    by: object = None
+
+
+def _synth_chunk(world: _World, numbers) -> None:
+    # The phases run in a fixed order: the same seed draws the same numbers, so the same data.
+    created, plans = _synth_agreements(world, numbers)
+    partnerships, partnership_meta, projects, project_meta = _synth_partners_and_projects(world, created, plans)
+    _synth_money(world, partnerships, partnership_meta)
+    contracts, contract_meta = _synth_project_details(world, partnerships, projects, project_meta)
+    _synth_payments(world, contracts, contract_meta)
+    _synth_committees(world.rng, world.prefix, created, plans, projects, world.orgs, world.report)
+
+
+def _synth_agreements(world: _World, numbers) -> tuple[list, list]:
+    rng, regions, programmes = world.rng, world.regions, world.programmes
     agreement_rows, plans = [], []
     for number in numbers:
         region = rng.choice(regions)
-        province = rng.choice(provinces_by_region[region.pk]) if rng.random() < 0.8 else None
+        province = rng.choice(world.provinces_by_region[region.pk]) if rng.random() < 0.8 else None
         signed_on = ANCHOR - timedelta(days=rng.randint(30, 365 * 6))
         duration = rng.choice([3, 4, 5, 6])
         is_indh = rng.random() < 0.2
@@ -234,7 +263,7 @@ def _synth_chunk(rng, numbers, prefix, regions, provinces_by_region, communes_by
             kind = "partnership"  # specific agreements need a parent; the synthetic set keeps them flat
         place = province or region
         agreement_rows.append(Agreement(
-            reference=f"{prefix}{number + 1:05d}", kind=kind, status=status,
+            reference=f"{world.prefix}{number + 1:05d}", kind=kind, status=status,
             status_reason="Retard de mobilisation du foncier" if status == "suspended" else "",
             title_ar=f"اتفاقية شراكة لتأهيل العرض الصحي ب{'عمالة/إقليم ' + province.name_ar if province else 'جهة ' + region.name_ar}",
             title_fr=f"Convention de partenariat pour la mise à niveau de l'offre de soins — {place.name_fr}",
@@ -246,79 +275,104 @@ def _synth_chunk(rng, numbers, prefix, regions, provinces_by_region, communes_by
         plans.append((region, province, signed_on, duration, project_count, is_indh, status))
     for row in agreement_rows:
         row.search_text = row.build_search_text()
-    created = bulk_create_with_history(agreement_rows, Agreement, batch_size=BATCH, default_user=by)
+    created = bulk_create_with_history(agreement_rows, Agreement, batch_size=BATCH, default_user=world.by)
     if not created or created[0].pk is None:
         created = list(Agreement.objects.filter(reference__in=[a.reference for a in agreement_rows]).order_by("reference"))
-    report.agreements += len(created)
+    world.report.agreements += len(created)
+    return created, plans
 
+
+def _agreement_partnerships(world: _World, agreement, region, province, is_indh) -> list[Partnership]:
+    rng, orgs = world.rng, world.orgs
+    partners = [orgs["MSPS"], orgs[territorial_body_code("region", region.code)]]
+    if province:
+        partners += [orgs[f"CPP-{province.code}"]]
+        communes = world.communes_by_province.get(province.pk, [])
+        partners += [_commune_partner(c, orgs) for c in rng.sample(communes, min(len(communes), rng.randint(0, 3)))]
+        if is_indh:
+            partners.append(orgs[territorial_body_code("province", province.code)])
+    if rng.random() < 0.3:
+        partners.append(orgs["ANEP"])
+    if rng.random() < 0.4:
+        partners.append(orgs[f"WILAYA-{region.code}"])
+    partners = list(dict.fromkeys(partners))
+    funders = [p for p in partners if p.kind not in {"governorate", "public_agency"}]
+    allocated = agreement.total_amount if rng.random() < 0.8 else (agreement.total_amount * Decimal("0.85")).quantize(CENT)
+    shares = dict(zip(funders, _split(rng, allocated, len(funders)), strict=True))
+    rows = []
+    for organisation in partners:
+        amount = shares.get(organisation)
+        if amount is not None and rng.random() < 0.05:
+            amount = None  # the agreement does not specify this partner's share
+        rows.append(Partnership(
+            agreement=agreement, organisation=organisation, committed_amount=amount,
+            is_funder=organisation in shares, is_delegated_owner=organisation.reference_code == "ANEP",
+            is_project_owner=organisation.reference_code.startswith("DELEG") or organisation.reference_code == "MSPS",
+        ))
+    return rows
+
+
+def _project_row(world: _World, agreement, index, budget, plan) -> tuple[Project, tuple]:
+    rng = world.rng
+    region, province, signed_on, _duration, _count, _is_indh, status = plan
+    category = rng.choices(world.category_names, world.category_weights)[0]
+    facility, _, _, title_ar, title_fr = CATEGORY_PROFILE[category]
+    target_province = province or rng.choice(world.provinces_by_region[region.pk])
+    communes = world.communes_by_province.get(target_province.pk) or [None]
+    commune = rng.choice(communes)
+    project_status, progress = _project_state(rng, status, signed_on)
+    planned_start = signed_on + timedelta(days=rng.randint(60, 400))
+    planned_end = planned_start + timedelta(days=rng.randint(300, 1100))
+    actual_start = planned_start + timedelta(days=rng.randint(0, 200)) if project_status in {
+        "works", "delivered", "in_service"} else None
+    if actual_start and actual_start > ANCHOR:
+        actual_start = ANCHOR - timedelta(days=rng.randint(1, 60))
+    opened_on = None
+    if project_status == "in_service":
+        opened_on = min(ANCHOR, max(actual_start, planned_end) + timedelta(days=rng.randint(0, 200)))
+    where = commune.name_ar if commune else target_province.name_ar
+    project = Project(
+        agreement=agreement, reference=f"{agreement.reference}-P{index + 1:02d}",
+        title_ar=f"{title_ar} ب{where}", title_fr=f"{title_fr} — {commune.name_fr if commune else target_province.name_fr}",
+        category=category, facility_type=world.facility_types.get(facility) if facility else None,
+        region=region, province=target_province, budget=budget, status=project_status,
+        status_reason="Défaillance de l'entreprise" if project_status == "suspended" else "",
+        planned_start=planned_start, planned_end=planned_end, actual_start=actual_start,
+        actual_end=opened_on, opened_on=opened_on,
+        owner=world.orgs.get(f"DELEG-{target_province.code}"),
+        delegated_owner=world.orgs["ANEP"] if rng.random() < 0.25 else None,
+        beds=rng.choice([None, 20, 45, 60, 120]) if category == Category.PROXIMITY_HOSPITAL else None,
+        physical_progress=progress,
+        progress_updated_on=ANCHOR - timedelta(days=rng.randint(5, 200)) if progress else None,
+    )
+    return project, (commune, signed_on, planned_start, planned_end, project_status, progress)
+
+
+def _synth_partners_and_projects(world: _World, created, plans):
+    rng = world.rng
     partnerships, partnership_meta = [], []
     projects, project_meta = [], []
-    for agreement, (region, province, signed_on, duration, project_count, is_indh, status) in zip(created, plans, strict=True):
-        partners = [orgs["MSPS"], orgs[territorial_body_code("region", region.code)]]
-        if province:
-            partners += [orgs[f"CPP-{province.code}"]]
-            communes = communes_by_province.get(province.pk, [])
-            partners += [_commune_partner(c, orgs) for c in rng.sample(communes, min(len(communes), rng.randint(0, 3)))]
-            if is_indh:
-                partners.append(orgs[territorial_body_code("province", province.code)])
-        if rng.random() < 0.3:
-            partners.append(orgs["ANEP"])
-        if rng.random() < 0.4:
-            partners.append(orgs[f"WILAYA-{region.code}"])
-        partners = list(dict.fromkeys(partners))
-        funders = [p for p in partners if p.kind not in {"governorate", "public_agency"}]
-        allocated = agreement.total_amount if rng.random() < 0.8 else (agreement.total_amount * Decimal("0.85")).quantize(CENT)
-        shares = dict(zip(funders, _split(rng, allocated, len(funders)), strict=True))
-        for organisation in partners:
-            amount = shares.get(organisation)
-            if amount is not None and rng.random() < 0.05:
-                amount = None  # the agreement does not specify this partner's share
-            partnerships.append(Partnership(
-                agreement=agreement, organisation=organisation, committed_amount=amount,
-                is_funder=organisation in shares, is_delegated_owner=organisation.reference_code == "ANEP",
-                is_project_owner=organisation.reference_code.startswith("DELEG") or organisation.reference_code == "MSPS",
-            ))
+    for agreement, plan in zip(created, plans, strict=True):
+        region, province, signed_on, duration, project_count, is_indh, status = plan
+        for row in _agreement_partnerships(world, agreement, region, province, is_indh):
+            partnerships.append(row)
             partnership_meta.append((signed_on, duration, status))
         budgets = _split(rng, (agreement.total_amount * Decimal(rng.uniform(0.85, 1))).quantize(CENT), project_count)
         for index, budget in enumerate(budgets):
-            category = rng.choices(category_names, category_weights)[0]
-            facility, _, _, title_ar, title_fr = CATEGORY_PROFILE[category]
-            target_province = province or rng.choice(provinces_by_region[region.pk])
-            communes = communes_by_province.get(target_province.pk) or [None]
-            commune = rng.choice(communes)
-            project_status, progress = _project_state(rng, status, signed_on)
-            planned_start = signed_on + timedelta(days=rng.randint(60, 400))
-            planned_end = planned_start + timedelta(days=rng.randint(300, 1100))
-            actual_start = planned_start + timedelta(days=rng.randint(0, 200)) if project_status in {
-                "works", "delivered", "in_service"} else None
-            if actual_start and actual_start > ANCHOR:
-                actual_start = ANCHOR - timedelta(days=rng.randint(1, 60))
-            opened_on = None
-            if project_status == "in_service":
-                opened_on = min(ANCHOR, max(actual_start, planned_end) + timedelta(days=rng.randint(0, 200)))
-            where = commune.name_ar if commune else target_province.name_ar
-            projects.append(Project(
-                agreement=agreement, reference=f"{agreement.reference}-P{index + 1:02d}",
-                title_ar=f"{title_ar} ب{where}", title_fr=f"{title_fr} — {commune.name_fr if commune else target_province.name_fr}",
-                category=category, facility_type=facility_types.get(facility) if facility else None,
-                region=region, province=target_province, budget=budget, status=project_status,
-                status_reason="Défaillance de l'entreprise" if project_status == "suspended" else "",
-                planned_start=planned_start, planned_end=planned_end, actual_start=actual_start,
-                actual_end=opened_on, opened_on=opened_on,
-                owner=orgs.get(f"DELEG-{target_province.code}"),
-                delegated_owner=orgs["ANEP"] if rng.random() < 0.25 else None,
-                beds=rng.choice([None, 20, 45, 60, 120]) if category == Category.PROXIMITY_HOSPITAL else None,
-                physical_progress=progress,
-                progress_updated_on=ANCHOR - timedelta(days=rng.randint(5, 200)) if progress else None,
-            ))
-            project_meta.append((commune, signed_on, planned_start, planned_end, project_status, progress))
-    partnerships = bulk_create_with_history(partnerships, Partnership, batch_size=BATCH, default_user=by)
-    report.partnerships += len(partnerships)
+            project, meta = _project_row(world, agreement, index, budget, plan)
+            projects.append(project)
+            project_meta.append(meta)
+    partnerships = bulk_create_with_history(partnerships, Partnership, batch_size=BATCH, default_user=world.by)
+    world.report.partnerships += len(partnerships)
     for row in projects:
         row.search_text = row.build_search_text()
-    projects = bulk_create_with_history(projects, Project, batch_size=BATCH, default_user=by)
-    report.projects += len(projects)
+    projects = bulk_create_with_history(projects, Project, batch_size=BATCH, default_user=world.by)
+    world.report.projects += len(projects)
+    return partnerships, partnership_meta, projects, project_meta
 
+
+def _synth_money(world: _World, partnerships, partnership_meta) -> None:
+    rng = world.rng
     schedule, transfers = [], []
     for partnership, (signed_on, duration, _status) in zip(partnerships, partnership_meta, strict=True):
         if partnership.committed_amount in (None, Decimal("0.00")):
@@ -338,50 +392,72 @@ def _synth_chunk(rng, numbers, prefix, regions, provinces_by_region, communes_by
                                               reference=f"OV-{partnership.pk}-{year + 1}"))
     insert_rows(ScheduledContribution, schedule)
     insert_rows(Transfer, transfers)
-    report.schedule += len(schedule)
-    report.transfers += len(transfers)
+    world.report.schedule += len(schedule)
+    world.report.transfers += len(transfers)
 
+
+SERVICE_CATEGORIES = {Category.STAFF_CONTRACTING, Category.MOBILE_CARAVANS, Category.IMAGING_EQUIPMENT,
+                      Category.PATIENT_TRANSPORT}
+ACHIEVED_MILESTONES = {"planned": 0, "studies": 1, "tendering": 2, "works": 4, "suspended": 2, "cancelled": 1}
+
+
+def _project_milestones(rng, project, planned_start, planned_end, project_status) -> list[Milestone]:
+    kinds = SERVICE_MILESTONES if project.category in SERVICE_CATEGORIES else WORKS_MILESTONES
+    span = (planned_end - planned_start).days
+    achieved_until = {**ACHIEVED_MILESTONES, "delivered": len(kinds) - 1, "in_service": len(kinds)}[project_status]
+    milestones = []
+    for index, kind in enumerate(kinds):
+        planned_on = planned_start + timedelta(days=int(span * index / max(len(kinds) - 1, 1)))
+        achieved_on = None
+        if index < achieved_until:
+            achieved_on = min(ANCHOR, planned_on + timedelta(days=rng.randint(-30, 150)))
+        milestones.append(Milestone(project=project, kind=kind, planned_on=planned_on, achieved_on=achieved_on))
+    return milestones
+
+
+def _project_updates(rng, project, progress) -> list[ProgressUpdate]:
+    updates = []
+    steps = rng.randint(1, 4)
+    for step in range(steps):
+        value = int(progress * (step + 1) / steps)
+        reported_on = ANCHOR - timedelta(days=(steps - step) * rng.randint(20, 120))
+        updates.append(ProgressUpdate(project=project, reported_on=reported_on, physical_progress=value,
+                                      note="Avancement constaté sur site"))
+    return updates
+
+
+def _project_contracts(rng, project, planned_start, progress, contracts, contract_meta) -> None:
+    for kind, share in (("works", Decimal("0.7")), ("goods", Decimal("0.2"))):
+        if rng.random() < 0.8:
+            signed = min(ANCHOR, planned_start + timedelta(days=rng.randint(0, 120)))
+            contracts.append(Contract(project=project, kind=kind, amount=(project.budget * share).quantize(CENT),
+                                      contractor_name=rng.choice(CONTRACTORS), signed_on=signed,
+                                      reference=f"AO-{project.pk}-{kind[:1].upper()}",
+                                      duration_days=rng.choice([180, 270, 365, 540])))
+            contract_meta.append((signed, progress))
+
+
+def _synth_project_details(world: _World, partnerships, projects, project_meta):
+    rng, report = world.rng, world.report
     fundings, milestones, updates, contracts, contract_meta = [], [], [], [], []
     communes_through = []
     partners_of = {}
     for partnership in partnerships:
         if partnership.committed_amount:
             partners_of.setdefault(partnership.agreement_id, []).append(partnership.organisation)
-    for project, (commune, _signed_on, planned_start, planned_end, project_status, progress) in zip(projects, project_meta, strict=True):
+    for project, (commune, _signed_on, planned_start, planned_end, project_status, progress) in zip(
+            projects, project_meta, strict=True):
         if commune:
             communes_through.append(Project.communes.through(project_id=project.pk, commune_id=commune.pk))
         funders = partners_of.get(project.agreement_id, [])[:3]
         if funders:
             for organisation, amount in zip(funders, _split(rng, project.budget, len(funders)), strict=True):
                 fundings.append(ProjectFunding(project=project, organisation=organisation, amount=amount))
-        kinds = SERVICE_MILESTONES if project.category in {Category.STAFF_CONTRACTING, Category.MOBILE_CARAVANS,
-                                                            Category.IMAGING_EQUIPMENT,
-                                                            Category.PATIENT_TRANSPORT} else WORKS_MILESTONES
-        span = (planned_end - planned_start).days
-        achieved_until = {"planned": 0, "studies": 1, "tendering": 2, "works": 4, "delivered": len(kinds) - 1,
-                          "in_service": len(kinds), "suspended": 2, "cancelled": 1}[project_status]
-        for index, kind in enumerate(kinds):
-            planned_on = planned_start + timedelta(days=int(span * index / max(len(kinds) - 1, 1)))
-            achieved_on = None
-            if index < achieved_until:
-                achieved_on = min(ANCHOR, planned_on + timedelta(days=rng.randint(-30, 150)))
-            milestones.append(Milestone(project=project, kind=kind, planned_on=planned_on, achieved_on=achieved_on))
+        milestones += _project_milestones(rng, project, planned_start, planned_end, project_status)
         if progress:
-            steps = rng.randint(1, 4)
-            for step in range(steps):
-                value = int(progress * (step + 1) / steps)
-                reported_on = ANCHOR - timedelta(days=(steps - step) * rng.randint(20, 120))
-                updates.append(ProgressUpdate(project=project, reported_on=reported_on, physical_progress=value,
-                                              note="Avancement constaté sur site"))
+            updates += _project_updates(rng, project, progress)
         if project_status in {"works", "delivered", "in_service", "suspended"}:
-            for kind, share in (("works", Decimal("0.7")), ("goods", Decimal("0.2"))):
-                if rng.random() < 0.8:
-                    signed = min(ANCHOR, planned_start + timedelta(days=rng.randint(0, 120)))
-                    contracts.append(Contract(project=project, kind=kind, amount=(project.budget * share).quantize(CENT),
-                                              contractor_name=rng.choice(CONTRACTORS), signed_on=signed,
-                                              reference=f"AO-{project.pk}-{kind[:1].upper()}",
-                                              duration_days=rng.choice([180, 270, 365, 540])))
-                    contract_meta.append((signed, progress))
+            _project_contracts(rng, project, planned_start, progress, contracts, contract_meta)
     Project.communes.through.objects.bulk_create(communes_through, batch_size=BATCH)
     insert_rows(ProjectFunding, fundings)
     insert_rows(Milestone, milestones)
@@ -391,7 +467,11 @@ def _synth_chunk(rng, numbers, prefix, regions, provinces_by_region, communes_by
     report.milestones += len(milestones)
     report.updates += len(updates)
     report.contracts += len(contracts)
+    return contracts, contract_meta
 
+
+def _synth_payments(world: _World, contracts, contract_meta) -> None:
+    rng = world.rng
     payments = []
     for contract, (signed, progress) in zip(contracts, contract_meta, strict=True):
         to_pay = (contract.amount * Decimal(progress) / 100).quantize(CENT)
@@ -403,9 +483,7 @@ def _synth_chunk(rng, numbers, prefix, regions, provinces_by_region, communes_by
             payments.append(Payment(contract=contract, paid_on=paid_on, amount=amount,
                                     reference=f"DEC-{contract.pk}-{index + 1}"))
     insert_rows(Payment, payments)
-    report.payments += len(payments)
-
-    _synth_committees(rng, prefix, created, plans, projects, orgs, report)
+    world.report.payments += len(payments)
 
 
 def _project_state(rng: random.Random, agreement_status: str, signed_on: date) -> tuple[str, int]:
