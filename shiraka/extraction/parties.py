@@ -239,91 +239,115 @@ def _zone_starts(text: str, scope: tuple[int, int]) -> list[int]:
     return sorted(set(out))
 
 
+_LIST_FILLERS = {"كل", "من", "و", "et", "le", "la", "les", "منها", "عليها", "مع", "l'"}
+
+
 def _read_list(tokens: list[Token], text: str, people: list[Person], i: int, parties: Parties,
                scope: tuple[int, int]) -> None:
     """Reads «X و Y، و Z» from token i until the list ends."""
     items = 0
     while i < len(tokens) and tokens[i].start < scope[1]:
-        tok = tokens[i]
-        side = _side_marker(tokens, i) if items else 0
-        if side:
-            # «X d'une part, et Y d'autre part», «بين X من جهة و Y من جهة أخرى»
-            i += side
+        skip = _filler_length(tokens, i, items)
+        if skip:
+            i += skip
             continue
-        if tok.key in {"كل", "من", "و", "et", "le", "la", "les", "منها", "عليها", "مع"} or (
-            tok.key in ("l'",)
-        ) or items and tok.key in ("des", "du") and i + 1 < len(tokens) and _is_head(tokens[i + 1]):
-            i += 1
-            continue
-        person = next((p for p in people if p.start <= tok.start < p.end), None)
-        if person is not None:
-            if person.role:
-                derived = derive_institution(person.role)
-                if derived:
-                    parties.from_people.append(Mention(derived, person.role_span))
-            i = _index_after(tokens, person.end)
-            items += 1
-        else:
-            plural_end = institution_at(tokens, text, i)
-            if plural_end is None:
-                if tokens[i].key in AR_TITLES or tokens[i].key.startswith("و") and tokens[i].key[1:] in AR_TITLES:
-                    end = _title_phrase_end(tokens, text, i)
-                    role = text[tok.start + (1 if tok.key.startswith("و") and tok.key[1:] in AR_TITLES else 0):
-                                tokens[end - 1].end]
-                    derived = derive_institution(role)
-                    if derived:
-                        parties.from_people.append(Mention(derived, (tok.start, tokens[end - 1].end)))
-                    i = end
-                    items += 1
-                    continue
-                proper = _proper_name(tokens, text, i) if items else None
-                if proper is None:
-                    break
-                parties.institutions.append(Mention(text[proper[0] : proper[1]], proper[:2]))
-                i = proper[2]
-                items += 1
-                if i >= len(tokens):
-                    break
-                gap = text[tokens[i - 1].end : tokens[i].start]
-                if _BREAK.search(gap):
-                    break
-                continue
-            start, end, j = plural_end
-            listed = _plural_list(tokens, text, i, j)
-            if listed:
-                parties.institutions.extend(listed)
-                i = _index_after(tokens, listed[-1].span[1]) if listed[-1].span else j
-            else:
-                parties.institutions.append(Mention(clean_phrase(text[start:end]), (start, end)))
-                i = j
-            items += 1
+        step = _read_item(tokens, text, people, i, parties, items)
+        if step is None:
+            break
+        i, then = step
+        items += 1
         if i >= len(tokens):
             break
-        aside = _ASIDE.match(text, tokens[i - 1].end) if i > 0 else None
-        if aside:
-            # «المجلس الجهوي ( 6 ملايين درهم ) ووكالة …»: a short aside does not end the list.
-            i = _index_after(tokens, aside.end())
-            if i >= len(tokens):
+        if then == "next":
+            continue
+        if then == "gap":
+            if _BREAK.search(text[tokens[i - 1].end : tokens[i].start]):
                 break
-            gap = text[aside.end() : tokens[i].start]
-        else:
-            gap = text[tokens[i - 1].end : tokens[i].start] if i > 0 else ""
-        if _BREAK.search(gap):
+            continue
+        i = _next_list_item(tokens, text, i)
+        if i is None or items > 12:
             break
+
+
+def _filler_length(tokens: list[Token], i: int, items: int) -> int:
+    """How many tokens before the next item are list glue, not a party."""
+    if items:
         side = _side_marker(tokens, i)
         if side:
-            # «جمعية الشفاء من جهة ومجلس …»: the next side of the agreement follows.
-            i += side
-            if i >= len(tokens) or _BREAK.search(text[tokens[i - 1].end : tokens[i].start]):
-                break
-            gap = text[tokens[i - 1].end : tokens[i].start]
-        nxt = tokens[i]
-        joined = nxt.key.startswith("و") or nxt.key in ("و", "et") or _COMMA.search(gap) or nxt.key in ("كل",)
-        if not joined:
-            # «Conseil régional et des associations …», «وUM6P Hospitals»
-            break
-        if items > 12:
-            break
+            # «X d'une part, et Y d'autre part», «بين X من جهة و Y من جهة أخرى»
+            return side
+    key = tokens[i].key
+    if key in _LIST_FILLERS:
+        return 1
+    if items and key in ("des", "du") and i + 1 < len(tokens) and _is_head(tokens[i + 1]):
+        return 1
+    return 0
+
+
+def _read_item(tokens: list[Token], text: str, people: list[Person], i: int, parties: Parties, items: int):
+    """One party of a list at token i: (index after it, what follows: "join" when a joiner must come
+    next, "gap" when only a break ends the list, "next" when the list simply goes on), or None."""
+    tok = tokens[i]
+    person = next((p for p in people if p.start <= tok.start < p.end), None)
+    if person is not None:
+        if person.role:
+            derived = derive_institution(person.role)
+            if derived:
+                parties.from_people.append(Mention(derived, person.role_span))
+        return _index_after(tokens, person.end), "join"
+    plural_end = institution_at(tokens, text, i)
+    if plural_end is None:
+        if tok.key in AR_TITLES or tok.key.startswith("و") and tok.key[1:] in AR_TITLES:
+            return _title_item(tokens, text, i, parties), "next"
+        proper = _proper_name(tokens, text, i) if items else None
+        if proper is None:
+            return None
+        parties.institutions.append(Mention(text[proper[0] : proper[1]], proper[:2]))
+        return proper[2], "gap"
+    start, end, j = plural_end
+    listed = _plural_list(tokens, text, i, j)
+    if listed:
+        parties.institutions.extend(listed)
+        return (_index_after(tokens, listed[-1].span[1]) if listed[-1].span else j), "join"
+    parties.institutions.append(Mention(clean_phrase(text[start:end]), (start, end)))
+    return j, "join"
+
+
+def _title_item(tokens: list[Token], text: str, i: int, parties: Parties) -> int:
+    """«والي الجهة» in a list of parties: the institution the title stands for."""
+    tok = tokens[i]
+    end = _title_phrase_end(tokens, text, i)
+    role = text[tok.start + (1 if tok.key.startswith("و") and tok.key[1:] in AR_TITLES else 0) : tokens[end - 1].end]
+    derived = derive_institution(role)
+    if derived:
+        parties.from_people.append(Mention(derived, (tok.start, tokens[end - 1].end)))
+    return end
+
+
+def _next_list_item(tokens: list[Token], text: str, i: int) -> int | None:
+    """The index where the list goes on after an item ending before token i, or None when it ends."""
+    aside = _ASIDE.match(text, tokens[i - 1].end) if i > 0 else None
+    if aside:
+        # «المجلس الجهوي ( 6 ملايين درهم ) ووكالة …»: a short aside does not end the list.
+        i = _index_after(tokens, aside.end())
+        if i >= len(tokens):
+            return None
+        gap = text[aside.end() : tokens[i].start]
+    else:
+        gap = text[tokens[i - 1].end : tokens[i].start] if i > 0 else ""
+    if _BREAK.search(gap):
+        return None
+    side = _side_marker(tokens, i)
+    if side:
+        # «جمعية الشفاء من جهة ومجلس …»: the next side of the agreement follows.
+        i += side
+        if i >= len(tokens) or _BREAK.search(text[tokens[i - 1].end : tokens[i].start]):
+            return None
+        gap = text[tokens[i - 1].end : tokens[i].start]
+    nxt = tokens[i]
+    joined = nxt.key.startswith("و") or nxt.key in ("و", "et") or _COMMA.search(gap) or nxt.key in ("كل",)
+    # Without a joiner the list is over: «Conseil régional et des associations …», «وUM6P Hospitals».
+    return i if joined else None
 
 
 _SIDE_AR = _f({"جهه", "ناحيه"})
