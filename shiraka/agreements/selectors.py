@@ -14,7 +14,7 @@ from django.db.models import (
 from django.db.models.functions import Greatest
 
 from shiraka.core.money import ZERO, MoneyField, money_value
-from shiraka.core.querying import as_money, choice_param, int_param, sum_subquery, text_search
+from shiraka.core.querying import as_money, choice_param, filter_given, int_param, sum_subquery, text_search
 from shiraka.core.rules import today as local_today
 
 from .models import Agreement, Partnership, ScheduledContribution, Transfer
@@ -79,23 +79,15 @@ class AgreementFilters:
 
 def agreement_search(agreements: QuerySet, filters: AgreementFilters) -> QuerySet:
     """`agreements` (already scoped to the reader) filtered; `agreement_page_rows` adds figures and order."""
-    queryset = text_search(agreements, filters.q)
-    if filters.region:
-        queryset = queryset.filter(region_id=filters.region)
-    if filters.province:
-        queryset = queryset.filter(province_id=filters.province)
-    if filters.programme:
-        queryset = queryset.filter(programme_id=filters.programme)
-    if filters.kind:
-        queryset = queryset.filter(kind=filters.kind)
-    if filters.status:
-        queryset = queryset.filter(status=filters.status)
+    queryset = filter_given(
+        text_search(agreements, filters.q), region_id=filters.region, province_id=filters.province,
+        programme_id=filters.programme, kind=filters.kind, status=filters.status,
+        signed_on__year=filters.year,
+    )
     if filters.partner:
         queryset = queryset.filter(
             pk__in=Partnership.objects.filter(organisation_id=filters.partner).values("agreement")
         )
-    if filters.year:
-        queryset = queryset.filter(signed_on__year=filters.year)
     return queryset
 
 

@@ -23,19 +23,26 @@ def _group(value: Decimal, decimal_mark: str, group_mark: str) -> str:
     return f"{sign}{group_mark.join(groups)}{decimal_mark}{cents}"
 
 
+# How each language writes an amount: (decimal mark, group mark, pattern of a full amount, of millions).
+# Arabic pages take dots, not spaces, between groups: a space would let the bidi algorithm reorder
+# the groups of a number inside right-to-left text (443.000.000,00 stays one number).
+AMOUNT_STYLES = {
+    "en": (".", ",", "MAD {}", "MAD {} M"),
+    "ar": (",", ".", "{}" + NBSP + "درهم", "{}" + NBSP + "مليون درهم"),
+    "fr": (",", NBSP, "{}" + NBSP + "DH", "{}" + NBSP + "M DH"),
+}
+
+
+def _styled(value: Decimal, language: str | None, *, millions: bool) -> str:
+    decimal_mark, group_mark, full, compact = AMOUNT_STYLES.get(_language(language), AMOUNT_STYLES["fr"])
+    return (compact if millions else full).format(_group(value, decimal_mark, group_mark))
+
+
 def format_amount(value, language: str | None = None) -> str:
     """A full amount: `443 000 000,00 DH` (fr), `443.000.000,00 درهم` (ar), `MAD 443,000,000.00` (en)."""
     if value is None:
         return ""
-    value = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    lang = _language(language)
-    if lang == "en":
-        return f"MAD {_group(value, '.', ',')}"
-    if lang == "ar":
-        # Dots, not spaces, between groups: a space would let the bidi algorithm reorder the
-        # groups of a number inside right-to-left text (443.000.000,00 stays one number).
-        return _group(value, ",", ".") + NBSP + "درهم"
-    return _group(value, ",", NBSP) + NBSP + "DH"
+    return _styled(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), language, millions=False)
 
 
 def format_millions(value, language: str | None = None) -> str:
@@ -43,9 +50,4 @@ def format_millions(value, language: str | None = None) -> str:
     if value is None:
         return ""
     millions = (Decimal(value) / MILLION).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    lang = _language(language)
-    if lang == "en":
-        return f"MAD {_group(millions, '.', ',')} M"
-    if lang == "ar":
-        return _group(millions, ",", ".") + NBSP + "مليون درهم"
-    return _group(millions, ",", NBSP) + NBSP + "M DH"
+    return _styled(millions, language, millions=True)

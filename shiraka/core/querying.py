@@ -18,6 +18,12 @@ def choice_param(params, name: str, allowed, default: str = "") -> str:
     return value if value in allowed else default
 
 
+def filter_given(queryset: QuerySet, **lookups) -> QuerySet:
+    """`queryset` filtered on each lookup whose value the reader gave (empty, None and 0 are skipped)."""
+    given = {lookup: value for lookup, value in lookups.items() if value}
+    return queryset.filter(**given) if given else queryset
+
+
 def text_search(queryset, query: str):
     """Rows whose normalised `search_text` holds every term (diacritics and hamza forms ignored)."""
     for term in search_terms(query):

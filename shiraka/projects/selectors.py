@@ -7,7 +7,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from shiraka.core.money import MoneyField, money_value
-from shiraka.core.querying import choice_param, int_param, ordering_expressions, text_search
+from shiraka.core.querying import choice_param, filter_given, int_param, ordering_expressions, text_search
 from shiraka.core.rules import today as local_today
 
 from .models import Category, Milestone, Payment, Project, ProjectFunding
@@ -49,17 +49,10 @@ def late_milestones(today=None) -> QuerySet:
 
 
 def project_search(projects: QuerySet, filters: ProjectFilters) -> QuerySet:
-    queryset = text_search(projects, filters.q)
-    if filters.region:
-        queryset = queryset.filter(region_id=filters.region)
-    if filters.province:
-        queryset = queryset.filter(province_id=filters.province)
-    if filters.category:
-        queryset = queryset.filter(category=filters.category)
-    if filters.status:
-        queryset = queryset.filter(status=filters.status)
-    if filters.agreement:
-        queryset = queryset.filter(agreement__reference=filters.agreement)
+    queryset = filter_given(
+        text_search(projects, filters.q), region_id=filters.region, province_id=filters.province,
+        category=filters.category, status=filters.status, agreement__reference=filters.agreement,
+    )
     if filters.owner:
         queryset = queryset.filter(Q(owner_id=filters.owner) | Q(delegated_owner_id=filters.owner))
     if filters.late:

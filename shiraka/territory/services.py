@@ -23,6 +23,11 @@ def _int(value: str) -> int | None:
     return int(value) if value else None
 
 
+def _census(row: dict) -> dict:
+    """The RGPH 2014 and 2024 figures every territory row carries."""
+    return {name: _int(row[name]) for name in ("population_2014", "population_2024", "households_2024")}
+
+
 @dataclass
 class LoadReport:
     regions: int = 0
@@ -64,8 +69,7 @@ def territories_load(report: LoadReport | None = None) -> LoadReport:
         {
             "code": r["code"], "iso_code": r["iso_3166_2"], "name_ar": r["name_ar"], "name_fr": r["name_fr"],
             "name_en": r["name_en"], "capital_ar": r["capital_ar"], "capital_fr": r["capital_fr"],
-            "population_2014": _int(r["population_2014"]), "population_2024": _int(r["population_2024"]),
-            "households_2024": _int(r["households_2024"]),
+            **_census(r),
         }
         for r in reference_rows("regions.csv")
     ])
@@ -74,8 +78,7 @@ def territories_load(report: LoadReport | None = None) -> LoadReport:
         {
             "code": r["code"], "iso_code": r["iso_3166_2"], "slug": r["slug"], "name_ar": r["name_ar"],
             "name_fr": r["name_fr"], "kind": r["kind"], "region_id": regions[r["region_code"]],
-            "population_2014": _int(r["population_2014"]), "population_2024": _int(r["population_2024"]),
-            "households_2024": _int(r["households_2024"]),
+            **_census(r),
         }
         for r in reference_rows("provinces.csv")
     ])
@@ -84,8 +87,7 @@ def territories_load(report: LoadReport | None = None) -> LoadReport:
         {
             "code": r["code"], "slug": r["slug"], "name_ar": r["name_ar"], "name_fr": r["name_fr"],
             "kind": r["kind"], "province_id": provinces[r["province_code"]],
-            "population_2014": _int(r["population_2014"]), "population_2024": _int(r["population_2024"]),
-            "households_2024": _int(r["households_2024"]),
+            **_census(r),
         }
         for r in reference_rows("communes.csv")
     ])
