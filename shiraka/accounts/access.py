@@ -278,3 +278,19 @@ def access_transfer_proof(user, pk: int) -> Transfer:
 def access_minutes_scan(user, pk: int) -> Meeting:
     """The signed minutes are internal documents: signed-in users only, never the public portal."""
     return access_meeting(user, pk)
+
+# --- follow-up --------------------------------------------------------------------------------------
+
+
+def followed_scope_key(user) -> str:
+    """A key that users share when `followed_agreements` gives them the same agreements, so that what
+    is computed from those agreements (the alerts) can be cached for all of them."""
+    membership = membership_of(user)
+    parts = (
+        role_of(user),
+        getattr(membership, "region_id", None),
+        getattr(membership, "province_id", None),
+        getattr(membership, "programme_id", None),
+    )
+    return ":".join(str(part) for part in parts)
+

@@ -13,26 +13,39 @@ from shiraka.followup.models import Committee
 from shiraka.followup.pdf import minutes_html
 from shiraka.followup.selectors import agenda_build
 from shiraka.projects import services as projects
-
-from .helpers import TODAY, agreement, committee, partner_with_schedule, project, user_with_role
+from tests.factories import (
+    TODAY,
+    agreement_in_province,
+    committee,
+    partner_with_schedule,
+    project,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def troubled_committee():
-    a = agreement()
+    a = agreement_in_province()
     late = project(a)
     projects.milestone_plan(project=late, kind="works_order", planned_on=date(2025, 3, 1))
     healthy = project(a)
-    projects.milestone_plan(project=healthy, kind="works_order", planned_on=date(2025, 3, 1),
-                            achieved_on=date(2025, 3, 2))
+    projects.milestone_plan(
+        project=healthy, kind="works_order", planned_on=date(2025, 3, 1), achieved_on=date(2025, 3, 2)
+    )
     projects.progress_record(project=healthy, reported_on=date(2025, 6, 1), physical_progress=40)
     debtor = partner_with_schedule(a, due=[(date(2024, 12, 15), "100000.00")], name="Conseil régional")
-    payer = partner_with_schedule(a, due=[(date(2024, 12, 15), "100000.00")],
-                                  transfers=[(date(2024, 12, 1), "100000.00")], name="Commune payeuse")
+    payer = partner_with_schedule(
+        a,
+        due=[(date(2024, 12, 15), "100000.00")],
+        transfers=[(date(2024, 12, 1), "100000.00")],
+        name="Commune payeuse",
+    )
     c = committee([a], members=[(debtor.organisation, None, ""), (payer.organisation, None, "")])
     meeting = followup.meeting_record(committee=c, held_on=date(2025, 1, 20), minutes="PV")
-    followup.decision_create(committee=c, meeting=meeting, text="Mobiliser le foncier", due_on=date(2025, 4, 1))
+    followup.decision_create(
+        committee=c, meeting=meeting, text="Mobiliser le foncier", due_on=date(2025, 4, 1)
+    )
     return c, late, healthy, debtor, payer
 
 
@@ -65,19 +78,31 @@ def seeded_meeting(seeds):
     c = Committee.objects.get(kind="supervision", province__code="09.273")
     members = list(c.members.all())
     meeting = followup.meeting_record(
-        committee=c, held_on=date(2025, 3, 12), place="مقر عمالة إنزكان أيت ملول",
-        agenda="1. تتبع تقدم الأشغال", minutes="ترأس السيد العامل اجتماع اللجنة الإقليمية للإشراف و التتبع.",
+        committee=c,
+        held_on=date(2025, 3, 12),
+        place="مقر عمالة إنزكان أيت ملول",
+        agenda="1. تتبع تقدم الأشغال",
+        minutes="ترأس السيد العامل اجتماع اللجنة الإقليمية للإشراف و التتبع.",
         attendees=[(m.organisation, m.person, True) for m in members],
     )
-    followup.decision_create(committee=c, meeting=meeting, text="تسريع تحويل المساهمات",
-                             responsible=members[0].organisation, due_on=date(2025, 6, 30))
+    followup.decision_create(
+        committee=c,
+        meeting=meeting,
+        text="تسريع تحويل المساهمات",
+        responsible=members[0].organisation,
+        due_on=date(2025, 6, 30),
+    )
     return meeting
 
 
 def test_minutes_html_is_right_to_left_in_arabic_and_left_to_right_in_french(seeded_meeting):
     arabic = minutes_html(seeded_meeting, language="ar")
-    assert '<html lang="ar" dir="rtl">' in arabic and '"Noto Naskh Arabic", "Noto Sans Arabic", serif' in arabic
-    assert seeded_meeting.committee.name_ar in arabic and "2025-06-30" in arabic and "counter(pages)" in arabic
+    assert (
+        '<html lang="ar" dir="rtl">' in arabic and '"Noto Naskh Arabic", "Noto Sans Arabic", serif' in arabic
+    )
+    assert (
+        seeded_meeting.committee.name_ar in arabic and "2025-06-30" in arabic and "counter(pages)" in arabic
+    )
     french = minutes_html(seeded_meeting, language="fr")
     assert '<html lang="fr" dir="ltr">' in french
     assert seeded_meeting.committee.name_fr.replace("'", "&#x27;") in french
@@ -92,13 +117,17 @@ def test_minutes_pdf_view(client, seeded_meeting, language, tmp_path):
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"].startswith("attachment;") and f"-{language}.pdf" in response[
-        "Content-Disposition"]
+    assert (
+        response["Content-Disposition"].startswith("attachment;")
+        and f"-{language}.pdf" in response["Content-Disposition"]
+    )
     assert response.content.startswith(b"%PDF")
     if shutil.which("pdftotext"):
         path = tmp_path / "minutes.pdf"
         path.write_bytes(response.content)
-        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
         name = seeded_meeting.committee.name_ar if language == "ar" else seeded_meeting.committee.name_fr
         flat = " ".join(text.split())
         assert " ".join(name.split()[:4]) in flat

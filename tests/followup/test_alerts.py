@@ -17,8 +17,14 @@ from shiraka.followup import services as followup
 from shiraka.followup.alerts import Kind, Severity
 from shiraka.followup.selectors import alert_list
 from shiraka.projects import services as projects
-
-from .helpers import TODAY, agreement, committee, partner_with_schedule, project, user_with_role
+from tests.factories import (
+    TODAY,
+    agreement_in_province,
+    committee,
+    partner_with_schedule,
+    project,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +38,7 @@ def only(kind, agreement_):
 
 
 def test_late_milestone_fires_with_the_milestone_and_the_delay(reference):
-    a = agreement()
+    a = agreement_in_province()
     late = project(a)
     projects.milestone_plan(project=late, kind="works_order", planned_on=date(2025, 3, 1))
     projects.milestone_plan(project=late, kind="provisional_acceptance", planned_on=date(2025, 5, 1))
@@ -48,10 +54,11 @@ def test_late_milestone_fires_with_the_milestone_and_the_delay(reference):
 
 
 def test_achieved_future_or_suspended_milestones_raise_nothing(reference):
-    a = agreement()
+    a = agreement_in_province()
     healthy = project(a)
-    projects.milestone_plan(project=healthy, kind="works_order", planned_on=date(2025, 3, 1),
-                            achieved_on=date(2025, 3, 20))
+    projects.milestone_plan(
+        project=healthy, kind="works_order", planned_on=date(2025, 3, 1), achieved_on=date(2025, 3, 20)
+    )
     projects.milestone_plan(project=healthy, kind="opening", planned_on=TODAY + timedelta(days=1))
     suspended = project(a, status="suspended", status_reason="Foncier")
     projects.milestone_plan(project=suspended, kind="works_order", planned_on=date(2024, 1, 1))
@@ -59,10 +66,16 @@ def test_achieved_future_or_suspended_milestones_raise_nothing(reference):
 
 
 def test_overdue_contribution_says_how_much_and_since_when(reference):
-    a = agreement()
+    a = agreement_in_province()
     partner = partner_with_schedule(
-        a, due=[(date(2024, 12, 15), "100000.00"), (date(2025, 3, 15), "100000.00"), (date(2025, 9, 15), "100000.00")],
-        transfers=[(date(2025, 1, 10), "50000.00")], name="Conseil provincial",
+        a,
+        due=[
+            (date(2024, 12, 15), "100000.00"),
+            (date(2025, 3, 15), "100000.00"),
+            (date(2025, 9, 15), "100000.00"),
+        ],
+        transfers=[(date(2025, 1, 10), "50000.00")],
+        name="Conseil provincial",
     )
     [alert] = only(Kind.CONTRIBUTION_OVERDUE, a)
     assert alert.object_type == "partnership" and alert.object_id == partner.pk
@@ -75,24 +88,32 @@ def test_overdue_contribution_says_how_much_and_since_when(reference):
 
 
 def test_since_is_the_first_due_date_the_transfers_do_not_cover(reference):
-    a = agreement()
-    partner_with_schedule(a, due=[(date(2024, 6, 28), "200000.00"), (date(2025, 6, 28), "200000.00")],
-                          transfers=[(date(2024, 7, 10), "200000.00")])
+    a = agreement_in_province()
+    partner_with_schedule(
+        a,
+        due=[(date(2024, 6, 28), "200000.00"), (date(2025, 6, 28), "200000.00")],
+        transfers=[(date(2024, 7, 10), "200000.00")],
+    )
     [alert] = only(Kind.CONTRIBUTION_OVERDUE, a)
     assert alert.amount == Decimal("200000.00") and alert.since == date(2025, 6, 28)
     assert alert.severity == Severity.LOW
 
 
 def test_partner_up_to_date_or_ahead_raises_nothing(reference):
-    a = agreement()
-    partner_with_schedule(a, due=[(date(2024, 12, 15), "100000.00"), (date(2025, 9, 15), "100000.00")],
-                          transfers=[(date(2024, 12, 20), "100000.00")])
-    partner_with_schedule(a, due=[(date(2024, 12, 15), "100000.00")], transfers=[(date(2024, 11, 1), "150000.00")])
+    a = agreement_in_province()
+    partner_with_schedule(
+        a,
+        due=[(date(2024, 12, 15), "100000.00"), (date(2025, 9, 15), "100000.00")],
+        transfers=[(date(2024, 12, 20), "100000.00")],
+    )
+    partner_with_schedule(
+        a, due=[(date(2024, 12, 15), "100000.00")], transfers=[(date(2024, 11, 1), "150000.00")]
+    )
     assert only(Kind.CONTRIBUTION_OVERDUE, a) == []
 
 
 def test_project_in_works_without_update_for_90_days(reference):
-    a = agreement()
+    a = agreement_in_province()
     stale = project(a)
     projects.progress_record(project=stale, reported_on=date(2025, 1, 10), physical_progress=35)
     never = project(a, actual_start=date(2025, 2, 1))
@@ -109,16 +130,23 @@ def test_project_in_works_without_update_for_90_days(reference):
 
 
 def test_decision_past_due_and_not_done(reference):
-    a = agreement()
+    a = agreement_in_province()
     c = committee([a])
     meeting = followup.meeting_record(committee=c, held_on=date(2025, 1, 20), minutes="PV")
-    late = followup.decision_create(committee=c, meeting=meeting, text="Mobiliser le foncier",
-                                    due_on=date(2025, 5, 1), agreement=a)
-    done = followup.decision_create(committee=c, meeting=meeting, text="Lancer les études", due_on=date(2025, 4, 1))
+    late = followup.decision_create(
+        committee=c, meeting=meeting, text="Mobiliser le foncier", due_on=date(2025, 5, 1), agreement=a
+    )
+    done = followup.decision_create(
+        committee=c, meeting=meeting, text="Lancer les études", due_on=date(2025, 4, 1)
+    )
     followup.decision_set_status(done, status="done", on=date(2025, 3, 30), expected_version=done.version)
-    followup.decision_create(committee=c, meeting=meeting, text="Plus tard", due_on=TODAY + timedelta(days=30))
+    followup.decision_create(
+        committee=c, meeting=meeting, text="Plus tard", due_on=TODAY + timedelta(days=30)
+    )
     dropped = followup.decision_create(committee=c, text="Abandonnée", due_on=date(2025, 2, 1))
-    followup.decision_set_status(dropped, status="dropped", on=date(2025, 2, 2), expected_version=dropped.version)
+    followup.decision_set_status(
+        dropped, status="dropped", on=date(2025, 2, 2), expected_version=dropped.version
+    )
     [alert] = only(Kind.DECISION_OVERDUE, a)
     assert alert.object_id == late.pk and alert.figures["days"] == 60 and alert.severity == Severity.MEDIUM
     with translation.override("en"):
@@ -127,16 +155,16 @@ def test_decision_past_due_and_not_done(reference):
 
 
 def test_decision_without_agreement_belongs_to_the_committees_agreements(reference):
-    a = agreement()
+    a = agreement_in_province()
     c = committee([a])
     followup.decision_create(committee=c, text="Réunir les partenaires", due_on=date(2025, 5, 1))
     assert len(only(Kind.DECISION_OVERDUE, a)) == 1
-    other = agreement()
+    other = agreement_in_province()
     assert only(Kind.DECISION_OVERDUE, other) == []
 
 
 def test_commitments_above_the_total(reference):
-    a = agreement(total="1000000.00")
+    a = agreement_in_province(total="1000000.00")
     partner = partner_with_schedule(a, committed="600000.00")
     partner_with_schedule(a, committed="400000.00")
     assert only(Kind.COMMITMENTS_OVER_TOTAL, a) == []  # exactly the total
@@ -149,7 +177,7 @@ def test_commitments_above_the_total(reference):
 
 
 def test_project_budgets_above_the_total(reference):
-    a = agreement(total="1000000.00")
+    a = agreement_in_province(total="1000000.00")
     project(a, budget="600000.00", status="planned")
     project(a, budget="400000.00", status="planned")
     assert only(Kind.BUDGETS_OVER_TOTAL, a) == []
@@ -159,15 +187,15 @@ def test_project_budgets_above_the_total(reference):
 
 
 def test_cancelled_agreements_raise_nothing(reference):
-    a = agreement(total="100.00")
+    a = agreement_in_province(total="100.00")
     project(a, budget="500.00", status="planned")
     Agreement.objects.filter(pk=a.pk).update(status="cancelled")
     assert alert_list(today=TODAY, agreement_ids=[a.pk]) == []
 
 
 def test_scope_anonymous_none_secretariat_its_province_others_all(reference):
-    here = agreement(code="09.273")
-    there = agreement(code="10.261")
+    here = agreement_in_province(code="09.273")
+    there = agreement_in_province(code="10.261")
     for a in (here, there):
         project(a, budget="5000000.00", status="planned")
     assert alert_list(followed_agreements(AnonymousUser()), today=TODAY) == []
@@ -175,10 +203,18 @@ def test_scope_anonymous_none_secretariat_its_province_others_all(reference):
     viewer = user_with_role("viewer", Membership.Role.VIEWER)
     seen = {alert.agreement_id for alert in alert_list(followed_agreements(secretariat), today=TODAY)}
     assert here.pk in seen and there.pk not in seen
-    assert {here.pk, there.pk} <= {alert.agreement_id for alert in alert_list(followed_agreements(viewer), today=TODAY)}
-    by_region = {alert.agreement_id for alert in alert_list(followed_agreements(viewer), today=TODAY, region=there.region)}
+    assert {here.pk, there.pk} <= {
+        alert.agreement_id for alert in alert_list(followed_agreements(viewer), today=TODAY)
+    }
+    by_region = {
+        alert.agreement_id
+        for alert in alert_list(followed_agreements(viewer), today=TODAY, region=there.region)
+    }
     assert there.pk in by_region and here.pk not in by_region
-    by_province = {alert.agreement_id for alert in alert_list(followed_agreements(viewer), today=TODAY, province=here.province)}
+    by_province = {
+        alert.agreement_id
+        for alert in alert_list(followed_agreements(viewer), today=TODAY, province=here.province)
+    }
     assert here.pk in by_province and there.pk not in by_province
 
 

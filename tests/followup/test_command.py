@@ -13,8 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from shiraka.accounts.models import Membership
-
-from .helpers import agreement, project, user_with_role
+from tests.factories import agreement_in_province, project, user_with_role
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,9 +26,9 @@ def run(*args) -> str:
 
 
 def two_alerts():
-    here = agreement(total="100.00", code="09.273")
+    here = agreement_in_province(total="100.00", code="09.273")
     project(here, budget="500.00", status="planned")
-    there = agreement(total="100.00", code="10.261")
+    there = agreement_in_province(total="100.00", code="10.261")
     project(there, budget="700.00", status="planned")
     return here, there
 
@@ -47,8 +46,16 @@ def test_prints_one_line_per_alert_with_reason_and_link_then_a_count(reference):
     assert run("--kind", "decision_overdue").strip().splitlines()[-1].startswith("0 alert(s)")
 
 
-@pytest.mark.parametrize("args", [["--province", "99.999"], ["--region", "77"], ["--today", "yesterday"],
-                                  ["--agreement", "NOPE-1"], ["--language", "de"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--province", "99.999"],
+        ["--region", "77"],
+        ["--today", "yesterday"],
+        ["--agreement", "NOPE-1"],
+        ["--language", "de"],
+    ],
+)
 def test_bad_arguments_raise_command_error_with_code_2(reference, args):
     with pytest.raises(CommandError) as error:
         run(*args)
@@ -56,14 +63,21 @@ def test_bad_arguments_raise_command_error_with_code_2(reference, args):
 
 
 def test_bad_arguments_exit_2_from_the_command_line(tmp_path):
-    env = {**os.environ, "SHIRAKA_DEBUG": "1", "SHIRAKA_DATA_DIR": str(tmp_path),
-           "DJANGO_SETTINGS_MODULE": "shiraka.settings"}
+    env = {
+        **os.environ,
+        "SHIRAKA_DEBUG": "1",
+        "SHIRAKA_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "shiraka.settings",
+    }
     env.pop("SHIRAKA_DATABASE_URL", None)
     shiraka = [sys.executable, "-c", "from shiraka.cli import main; main()"]
-    subprocess.run([*shiraka, "migrate", "-v0"], env=env, cwd=ROOT, check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [*shiraka, "migrate", "-v0"], env=env, cwd=ROOT, check=True, capture_output=True, timeout=300
+    )
     for args in (["--today", "not-a-date"], ["--kind", "nope"], ["--province", "99.999"]):
-        result = subprocess.run([*shiraka, "alerts", *args], env=env, cwd=ROOT, capture_output=True, text=True,
-                                timeout=120)
+        result = subprocess.run(
+            [*shiraka, "alerts", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
         assert result.returncode == 2, (args, result.stdout, result.stderr)
         assert result.stderr.strip() and not result.stdout.strip()
     ok = subprocess.run([*shiraka, "alerts"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -73,11 +87,16 @@ def test_bad_arguments_exit_2_from_the_command_line(tmp_path):
 def test_email_sends_each_user_the_digest_of_their_scope(reference):
     here, there = two_alerts()
     national = user_with_role("national", Membership.Role.VIEWER, email="national@example.ma")
-    provincial = user_with_role("provincial", Membership.Role.SECRETARIAT, email="sec@example.ma",
-                                province=here.province)
+    provincial = user_with_role(
+        "provincial", Membership.Role.SECRETARIAT, email="sec@example.ma", province=here.province
+    )
     user_with_role("noemail", Membership.Role.VIEWER)  # no address: nothing sent
-    elsewhere = user_with_role("elsewhere", Membership.Role.SECRETARIAT, email="other@example.ma",
-                               province=agreement(code="01.511").province)  # nothing in its scope
+    elsewhere = user_with_role(
+        "elsewhere",
+        Membership.Role.SECRETARIAT,
+        email="other@example.ma",
+        province=agreement_in_province(code="01.511").province,
+    )  # nothing in its scope
     output = run("--email", "--language", "fr", "--base-url", "https://shiraka.example.ma/")
     assert "2 digest(s) sent" in output
     by_address = {message.to[0]: message for message in mail.outbox}
@@ -96,7 +115,7 @@ def test_email_takes_no_filter(reference):
 
 
 def test_today_option_changes_what_is_late(reference):
-    a = agreement()
+    a = agreement_in_province()
     from shiraka.projects import services as projects
 
     late = project(a)

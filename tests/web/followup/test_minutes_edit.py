@@ -1,4 +1,3 @@
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,10 +21,16 @@ def pdf_file(name="محضر.pdf"):
 
 def test_secretariat_writes_the_minutes_and_attaches_the_signed_scan(client, seeds, meeting):
     client.force_login(seeds)
-    response = client.post(f"/fr/meetings/{meeting.pk}/minutes/", {
-        "version": meeting.version, "place": meeting.place, "agenda": meeting.agenda,
-        "minutes": "صادقت اللجنة على برمجة المشاريع.", "minutes_scan": pdf_file(),
-    })
+    response = client.post(
+        f"/fr/meetings/{meeting.pk}/minutes/",
+        {
+            "version": meeting.version,
+            "place": meeting.place,
+            "agenda": meeting.agenda,
+            "minutes": "صادقت اللجنة على برمجة المشاريع.",
+            "minutes_scan": pdf_file(),
+        },
+    )
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.minutes.startswith("صادقت") and meeting.minutes_scan.name.endswith(".pdf")
@@ -37,8 +42,10 @@ def test_secretariat_writes_the_minutes_and_attaches_the_signed_scan(client, see
 def test_a_fake_scan_is_refused_and_nothing_changes(client, seeds, meeting):
     client.force_login(seeds)
     fake = SimpleUploadedFile("scan.pdf", b"<html><script>alert(1)</script></html>", "application/pdf")
-    response = client.post(f"/fr/meetings/{meeting.pk}/minutes/", {
-        "version": meeting.version, "place": "", "agenda": "", "minutes": "Texte", "minutes_scan": fake})
+    response = client.post(
+        f"/fr/meetings/{meeting.pk}/minutes/",
+        {"version": meeting.version, "place": "", "agenda": "", "minutes": "Texte", "minutes_scan": fake},
+    )
     assert response.status_code == 200
     meeting.refresh_from_db()
     assert meeting.minutes == "" and not meeting.minutes_scan
@@ -58,7 +65,11 @@ def test_viewer_cannot_edit_and_visitors_cannot_download(client, seeds, meeting)
     viewer = get_user_model().objects.create_user("viewer", password="x-long-password")
     Membership.objects.create(user=viewer, role=Membership.Role.VIEWER)
     client.force_login(viewer)
-    assert client.post(f"/fr/meetings/{meeting.pk}/minutes/", {"version": meeting.version, "minutes": "x"}
-                       ).status_code == 403
+    assert (
+        client.post(
+            f"/fr/meetings/{meeting.pk}/minutes/", {"version": meeting.version, "minutes": "x"}
+        ).status_code
+        == 403
+    )
     client.logout()
     assert client.get(f"/fr/files/minutes/{meeting.pk}/").status_code == 302

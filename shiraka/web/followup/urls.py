@@ -1,8 +1,8 @@
-"""URL patterns of the followup pages."""
+"""URL patterns of the follow-up pages."""
 
 from django.urls import path
 
-from . import views_followup as views
+from . import views
 
 urlpatterns: list = [
     path("alerts/", views.alerts, name="alerts"),

@@ -1,0 +1,1 @@
+"""The follow-up pages: alerts, committees, meetings, decisions and their minutes."""
