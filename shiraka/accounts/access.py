@@ -279,6 +279,7 @@ def access_minutes_scan(user, pk: int) -> Meeting:
     """The signed minutes are internal documents: signed-in users only, never the public portal."""
     return access_meeting(user, pk)
 
+
 # --- follow-up --------------------------------------------------------------------------------------
 
 
@@ -293,4 +294,3 @@ def followed_scope_key(user) -> str:
         getattr(membership, "programme_id", None),
     )
     return ":".join(str(part) for part in parts)
-
