@@ -294,3 +294,13 @@ def followed_scope_key(user) -> str:
         getattr(membership, "programme_id", None),
     )
     return ":".join(str(part) for part in parts)
+
+
+# --- changes that would take the right away -------------------------------------------------------
+
+def can_edit_project_owned_by(user, project, *, owner, delegated_owner) -> bool:
+    """Would `user` still update `project` once `owner` and `delegated_owner` own it: a project editor
+    must not hand its project to other organisations and lock itself out."""
+    # An unsaved copy carrying the new owners: the question is the one asked of the saved project.
+    after = Project(agreement=project.agreement, owner=owner, delegated_owner=delegated_owner)
+    return can_edit_project(user, after)

@@ -13,6 +13,7 @@ from shiraka.core.rules import amount_or_refuse as _amount
 from shiraka.core.rules import check_date_order, check_not_future, check_transition, refuse
 from shiraka.core.services import check_field_names, validated_save, versioned_update
 from shiraka.organisations.models import Organisation, Person
+from shiraka.organisations.services import person_create
 
 from .models import Agreement, Partnership, ScheduledContribution, Signatory, SigningAttendee, Transfer
 
@@ -235,3 +236,23 @@ def transfer_record(*, partnership: Partnership, transferred_on: date, amount, r
     if proof is not None:
         transfer.proof = proof
     return validated_save(transfer, by=by)
+
+
+def _is_arabic(text: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" for ch in text)
+
+
+@transaction.atomic
+def signatory_add_with_person(*, agreement: Agreement, person: Person | None = None, full_name_ar: str = "",
+                              full_name_fr: str = "", role: str = "", organisation: Organisation | None = None,
+                              presided: bool = False, by=None) -> Signatory:
+    """A signatory who may not be known yet: without `person`, the person is created from the names,
+    the role becoming their title in its own language; a refused signatory leaves no orphan person."""
+    if person is None:
+        arabic = _is_arabic(role)
+        person = person_create(
+            full_name_ar=full_name_ar, full_name_fr=full_name_fr, title_ar=role if arabic else "",
+            title_fr="" if arabic else role, organisation=organisation, by=by,
+        )
+    return signatory_add(agreement=agreement, person=person, organisation=organisation, role=role,
+                         presided=presided, by=by)

@@ -219,3 +219,22 @@ def _whole_percent(value) -> int:
         refuse("physical_progress", _("Physical progress is a whole percentage between 0 and 100."),
                "progress_invalid")
     return int(number)
+
+
+def suggested_reference(agreement) -> str:
+    """The next free reference of the form <agreement>-P01, -P02…, offered for a new project."""
+    number = agreement.projects.count() + 1
+    while True:
+        reference = f"{agreement.reference}-P{number:02d}"
+        if not Project.objects.filter(reference=reference).exists():
+            return reference
+        number += 1
+
+
+@transaction.atomic
+def project_update_with_communes(project: Project, *, expected_version: int, communes, by=None,
+                                 **changes) -> Project:
+    """`project_update`, and the communes (a many-to-many set) in the same transaction."""
+    project = project_update(project, expected_version=expected_version, by=by, **changes)
+    project.communes.set(communes)
+    return project

@@ -6,7 +6,7 @@ app_name = "web"
 # One URL module per area. The edit, extraction and follow-up areas come first: their fixed paths
 # (e.g. agreements/new-from-text/) must win over the reading pages' detail patterns.
 urlpatterns = [
-    path("", include("shiraka.web.urls_edit")),
+    path("", include("shiraka.web.editing.urls")),
     path("", include("shiraka.web.extract.urls")),
     path("", include("shiraka.web.followup.urls")),
     path("", include("shiraka.web.pages.urls")),

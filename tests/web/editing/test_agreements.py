@@ -2,15 +2,11 @@
 changes the database, a refused one shows the rule's message in the page's language and changes
 nothing, and a user without the right role gets 403 (issue 3, "Forms")."""
 
-import html
-import io
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from django.utils import translation
 
 from shiraka.accounts.models import Membership
@@ -20,46 +16,10 @@ from shiraka.core.formatting import format_amount
 from shiraka.organisations.models import Person
 from shiraka.territory.models import Province
 from tests import factories
+from tests.web.editing.helpers import member, message, page_text, pdf_bytes, url
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role
-
-
-# --- helpers shared by the other test_edit_* modules ------------------------------------------------
-
-def member(role: str, *, organisation=None, region=None, province=None, username: str | None = None):
-    user = get_user_model().objects.create_user(username or f"{role}-{get_user_model().objects.count()}",
-                                                password="a-long-test-password")
-    Membership.objects.create(user=user, organisation=organisation, role=role, region=region, province=province)
-    return user
-
-
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def url(name: str, *args, language: str = "fr") -> str:
-    with translation.override(language):
-        return reverse(f"web:{name}", args=args)
-
-
-def message(text: str, language: str, **params) -> str:
-    """A message as the page shows it in `language`, whatever the state of the catalogues."""
-    with translation.override(language):
-        translated = translation.gettext(text)
-    return translated % params if params else translated
-
-
-def png_bytes(size=(8, 8), colour=(200, 30, 30)) -> bytes:
-    from PIL import Image
-
-    output = io.BytesIO()
-    Image.new("RGB", size, colour).save(output, format="PNG")
-    return output.getvalue()
-
-
-def pdf_bytes() -> bytes:
-    return b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -80,11 +40,20 @@ def partnership(agreement):
 
 # --- agreements --------------------------------------------------------------------------------------
 
+
 def agreement_post(**overrides) -> dict:
     data = {
-        "reference": "NEW-2024-001", "kind": "partnership", "title_ar": "اتفاقية شراكة", "title_fr": "Convention test",
-        "signed_on": "2024-03-01", "start_on": "2024-03-01", "end_on": "2027-12-31", "total_amount": "1500000.00",
-        "status": "signed", "region": "", "province": "",
+        "reference": "NEW-2024-001",
+        "kind": "partnership",
+        "title_ar": "اتفاقية شراكة",
+        "title_fr": "Convention test",
+        "signed_on": "2024-03-01",
+        "start_on": "2024-03-01",
+        "end_on": "2027-12-31",
+        "total_amount": "1500000.00",
+        "status": "signed",
+        "region": "",
+        "province": "",
     }
     data.update(overrides)
     return data
@@ -103,8 +72,10 @@ def test_administrator_registers_an_agreement(client, admin):
 def test_agreement_with_dates_out_of_order_is_refused_in_french_and_arabic(client, admin):
     client.force_login(admin)
     for language in ("fr", "ar"):
-        response = client.post(url("agreement_create", language=language),
-                               agreement_post(start_on="2028-01-01", end_on="2027-01-01"))
+        response = client.post(
+            url("agreement_create", language=language),
+            agreement_post(start_on="2028-01-01", end_on="2027-01-01"),
+        )
         assert response.status_code == 200
         text = page_text(response)
         assert message("The end date cannot be before the start date.", language) in text
@@ -119,7 +90,8 @@ def test_secretariat_of_a_province_cannot_register_an_agreement_elsewhere(client
     response = client.post(url("agreement_create"), agreement_post(province=elsewhere.pk))
     assert response.status_code == 200
     assert message("You may only register agreements of your own territory or programme.", "fr") in page_text(
-        response)
+        response
+    )
     assert not Agreement.objects.filter(reference="NEW-2024-001").exists()
     response = client.post(url("agreement_create"), agreement_post(province=home.pk))
     assert response.status_code == 302
@@ -143,10 +115,15 @@ def test_anonymous_visitor_is_sent_to_the_login_page(client, agreement):
 
 def edit_post(agreement, **overrides) -> dict:
     data = {
-        "reference": agreement.reference, "kind": agreement.kind, "title_fr": agreement.title_fr,
-        "title_ar": agreement.title_ar, "signed_on": agreement.signed_on.isoformat(),
-        "total_amount": str(agreement.total_amount), "region": agreement.region_id or "",
-        "province": agreement.province_id or "", "version": agreement.version,
+        "reference": agreement.reference,
+        "kind": agreement.kind,
+        "title_fr": agreement.title_fr,
+        "title_ar": agreement.title_ar,
+        "signed_on": agreement.signed_on.isoformat(),
+        "total_amount": str(agreement.total_amount),
+        "region": agreement.region_id or "",
+        "province": agreement.province_id or "",
+        "version": agreement.version,
     }
     data.update(overrides)
     return data
@@ -156,8 +133,10 @@ def test_agreement_edit_saves_and_bumps_the_version(client, admin, agreement):
     client.force_login(admin)
     page = page_text(client.get(url("agreement_edit", agreement.reference)))
     assert f'name="version" value="{agreement.version}"' in page
-    response = client.post(url("agreement_edit", agreement.reference),
-                           edit_post(agreement, title_fr="Nouveau titre", total_amount="2000000"))
+    response = client.post(
+        url("agreement_edit", agreement.reference),
+        edit_post(agreement, title_fr="Nouveau titre", total_amount="2000000"),
+    )
     assert response.status_code == 302
     agreement.refresh_from_db()
     assert agreement.title_fr == "Nouveau titre" and agreement.total_amount == Decimal("2000000.00")
@@ -167,10 +146,15 @@ def test_agreement_edit_saves_and_bumps_the_version(client, admin, agreement):
 def test_agreement_total_below_commitments_is_refused(client, admin, partnership):
     agreement = partnership.agreement
     client.force_login(admin)
-    response = client.post(url("agreement_edit", agreement.reference), edit_post(agreement, total_amount="100"))
+    response = client.post(
+        url("agreement_edit", agreement.reference), edit_post(agreement, total_amount="100")
+    )
     assert response.status_code == 200
-    expected = message("The partners have already committed %(committed)s; the total cannot be lower.", "fr",
-                       committed=format_amount(Decimal("400000.00"), "fr"))
+    expected = message(
+        "The partners have already committed %(committed)s; the total cannot be lower.",
+        "fr",
+        committed=format_amount(Decimal("400000.00"), "fr"),
+    )
     assert expected in page_text(response)
     agreement.refresh_from_db()
     assert agreement.total_amount == Decimal("1000000.00") and agreement.version == 1
@@ -180,14 +164,23 @@ def test_concurrent_edit_is_refused_and_lists_what_changed(client, admin, agreem
     client.force_login(admin)
     read_version = agreement.version
     # Someone else saves in between.
-    services.agreement_update(Agreement.objects.get(pk=agreement.pk), expected_version=read_version,
-                              title_fr="Titre de l'autre")
-    response = client.post(url("agreement_edit", agreement.reference),
-                           edit_post(agreement, title_fr="Mon titre", version=read_version))
+    services.agreement_update(
+        Agreement.objects.get(pk=agreement.pk), expected_version=read_version, title_fr="Titre de l'autre"
+    )
+    response = client.post(
+        url("agreement_edit", agreement.reference),
+        edit_post(agreement, title_fr="Mon titre", version=read_version),
+    )
     assert response.status_code == 200
     text = page_text(response)
-    assert message("This record was changed by someone else since you opened it. Nothing was saved; reload it "
-                   "to see the current values.", "fr") in text
+    assert (
+        message(
+            "This record was changed by someone else since you opened it. Nothing was saved; reload it "
+            "to see the current values.",
+            "fr",
+        )
+        in text
+    )
     assert "Titre de l'autre" in text and "Mon titre" in text
     assert f'name="version" value="{read_version + 1}"' in text  # saving again is now a deliberate choice
     agreement.refresh_from_db()
@@ -197,7 +190,9 @@ def test_concurrent_edit_is_refused_and_lists_what_changed(client, admin, agreem
 def test_viewer_cannot_edit_an_agreement(client, agreement):
     client.force_login(member(Role.VIEWER))
     assert client.get(url("agreement_edit", agreement.reference)).status_code == 403
-    response = client.post(url("agreement_edit", agreement.reference), edit_post(agreement, title_fr="Piraté"))
+    response = client.post(
+        url("agreement_edit", agreement.reference), edit_post(agreement, title_fr="Piraté")
+    )
     assert response.status_code == 403
     agreement.refresh_from_db()
     assert agreement.title_fr != "Piraté" and agreement.version == 1
@@ -213,12 +208,14 @@ def test_secretariat_of_another_province_cannot_edit(client, agreement):
 
 # --- status ------------------------------------------------------------------------------------------
 
+
 def test_status_moves_forward_and_offers_next_statuses_only(client, admin, agreement):
     client.force_login(admin)
     page = page_text(client.get(url("agreement_status", agreement.reference)))
     assert 'value="in_execution"' in page and 'value="draft"' not in page
-    response = client.post(url("agreement_status", agreement.reference),
-                           {"status": "in_execution", "version": agreement.version})
+    response = client.post(
+        url("agreement_status", agreement.reference), {"status": "in_execution", "version": agreement.version}
+    )
     assert response.status_code == 302
     agreement.refresh_from_db()
     assert agreement.status == "in_execution"
@@ -226,13 +223,19 @@ def test_status_moves_forward_and_offers_next_statuses_only(client, admin, agree
 
 def test_status_backwards_is_refused_with_the_rule_message(client, admin, agreement):
     client.force_login(admin)
-    response = client.post(url("agreement_status", agreement.reference, language="ar"),
-                           {"status": "draft", "version": agreement.version})
+    response = client.post(
+        url("agreement_status", agreement.reference, language="ar"),
+        {"status": "draft", "version": agreement.version},
+    )
     assert response.status_code == 200
     with translation.override("ar"):
         labels = dict(Agreement.Status.choices)
-        expected = message("The status cannot go from “%(current)s” to “%(target)s”: it only moves forward.", "ar",
-                           current=str(labels["signed"]), target=str(labels["draft"]))
+        expected = message(
+            "The status cannot go from “%(current)s” to “%(target)s”: it only moves forward.",
+            "ar",
+            current=str(labels["signed"]),
+            target=str(labels["draft"]),
+        )
     assert expected in page_text(response)
     agreement.refresh_from_db()
     assert agreement.status == "signed"
@@ -240,14 +243,18 @@ def test_status_backwards_is_refused_with_the_rule_message(client, admin, agreem
 
 def test_suspension_needs_a_reason(client, admin, agreement):
     client.force_login(admin)
-    response = client.post(url("agreement_status", agreement.reference), {"status": "suspended", "reason": " ",
-                                                                         "version": agreement.version})
+    response = client.post(
+        url("agreement_status", agreement.reference),
+        {"status": "suspended", "reason": " ", "version": agreement.version},
+    )
     assert message("Say why: a suspension or a cancellation needs a reason.", "fr") in page_text(response)
     assert 'data-error-for="reason"' in page_text(response)
     agreement.refresh_from_db()
     assert agreement.status == "signed"
-    response = client.post(url("agreement_status", agreement.reference),
-                           {"status": "suspended", "reason": "Retard du foncier", "version": agreement.version})
+    response = client.post(
+        url("agreement_status", agreement.reference),
+        {"status": "suspended", "reason": "Retard du foncier", "version": agreement.version},
+    )
     assert response.status_code == 302
     agreement.refresh_from_db()
     assert agreement.status == "suspended" and agreement.status_reason == "Retard du foncier"
@@ -255,13 +262,19 @@ def test_suspension_needs_a_reason(client, admin, agreement):
 
 # --- signatories -------------------------------------------------------------------------------------
 
+
 def test_signatory_with_a_new_person(client, admin, agreement):
     client.force_login(admin)
     organisation = factories.organisation("Ministère test")
-    response = client.post(url("signatory_add", agreement.reference), {
-        "full_name_ar": "خالد أيت الطالب", "full_name_fr": "Khalid Ait Taleb",
-        "role": "وزير الصحة والحماية الاجتماعية", "organisation": organisation.pk,
-    })
+    response = client.post(
+        url("signatory_add", agreement.reference),
+        {
+            "full_name_ar": "خالد أيت الطالب",
+            "full_name_fr": "Khalid Ait Taleb",
+            "role": "وزير الصحة والحماية الاجتماعية",
+            "organisation": organisation.pk,
+        },
+    )
     assert response.status_code == 302
     signatory = Signatory.objects.get(agreement=agreement)
     assert signatory.person.full_name_ar == "خالد أيت الطالب" and signatory.person.title_ar.startswith("وزير")
@@ -275,24 +288,36 @@ def test_signatory_with_a_known_person_and_refusals(client, admin, agreement):
     person.organisation = partner.organisation
     person.save()
     assert "Personne connue" in page_text(client.get(url("signatory_add", agreement.reference)))
-    assert client.post(url("signatory_add", agreement.reference), {"person": person.pk, "role": "Wali"}).status_code \
+    assert (
+        client.post(
+            url("signatory_add", agreement.reference), {"person": person.pk, "role": "Wali"}
+        ).status_code
         == 302
+    )
     response = client.post(url("signatory_add", agreement.reference), {"role": "Wali"})
-    assert message("Choose a person already known, or give the new person's name in Arabic or in French.",
-                   "fr") in page_text(response)
+    assert message(
+        "Choose a person already known, or give the new person's name in Arabic or in French.", "fr"
+    ) in page_text(response)
     assert Signatory.objects.filter(agreement=agreement).count() == 1
     assert Person.objects.count() == 1
 
 
 # --- partnerships ------------------------------------------------------------------------------------
 
+
 def test_partner_added_with_roles_and_an_unspecified_commitment(client, admin, agreement):
     client.force_login(admin)
     organisation = factories.organisation()
-    response = client.post(url("partnership_add", agreement.reference), {
-        "organisation": organisation.pk, "is_project_owner": "on", "is_technical_partner": "on",
-        "committed_amount": "", "commitment_source": "",
-    })
+    response = client.post(
+        url("partnership_add", agreement.reference),
+        {
+            "organisation": organisation.pk,
+            "is_project_owner": "on",
+            "is_technical_partner": "on",
+            "committed_amount": "",
+            "commitment_source": "",
+        },
+    )
     assert response.status_code == 302
     partnership = Partnership.objects.get(agreement=agreement, organisation=organisation)
     assert partnership.committed_amount is None
@@ -303,13 +328,18 @@ def test_over_commitment_is_refused_and_nothing_saved(client, admin, partnership
     agreement = partnership.agreement
     client.force_login(admin)
     organisation = factories.organisation()
-    response = client.post(url("partnership_add", agreement.reference),
-                           {"organisation": organisation.pk, "committed_amount": "700000", "is_funder": "on"})
+    response = client.post(
+        url("partnership_add", agreement.reference),
+        {"organisation": organisation.pk, "committed_amount": "700000", "is_funder": "on"},
+    )
     assert response.status_code == 200
     expected = message(
         "The commitments would exceed the agreement's total of %(total)s; at most %(available)s is still "
-        "unallocated.", "fr", total=format_amount(Decimal("1000000"), "fr"),
-        available=format_amount(Decimal("600000"), "fr"))
+        "unallocated.",
+        "fr",
+        total=format_amount(Decimal("1000000"), "fr"),
+        available=format_amount(Decimal("600000"), "fr"),
+    )
     assert expected in page_text(response)
     assert 'data-error-for="committed_amount"' in page_text(response)
     assert not Partnership.objects.filter(organisation=organisation).exists()
@@ -322,20 +352,28 @@ def test_partner_edit_with_version(client, admin, partnership):
     partnership.refresh_from_db()
     assert partnership.committed_amount == Decimal("450000.00") and partnership.version == 2
     response = client.post(url("partnership_edit", partnership.pk), {**data, "committed_amount": "1"})
-    assert message("This record was changed by someone else since you opened it. Nothing was saved; reload it "
-                   "to see the current values.", "fr") in page_text(response)
+    assert message(
+        "This record was changed by someone else since you opened it. Nothing was saved; reload it "
+        "to see the current values.",
+        "fr",
+    ) in page_text(response)
     partnership.refresh_from_db()
     assert partnership.committed_amount == Decimal("450000.00")
 
 
 # --- schedule ----------------------------------------------------------------------------------------
 
+
 def test_schedule_a_contribution_and_refuse_above_the_commitment(client, admin, partnership):
     client.force_login(admin)
-    response = client.post(url("contribution_add", partnership.pk), {"due_on": "2025-06-30", "amount": "150000"})
+    response = client.post(
+        url("contribution_add", partnership.pk), {"due_on": "2025-06-30", "amount": "150000"}
+    )
     assert response.status_code == 302
     assert ScheduledContribution.objects.get(partnership=partnership).amount == Decimal("150000.00")
-    response = client.post(url("contribution_add", partnership.pk), {"due_on": "2026-06-30", "amount": "300000"})
+    response = client.post(
+        url("contribution_add", partnership.pk), {"due_on": "2026-06-30", "amount": "300000"}
+    )
     assert response.status_code == 200
     assert 'data-error-for="amount"' in page_text(response)
     assert ScheduledContribution.objects.filter(partnership=partnership).count() == 1
@@ -343,25 +381,38 @@ def test_schedule_a_contribution_and_refuse_above_the_commitment(client, admin, 
 
 def test_inline_schedule_form_under_htmx(client, admin, partnership):
     client.force_login(admin)
-    refused = client.post(url("contribution_add", partnership.pk), {"due_on": "2026-06-30", "amount": "999999"},
-                          HTTP_HX_REQUEST="true")
+    refused = client.post(
+        url("contribution_add", partnership.pk),
+        {"due_on": "2026-06-30", "amount": "999999"},
+        HTTP_HX_REQUEST="true",
+    )
     text = page_text(refused)
     assert refused.status_code == 200 and text.lstrip().startswith("<form")  # the inline form alone
     assert f'id="schedule-{partnership.pk}"' in text and "<html" not in text
-    saved = client.post(url("contribution_add", partnership.pk), {"due_on": "2026-06-30", "amount": "1000"},
-                        HTTP_HX_REQUEST="true")
+    saved = client.post(
+        url("contribution_add", partnership.pk),
+        {"due_on": "2026-06-30", "amount": "1000"},
+        HTTP_HX_REQUEST="true",
+    )
     assert saved.status_code == 200 and saved["HX-Refresh"] == "true"
     assert ScheduledContribution.objects.filter(partnership=partnership).count() == 1
 
 
 # --- transfers ---------------------------------------------------------------------------------------
 
+
 def test_transfer_recorded_with_a_pdf_proof(client, admin, partnership):
     client.force_login(admin)
     proof = SimpleUploadedFile("avis de virement.html", pdf_bytes(), content_type="text/html")
-    response = client.post(url("transfer_add", partnership.pk), {
-        "transferred_on": "2024-05-02", "amount": "100000.00", "reference": "OV-2024-17", "proof": proof,
-    })
+    response = client.post(
+        url("transfer_add", partnership.pk),
+        {
+            "transferred_on": "2024-05-02",
+            "amount": "100000.00",
+            "reference": "OV-2024-17",
+            "proof": proof,
+        },
+    )
     assert response.status_code == 302
     transfer = Transfer.objects.get(partnership=partnership)
     assert transfer.amount == Decimal("100000.00") and transfer.recorded_by == admin
@@ -371,27 +422,37 @@ def test_transfer_recorded_with_a_pdf_proof(client, admin, partnership):
 
 
 @pytest.mark.parametrize("language,wording", [("fr", "Ce virement de"), ("ar", "هذا التحويل البالغ")])
-def test_transfer_above_what_is_owed_is_refused_in_the_page_language(client, admin, partnership, language,
-                                                                     wording):
-    services.transfer_record(partnership=partnership, transferred_on=date(2024, 4, 1), amount=Decimal("300000"))
+def test_transfer_above_what_is_owed_is_refused_in_the_page_language(
+    client, admin, partnership, language, wording
+):
+    services.transfer_record(
+        partnership=partnership, transferred_on=date(2024, 4, 1), amount=Decimal("300000")
+    )
     client.force_login(admin)
-    response = client.post(url("transfer_add", partnership.pk, language=language),
-                           {"transferred_on": "2024-05-02", "amount": "150000"})
+    response = client.post(
+        url("transfer_add", partnership.pk, language=language),
+        {"transferred_on": "2024-05-02", "amount": "150000"},
+    )
     assert response.status_code == 200
     text = page_text(response)
-    expected = message("This transfer of %(amount)s is more than the %(owed)s this partner still owes.", language,
-                       amount=format_amount(Decimal("150000"), language),
-                       owed=format_amount(Decimal("100000"), language))
+    expected = message(
+        "This transfer of %(amount)s is more than the %(owed)s this partner still owes.",
+        language,
+        amount=format_amount(Decimal("150000"), language),
+        owed=format_amount(Decimal("100000"), language),
+    )
     assert wording in expected and expected in text
     assert Transfer.objects.filter(partnership=partnership).count() == 1
 
 
 def test_fake_png_proof_is_refused(client, admin, partnership):
     client.force_login(admin)
-    fake = SimpleUploadedFile("proof.png", b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>",
-                              content_type="image/png")
-    response = client.post(url("transfer_add", partnership.pk),
-                           {"transferred_on": "2024-05-02", "amount": "1000", "proof": fake})
+    fake = SimpleUploadedFile(
+        "proof.png", b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>", content_type="image/png"
+    )
+    response = client.post(
+        url("transfer_add", partnership.pk), {"transferred_on": "2024-05-02", "amount": "1000", "proof": fake}
+    )
     assert response.status_code == 200
     assert message("This file is not a valid %(kind)s image.", "fr", kind="PNG") in page_text(response)
     assert 'data-error-for="proof"' in page_text(response)
@@ -400,22 +461,28 @@ def test_fake_png_proof_is_refused(client, admin, partnership):
 
 def test_proof_of_21_megabytes_is_refused(client, admin, partnership):
     client.force_login(admin)
-    big = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * (21 * 1024 * 1024), content_type="application/pdf")
-    response = client.post(url("transfer_add", partnership.pk),
-                           {"transferred_on": "2024-05-02", "amount": "1000", "proof": big})
+    big = SimpleUploadedFile(
+        "big.pdf", b"%PDF-1.4\n" + b"0" * (21 * 1024 * 1024), content_type="application/pdf"
+    )
+    response = client.post(
+        url("transfer_add", partnership.pk), {"transferred_on": "2024-05-02", "amount": "1000", "proof": big}
+    )
     assert response.status_code == 200
-    assert message("This file is %(size)s MB; the limit is %(limit)s MB.", "fr", size="21.0", limit=20) in page_text(
-        response)
+    assert message(
+        "This file is %(size)s MB; the limit is %(limit)s MB.", "fr", size="21.0", limit=20
+    ) in page_text(response)
     assert not Transfer.objects.exists()
 
 
 def test_html_proof_is_refused(client, admin, partnership):
     client.force_login(admin)
     page = SimpleUploadedFile("proof.pdf", b"<html><body>hello</body></html>", content_type="application/pdf")
-    response = client.post(url("transfer_add", partnership.pk),
-                           {"transferred_on": "2024-05-02", "amount": "1000", "proof": page})
-    assert message("This file type is not accepted here. Accepted: %(allowed)s.", "fr",
-                   allowed="JPEG, PDF, PNG") in page_text(response)
+    response = client.post(
+        url("transfer_add", partnership.pk), {"transferred_on": "2024-05-02", "amount": "1000", "proof": page}
+    )
+    assert message(
+        "This file type is not accepted here. Accepted: %(allowed)s.", "fr", allowed="JPEG, PDF, PNG"
+    ) in page_text(response)
     assert not Transfer.objects.exists()
 
 
@@ -428,8 +495,12 @@ def test_focal_point_records_its_own_transfers_only(client, partnership):
     assert client.post(url("transfer_add", partnership.pk), data).status_code == 403
     assert not Transfer.objects.exists()
     # …nor edit the partnership or its schedule.
-    assert client.post(url("contribution_add", partnership.pk), {"due_on": "2025-01-01", "amount": "1"}
-                       ).status_code == 403
+    assert (
+        client.post(
+            url("contribution_add", partnership.pk), {"due_on": "2025-01-01", "amount": "1"}
+        ).status_code
+        == 403
+    )
     client.force_login(own)
     assert client.post(url("transfer_add", partnership.pk), data).status_code == 302
     assert Transfer.objects.get().recorded_by == own
@@ -446,6 +517,7 @@ def test_future_transfer_date_is_refused(client, admin, partnership):
 
 # --- the agreement page's tools ----------------------------------------------------------------------
 
+
 def test_agreement_page_loads_the_tools_and_they_follow_permissions(client, admin, partnership):
     agreement = partnership.agreement
     other_partner = factories.partnership(agreement, committed="100000.00")
@@ -453,7 +525,10 @@ def test_agreement_page_loads_the_tools_and_they_follow_permissions(client, admi
     page = page_text(client.get(url("agreement", agreement.reference)))
     assert url("agreement_tools", agreement.reference) in page
     tools = page_text(client.get(url("agreement_tools", agreement.reference)))
-    assert url("agreement_edit", agreement.reference) in tools and url("project_add", agreement.reference) in tools
+    assert (
+        url("agreement_edit", agreement.reference) in tools
+        and url("project_add", agreement.reference) in tools
+    )
     assert f'id="transfer-{partnership.pk}"' in tools and f'id="schedule-{other_partner.pk}"' in tools
     assert 'hx-post="' in tools and "X-CSRFToken" in tools
 

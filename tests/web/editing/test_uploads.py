@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from shiraka.core.uploads import check_upload, safe_upload
-from tests.web.test_edit_agreements import pdf_bytes, png_bytes
+from tests.web.editing.helpers import pdf_bytes, png_bytes
 
 ANY = {"pdf", "jpeg", "png", "xlsx", "docx"}
 
@@ -30,10 +30,14 @@ def jpeg_bytes() -> bytes:
 def office_bytes(main_part: str, *, extra: dict | None = None) -> bytes:
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", (
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            f'<Override PartName="/main.xml" ContentType="{main_part}"/></Types>'))
+        archive.writestr(
+            "[Content_Types].xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?>'
+                '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                f'<Override PartName="/main.xml" ContentType="{main_part}"/></Types>'
+            ),
+        )
         for name, data in (extra or {}).items():
             archive.writestr(name, data)
     return output.getvalue()
@@ -60,13 +64,20 @@ def test_real_files_are_recognised_by_their_content():
 def test_types_outside_the_allowed_set_are_refused():
     assert code_of(lambda: check_upload(upload(pdf_bytes()), allowed={"png"})) == "type_not_allowed"
     assert code_of(lambda: check_upload(upload(b"<html></html>"), allowed=ANY)) == "type_not_allowed"
-    assert code_of(lambda: check_upload(upload(office_bytes(XLSX_MAIN)), allowed={"pdf"})) == "type_not_allowed"
-    assert code_of(lambda: check_upload(upload(office_bytes(DOCX_MAIN)), allowed={"xlsx"})) == "type_not_allowed"
+    assert (
+        code_of(lambda: check_upload(upload(office_bytes(XLSX_MAIN)), allowed={"pdf"})) == "type_not_allowed"
+    )
+    assert (
+        code_of(lambda: check_upload(upload(office_bytes(DOCX_MAIN)), allowed={"xlsx"})) == "type_not_allowed"
+    )
     assert code_of(lambda: check_upload(upload(b""), allowed=ANY)) == "file_empty"
 
 
 def test_forged_images_are_refused():
-    assert code_of(lambda: check_upload(upload(b"\x89PNG\r\n\x1a\n<html>x</html>"), allowed=ANY)) == "invalid_image"
+    assert (
+        code_of(lambda: check_upload(upload(b"\x89PNG\r\n\x1a\n<html>x</html>"), allowed=ANY))
+        == "invalid_image"
+    )
     assert code_of(lambda: check_upload(upload(b"\xff\xd8\xff<script>"), allowed=ANY)) == "invalid_image"
     truncated = png_bytes((64, 64))[:60]
     assert code_of(lambda: check_upload(upload(truncated), allowed=ANY)) == "invalid_image"
@@ -97,7 +108,10 @@ def test_zip_without_content_types_is_refused():
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w") as archive:
         archive.writestr("readme.txt", "hello")
-    assert code_of(lambda: check_upload(upload(output.getvalue()), allowed={"xlsx", "docx"})) == "invalid_document"
+    assert (
+        code_of(lambda: check_upload(upload(output.getvalue()), allowed={"xlsx", "docx"}))
+        == "invalid_document"
+    )
 
 
 def test_pixel_bomb_is_refused():
@@ -111,7 +125,7 @@ def test_pixel_bomb_is_refused():
 def test_amounts_are_typed_as_plain_numbers_with_a_dot_or_a_comma():
     from decimal import Decimal
 
-    from shiraka.web.forms import ContributionForm
+    from shiraka.web.editing.forms.agreements import ContributionForm
 
     for typed, expected in (("1500000.00", "1500000.00"), ("1 500 000,5", "1500000.50"), ("12", "12.00")):
         form = ContributionForm({"due_on": "2025-01-01", "amount": typed})

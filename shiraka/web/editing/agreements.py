@@ -1,0 +1,185 @@
+"""Edit views of agreements: registering and changing an agreement and its status, its signatories,
+partners, schedules and transfers, and the edit tools of the agreement page."""
+
+from functools import partial
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from shiraka.accounts.access import (
+    access_agreement,
+    access_partnership,
+    can_create_agreement,
+    can_edit_agreement,
+    can_edit_project,
+    can_record_transfer,
+    is_creator,
+    membership_of,
+    visible_agreements,
+)
+from shiraka.agreements import services
+from shiraka.agreements.models import Agreement
+from shiraka.agreements.selectors import partnerships_with_figures
+from shiraka.web.kit.views import form_view, post_data
+
+from .common import add_view, agreement_url, edit_page, inline_form, record_form_view, status_view, update
+from .forms import agreements as forms
+
+edited_agreement = partial(access_agreement, write=True)
+transferring_partnership = partial(access_partnership, transfer=True)
+
+
+def parent_candidates(user) -> list[str]:
+    """References offered for the parent agreement: framework agreements (a datalist, capped)."""
+    frameworks = visible_agreements(user).filter(kind=Agreement.Kind.FRAMEWORK).order_by("-signed_on")
+    return list(frameworks.values_list("reference", flat=True)[:500])
+
+
+def refuse_out_of_scope(user, values: dict) -> None:
+    """A scoped secretariat registers (or moves) agreements within its own territory or programme."""
+    if not can_create_agreement(
+        user, region=values.get("region"), province=values.get("province"), programme=values.get("programme")
+    ):
+        message = _("You may only register agreements of your own territory or programme.")
+        raise ValidationError({"province": ValidationError(message, code="out_of_scope")})
+
+
+@login_required
+@edit_page
+def agreement_create(request):
+    if not is_creator(request.user):
+        raise PermissionDenied
+    membership = membership_of(request.user)
+    initial = {
+        "region": membership.region_id,
+        "province": membership.province_id,
+        "programme": membership.programme_id,
+    }
+    data, _files = post_data(request)
+    form = forms.AgreementForm(data, initial=initial, parent_candidates=parent_candidates(request.user))
+
+    def save(form):
+        refuse_out_of_scope(request.user, form.cleaned_data)
+        return services.agreement_create(by=request.user, **form.service_values())
+
+    return form_view(
+        request,
+        form,
+        save=save,
+        success_url=agreement_url,
+        title=_("New agreement"),
+        back_url=reverse("web:dashboard"),
+        back_label="",
+        success_message=_("The agreement was registered."),
+        template="web/edit/agreement_form.html",
+    )
+
+
+@login_required
+@edit_page
+def agreement_edit(request, reference: str):
+    agreement = edited_agreement(request.user, reference)
+    data, _files = post_data(request)
+    form = forms.AgreementEditForm(
+        data,
+        instance=agreement,
+        initial=forms.AgreementForm.initial_for(agreement),
+        parent_candidates=parent_candidates(request.user),
+    )
+
+    def save(form):
+        refuse_out_of_scope(request.user, form.cleaned_data)
+        return update(services.agreement_update, agreement, request.user, form)
+
+    title = _("Edit the agreement %(reference)s") % {"reference": agreement.reference}
+    saved = _("The agreement was saved.")
+    template = "web/edit/agreement_form.html"
+    return record_form_view(
+        request, agreement, form, save=save, title=title, success_message=saved, template=template
+    )
+
+
+@login_required
+@edit_page
+def agreement_status(request, reference: str):
+    return status_view(
+        request,
+        edited_agreement(request.user, reference),
+        choices=Agreement.Status.choices,
+        transitions=services.AGREEMENT_TRANSITIONS,
+        service=services.agreement_set_status,
+    )
+
+
+signatory_add = add_view(
+    edited_agreement,
+    forms.SignatoryForm,
+    services.signatory_add_with_person,
+    "agreement",
+    form_takes_parent=True,
+)
+partnership_add = add_view(
+    edited_agreement, forms.PartnershipForm, services.partnership_commit, "agreement", form_takes_parent=True
+)
+contribution_add = add_view(
+    access_partnership, forms.ContributionForm, services.contribution_schedule, "partnership"
+)
+transfer_add = add_view(transferring_partnership, forms.TransferForm, services.transfer_record, "partnership")
+
+
+@login_required
+@edit_page
+def partnership_edit(request, pk: int):
+    partnership = access_partnership(request.user, pk)
+    data, _files = post_data(request)
+    initial = forms.PartnershipEditForm.initial_for(partnership)
+    form = forms.PartnershipEditForm(data, agreement=partnership.agreement, initial=initial)
+    return record_form_view(
+        request,
+        partnership,
+        form,
+        save=partial(update, services.partnership_update, partnership, request.user),
+        title=_("Edit the partner %(partner)s") % {"partner": partnership.organisation},
+        success_message=_("The partner was saved."),
+    )
+
+
+@login_required
+@require_GET
+def agreement_tools(request, reference: str):
+    """The buttons and inline forms the user may use on an agreement page, decided object by object.
+    One request answers the toolbar and, out of band, the partner and project panels."""
+    user = request.user
+    agreement = access_agreement(user, reference)
+    may_edit = can_edit_agreement(user, agreement)
+    partnerships = partnerships_with_figures(
+        agreement.partnerships.select_related("organisation").prefetch_related("schedule", "transfers")
+    ).order_by("pk")
+    partners = []
+    for partnership in partnerships:
+        may_transfer = can_record_transfer(user, partnership)
+        if may_edit or may_transfer:
+            partners.append(
+                {
+                    "p": partnership,
+                    "schedule_id": forms.ContributionForm.page.inline_id.format(pk=partnership.pk),
+                    "transfer_id": forms.TransferForm.page.inline_id.format(pk=partnership.pk),
+                    "schedule_form": inline_form(forms.ContributionForm, partnership) if may_edit else None,
+                    "transfer_form": inline_form(forms.TransferForm, partnership) if may_transfer else None,
+                }
+            )
+    projects = [p for p in agreement.projects.select_related("agreement") if can_edit_project(user, p)]
+    return render(
+        request,
+        "web/edit/_agreement_tools_fragment.html",
+        {
+            "agreement": agreement,
+            "may_edit": may_edit,
+            "partners": partners,
+            "editable_projects": projects,
+        },
+    )
