@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "shiraka.agreements",
     "shiraka.projects",
     "shiraka.followup",
+    "shiraka.intake",
     "shiraka.demo",
     "shiraka.web",
 ]

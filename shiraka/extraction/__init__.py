@@ -1,6 +1,7 @@
 """Agreement extraction from Moroccan press releases (Arabic and French).
 
-Standard library only: no Django, no network, deterministic.
+Standard library only (defusedxml and pypdf, when a .docx or a .pdf is read: see `documents`):
+no Django, no network, deterministic.
 
     from shiraka.extraction import extract
     draft = extract(text)

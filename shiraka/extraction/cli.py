@@ -12,29 +12,18 @@ import sys
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
+from .documents import MAX_BYTES, REFUSALS, Refusal, checked, decoded
 from .extractor import extract
-from .lang import detect_language
 
-# 1 MiB: the archive stores excerpts of about 2 kB, so anything this big is not an article.
-MAX_BYTES = 1_048_576
 EXIT_REFUSED = 2
+USAGE = "usage: shiraka extract [--spans] FILE|-"
 
-# Kept together so they can be translated later.
-MESSAGES = {
-    "missing": "error: file not found: {path}",
-    "unreadable": "error: cannot read {path}: {reason}",
-    "too_large": "error: input is larger than 1 MiB (1,048,576 bytes); refusing to read it",
-    "binary": "error: input looks binary (NUL bytes), not text",
-    "encoding": "error: input is not valid UTF-8 text",
-    "empty": "error: input is empty",
-    "language": "error: text is neither Arabic nor French; nothing extracted",
-    "usage": "usage: shiraka extract [--spans] FILE|-",
-}
+# The lines printed on standard error, one per refusal (the reasons are in documents.REFUSALS).
+MESSAGES = {key: f"error: {reason}" for key, reason in REFUSALS.items()} | {"usage": USAGE}
 
 
-class Refusal(Exception):
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(MESSAGES[key].format(**values))
+class _UsageError(Exception):
+    """Bad arguments: answered with the usage line, not argparse's own text and exit code."""
 
 
 def _read_bytes(source: str, stdin: BinaryIO | TextIO | None) -> bytes:
@@ -62,23 +51,12 @@ def _read_bytes(source: str, stdin: BinaryIO | TextIO | None) -> bytes:
 
 def read_text(source: str, stdin: BinaryIO | TextIO | None = None) -> str:
     """The text to extract from, or a Refusal explaining why not."""
-    data = _read_bytes(source, stdin)
-    if b"\x00" in data:
-        raise Refusal("binary")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise Refusal("encoding") from error
-    if not text.strip():
-        raise Refusal("empty")
-    if detect_language(text) is None:
-        raise Refusal("language")
-    return text
+    return checked(decoded(_read_bytes(source, stdin)))
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse would exit with its own text
-        raise Refusal("usage")
+        raise _UsageError(message)
 
 
 def main(
@@ -96,8 +74,11 @@ def main(
         args = parser.parse_args(sys.argv[1:] if argv is None else argv)
         text = read_text(args.file, stdin)
         result = extract(text)
+    except _UsageError:
+        print(MESSAGES["usage"], file=stderr)
+        return EXIT_REFUSED
     except Refusal as refusal:
-        print(str(refusal), file=stderr)
+        print(MESSAGES[refusal.key].format(**refusal.values), file=stderr)
         return EXIT_REFUSED
     json.dump(result.to_dict(spans=args.spans), stdout, ensure_ascii=False, indent=2)
     stdout.write("\n")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from shiraka.extraction.cli import MAX_BYTES, MESSAGES, main
+from shiraka.extraction.documents import REFUSALS
 
 REPO = Path(__file__).resolve().parents[2]
 ARTICLE = "تم توقيع اتفاقية شراكة بين مجلس جهة الشرق ووزارة الصحة بغلاف مالي قدره 20 مليون درهم."
@@ -36,8 +37,18 @@ def test_file_prints_gold_schema(tmp_path: Path) -> None:
     data = json.loads(out)
     agreement = data["agreements"][0]
     assert set(agreement) == {
-        "kind", "title", "signed_on", "place", "total_amount", "currency", "project_count", "partners",
-        "signatories", "amounts", "locations", "projects",
+        "kind",
+        "title",
+        "signed_on",
+        "place",
+        "total_amount",
+        "currency",
+        "project_count",
+        "partners",
+        "signatories",
+        "amounts",
+        "locations",
+        "projects",
     }
     assert agreement["total_amount"] == 20_000_000
     assert "ensure_ascii" not in out and "مجلس" in out
@@ -84,6 +95,11 @@ def test_limit_is_one_mebibyte() -> None:
     assert "1 MiB" in MESSAGES["too_large"]
 
 
+def test_refusals_are_those_of_the_documents_module() -> None:
+    assert set(MESSAGES) == set(REFUSALS) | {"usage"}
+    assert MESSAGES["encoding"] == f"error: {REFUSALS['encoding']}"
+
+
 def test_refuses_missing_file(tmp_path: Path) -> None:
     code, out, err = run([str(tmp_path / "nope.txt")])
     assert code == 2 and out == "" and "not found" in err and err.count("\n") == 1
@@ -103,7 +119,9 @@ def test_refuses_other_languages(text: str) -> None:
 
 
 def test_accepts_french() -> None:
-    text = "Une convention de partenariat a été signée entre le ministère de la Santé et la Région pour 75 MDH."
+    text = (
+        "Une convention de partenariat a été signée entre le ministère de la Santé et la Région pour 75 MDH."
+    )
     code, out, _ = run(["-"], stdin=text.encode())
     assert code == 0
     assert json.loads(out)["agreements"][0]["total_amount"] == 75_000_000
@@ -121,13 +139,24 @@ def test_module_runs_without_django(tmp_path: Path) -> None:
         "import sys, runpy; sys.modules['django'] = None; sys.argv = ['cli', sys.argv[1]];"
         "runpy.run_module('shiraka.extraction.cli', run_name='__main__')"
     )
-    run_ok = subprocess.run([sys.executable, "-m", "shiraka.extraction.cli", str(path)], cwd=REPO,
-                            capture_output=True, text=True, timeout=60)
+    run_ok = subprocess.run(
+        [sys.executable, "-m", "shiraka.extraction.cli", str(path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run_ok.returncode == 0, run_ok.stderr
     assert json.loads(run_ok.stdout)["agreements"][0]["currency"] == "MAD"
-    no_django = subprocess.run([sys.executable, "-c", code, str(path)], cwd=REPO, capture_output=True, text=True,
-                               timeout=60)
+    no_django = subprocess.run(
+        [sys.executable, "-c", code, str(path)], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
     assert no_django.returncode == 0, no_django.stderr
-    refused = subprocess.run([sys.executable, "-m", "shiraka.extraction.cli", str(tmp_path / "missing.txt")],
-                             cwd=REPO, capture_output=True, text=True, timeout=60)
+    refused = subprocess.run(
+        [sys.executable, "-m", "shiraka.extraction.cli", str(tmp_path / "missing.txt")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert refused.returncode == 2 and "Traceback" not in refused.stderr

@@ -9,8 +9,9 @@ import shiraka.demo
 from tests.web.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-INEZGANE = (Path(shiraka.demo.__file__).resolve().parent / "data" / "inezgane-ait-melloul-2022-02-12.txt").read_text(
-    encoding="utf-8")
+INEZGANE = (
+    Path(shiraka.demo.__file__).resolve().parent / "data" / "inezgane-ait-melloul-2022-02-12.txt"
+).read_text(encoding="utf-8")
 
 
 def test_inezgane_text_is_reviewed_right_to_left_with_highlights(page, live_server, reference):
@@ -33,7 +34,10 @@ def test_inezgane_text_is_reviewed_right_to_left_with_highlights(page, live_serv
     assert page.locator("[data-source-text] mark").count() >= 20
     total = page.locator('[data-source-text] mark[data-field~="total_amount"]').first
     assert "158,16" in total.inner_text()
-    assert total.evaluate("e => getComputedStyle(e).backgroundColor") not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert total.evaluate("e => getComputedStyle(e).backgroundColor") not in (
+        "rgba(0, 0, 0, 0)",
+        "transparent",
+    )
     assert page.locator("form[method=post] input[name=agreement]").count() == 2
     assert page.input_value("#id_a0-total_amount") == "158 160 000"
     width = page.evaluate("document.documentElement.scrollWidth")

@@ -1,3 +1,5 @@
+"""`shiraka extract FILE`: the extraction's command line under the project's command."""
+
 import sys
 
 from django.core.management.base import BaseCommand
