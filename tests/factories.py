@@ -1,11 +1,19 @@
-"""Small builders for tests: real services, minimal data."""
+"""What tests share, in one place: small builders of records through the real services, users with a
+role, the seed texts, small valid PNG and PDF files, and helpers to read pages as a browser would."""
 
+import html
+import io
 from datetime import date
 from decimal import Decimal
+from html.parser import HTMLParser
 from itertools import count
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import translation
 
+import shiraka.demo
 from shiraka.accounts.models import Membership
 from shiraka.agreements import services as agreements
 from shiraka.followup import services as followup
@@ -99,3 +107,114 @@ def user_with_role(username: str, role: str, *, email: str = "", organisation=No
     user = get_user_model().objects.create_user(username, email=email, password="a-long-test-password")
     Membership.objects.create(user=user, role=role, organisation=organisation, **scope)
     return user
+
+
+# --- seed texts, files and pages ------------------------------------------------------------------------
+
+DEMO_DATA = Path(shiraka.demo.__file__).resolve().parent / "data"
+GUELMIM = (DEMO_DATA / "guelmim-oued-noun-2023-11-06.txt").read_text(encoding="utf-8")
+INEZGANE = (DEMO_DATA / "inezgane-ait-melloul-2022-02-12.txt").read_text(encoding="utf-8")
+# Screenshots of the browser tests, for people to look at.
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def member(role: str, *, organisation=None, region=None, province=None, username: str | None = None):
+    user = get_user_model().objects.create_user(
+        username or f"{role}-{get_user_model().objects.count()}", password="a-long-test-password"
+    )
+    Membership.objects.create(
+        user=user, organisation=organisation, role=role, region=region, province=province
+    )
+    return user
+
+
+def page_text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def url(name: str, *args, language: str = "fr") -> str:
+    with translation.override(language):
+        return reverse(f"web:{name}", args=args)
+
+
+def message(text: str, language: str, **params) -> str:
+    """A message as the page shows it in `language`, whatever the state of the catalogues."""
+    with translation.override(language):
+        translated = translation.gettext(text)
+    return translated % params if params else translated
+
+
+def png_bytes(size=(8, 8), colour=(200, 30, 30)) -> bytes:
+    from PIL import Image
+
+    output = io.BytesIO()
+    Image.new("RGB", size, colour).save(output, format="PNG")
+    return output.getvalue()
+
+
+def pdf_bytes() -> bytes:
+    return b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+class FormReader(HTMLParser):
+    """What a browser would submit for each <form> of a page (unchanged pre-filled values)."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms, self.current, self.select, self.textarea = [], None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.current = []
+            self.forms.append(self.current)
+        elif self.current is None or "name" not in attrs and tag != "option":
+            return
+        elif tag == "input":
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self.current.append((attrs["name"], attrs.get("value", "on")))
+            elif kind not in ("submit", "file"):
+                self.current.append((attrs["name"], attrs.get("value", "")))
+        elif tag == "select":
+            self.select = [attrs["name"], None, None]
+        elif tag == "option" and self.select is not None:
+            if self.select[2] is None:
+                self.select[2] = attrs.get("value", "")
+            if "selected" in attrs:
+                self.select[1] = attrs.get("value", "")
+        elif tag == "textarea":
+            self.textarea = [attrs["name"], ""]
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self.select is not None:
+            name, selected, first = self.select
+            self.current.append((name, selected if selected is not None else first or ""))
+            self.select = None
+        elif tag == "textarea" and self.textarea is not None:
+            self.current.append(tuple(self.textarea))
+            self.textarea = None
+        elif tag == "form":
+            self.current = None
+
+
+def review_forms(page: str) -> dict[int, dict[str, str]]:
+    reader = FormReader()
+    reader.feed(page)
+    out = {}
+    for fields in reader.forms:
+        data = {}
+        for name, value in fields:  # several ticked checkboxes share a name
+            data[name] = (
+                [*data[name], value]
+                if isinstance(data.get(name), list)
+                else ([data[name], value] if name in data else value)
+            )
+        if "agreement" in data:
+            out[int(data["agreement"])] = data
+    return out

@@ -20,10 +20,10 @@ from django.urls import URLPattern, URLResolver
 from shiraka.agreements import services as agreement_services
 from shiraka.followup import services as followup_services
 from shiraka.projects import services as project_services
-from shiraka.web import forms as web_forms
 from shiraka.web import urls as web_urls
-from tests.web.test_edit_agreements import page_text, url
-from tests.web.test_extract_views import INEZGANE, review_forms
+from shiraka.web.editing.forms import agreements as agreement_forms
+from shiraka.web.editing.forms import projects as project_forms
+from tests.factories import INEZGANE, page_text, review_forms, url
 
 from .world import (
     ADMINISTRATOR,
@@ -138,13 +138,13 @@ def agreement_post(world: World) -> dict:
 
 
 def agreement_edit_post(world: World) -> dict:
-    data = form_data(web_forms.AgreementForm.initial_for(world.agreement))
+    data = form_data(agreement_forms.AgreementForm.initial_for(world.agreement))
     data["title_fr"] = "Convention révisée"
     return data
 
 
 def partnership_edit_post(world: World) -> dict:
-    data = form_data(web_forms.PartnershipEditForm.initial_for(world.partnership))
+    data = form_data(agreement_forms.PartnershipEditForm.initial_for(world.partnership))
     data["committed_amount"] = "450000.00"
     return data
 
@@ -156,7 +156,7 @@ def project_post(world: World) -> dict:
 
 
 def project_edit_post(world: World) -> dict:
-    data = form_data(web_forms.ProjectForm.initial_for(world.project))
+    data = form_data(project_forms.ProjectForm.initial_for(world.project))
     data["title_fr"] = "Centre de santé rénové"
     return data
 

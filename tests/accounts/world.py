@@ -35,7 +35,7 @@ from shiraka.projects.models import (
 )
 from shiraka.territory.models import Province
 from tests import factories
-from tests.web.test_edit_agreements import pdf_bytes, png_bytes
+from tests.factories import pdf_bytes, png_bytes
 
 Role = Membership.Role
 

@@ -2,12 +2,12 @@
 
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 
+from tests.factories import ARTIFACTS
+
 CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture(scope="module")

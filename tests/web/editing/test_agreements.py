@@ -16,7 +16,7 @@ from shiraka.core.formatting import format_amount
 from shiraka.organisations.models import Person
 from shiraka.territory.models import Province
 from tests import factories
-from tests.web.editing.helpers import member, message, page_text, pdf_bytes, url
+from tests.factories import member, message, page_text, pdf_bytes, url
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role

@@ -21,7 +21,7 @@ from shiraka.projects.models import (
 )
 from shiraka.territory.models import Commune
 from tests import factories
-from tests.web.editing.helpers import member, message, page_text, png_bytes, url
+from tests.factories import member, message, page_text, png_bytes, url
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role

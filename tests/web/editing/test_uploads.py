@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from shiraka.core.uploads import check_upload, safe_upload
-from tests.web.editing.helpers import pdf_bytes, png_bytes
+from tests.factories import pdf_bytes, png_bytes
 
 ANY = {"pdf", "jpeg", "png", "xlsx", "docx"}
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import shiraka.demo
-from tests.web.conftest import ARTIFACTS
+from tests.factories import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 INEZGANE = (

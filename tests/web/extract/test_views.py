@@ -6,12 +6,9 @@ import io
 import re
 import zipfile
 from decimal import Decimal
-from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
-import shiraka.demo
 from shiraka.accounts.models import Membership
 from shiraka.agreements.models import Agreement, Partnership, Signatory, SigningAttendee
 from shiraka.intake.services import next_draft_reference
@@ -20,13 +17,10 @@ from shiraka.organisations.services import commune_organisation_ensure
 from shiraka.projects.models import Project
 from shiraka.territory.models import Commune, Province
 from shiraka.web.extract.session import SESSION_KEY
-from tests.factories import user_with_role
+from tests.factories import GUELMIM, INEZGANE, review_forms, user_with_role
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path(shiraka.demo.__file__).resolve().parent / "data"
-GUELMIM = (DATA / "guelmim-oued-noun-2023-11-06.txt").read_text(encoding="utf-8")
-INEZGANE = (DATA / "inezgane-ait-melloul-2022-02-12.txt").read_text(encoding="utf-8")
 ENGLISH = (
     "The Ministry of Health and the regional council signed an agreement on Monday for the construction of "
     "two hospitals in the region, with a budget of 40 million dirhams that will be shared by the partners."
@@ -47,70 +41,6 @@ def counts():
         model.__name__: model.objects.count()
         for model in (Agreement, Partnership, Organisation, Person, Signatory, SigningAttendee, Project)
     }
-
-
-class FormReader(HTMLParser):
-    """What a browser would submit for each <form> of a page (unchanged pre-filled values)."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms, self.current, self.select, self.textarea = [], None, None, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.current = []
-            self.forms.append(self.current)
-        elif self.current is None or "name" not in attrs and tag != "option":
-            return
-        elif tag == "input":
-            kind = attrs.get("type", "text")
-            if kind in ("checkbox", "radio"):
-                if "checked" in attrs:
-                    self.current.append((attrs["name"], attrs.get("value", "on")))
-            elif kind not in ("submit", "file"):
-                self.current.append((attrs["name"], attrs.get("value", "")))
-        elif tag == "select":
-            self.select = [attrs["name"], None, None]
-        elif tag == "option" and self.select is not None:
-            if self.select[2] is None:
-                self.select[2] = attrs.get("value", "")
-            if "selected" in attrs:
-                self.select[1] = attrs.get("value", "")
-        elif tag == "textarea":
-            self.textarea = [attrs["name"], ""]
-
-    def handle_data(self, data):
-        if self.textarea is not None:
-            self.textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "select" and self.select is not None:
-            name, selected, first = self.select
-            self.current.append((name, selected if selected is not None else first or ""))
-            self.select = None
-        elif tag == "textarea" and self.textarea is not None:
-            self.current.append(tuple(self.textarea))
-            self.textarea = None
-        elif tag == "form":
-            self.current = None
-
-
-def review_forms(page: str) -> dict[int, dict[str, str]]:
-    reader = FormReader()
-    reader.feed(page)
-    out = {}
-    for fields in reader.forms:
-        data = {}
-        for name, value in fields:  # several ticked checkboxes share a name
-            data[name] = (
-                [*data[name], value]
-                if isinstance(data.get(name), list)
-                else ([data[name], value] if name in data else value)
-            )
-        if "agreement" in data:
-            out[int(data["agreement"])] = data
-    return out
 
 
 def paste(client, text, language="ar"):

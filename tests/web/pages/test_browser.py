@@ -3,7 +3,7 @@ test-artifacts/ to be looked at."""
 
 import pytest
 
-from tests.web.conftest import ARTIFACTS
+from tests.factories import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
