@@ -4,14 +4,12 @@ remaining, arrears), the schedule and transfers of an agreement, and the agreeme
 The figures that also read projects (portfolio summaries, breakdowns, list rows) live in
 `shiraka.portfolio.selectors`."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import (
-    F,
-    QuerySet,
-)
-from django.db.models.functions import Greatest
+from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, Greatest
 
 from shiraka.core.money import ZERO, MoneyField, money_value
 from shiraka.core.querying import as_money, choice_param, filter_given, int_param, sum_subquery, text_search
@@ -19,17 +17,90 @@ from shiraka.core.rules import today as local_today
 
 from .models import Agreement, Partnership, ScheduledContribution, Transfer
 
+# --- the hierarchy, counted once ------------------------------------------------------------------
+#
+# Drafts and cancelled agreements count in no figure. An amendment changes the agreement it amends
+# (its parent): the parent's effective total, end date and partners' commitments are its own values
+# as changed by the amendments signed so far, in order of signing; an amendment has no money of its
+# own. A specific agreement implements a framework: its total and commitments are part of the
+# framework's envelope, so portfolio totals and commitments come from root agreements only, while
+# schedules, transfers and projects, recorded once wherever they are recorded, count everywhere.
+
+COUNTED_STATUSES = (
+    Agreement.Status.SIGNED, Agreement.Status.IN_EXECUTION, Agreement.Status.COMPLETED, Agreement.Status.SUSPENDED,
+)
+NON_ROOT_KINDS = (Agreement.Kind.AMENDMENT, Agreement.Kind.SPECIFIC)
+
+
+def counted_agreements(agreements: QuerySet) -> QuerySet:
+    """The agreements that count in figures: neither drafts nor cancelled."""
+    return agreements.filter(status__in=COUNTED_STATUSES)
+
+
+def root_agreements(agreements: QuerySet) -> QuerySet:
+    """Counted agreements whose total and commitments are their own: not amendments, not specific."""
+    return counted_agreements(agreements).exclude(kind__in=NON_ROOT_KINDS)
+
+
+def money_agreements(agreements: QuerySet) -> QuerySet:
+    """Counted agreements that schedules, transfers and projects may be recorded on (not amendments)."""
+    return counted_agreements(agreements).exclude(kind=Agreement.Kind.AMENDMENT)
+
+
+def _signed_amendments() -> QuerySet:
+    """The counted amendments of the outer row's agreement, the latest signed first."""
+    return (
+        Agreement.objects.filter(parent=OuterRef("pk"), kind=Agreement.Kind.AMENDMENT,
+                                 status__in=COUNTED_STATUSES)
+        .order_by(F("signed_on").desc(nulls_last=True), "-pk")
+    )
+
+
+def effective_total():
+    """The agreement's total as its latest signed amendment that sets one leaves it."""
+    amended = _signed_amendments().exclude(total_amount=None).values("total_amount")[:1]
+    return Coalesce(Subquery(amended, output_field=MoneyField()), F("total_amount"), output_field=MoneyField())
+
+
+def effective_end_on():
+    amended = _signed_amendments().exclude(end_on=None).values("end_on")[:1]
+    return Coalesce(Subquery(amended), F("end_on"))
+
+
+def effective_commitment():
+    """A partnership's commitment as the latest signed amendment naming its partner leaves it."""
+    amended = (
+        Partnership.objects.filter(
+            agreement__parent=OuterRef("agreement"), agreement__kind=Agreement.Kind.AMENDMENT,
+            agreement__status__in=COUNTED_STATUSES, organisation=OuterRef("organisation"),
+        )
+        .exclude(committed_amount=None)
+        .order_by(F("agreement__signed_on").desc(nulls_last=True), "-agreement__pk")
+        .values("committed_amount")[:1]
+    )
+    return Coalesce(Subquery(amended, output_field=MoneyField()), F("committed_amount"), output_field=MoneyField())
+
+
+def committed_subquery():
+    """The sum of the outer agreement's partners' effective commitments (0 when none)."""
+    summed = (
+        Partnership.objects.filter(agreement=OuterRef("pk")).annotate(effective=effective_commitment())
+        .order_by().values("agreement").annotate(total=Sum("effective")).values("total")[:1]
+    )
+    return Coalesce(Subquery(summed, output_field=MoneyField()), money_value(ZERO), output_field=MoneyField())
+
 
 def partnerships_with_figures(partnerships: QuerySet, *, today: date | None = None) -> QuerySet:
-    """Each partnership with due to date, transferred, remaining (committed − transferred) and arrears
-    (due − transferred, never below zero)."""
+    """Each partnership with its effective commitment (`committed`), due to date, transferred,
+    remaining (committed − transferred) and arrears (due − transferred, never below zero)."""
     today = today or local_today()
     return partnerships.annotate(
+        committed=effective_commitment(),
         due_to_date=sum_subquery(ScheduledContribution.objects.filter(due_on__lte=today), "partnership"),
         scheduled=sum_subquery(ScheduledContribution.objects.all(), "partnership"),
         transferred=sum_subquery(Transfer.objects.all(), "partnership"),
     ).annotate(
-        remaining=as_money(F("committed_amount") - F("transferred")),
+        remaining=as_money(F("committed") - F("transferred")),
         arrears=Greatest(as_money(F("due_to_date") - F("transferred")), money_value(ZERO), output_field=MoneyField()),
     )
 
@@ -46,7 +117,7 @@ def agreement_transfers(agreement: Agreement) -> QuerySet:
 
 AGREEMENT_SORTS = {
     "signed": ("signed_on", "pk"), "-signed": ("-signed_on", "-pk"),
-    "total": ("total_amount", "pk"), "-total": ("-total_amount", "-pk"),
+    "total": ("total", "pk"), "-total": ("-total", "-pk"),
     "reference": ("reference",), "-reference": ("-reference",),
     "arrears": ("arrears", "pk"), "-arrears": ("-arrears", "-pk"),
     "committed": ("committed", "pk"), "-committed": ("-committed", "-pk"),
@@ -91,3 +162,84 @@ def agreement_search(agreements: QuerySet, filters: AgreementFilters) -> QuerySe
     return queryset
 
 
+
+
+# --- an agreement's versions and envelope -------------------------------------------------------------
+
+@dataclass
+class CommitmentChange:
+    organisation: object
+    before: Decimal | None
+    after: Decimal | None
+
+
+@dataclass
+class Version:
+    """The agreement as one document left it: the original, then each signed amendment in order."""
+
+    agreement: Agreement
+    is_original: bool
+    total: Decimal | None
+    end_on: date | None
+    total_changed: bool = False
+    end_changed: bool = False
+    commitments: list[CommitmentChange] = field(default_factory=list)
+
+
+def agreement_versions(agreement: Agreement) -> list[Version]:
+    """The original and every counted amendment, in order of signing, each with what it changed.
+    Empty for an agreement that was never amended. Two queries."""
+    amendments = list(
+        agreement.children.filter(kind=Agreement.Kind.AMENDMENT, status__in=COUNTED_STATUSES)
+        .order_by(F("signed_on").asc(nulls_first=True), "pk")
+        .prefetch_related("partnerships__organisation")
+    )
+    if not amendments:
+        return []
+    commitments = {
+        p.organisation_id: p.committed_amount for p in agreement.partnerships.select_related("organisation")
+    }
+    versions = [Version(agreement, True, agreement.total_amount, agreement.end_on)]
+    for amendment in amendments:
+        previous = versions[-1]
+        version = Version(amendment, False, previous.total, previous.end_on)
+        if amendment.total_amount is not None and amendment.total_amount != previous.total:
+            version.total, version.total_changed = amendment.total_amount, True
+        if amendment.end_on is not None and amendment.end_on != previous.end_on:
+            version.end_on, version.end_changed = amendment.end_on, True
+        for partnership in amendment.partnerships.all():
+            before = commitments.get(partnership.organisation_id)
+            if partnership.committed_amount is not None and partnership.committed_amount != before:
+                version.commitments.append(
+                    CommitmentChange(partnership.organisation, before, partnership.committed_amount))
+                commitments[partnership.organisation_id] = partnership.committed_amount
+        versions.append(version)
+    return versions
+
+
+@dataclass
+class Envelope:
+    envelope: Decimal | None
+    allocated: Decimal
+    unallocated: Decimal | None
+
+
+def framework_envelope(agreement: Agreement) -> Envelope | None:
+    """A framework agreement's envelope (its effective total), what its counted specific agreements
+    take of it, and what is not yet allocated. One query."""
+    if agreement.kind != Agreement.Kind.FRAMEWORK:
+        return None
+    row = Agreement.objects.filter(pk=agreement.pk).annotate(
+        envelope=effective_total(),
+        allocated=Coalesce(Subquery(
+            specific_agreements_of(OuterRef("pk")).annotate(effective=effective_total())
+            .order_by().values("parent").annotate(total=Sum("effective")).values("total")[:1],
+            output_field=MoneyField()), money_value(ZERO), output_field=MoneyField()),
+    ).values("envelope", "allocated").get()
+    envelope, allocated = row["envelope"], row["allocated"]
+    return Envelope(envelope, allocated, None if envelope is None else envelope - allocated)
+
+
+def specific_agreements_of(framework) -> QuerySet:
+    """The counted specific agreements of a framework (an instance, a pk or an OuterRef)."""
+    return Agreement.objects.filter(parent=framework, kind=Agreement.Kind.SPECIFIC, status__in=COUNTED_STATUSES)

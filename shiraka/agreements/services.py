@@ -16,6 +16,13 @@ from shiraka.organisations.models import Organisation, Person
 from shiraka.organisations.services import person_create
 
 from .models import Agreement, Partnership, ScheduledContribution, Signatory, SigningAttendee, Transfer
+from .selectors import (
+    COUNTED_STATUSES,
+    effective_commitment,
+    effective_total,
+    framework_envelope,
+    specific_agreements_of,
+)
 
 S = Agreement.Status
 AGREEMENT_TRANSITIONS: dict[str, set[str]] = {
@@ -44,6 +51,8 @@ def _check_agreement(agreement: Agreement) -> None:
     if agreement.kind in {Agreement.Kind.SPECIFIC, Agreement.Kind.AMENDMENT} and not agreement.parent_id:
         refuse("parent", _("A specific agreement or an amendment names the agreement it belongs to."),
                "parent_required")
+    if agreement.parent_id:
+        _check_parent(agreement)
     if agreement.province_id and agreement.region_id and agreement.province.region_id != agreement.region_id:
         refuse("province", _("This province is not in the chosen region."), "province_outside_region")
     if agreement.province_id and not agreement.region_id:
@@ -57,6 +66,48 @@ def _check_agreement(agreement: Agreement) -> None:
                 "total_below_commitments",
                 committed=format_amount(committed),
             )
+
+
+def _check_parent(agreement: Agreement) -> None:
+    """The hierarchy counts each dirham once (README, "The agreement hierarchy"): only specific
+    agreements (of a framework) and amendments have a parent, and a specific agreement stays within
+    its framework's envelope."""
+    parent = agreement.parent
+    if agreement.kind not in {Agreement.Kind.SPECIFIC, Agreement.Kind.AMENDMENT}:
+        refuse("parent", _("Only a specific agreement or an amendment belongs to another agreement."),
+               "parent_not_allowed")
+    if agreement.kind == Agreement.Kind.SPECIFIC and parent.kind != Agreement.Kind.FRAMEWORK:
+        refuse("parent", _("A specific agreement implements a framework agreement: choose a framework."),
+               "specific_needs_framework")
+    if agreement.kind == Agreement.Kind.AMENDMENT and parent.kind == Agreement.Kind.AMENDMENT:
+        refuse("parent", _("An amendment changes an agreement, not another amendment: choose the agreement."),
+               "amendment_of_amendment")
+    if agreement.kind == Agreement.Kind.SPECIFIC:
+        _check_envelope(agreement)
+    if agreement.kind == Agreement.Kind.AMENDMENT and agreement.total_amount is not None:
+        committed = effective_committed_total(parent)
+        if committed > agreement.total_amount:
+            refuse("total_amount",
+                   _("The partners of the amended agreement have committed %(committed)s; the new total cannot "
+                     "be lower. Lower their commitments in this amendment first."),
+                   "total_below_commitments", committed=format_amount(committed))
+
+
+def _check_envelope(specific: Agreement) -> None:
+    if specific.total_amount is None or specific.status not in COUNTED_STATUSES:
+        return
+    framework = Agreement.objects.select_for_update().get(pk=specific.parent_id)
+    envelope = framework_envelope(framework)
+    if envelope is None or envelope.envelope is None:
+        return
+    others = specific_agreements_of(framework).exclude(pk=specific.pk).aggregate(t=Sum("total_amount"))["t"]
+    available = envelope.envelope - (others or Decimal("0.00"))
+    if specific.total_amount > available:
+        refuse("total_amount",
+               _("This specific agreement would take its framework above its envelope of %(envelope)s: "
+                 "%(available)s is not yet allocated."),
+               "over_envelope", envelope=format_amount(envelope.envelope),
+               available=format_amount(max(available, Decimal("0.00"))))
 
 
 @transaction.atomic
@@ -118,22 +169,58 @@ def committed_total(agreement: Agreement, *, excluding: Partnership | None = Non
     return partnerships.aggregate(total=Sum("committed_amount"))["total"] or Decimal("0.00")
 
 
+def effective_committed_total(agreement: Agreement, *, excluding_organisation=None) -> Decimal:
+    """The partners' commitments as the signed amendments leave them."""
+    partnerships = Partnership.objects.filter(agreement=agreement)
+    if excluding_organisation is not None:
+        partnerships = partnerships.exclude(organisation=excluding_organisation)
+    total = partnerships.annotate(effective=effective_commitment()).aggregate(t=Sum("effective"))["t"]
+    return total or Decimal("0.00")
+
+
+def effective_commitment_of(partnership: Partnership) -> Decimal | None:
+    return Partnership.objects.filter(pk=partnership.pk).annotate(effective=effective_commitment()).values_list(
+        "effective", flat=True).get()
+
+
+def _commitment_room(partnership: Partnership) -> tuple[Decimal | None, Decimal]:
+    """(the total the commitments must fit in, what the other partners take of it)."""
+    agreement = Agreement.objects.select_for_update().select_related("parent").get(pk=partnership.agreement_id)
+    if agreement.kind != Agreement.Kind.AMENDMENT:
+        total = Agreement.objects.filter(pk=agreement.pk).annotate(effective=effective_total()).values_list(
+            "effective", flat=True).get()
+        return total, effective_committed_total(agreement, excluding_organisation=partnership.organisation_id)
+    # An amendment's commitments replace the amended agreement's for the same partners.
+    if partnership.organisation_id not in set(agreement.parent.partnerships.values_list("organisation", flat=True)):
+        refuse("organisation", _("An amendment changes the commitments of the amended agreement's partners: add "
+                                 "this partner to %(reference)s first."),
+               "amendment_partner_unknown", reference=agreement.parent.reference)
+    total = agreement.total_amount
+    if total is None:
+        total = Agreement.objects.filter(pk=agreement.parent_id).annotate(effective=effective_total()).values_list(
+            "effective", flat=True).get()
+    replaced = Partnership.objects.filter(agreement=agreement).exclude(pk=partnership.pk).exclude(
+        committed_amount=None)
+    others = replaced.aggregate(t=Sum("committed_amount"))["t"] or Decimal("0.00")
+    untouched = effective_committed_total(agreement.parent, excluding_organisation=partnership.organisation_id)
+    untouched -= Partnership.objects.filter(
+        agreement=agreement.parent, organisation__in=replaced.values("organisation")
+    ).annotate(effective=effective_commitment()).aggregate(t=Sum("effective"))["t"] or Decimal("0.00")
+    return total, others + untouched
+
+
 def _check_commitment(partnership: Partnership) -> None:
     if partnership.committed_amount is None:
         return
-    agreement = Agreement.objects.select_for_update().get(pk=partnership.agreement_id)
-    if agreement.total_amount is None:
-        return
-    others = committed_total(agreement, excluding=partnership)
-    if others + partnership.committed_amount > agreement.total_amount:
-        available = max(agreement.total_amount - others, Decimal("0.00"))
+    total, others = _commitment_room(partnership)
+    if total is not None and others + partnership.committed_amount > total:
         refuse(
             "committed_amount",
             _("The commitments would exceed the agreement's total of %(total)s; at most %(available)s "
               "is still unallocated."),
             "over_commitment",
-            total=format_amount(agreement.total_amount),
-            available=format_amount(available),
+            total=format_amount(total),
+            available=format_amount(max(total - others, Decimal("0.00"))),
         )
     transferred = partnership_transferred(partnership) if partnership.pk else Decimal("0.00")
     if partnership.committed_amount < transferred:
@@ -188,23 +275,34 @@ def partnership_scheduled(partnership: Partnership) -> Decimal:
     )
 
 
+def _money_commitment(partnership: Partnership) -> Decimal | None:
+    """The commitment that schedules and transfers are held to: the amended one. Money is recorded on
+    the agreement itself, never on an amendment, so that it is counted once."""
+    if partnership.agreement.kind == Agreement.Kind.AMENDMENT:
+        refuse("amount", _("An amendment has no money of its own: record schedules and transfers on the "
+                           "agreement it amends, %(reference)s."),
+               "money_on_amendment", reference=partnership.agreement.parent.reference)
+    return effective_commitment_of(partnership)
+
+
 @transaction.atomic
 def contribution_schedule(*, partnership: Partnership, due_on: date, amount, note: str = "",
                           by=None) -> ScheduledContribution:
     amount = _amount(amount, "amount", required=True)
-    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
-    if partnership.committed_amount is None:
+    partnership = Partnership.objects.select_for_update().select_related("agreement").get(pk=partnership.pk)
+    committed = _money_commitment(partnership)
+    if committed is None:
         refuse("amount", _("This partner's commitment is not specified: record it before scheduling its "
                            "contributions."), "commitment_not_specified")
     already = partnership_scheduled(partnership)
-    if already + amount > partnership.committed_amount:
+    if already + amount > committed:
         refuse(
             "amount",
             _("The schedule would exceed this partner's commitment of %(committed)s; %(available)s is left "
               "to schedule."),
             "over_schedule",
-            committed=format_amount(partnership.committed_amount),
-            available=format_amount(partnership.committed_amount - already),
+            committed=format_amount(committed),
+            available=format_amount(committed - already),
         )
     contribution = ScheduledContribution(partnership=partnership, due_on=due_on, amount=amount, note=note)
     return validated_save(contribution, by=by)
@@ -218,11 +316,12 @@ def transfer_record(*, partnership: Partnership, transferred_on: date, amount, r
         refuse("amount", _("A transfer is a positive amount."), "transfer_not_positive")
     check_not_future(transferred_on, field="transferred_on")
     # Lock the partnership row (PostgreSQL); on SQLite the IMMEDIATE transaction serialises writers.
-    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
-    if partnership.committed_amount is None:
+    partnership = Partnership.objects.select_for_update().select_related("agreement").get(pk=partnership.pk)
+    committed = _money_commitment(partnership)
+    if committed is None:
         refuse("amount", _("This partner's commitment is not specified: record it before recording a "
                            "transfer."), "commitment_not_specified")
-    owed = partnership.committed_amount - partnership_transferred(partnership)
+    owed = committed - partnership_transferred(partnership)
     if amount > owed:
         refuse(
             "amount",

@@ -46,7 +46,13 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from shiraka.agreements.models import Agreement, Partnership, ScheduledContribution
-from shiraka.agreements.selectors import partnerships_with_figures
+from shiraka.agreements.selectors import (
+    committed_subquery,
+    counted_agreements,
+    effective_total,
+    money_agreements,
+    partnerships_with_figures,
+)
 from shiraka.core.formatting import format_amount
 from shiraka.core.money import MoneyField
 from shiraka.core.querying import sum_subquery
@@ -298,7 +304,8 @@ REASONS = {
 
 
 def _ids(agreements: QuerySet) -> QuerySet:
-    return agreements.exclude(status=Agreement.Status.CANCELLED).order_by().values("pk")
+    # Drafts and cancelled agreements count in no figure, alerts included.
+    return counted_agreements(agreements).order_by().values("pk")
 
 
 def milestones_late(agreements: QuerySet, *, today: date | None = None) -> list[Alert]:
@@ -354,14 +361,15 @@ def contributions_overdue(agreements: QuerySet, *, today: date | None = None) ->
         .order_by("due_on").values("due_on")[:1]
     )
     rows = (
-        partnerships_with_figures(Partnership.objects.filter(agreement__in=_ids(agreements)), today=today)
+        partnerships_with_figures(Partnership.objects.filter(agreement__in=_ids(money_agreements(agreements))),
+                                  today=today)
         .filter(arrears__gt=0)
         .annotate(since=Subquery(since))
         .order_by()
         .values(
             "pk", "organisation__name_ar", "organisation__name_fr", "agreement_id", "agreement__reference",
             "agreement__region_id", "agreement__province_id", "due_to_date", "transferred", "arrears",
-            "committed_amount", "since",
+            "committed", "since",
         )
     )
     alerts = []
@@ -376,7 +384,7 @@ def contributions_overdue(agreements: QuerySet, *, today: date | None = None) ->
             agreement_id=row["agreement_id"], agreement_reference=row["agreement__reference"],
             region_id=row["agreement__region_id"], province_id=row["agreement__province_id"], since=since_on,
             amount=row["arrears"], figures={"due": row["due_to_date"], "transferred": row["transferred"],
-                                            "committed": row["committed_amount"], "days": days},
+                                            "committed": row["committed"], "days": days},
             link_fragment="partners",
         ))
     return alerts
@@ -481,15 +489,15 @@ AGREEMENT_FIELDS = ("pk", "reference", "title_ar", "title_fr", "region_id", "pro
 def commitments_over_total(agreements: QuerySet, *, today: date | None = None) -> list[Alert]:
     """Agreements whose partners committed more than the total. One query."""
     rows = (
-        Agreement.objects.filter(pk__in=_ids(agreements), total_amount__isnull=False)
-        .annotate(committed=sum_subquery(Partnership.objects.all(), "agreement", "committed_amount"))
-        .filter(committed__gt=F("total_amount"))
+        money_agreements(Agreement.objects.filter(pk__in=_ids(agreements)))
+        .annotate(effective=effective_total(), committed=committed_subquery())
+        .filter(effective__isnull=False, committed__gt=F("effective"))
         .order_by()
-        .values(*AGREEMENT_FIELDS, "committed")
+        .values(*AGREEMENT_FIELDS, "effective", "committed")
     )
     return [
-        _agreement_alert(Kind.COMMITMENTS_OVER_TOTAL, Severity.HIGH, row, row["committed"] - row["total_amount"],
-                         {"committed": row["committed"], "total": row["total_amount"]})
+        _agreement_alert(Kind.COMMITMENTS_OVER_TOTAL, Severity.HIGH, row, row["committed"] - row["effective"],
+                         {"committed": row["committed"], "total": row["effective"]})
         for row in rows
     ]
 
@@ -497,15 +505,15 @@ def commitments_over_total(agreements: QuerySet, *, today: date | None = None) -
 def budgets_over_total(agreements: QuerySet, *, today: date | None = None) -> list[Alert]:
     """Agreements whose project budgets add up to more than the total (a warning). One query."""
     rows = (
-        Agreement.objects.filter(pk__in=_ids(agreements), total_amount__isnull=False)
-        .annotate(budget=sum_subquery(Project.objects.all(), "agreement", "budget"))
-        .filter(budget__gt=F("total_amount"))
+        money_agreements(Agreement.objects.filter(pk__in=_ids(agreements)))
+        .annotate(effective=effective_total(), budget=sum_subquery(Project.objects.all(), "agreement", "budget"))
+        .filter(effective__isnull=False, budget__gt=F("effective"))
         .order_by()
-        .values(*AGREEMENT_FIELDS, "budget")
+        .values(*AGREEMENT_FIELDS, "effective", "budget")
     )
     return [
-        _agreement_alert(Kind.BUDGETS_OVER_TOTAL, Severity.MEDIUM, row, row["budget"] - row["total_amount"],
-                         {"budget": row["budget"], "total": row["total_amount"]})
+        _agreement_alert(Kind.BUDGETS_OVER_TOTAL, Severity.MEDIUM, row, row["budget"] - row["effective"],
+                         {"budget": row["budget"], "total": row["effective"]})
         for row in rows
     ]
 

@@ -15,7 +15,14 @@ from django.db.models import Count, F, FloatField, OuterRef, Q, QuerySet, Subque
 from django.db.models.functions import Cast, Coalesce, Greatest
 
 from shiraka.agreements.models import Agreement, Partnership, ScheduledContribution, Transfer
-from shiraka.agreements.selectors import AGREEMENT_SORTS, partnerships_with_figures
+from shiraka.agreements.selectors import (
+    AGREEMENT_SORTS,
+    COUNTED_STATUSES,
+    NON_ROOT_KINDS,
+    committed_subquery,
+    effective_total,
+    partnerships_with_figures,
+)
 from shiraka.core.money import ZERO, MoneyField, money_value
 from shiraka.core.querying import as_money, ordering_expressions, sum_subquery, within
 from shiraka.core.rules import today as local_today
@@ -24,8 +31,9 @@ from shiraka.projects.models import Category, Payment, Project
 
 
 def agreements_with_figures(agreements: QuerySet, *, today: date | None = None) -> QuerySet:
-    """Agreements annotated for lists: committed, due, transferred, arrears, unallocated, budget, paid,
-    project count and budget-weighted progress. One query for the whole page."""
+    """Agreements annotated for lists, each with its own figures: effective total (`total`, as its
+    signed amendments leave it), effective commitments, due, transferred, arrears, unallocated, budget,
+    paid, project count and partners without a figure. One query for the whole page."""
     today = today or local_today()
     arrears_per_partnership = (
         partnerships_with_figures(Partnership.objects.filter(agreement=OuterRef("pk")), today=today)
@@ -36,7 +44,8 @@ def agreements_with_figures(agreements: QuerySet, *, today: date | None = None) 
     )
     projects = Project.objects.filter(agreement=OuterRef("pk")).order_by().values("agreement")
     return agreements.annotate(
-        committed=sum_subquery(Partnership.objects.all(), "agreement", "committed_amount"),
+        total=effective_total(),
+        committed=committed_subquery(),
         due_to_date=sum_subquery(ScheduledContribution.objects.filter(due_on__lte=today), "partnership__agreement"),
         transferred=sum_subquery(Transfer.objects.all(), "partnership__agreement"),
         arrears=Coalesce(Subquery(arrears_per_partnership, output_field=MoneyField()), money_value(ZERO),
@@ -52,8 +61,7 @@ def agreements_with_figures(agreements: QuerySet, *, today: date | None = None) 
             0,
         ),
     ).annotate(
-        unallocated=Greatest(as_money(F("total_amount") - F("committed")), money_value(ZERO),
-                             output_field=MoneyField()),
+        unallocated=Greatest(as_money(F("total") - F("committed")), money_value(ZERO), output_field=MoneyField()),
     )
 
 
@@ -96,34 +104,45 @@ class Summary:
     projects_by_status: dict[str, int] = field(default_factory=dict)
 
 
+def _counted(model_queryset: QuerySet, path: str, agreements: QuerySet, *, roots: bool = False) -> QuerySet:
+    """Rows of `model_queryset` whose agreement (reached by `path`) is in `agreements` and counts:
+    roots only for totals and commitments, any counted agreement but amendments for the rest."""
+    prefix = f"{path}__" if path != "pk" else ""
+    rows = within(model_queryset, path, agreements).filter(**{f"{prefix}status__in": COUNTED_STATUSES})
+    excluded = NON_ROOT_KINDS if roots else (Agreement.Kind.AMENDMENT,)
+    return rows.exclude(**{f"{prefix}kind__in": excluded})
+
+
+# Commitments count on root agreements only: a specific agreement's share is already in its framework's.
+ROOT_PARTNERSHIP = ~Q(agreement__kind=Agreement.Kind.SPECIFIC)
+
+
 def portfolio_summary(agreements: QuerySet, *, today: date | None = None) -> Summary:
-    """National, regional, provincial or programme totals for the agreements given. Five queries."""
+    """National, regional, provincial or programme totals for the agreements given, each dirham
+    counted once (see `shiraka.agreements.selectors`, the hierarchy). Five queries."""
     today = today or local_today()
-    committed = sum_subquery(Partnership.objects.all(), "agreement", "committed_amount")
-    totals = within(Agreement.objects.all(), "pk", agreements).annotate(
-        committed=committed,
-        unallocated=Greatest(as_money(F("total_amount") - committed), money_value(ZERO), output_field=MoneyField()),
+    totals = _counted(Agreement.objects.all(), "pk", agreements, roots=True).annotate(
+        effective=effective_total(), committed=committed_subquery(),
+    ).annotate(
+        unallocated=Greatest(as_money(F("effective") - F("committed")), money_value(ZERO), output_field=MoneyField()),
     ).aggregate(
-        n=Count("pk"),
-        sum_total=Sum("total_amount"),
-        sum_committed=Sum("committed"),
-        sum_unallocated=Sum("unallocated"),
+        n=Count("pk"), sum_total=Sum("effective"), sum_committed=Sum("committed"), sum_unallocated=Sum("unallocated"),
     )
-    partnerships = within(Partnership.objects.all(), "agreement", agreements)
-    unspecified = partnerships.filter(committed_amount__isnull=True).count()
-    money = partnerships_with_figures(partnerships, today=today).aggregate(
+    partnerships = partnerships_with_figures(_counted(Partnership.objects.all(), "agreement", agreements), today=today)
+    money = partnerships.aggregate(
         sum_due=Sum("due_to_date"), sum_transferred=Sum("transferred"), sum_arrears=Sum("arrears"),
+        unspecified=Count("pk", filter=ROOT_PARTNERSHIP & Q(committed__isnull=True)),
     )
-    projects = within(Project.objects.all(), "agreement", agreements)
+    projects = _counted(Project.objects.all(), "agreement", agreements)
     progress = projects.aggregate(**project_aggregates())
     by_status = dict(projects.order_by().values_list("status").annotate(n=Count("pk")))
-    paid = within(Payment.objects.all(), "contract__project__agreement", agreements).aggregate(t=Sum("amount"))["t"]
+    paid = _counted(Payment.objects.all(), "contract__project__agreement", agreements).aggregate(t=Sum("amount"))["t"]
     return Summary(
         agreements=totals["n"] or 0,
         total_amount=totals["sum_total"] or ZERO,
         committed=totals["sum_committed"] or ZERO,
         unallocated=totals["sum_unallocated"] or ZERO,
-        unspecified_partners=unspecified,
+        unspecified_partners=money["unspecified"] or 0,
         due_to_date=money["sum_due"] or ZERO,
         transferred=money["sum_transferred"] or ZERO,
         arrears=money["sum_arrears"] or ZERO,
@@ -138,14 +157,13 @@ def portfolio_summary(agreements: QuerySet, *, today: date | None = None) -> Sum
 def partner_summary(organisation, *, agreements: QuerySet | None = None, today: date | None = None) -> Summary:
     """What one organisation committed, owes and transferred across its agreements (those of
     `agreements` when given, e.g. the published ones for a visitor)."""
-    partnerships = Partnership.objects.filter(organisation=organisation)
-    if agreements is not None:
-        partnerships = partnerships.filter(agreement__in=agreements.order_by().values("pk"))
-    partnerships = partnerships_with_figures(partnerships, today=today)
-    money = partnerships.aggregate(
-        n=Count("agreement", distinct=True), sum_committed=Sum("committed_amount"), sum_due=Sum("due_to_date"),
+    agreements = Agreement.objects.all() if agreements is None else agreements
+    partnerships = _counted(Partnership.objects.filter(organisation=organisation), "agreement", agreements)
+    money = partnerships_with_figures(partnerships, today=today).aggregate(
+        n=Count("agreement", distinct=True, filter=ROOT_PARTNERSHIP),
+        sum_committed=Sum("committed", filter=ROOT_PARTNERSHIP), sum_due=Sum("due_to_date"),
         sum_transferred=Sum("transferred"), sum_arrears=Sum("arrears"),
-        n_unspecified=Count("pk", filter=Q(committed_amount__isnull=True)),
+        n_unspecified=Count("pk", filter=ROOT_PARTNERSHIP & Q(committed__isnull=True)),
     )
     return Summary(
         agreements=money["n"] or 0, committed=money["sum_committed"] or ZERO, due_to_date=money["sum_due"] or ZERO,
@@ -155,7 +173,17 @@ def partner_summary(organisation, *, agreements: QuerySet | None = None, today: 
 
 
 def agreement_summary(agreement: Agreement, *, today: date | None = None) -> Summary:
-    return portfolio_summary(Agreement.objects.filter(pk=agreement.pk), today=today)
+    """One agreement's own figures, whatever its kind or status (its page shows them all)."""
+    row = agreements_with_figures(Agreement.objects.filter(pk=agreement.pk), today=today).get()
+    projects = Project.objects.filter(agreement=agreement)
+    progress = projects.aggregate(**project_aggregates())
+    return Summary(
+        agreements=1, total_amount=row.total or ZERO, committed=row.committed, unallocated=row.unallocated,
+        unspecified_partners=row.unspecified_partners, due_to_date=row.due_to_date, transferred=row.transferred,
+        arrears=row.arrears, budget=row.budget, paid=row.paid, projects=row.project_count,
+        progress=weighted_progress(progress),
+        projects_by_status=dict(projects.order_by().values_list("status").annotate(n=Count("pk"))),
+    )
 
 
 BREAKDOWNS = {"region": "region", "province": "province", "programme": "programme"}
@@ -192,23 +220,22 @@ def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> li
     if path != "programme":
         label_fields.append(f"{path}__population_2024")
     arabic = reader_language() == "ar"
-    for item in within(Agreement.objects.all(), "pk", agreements).order_by().values(path, *label_fields).annotate(
-        n=Count("pk"), total=Sum("total_amount")
-    ):
+    roots = _counted(Agreement.objects.all(), "pk", agreements, roots=True).annotate(effective=effective_total())
+    for item in roots.order_by().values(path, *label_fields).annotate(n=Count("pk"), total=Sum("effective")):
         target = row(item[path])
         target.agreements, target.total_amount = item["n"], item["total"] or ZERO
         names = (item[f"{path}__name_ar"], item[f"{path}__name_fr"])
         target.label = (names[0] or names[1] or "") if arabic else (names[1] or names[0] or "")
         target.code = item[f"{path}__code"]
         target.population = item.get(f"{path}__population_2024")
-    partnerships = partnerships_with_figures(within(Partnership.objects.all(), "agreement", agreements), today=today)
+    partnerships = partnerships_with_figures(_counted(Partnership.objects.all(), "agreement", agreements), today=today)
     for item in partnerships.order_by().values(f"agreement__{path}").annotate(
-        c=Sum("committed_amount"), d=Sum("due_to_date"), t=Sum("transferred"), a=Sum("arrears")
+        c=Sum("committed", filter=ROOT_PARTNERSHIP), d=Sum("due_to_date"), t=Sum("transferred"), a=Sum("arrears")
     ):
         target = row(item[f"agreement__{path}"])
         target.committed, target.due_to_date = item["c"] or ZERO, item["d"] or ZERO
         target.transferred, target.arrears = item["t"] or ZERO, item["a"] or ZERO
-    projects = within(Project.objects.all(), "agreement", agreements).order_by().values(f"agreement__{path}")
+    projects = _counted(Project.objects.all(), "agreement", agreements).order_by().values(f"agreement__{path}")
     for item in projects.annotate(**project_aggregates()):
         target = row(item[f"agreement__{path}"])
         target.projects, target.budget = item["count"], item["budget_sum"] or ZERO
@@ -218,11 +245,12 @@ def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> li
 
 def breakdown_by_partner(agreements: QuerySet, *, today: date | None = None, limit: int | None = None):
     """Partners with their committed, due, transferred and arrears, largest arrears first. One query."""
-    partnerships = partnerships_with_figures(within(Partnership.objects.all(), "agreement", agreements), today=today)
+    partnerships = partnerships_with_figures(_counted(Partnership.objects.all(), "agreement", agreements), today=today)
     rows = (
         partnerships.order_by()
         .values("organisation", "organisation__name_ar", "organisation__name_fr", "organisation__kind")
-        .annotate(agreements=Count("agreement", distinct=True), committed_sum=Sum("committed_amount"),
+        .annotate(agreements=Count("agreement", distinct=True, filter=ROOT_PARTNERSHIP),
+                  committed_sum=Sum("committed", filter=ROOT_PARTNERSHIP),
                   due_sum=Sum("due_to_date"), transferred_sum=Sum("transferred"), arrears_sum=Sum("arrears"))
         .order_by(F("arrears_sum").desc(nulls_last=True), F("committed_sum").desc(nulls_last=True), "organisation")
     )
@@ -232,7 +260,7 @@ def breakdown_by_partner(agreements: QuerySet, *, today: date | None = None, lim
 def breakdown_by_category(agreements: QuerySet) -> list[dict]:
     """Projects by category: count, budget, weighted progress. One query."""
     labels = dict(Category.choices)
-    projects = within(Project.objects.all(), "agreement", agreements).order_by().values("category")
+    projects = _counted(Project.objects.all(), "agreement", agreements).order_by().values("category")
     return [
         {"category": item["category"], "label": labels.get(item["category"], item["category"]),
          "projects": item["count"], "budget": item["budget_sum"] or ZERO, "progress": weighted_progress(item)}

@@ -20,6 +20,8 @@ from shiraka.agreements.selectors import (
     agreement_schedule,
     agreement_search,
     agreement_transfers,
+    agreement_versions,
+    framework_envelope,
     partnerships_with_figures,
 )
 from shiraka.core.cache import cached_figures
@@ -77,13 +79,21 @@ def dashboard(request):
         },
     )
     summary = figures["summary"]
+    # Drafts count in no figure: those who may see them are told how many wait for a review.
+    drafts = agreements.filter(status=Agreement.Status.DRAFT).count() if request.user.is_authenticated else 0
     statuses = [
         (value, label, summary.projects_by_status.get(value, 0)) for value, label in Project.Status.choices
     ]
     return render(
         request,
         "web/dashboard.html",
-        {"statuses": statuses, "latest": latest, "can_create": can_create_agreement(request.user), **figures},
+        {
+            "statuses": statuses,
+            "latest": latest,
+            "drafts": drafts,
+            "can_create": can_create_agreement(request.user),
+            **figures,
+        },
     )
 
 
@@ -135,6 +145,8 @@ def agreement_detail(request, reference: str):
             "schedule": agreement_schedule(agreement),
             "transfers": agreement_transfers(agreement),
             "history": page_history(request.user, agreement),
+            "versions": agreement_versions(agreement),
+            "envelope": framework_envelope(agreement),
         },
     )
 
