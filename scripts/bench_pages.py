@@ -40,8 +40,20 @@ def main() -> int:
     if user:
         client.force_login(user)
     busiest = Agreement.objects.order_by("-pk").first()
-    urls = ["/ar/", "/fr/", "/en/", "/fr/agreements/", "/ar/agreements/?q=sante&sort=-arrears",
-            "/fr/projects/", "/ar/projects/?late=1&sort=-budget", "/fr/regions/09/", "/ar/provinces/09.273/", "/fr/alerts/", "/ar/alerts/?kind=overdue_contribution", "/fr/committees/"]
+    urls = [
+        "/ar/",
+        "/fr/",
+        "/en/",
+        "/fr/agreements/",
+        "/ar/agreements/?q=sante&sort=-arrears",
+        "/fr/projects/",
+        "/ar/projects/?late=1&sort=-budget",
+        "/fr/regions/09/",
+        "/ar/provinces/09.273/",
+        "/fr/alerts/",
+        "/ar/alerts/?kind=overdue_contribution",
+        "/fr/committees/",
+    ]
     if busiest:
         urls.append(f"/fr/agreements/{busiest.reference}/")
         project = busiest.projects.order_by("pk").first()

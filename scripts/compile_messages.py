@@ -46,7 +46,11 @@ def parse_po(path: Path) -> dict[bytes, bytes]:
             entry[key].append(ast.literal_eval(line))
             continue
         keyword, _, rest = line.partition(" ")
-        if keyword in {"msgid", "msgctxt"} and "msgid" in entry and ("msgstr" in entry or "msgstr[0]" in entry):
+        if (
+            keyword in {"msgid", "msgctxt"}
+            and "msgid" in entry
+            and ("msgstr" in entry or "msgstr[0]" in entry)
+        ):
             flush()
         key = keyword
         entry[key] = [ast.literal_eval(rest)]

@@ -33,8 +33,11 @@ def organisation(name: str = "", kind: str = Organisation.Kind.MINISTRY) -> Orga
 def agreement(total="1000000.00", **fields):
     number = next(_numbers)
     defaults = {
-        "reference": f"T-{number}", "kind": "partnership", "title_fr": f"Convention {number}",
-        "signed_on": date(2024, 1, 15), "total_amount": Decimal(total) if total is not None else None,
+        "reference": f"T-{number}",
+        "kind": "partnership",
+        "title_fr": f"Convention {number}",
+        "signed_on": date(2024, 1, 15),
+        "total_amount": Decimal(total) if total is not None else None,
     }
     defaults.update(fields)
     status = defaults.pop("status", "signed")
@@ -43,8 +46,10 @@ def agreement(total="1000000.00", **fields):
 
 def partnership(agreement_=None, committed="400000.00", **fields):
     return agreements.partnership_commit(
-        agreement=agreement_ or agreement(), organisation=organisation(),
-        committed_amount=Decimal(committed) if committed is not None else None, **fields,
+        agreement=agreement_ or agreement(),
+        organisation=organisation(),
+        committed_amount=Decimal(committed) if committed is not None else None,
+        **fields,
     )
 
 
@@ -79,9 +84,7 @@ def project(agreement_, *, status="works", budget="100000.00", **fields):
 
 def partner_with_schedule(agreement_, *, committed="400000.00", due=(), transfers=(), name=""):
     partnership = agreements.partnership_commit(
-        agreement=agreement_,
-        organisation=organisation(name),
-        committed_amount=Decimal(committed),
+        agreement=agreement_, organisation=organisation(name), committed_amount=Decimal(committed)
     )
     for due_on, amount in due:
         agreements.contribution_schedule(partnership=partnership, due_on=due_on, amount=Decimal(amount))

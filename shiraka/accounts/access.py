@@ -27,6 +27,7 @@ CREATOR_ROLES = {Role.ADMINISTRATOR, Role.SECRETARIAT}
 
 # --- who the user is ------------------------------------------------------------------------------
 
+
 def is_signed_in(user) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
@@ -59,6 +60,7 @@ def is_creator(user) -> bool:
 
 
 # --- scopes ---------------------------------------------------------------------------------------
+
 
 def _in_scope(membership: Membership, *, region_id=None, province_id=None, programme_id=None) -> bool:
     """A secretariat is scoped to a province, a region or a programme (none = national)."""
@@ -115,6 +117,7 @@ def editable_agreements(user, queryset: QuerySet | None = None) -> QuerySet:
 
 # --- questions on a record in hand ----------------------------------------------------------------
 
+
 def can_create_agreement(user, *, region=None, province=None, programme=None) -> bool:
     role = role_of(user)
     if role == Role.ADMINISTRATOR:
@@ -122,15 +125,20 @@ def can_create_agreement(user, *, region=None, province=None, programme=None) ->
     if role != Role.SECRETARIAT:
         return False
     region_id = getattr(region, "pk", None) or (province.region_id if province is not None else None)
-    return _in_scope(membership_of(user), region_id=region_id, province_id=getattr(province, "pk", None),
-                     programme_id=getattr(programme, "pk", None))
+    return _in_scope(
+        membership_of(user),
+        region_id=region_id,
+        province_id=getattr(province, "pk", None),
+        programme_id=getattr(programme, "pk", None),
+    )
 
 
 def can_create_in_own_scope(user) -> bool:
     """May the user register anything at all: an administrator, or a secretariat within its scope."""
     membership = membership_of(user)
     return membership is not None and can_create_agreement(
-        user, region=membership.region, province=membership.province, programme=membership.programme)
+        user, region=membership.region, province=membership.province, programme=membership.programme
+    )
 
 
 def can_edit_agreement(user, agreement) -> bool:
@@ -140,8 +148,11 @@ def can_edit_agreement(user, agreement) -> bool:
     if role == Role.ADMINISTRATOR:
         return True
     return role == Role.SECRETARIAT and _in_scope(
-        membership_of(user), region_id=agreement.region_id, province_id=agreement.province_id,
-        programme_id=agreement.programme_id)
+        membership_of(user),
+        region_id=agreement.region_id,
+        province_id=agreement.province_id,
+        programme_id=agreement.programme_id,
+    )
 
 
 def _member_of(user, role: str, organisation_ids) -> bool:
@@ -157,18 +168,21 @@ def _member_of(user, role: str, organisation_ids) -> bool:
 def can_record_transfer(user, partnership) -> bool:
     """A focal point records its own organisation's transfers; the secretariat records any in scope."""
     return can_edit_agreement(user, partnership.agreement) or _member_of(
-        user, Role.FOCAL_POINT, {partnership.organisation_id})
+        user, Role.FOCAL_POINT, {partnership.organisation_id}
+    )
 
 
 def can_edit_project(user, project) -> bool:
     """Projects, milestones, progress, contracts and payments: the secretariat in scope, and the
     project editor of the organisation that owns or delegates the project."""
     return can_edit_agreement(user, project.agreement) or _member_of(
-        user, Role.PROJECT_EDITOR, {project.owner_id, project.delegated_owner_id})
+        user, Role.PROJECT_EDITOR, {project.owner_id, project.delegated_owner_id}
+    )
 
 
-def can_manage_committee(user, committee: Committee | None = None, *, agreements=(), region=None,
-                         province=None) -> bool:
+def can_manage_committee(
+    user, committee: Committee | None = None, *, agreements=(), region=None, province=None
+) -> bool:
     """Administrators, and the secretariat whose scope covers every agreement the committee follows
     (or, for a committee that follows none, its territory)."""
     role = role_of(user)
@@ -186,6 +200,7 @@ def can_manage_committee(user, committee: Committee | None = None, *, agreements
 
 # --- fetch and authorise in one call --------------------------------------------------------------
 
+
 def _one(queryset: QuerySet, **lookup):
     """The record, or the 404 that a missing record and a hidden one share."""
     try:
@@ -202,14 +217,17 @@ def _allowed(record, allowed: bool):
 
 def access_agreement(user, reference: str, *, write: bool = False) -> Agreement:
     agreement = _one(
-        visible_agreements(user).select_related("region", "province", "programme", "parent"), reference=reference)
+        visible_agreements(user).select_related("region", "province", "programme", "parent"),
+        reference=reference,
+    )
     return _allowed(agreement, not write or can_edit_agreement(user, agreement))
 
 
 def access_project(user, reference: str, *, write: bool = False) -> Project:
     project = _one(
-        visible_projects(user).select_related("agreement", "facility_type", "region", "province", "owner",
-                                              "delegated_owner"),
+        visible_projects(user).select_related(
+            "agreement", "facility_type", "region", "province", "owner", "delegated_owner"
+        ),
         reference=reference,
     )
     return _allowed(project, not write or can_edit_project(user, project))
@@ -218,23 +236,36 @@ def access_project(user, reference: str, *, write: bool = False) -> Project:
 def access_partnership(user, pk: int, *, transfer: bool = False) -> Partnership:
     """Changing a partnership needs the agreement's editor; recording a transfer, its focal point too."""
     partnership = _one(
-        Partnership.objects.filter(agreement__in=visible_agreements(user))
-        .select_related("agreement", "organisation"),
+        Partnership.objects.filter(agreement__in=visible_agreements(user)).select_related(
+            "agreement", "organisation"
+        ),
         pk=pk,
     )
-    allowed = can_record_transfer(user, partnership) if transfer else can_edit_agreement(user, partnership.agreement)
+    allowed = (
+        can_record_transfer(user, partnership)
+        if transfer
+        else can_edit_agreement(user, partnership.agreement)
+    )
     return _allowed(partnership, allowed)
 
 
 def access_milestone(user, pk: int) -> Milestone:
-    milestone = _one(Milestone.objects.filter(project__in=visible_projects(user))
-                     .select_related("project", "project__agreement"), pk=pk)
+    milestone = _one(
+        Milestone.objects.filter(project__in=visible_projects(user)).select_related(
+            "project", "project__agreement"
+        ),
+        pk=pk,
+    )
     return _allowed(milestone, can_edit_project(user, milestone.project))
 
 
 def access_contract(user, pk: int) -> Contract:
-    contract = _one(Contract.objects.filter(project__in=visible_projects(user))
-                    .select_related("project", "project__agreement"), pk=pk)
+    contract = _one(
+        Contract.objects.filter(project__in=visible_projects(user)).select_related(
+            "project", "project__agreement"
+        ),
+        pk=pk,
+    )
     return _allowed(contract, can_edit_project(user, contract.project))
 
 
@@ -249,19 +280,22 @@ def access_committee(user, pk: int, *, write: bool = False) -> Committee:
 def access_meeting(user, pk: int, *, write: bool = False) -> Meeting:
     if not is_signed_in(user):
         raise Http404
-    meeting = _one(Meeting.objects.select_related("committee", "committee__region", "committee__province"),
-                   pk=pk)
+    meeting = _one(
+        Meeting.objects.select_related("committee", "committee__region", "committee__province"), pk=pk
+    )
     return _allowed(meeting, not write or can_manage_committee(user, meeting.committee))
 
 
 def access_decision(user, pk: int) -> Decision:
     if not is_signed_in(user):
         raise Http404
-    return _one(Decision.objects.select_related("committee", "meeting", "responsible", "project", "agreement"),
-                pk=pk)
+    return _one(
+        Decision.objects.select_related("committee", "meeting", "responsible", "project", "agreement"), pk=pk
+    )
 
 
 # --- files ------------------------------------------------------------------------------------------
+
 
 def access_progress_photo(user, pk: int) -> ProgressPhoto:
     """Site photos follow their project: public when its agreement is published."""
@@ -297,6 +331,7 @@ def followed_scope_key(user) -> str:
 
 
 # --- changes that would take the right away -------------------------------------------------------
+
 
 def can_edit_project_owned_by(user, project, *, owner, delegated_owner) -> bool:
     """Would `user` still update `project` once `owner` and `delegated_owner` own it: a project editor

@@ -22,8 +22,11 @@ def alert_digests_send(*, today: date | None = None, base_url: str = "", connect
     active language, through Django's e-mail backend. Users sharing a scope share one computation.
     Returns (digests sent, users considered)."""
     users = list(
-        get_user_model().objects.filter(is_active=True, membership__isnull=False).exclude(email="")
-        .select_related("membership", "membership__organisation").order_by("pk")
+        get_user_model()
+        .objects.filter(is_active=True, membership__isnull=False)
+        .exclude(email="")
+        .select_related("membership", "membership__organisation")
+        .order_by("pk")
     )
     computed: dict[tuple, list] = {}
     messages = []
@@ -40,13 +43,21 @@ def alert_digests_send(*, today: date | None = None, base_url: str = "", connect
         if not alerts:
             continue
         counts = Counter(alert.kind for alert in alerts)
-        subject = ngettext("Shiraka: %(count)s alert in your scope", "Shiraka: %(count)s alerts in your scope",
-                           len(alerts)) % {"count": len(alerts)}
-        body = render_to_string("followup/alert_digest.txt", {
-            "user": user, "alerts": alerts[:DIGEST_MAX_LINES], "more": max(len(alerts) - DIGEST_MAX_LINES, 0),
-            "total": len(alerts), "counts": [(KIND_LABELS[k], counts[k]) for k in KINDS if counts.get(k)],
-            "base_url": base_url.rstrip("/"), "alerts_url": base_url.rstrip("/") + reverse("web:alerts"),
-        })
+        subject = ngettext(
+            "Shiraka: %(count)s alert in your scope", "Shiraka: %(count)s alerts in your scope", len(alerts)
+        ) % {"count": len(alerts)}
+        body = render_to_string(
+            "followup/alert_digest.txt",
+            {
+                "user": user,
+                "alerts": alerts[:DIGEST_MAX_LINES],
+                "more": max(len(alerts) - DIGEST_MAX_LINES, 0),
+                "total": len(alerts),
+                "counts": [(KIND_LABELS[k], counts[k]) for k in KINDS if counts.get(k)],
+                "base_url": base_url.rstrip("/"),
+                "alerts_url": base_url.rstrip("/") + reverse("web:alerts"),
+            },
+        )
         messages.append(EmailMessage(subject, body, to=[user.email]))
     sent = (connection or get_connection()).send_messages(messages) if messages else 0
     return sent or 0, len(users)

@@ -29,13 +29,29 @@ class PartnershipInline(admin.TabularInline):
     model = Partnership
     extra = 0
     autocomplete_fields = ["organisation"]
-    fields = ["organisation", "committed_amount", "is_funder", "is_project_owner", "is_delegated_owner",
-              "is_technical_partner", "commitment_source"]
+    fields = [
+        "organisation",
+        "committed_amount",
+        "is_funder",
+        "is_project_owner",
+        "is_delegated_owner",
+        "is_technical_partner",
+        "commitment_source",
+    ]
 
 
 @admin.register(Agreement)
 class AgreementAdmin(SimpleHistoryAdmin):
-    list_display = ["reference", "title_ar", "kind", "status", "signed_on", "total_amount", "region", "province"]
+    list_display = [
+        "reference",
+        "title_ar",
+        "kind",
+        "status",
+        "signed_on",
+        "total_amount",
+        "region",
+        "province",
+    ]
     list_filter = ["status", "kind", "is_published", "region", "programme"]
     search_fields = ["reference", "title_ar", "title_fr", "object_ar", "object_fr"]
     date_hierarchy = "signed_on"
@@ -70,8 +86,12 @@ class PartnershipAdmin(SimpleHistoryAdmin):
 @admin.register(ScheduledContribution)
 class ScheduledContributionAdmin(SimpleHistoryAdmin):
     list_display = ["partnership", "due_on", "amount"]
-    search_fields = ["partnership__agreement__reference", "partnership__organisation__name_fr",
-                     "partnership__organisation__name_ar", "note"]
+    search_fields = [
+        "partnership__agreement__reference",
+        "partnership__organisation__name_fr",
+        "partnership__organisation__name_ar",
+        "note",
+    ]
     date_hierarchy = "due_on"
     raw_id_fields = ["partnership"]
     list_select_related = ["partnership__agreement", "partnership__organisation"]
@@ -80,8 +100,12 @@ class ScheduledContributionAdmin(SimpleHistoryAdmin):
 @admin.register(Transfer)
 class TransferAdmin(SimpleHistoryAdmin):
     list_display = ["partnership", "transferred_on", "amount", "reference"]
-    search_fields = ["reference", "partnership__agreement__reference", "partnership__organisation__name_fr",
-                     "partnership__organisation__name_ar"]
+    search_fields = [
+        "reference",
+        "partnership__agreement__reference",
+        "partnership__organisation__name_fr",
+        "partnership__organisation__name_ar",
+    ]
     date_hierarchy = "transferred_on"
     raw_id_fields = ["partnership", "recorded_by"]
     list_select_related = ["partnership__agreement", "partnership__organisation"]

@@ -23,7 +23,9 @@ class Programme(LocalisedName, TrackedModel):
     name_ar = models.CharField(_("name (Arabic)"), max_length=255, blank=True)
     name_fr = models.CharField(_("name (French)"), max_length=255, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region")
+    )
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("province")
     )
@@ -46,6 +48,7 @@ class Agreement(TrackedModel):
         ("agreements.ScheduledContribution", "partnership__agreement"),
         ("agreements.Transfer", "partnership__agreement"),
     )
+
     class Kind(models.TextChoices):
         FRAMEWORK = "framework", _("framework agreement")
         SPECIFIC = "specific", _("specific agreement")
@@ -64,16 +67,26 @@ class Agreement(TrackedModel):
     reference = models.CharField(_("reference"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent agreement"),
-        help_text=_("The framework agreement of a specific agreement, or the agreement an amendment changes."),
+        help_text=_(
+            "The framework agreement of a specific agreement, or the agreement an amendment changes."
+        ),
     )
     title_ar = models.CharField(_("title (Arabic)"), max_length=500, blank=True)
     title_fr = models.CharField(_("title (French)"), max_length=500, blank=True)
     object_ar = models.TextField(_("object and objectives (Arabic)"), blank=True)
     object_fr = models.TextField(_("object and objectives (French)"), blank=True)
     programme = models.ForeignKey(
-        Programme, on_delete=models.PROTECT, null=True, blank=True, related_name="agreements",
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
         verbose_name=_("programme"),
     )
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
@@ -84,11 +97,19 @@ class Agreement(TrackedModel):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     status_reason = models.TextField(_("reason for the status"), blank=True)
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="agreements",
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
         verbose_name=_("region"),
     )
     province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="agreements",
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
         verbose_name=_("province or prefecture"),
         help_text=_("Leave empty for an agreement covering a whole region."),
     )
@@ -119,8 +140,12 @@ class Agreement(TrackedModel):
     def build_search_text(self) -> str:
         from shiraka.core.text import fold
 
-        places = [getattr(self.region, "name_ar", ""), getattr(self.region, "name_fr", ""),
-                  getattr(self.province, "name_ar", ""), getattr(self.province, "name_fr", "")]
+        places = [
+            getattr(self.region, "name_ar", ""),
+            getattr(self.region, "name_fr", ""),
+            getattr(self.province, "name_ar", ""),
+            getattr(self.province, "name_fr", ""),
+        ]
         return fold(" ".join([self.reference, self.title_ar, self.title_fr, self.signed_place, *places]))
 
     def save(self, *args, **kwargs):
@@ -132,6 +157,7 @@ class Agreement(TrackedModel):
 
 class SigningAttendee(models.Model):
     """Who attended the signing without signing (e.g. «بحضور …»)."""
+
     # The fields that name a record in a page's history (core.history).
     history_label_fields = ("description",)
 
@@ -155,13 +181,16 @@ class Signatory(TrackedModel):
     # The fields that name a record in a page's history (core.history).
     history_label_fields = ("person", "organisation")
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatories")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("person"))
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("person")
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("on behalf of")
     )
     role = models.CharField(_("role as written"), max_length=255, blank=True)
     presided = models.BooleanField(
-        _("presided over the signing"), default=False,
+        _("presided over the signing"),
+        default=False,
         help_text=_("The text names this official as presiding over the signing rather than signing."),
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -191,11 +220,15 @@ class Partnership(TrackedModel):
     is_delegated_owner = models.BooleanField(_("delegated project owner"), default=False)
     is_technical_partner = models.BooleanField(_("technical partner"), default=False)
     committed_amount = MoneyField(
-        _("committed amount (MAD)"), null=True, blank=True,
+        _("committed amount (MAD)"),
+        null=True,
+        blank=True,
         help_text=_("Leave empty when the agreement does not specify this partner's share."),
     )
     commitment_source = models.CharField(
-        _("source of the commitment figure"), max_length=500, blank=True,
+        _("source of the commitment figure"),
+        max_length=500,
+        blank=True,
         help_text=_("Where the amount comes from when it is not in the agreement's own text."),
     )
     obligations = models.TextField(_("obligations"), blank=True)
@@ -251,7 +284,11 @@ class Transfer(TrackedModel):
     proof = models.FileField(_("proof"), upload_to=transfer_proof_path, blank=True, max_length=300)
     note = models.CharField(_("note"), max_length=255, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("recorded by"),
     )
     history = HistoricalRecords()

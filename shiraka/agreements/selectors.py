@@ -27,7 +27,10 @@ from .models import Agreement, Partnership, ScheduledContribution, Transfer
 # schedules, transfers and projects, recorded once wherever they are recorded, count everywhere.
 
 COUNTED_STATUSES = (
-    Agreement.Status.SIGNED, Agreement.Status.IN_EXECUTION, Agreement.Status.COMPLETED, Agreement.Status.SUSPENDED,
+    Agreement.Status.SIGNED,
+    Agreement.Status.IN_EXECUTION,
+    Agreement.Status.COMPLETED,
+    Agreement.Status.SUSPENDED,
 )
 NON_ROOT_KINDS = (Agreement.Kind.AMENDMENT, Agreement.Kind.SPECIFIC)
 
@@ -49,17 +52,17 @@ def money_agreements(agreements: QuerySet) -> QuerySet:
 
 def _signed_amendments() -> QuerySet:
     """The counted amendments of the outer row's agreement, the latest signed first."""
-    return (
-        Agreement.objects.filter(parent=OuterRef("pk"), kind=Agreement.Kind.AMENDMENT,
-                                 status__in=COUNTED_STATUSES)
-        .order_by(F("signed_on").desc(nulls_last=True), "-pk")
-    )
+    return Agreement.objects.filter(
+        parent=OuterRef("pk"), kind=Agreement.Kind.AMENDMENT, status__in=COUNTED_STATUSES
+    ).order_by(F("signed_on").desc(nulls_last=True), "-pk")
 
 
 def effective_total():
     """The agreement's total as its latest signed amendment that sets one leaves it."""
     amended = _signed_amendments().exclude(total_amount=None).values("total_amount")[:1]
-    return Coalesce(Subquery(amended, output_field=MoneyField()), F("total_amount"), output_field=MoneyField())
+    return Coalesce(
+        Subquery(amended, output_field=MoneyField()), F("total_amount"), output_field=MoneyField()
+    )
 
 
 def effective_end_on():
@@ -71,21 +74,29 @@ def effective_commitment():
     """A partnership's commitment as the latest signed amendment naming its partner leaves it."""
     amended = (
         Partnership.objects.filter(
-            agreement__parent=OuterRef("agreement"), agreement__kind=Agreement.Kind.AMENDMENT,
-            agreement__status__in=COUNTED_STATUSES, organisation=OuterRef("organisation"),
+            agreement__parent=OuterRef("agreement"),
+            agreement__kind=Agreement.Kind.AMENDMENT,
+            agreement__status__in=COUNTED_STATUSES,
+            organisation=OuterRef("organisation"),
         )
         .exclude(committed_amount=None)
         .order_by(F("agreement__signed_on").desc(nulls_last=True), "-agreement__pk")
         .values("committed_amount")[:1]
     )
-    return Coalesce(Subquery(amended, output_field=MoneyField()), F("committed_amount"), output_field=MoneyField())
+    return Coalesce(
+        Subquery(amended, output_field=MoneyField()), F("committed_amount"), output_field=MoneyField()
+    )
 
 
 def committed_subquery():
     """The sum of the outer agreement's partners' effective commitments (0 when none)."""
     summed = (
-        Partnership.objects.filter(agreement=OuterRef("pk")).annotate(effective=effective_commitment())
-        .order_by().values("agreement").annotate(total=Sum("effective")).values("total")[:1]
+        Partnership.objects.filter(agreement=OuterRef("pk"))
+        .annotate(effective=effective_commitment())
+        .order_by()
+        .values("agreement")
+        .annotate(total=Sum("effective"))
+        .values("total")[:1]
     )
     return Coalesce(Subquery(summed, output_field=MoneyField()), money_value(ZERO), output_field=MoneyField())
 
@@ -101,26 +112,39 @@ def partnerships_with_figures(partnerships: QuerySet, *, today: date | None = No
         transferred=sum_subquery(Transfer.objects.all(), "partnership"),
     ).annotate(
         remaining=as_money(F("committed") - F("transferred")),
-        arrears=Greatest(as_money(F("due_to_date") - F("transferred")), money_value(ZERO), output_field=MoneyField()),
+        arrears=Greatest(
+            as_money(F("due_to_date") - F("transferred")), money_value(ZERO), output_field=MoneyField()
+        ),
     )
 
 
 def agreement_schedule(agreement: Agreement) -> QuerySet:
-    return ScheduledContribution.objects.filter(partnership__agreement=agreement).select_related(
-        "partnership__organisation").order_by("due_on", "pk")
+    return (
+        ScheduledContribution.objects.filter(partnership__agreement=agreement)
+        .select_related("partnership__organisation")
+        .order_by("due_on", "pk")
+    )
 
 
 def agreement_transfers(agreement: Agreement) -> QuerySet:
-    return Transfer.objects.filter(partnership__agreement=agreement).select_related(
-        "partnership__organisation").order_by("-transferred_on", "-pk")
+    return (
+        Transfer.objects.filter(partnership__agreement=agreement)
+        .select_related("partnership__organisation")
+        .order_by("-transferred_on", "-pk")
+    )
 
 
 AGREEMENT_SORTS = {
-    "signed": ("signed_on", "pk"), "-signed": ("-signed_on", "-pk"),
-    "total": ("total", "pk"), "-total": ("-total", "-pk"),
-    "reference": ("reference",), "-reference": ("-reference",),
-    "arrears": ("arrears", "pk"), "-arrears": ("-arrears", "-pk"),
-    "committed": ("committed", "pk"), "-committed": ("-committed", "-pk"),
+    "signed": ("signed_on", "pk"),
+    "-signed": ("-signed_on", "-pk"),
+    "total": ("total", "pk"),
+    "-total": ("-total", "-pk"),
+    "reference": ("reference",),
+    "-reference": ("-reference",),
+    "arrears": ("arrears", "pk"),
+    "-arrears": ("-arrears", "-pk"),
+    "committed": ("committed", "pk"),
+    "-committed": ("-committed", "-pk"),
 }
 
 
@@ -139,11 +163,14 @@ class AgreementFilters:
     @classmethod
     def from_query(cls, params) -> "AgreementFilters":
         return cls(
-            q=(params.get("q") or "")[:200], region=int_param(params, "region"),
-            province=int_param(params, "province"), programme=int_param(params, "programme"),
+            q=(params.get("q") or "")[:200],
+            region=int_param(params, "region"),
+            province=int_param(params, "province"),
+            programme=int_param(params, "programme"),
             kind=choice_param(params, "kind", Agreement.Kind.values),
             status=choice_param(params, "status", Agreement.Status.values),
-            partner=int_param(params, "partner"), year=int_param(params, "year"),
+            partner=int_param(params, "partner"),
+            year=int_param(params, "year"),
             sort=choice_param(params, "sort", AGREEMENT_SORTS, "-signed"),
         )
 
@@ -151,8 +178,12 @@ class AgreementFilters:
 def agreement_search(agreements: QuerySet, filters: AgreementFilters) -> QuerySet:
     """`agreements` (already scoped to the reader) filtered; `agreement_page_rows` adds figures and order."""
     queryset = filter_given(
-        text_search(agreements, filters.q), region_id=filters.region, province_id=filters.province,
-        programme_id=filters.programme, kind=filters.kind, status=filters.status,
+        text_search(agreements, filters.q),
+        region_id=filters.region,
+        province_id=filters.province,
+        programme_id=filters.programme,
+        kind=filters.kind,
+        status=filters.status,
         signed_on__year=filters.year,
     )
     if filters.partner:
@@ -162,9 +193,8 @@ def agreement_search(agreements: QuerySet, filters: AgreementFilters) -> QuerySe
     return queryset
 
 
-
-
 # --- an agreement's versions and envelope -------------------------------------------------------------
+
 
 @dataclass
 class CommitmentChange:
@@ -211,7 +241,8 @@ def agreement_versions(agreement: Agreement) -> list[Version]:
             before = commitments.get(partnership.organisation_id)
             if partnership.committed_amount is not None and partnership.committed_amount != before:
                 version.commitments.append(
-                    CommitmentChange(partnership.organisation, before, partnership.committed_amount))
+                    CommitmentChange(partnership.organisation, before, partnership.committed_amount)
+                )
                 commitments[partnership.organisation_id] = partnership.committed_amount
         versions.append(version)
     return versions
@@ -229,17 +260,33 @@ def framework_envelope(agreement: Agreement) -> Envelope | None:
     take of it, and what is not yet allocated. One query."""
     if agreement.kind != Agreement.Kind.FRAMEWORK:
         return None
-    row = Agreement.objects.filter(pk=agreement.pk).annotate(
-        envelope=effective_total(),
-        allocated=Coalesce(Subquery(
-            specific_agreements_of(OuterRef("pk")).annotate(effective=effective_total())
-            .order_by().values("parent").annotate(total=Sum("effective")).values("total")[:1],
-            output_field=MoneyField()), money_value(ZERO), output_field=MoneyField()),
-    ).values("envelope", "allocated").get()
+    row = (
+        Agreement.objects.filter(pk=agreement.pk)
+        .annotate(
+            envelope=effective_total(),
+            allocated=Coalesce(
+                Subquery(
+                    specific_agreements_of(OuterRef("pk"))
+                    .annotate(effective=effective_total())
+                    .order_by()
+                    .values("parent")
+                    .annotate(total=Sum("effective"))
+                    .values("total")[:1],
+                    output_field=MoneyField(),
+                ),
+                money_value(ZERO),
+                output_field=MoneyField(),
+            ),
+        )
+        .values("envelope", "allocated")
+        .get()
+    )
     envelope, allocated = row["envelope"], row["allocated"]
     return Envelope(envelope, allocated, None if envelope is None else envelope - allocated)
 
 
 def specific_agreements_of(framework) -> QuerySet:
     """The counted specific agreements of a framework (an instance, a pk or an OuterRef)."""
-    return Agreement.objects.filter(parent=framework, kind=Agreement.Kind.SPECIFIC, status__in=COUNTED_STATUSES)
+    return Agreement.objects.filter(
+        parent=framework, kind=Agreement.Kind.SPECIFIC, status__in=COUNTED_STATUSES
+    )

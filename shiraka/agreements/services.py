@@ -35,8 +35,23 @@ AGREEMENT_TRANSITIONS: dict[str, set[str]] = {
 }
 REASON_REQUIRED = {S.SUSPENDED, S.CANCELLED}
 AGREEMENT_FIELDS = {
-    "reference", "kind", "parent", "title_ar", "title_fr", "object_ar", "object_fr", "programme", "signed_on",
-    "signed_place", "start_on", "end_on", "total_amount", "region", "province", "is_published", "source_text",
+    "reference",
+    "kind",
+    "parent",
+    "title_ar",
+    "title_fr",
+    "object_ar",
+    "object_fr",
+    "programme",
+    "signed_on",
+    "signed_place",
+    "start_on",
+    "end_on",
+    "total_amount",
+    "region",
+    "province",
+    "is_published",
+    "source_text",
     "source_url",
 }
 
@@ -49,8 +64,11 @@ def _check_agreement(agreement: Agreement) -> None:
     if agreement.parent_id and agreement.parent_id == agreement.pk:
         refuse("parent", _("An agreement cannot be its own parent."), "parent_self")
     if agreement.kind in {Agreement.Kind.SPECIFIC, Agreement.Kind.AMENDMENT} and not agreement.parent_id:
-        refuse("parent", _("A specific agreement or an amendment names the agreement it belongs to."),
-               "parent_required")
+        refuse(
+            "parent",
+            _("A specific agreement or an amendment names the agreement it belongs to."),
+            "parent_required",
+        )
     if agreement.parent_id:
         _check_parent(agreement)
     if agreement.province_id and agreement.region_id and agreement.province.region_id != agreement.region_id:
@@ -74,23 +92,37 @@ def _check_parent(agreement: Agreement) -> None:
     its framework's envelope."""
     parent = agreement.parent
     if agreement.kind not in {Agreement.Kind.SPECIFIC, Agreement.Kind.AMENDMENT}:
-        refuse("parent", _("Only a specific agreement or an amendment belongs to another agreement."),
-               "parent_not_allowed")
+        refuse(
+            "parent",
+            _("Only a specific agreement or an amendment belongs to another agreement."),
+            "parent_not_allowed",
+        )
     if agreement.kind == Agreement.Kind.SPECIFIC and parent.kind != Agreement.Kind.FRAMEWORK:
-        refuse("parent", _("A specific agreement implements a framework agreement: choose a framework."),
-               "specific_needs_framework")
+        refuse(
+            "parent",
+            _("A specific agreement implements a framework agreement: choose a framework."),
+            "specific_needs_framework",
+        )
     if agreement.kind == Agreement.Kind.AMENDMENT and parent.kind == Agreement.Kind.AMENDMENT:
-        refuse("parent", _("An amendment changes an agreement, not another amendment: choose the agreement."),
-               "amendment_of_amendment")
+        refuse(
+            "parent",
+            _("An amendment changes an agreement, not another amendment: choose the agreement."),
+            "amendment_of_amendment",
+        )
     if agreement.kind == Agreement.Kind.SPECIFIC:
         _check_envelope(agreement)
     if agreement.kind == Agreement.Kind.AMENDMENT and agreement.total_amount is not None:
         committed = effective_committed_total(parent)
         if committed > agreement.total_amount:
-            refuse("total_amount",
-                   _("The partners of the amended agreement have committed %(committed)s; the new total cannot "
-                     "be lower. Lower their commitments in this amendment first."),
-                   "total_below_commitments", committed=format_amount(committed))
+            refuse(
+                "total_amount",
+                _(
+                    "The partners of the amended agreement have committed %(committed)s; the new total cannot "
+                    "be lower. Lower their commitments in this amendment first."
+                ),
+                "total_below_commitments",
+                committed=format_amount(committed),
+            )
 
 
 def _check_envelope(specific: Agreement) -> None:
@@ -103,11 +135,16 @@ def _check_envelope(specific: Agreement) -> None:
     others = specific_agreements_of(framework).exclude(pk=specific.pk).aggregate(t=Sum("total_amount"))["t"]
     available = envelope.envelope - (others or Decimal("0.00"))
     if specific.total_amount > available:
-        refuse("total_amount",
-               _("This specific agreement would take its framework above its envelope of %(envelope)s: "
-                 "%(available)s is not yet allocated."),
-               "over_envelope", envelope=format_amount(envelope.envelope),
-               available=format_amount(max(available, Decimal("0.00"))))
+        refuse(
+            "total_amount",
+            _(
+                "This specific agreement would take its framework above its envelope of %(envelope)s: "
+                "%(available)s is not yet allocated."
+            ),
+            "over_envelope",
+            envelope=format_amount(envelope.envelope),
+            available=format_amount(max(available, Decimal("0.00"))),
+        )
 
 
 @transaction.atomic
@@ -117,7 +154,9 @@ def agreement_create(*, by=None, status: str = S.DRAFT, status_reason: str = "",
         fields["total_amount"] = _amount(fields["total_amount"], "total_amount")
     agreement = Agreement(status=status, status_reason=status_reason, **fields)
     if status in REASON_REQUIRED and not status_reason.strip():
-        refuse("status_reason", _("Say why: a suspension or a cancellation needs a reason."), "reason_required")
+        refuse(
+            "status_reason", _("Say why: a suspension or a cancellation needs a reason."), "reason_required"
+        )
     _check_agreement(agreement)
     return validated_save(agreement, by=by)
 
@@ -134,32 +173,59 @@ def agreement_update(agreement: Agreement, *, expected_version: int, by=None, **
 
 
 @transaction.atomic
-def agreement_set_status(agreement: Agreement, *, status: str, reason: str = "", expected_version: int,
-                         by=None) -> Agreement:
-    check_transition(agreement.status, status, AGREEMENT_TRANSITIONS, labels=dict(S.choices), reason=reason,
-                     reason_required=REASON_REQUIRED)
+def agreement_set_status(
+    agreement: Agreement, *, status: str, reason: str = "", expected_version: int, by=None
+) -> Agreement:
+    check_transition(
+        agreement.status,
+        status,
+        AGREEMENT_TRANSITIONS,
+        labels=dict(S.choices),
+        reason=reason,
+        reason_required=REASON_REQUIRED,
+    )
     agreement.status = status
     _check_agreement(agreement)
-    return versioned_update(agreement, expected_version=expected_version, by=by, status=status,
-                            status_reason=reason if status in REASON_REQUIRED else agreement.status_reason)
+    return versioned_update(
+        agreement,
+        expected_version=expected_version,
+        by=by,
+        status=status,
+        status_reason=reason if status in REASON_REQUIRED else agreement.status_reason,
+    )
 
 
 @transaction.atomic
-def signatory_add(*, agreement: Agreement, person: Person, organisation: Organisation | None = None,
-                  role: str = "", presided: bool = False, by=None) -> Signatory:
+def signatory_add(
+    *,
+    agreement: Agreement,
+    person: Person,
+    organisation: Organisation | None = None,
+    role: str = "",
+    presided: bool = False,
+    by=None,
+) -> Signatory:
     if Signatory.objects.filter(agreement=agreement, person=person).exists():
         refuse("person", _("This person already signs this agreement."), "signatory_duplicate")
     position = Signatory.objects.filter(agreement=agreement).count() + 1
-    signatory = Signatory(agreement=agreement, person=person, organisation=organisation, role=role,
-                          presided=presided, position=position)
+    signatory = Signatory(
+        agreement=agreement,
+        person=person,
+        organisation=organisation,
+        role=role,
+        presided=presided,
+        position=position,
+    )
     return validated_save(signatory, by=by)
 
 
 @transaction.atomic
-def attendee_add(*, agreement: Agreement, description: str, organisation: Organisation | None = None,
-                 by=None) -> SigningAttendee:
-    return validated_save(SigningAttendee(agreement=agreement, organisation=organisation, description=description),
-                          by=by)
+def attendee_add(
+    *, agreement: Agreement, description: str, organisation: Organisation | None = None, by=None
+) -> SigningAttendee:
+    return validated_save(
+        SigningAttendee(agreement=agreement, organisation=organisation, description=description), by=by
+    )
 
 
 def committed_total(agreement: Agreement, *, excluding: Partnership | None = None) -> Decimal:
@@ -179,30 +245,57 @@ def effective_committed_total(agreement: Agreement, *, excluding_organisation=No
 
 
 def effective_commitment_of(partnership: Partnership) -> Decimal | None:
-    return Partnership.objects.filter(pk=partnership.pk).annotate(effective=effective_commitment()).values_list(
-        "effective", flat=True).get()
+    return (
+        Partnership.objects.filter(pk=partnership.pk)
+        .annotate(effective=effective_commitment())
+        .values_list("effective", flat=True)
+        .get()
+    )
 
 
 def _commitment_room(partnership: Partnership) -> tuple[Decimal | None, Decimal]:
     """(the total the commitments must fit in, what the other partners take of it)."""
-    agreement = Agreement.objects.select_for_update().select_related("parent").get(pk=partnership.agreement_id)
+    agreement = (
+        Agreement.objects.select_for_update().select_related("parent").get(pk=partnership.agreement_id)
+    )
     if agreement.kind != Agreement.Kind.AMENDMENT:
-        total = Agreement.objects.filter(pk=agreement.pk).annotate(effective=effective_total()).values_list(
-            "effective", flat=True).get()
+        total = (
+            Agreement.objects.filter(pk=agreement.pk)
+            .annotate(effective=effective_total())
+            .values_list("effective", flat=True)
+            .get()
+        )
         return total, effective_committed_total(agreement, excluding_organisation=partnership.organisation_id)
     # An amendment's commitments replace the amended agreement's for the same partners.
-    if partnership.organisation_id not in set(agreement.parent.partnerships.values_list("organisation", flat=True)):
-        refuse("organisation", _("An amendment changes the commitments of the amended agreement's partners: add "
-                                 "this partner to %(reference)s first."),
-               "amendment_partner_unknown", reference=agreement.parent.reference)
+    if partnership.organisation_id not in set(
+        agreement.parent.partnerships.values_list("organisation", flat=True)
+    ):
+        refuse(
+            "organisation",
+            _(
+                "An amendment changes the commitments of the amended agreement's partners: add "
+                "this partner to %(reference)s first."
+            ),
+            "amendment_partner_unknown",
+            reference=agreement.parent.reference,
+        )
     total = agreement.total_amount
     if total is None:
-        total = Agreement.objects.filter(pk=agreement.parent_id).annotate(effective=effective_total()).values_list(
-            "effective", flat=True).get()
-    replaced = Partnership.objects.filter(agreement=agreement).exclude(pk=partnership.pk).exclude(
-        committed_amount=None)
+        total = (
+            Agreement.objects.filter(pk=agreement.parent_id)
+            .annotate(effective=effective_total())
+            .values_list("effective", flat=True)
+            .get()
+        )
+    replaced = (
+        Partnership.objects.filter(agreement=agreement)
+        .exclude(pk=partnership.pk)
+        .exclude(committed_amount=None)
+    )
     others = replaced.aggregate(t=Sum("committed_amount"))["t"] or Decimal("0.00")
-    untouched = effective_committed_total(agreement.parent, excluding_organisation=partnership.organisation_id)
+    untouched = effective_committed_total(
+        agreement.parent, excluding_organisation=partnership.organisation_id
+    )
     untouched -= Partnership.objects.filter(
         agreement=agreement.parent, organisation__in=replaced.values("organisation")
     ).annotate(effective=effective_commitment()).aggregate(t=Sum("effective"))["t"] or Decimal("0.00")
@@ -216,8 +309,10 @@ def _check_commitment(partnership: Partnership) -> None:
     if total is not None and others + partnership.committed_amount > total:
         refuse(
             "committed_amount",
-            _("The commitments would exceed the agreement's total of %(total)s; at most %(available)s "
-              "is still unallocated."),
+            _(
+                "The commitments would exceed the agreement's total of %(total)s; at most %(available)s "
+                "is still unallocated."
+            ),
             "over_commitment",
             total=format_amount(total),
             available=format_amount(max(total - others, Decimal("0.00"))),
@@ -233,19 +328,35 @@ def _check_commitment(partnership: Partnership) -> None:
 
 
 @transaction.atomic
-def partnership_commit(*, agreement: Agreement, organisation: Organisation, committed_amount=None,
-                       is_funder: bool = False, is_project_owner: bool = False,
-                       is_delegated_owner: bool = False, is_technical_partner: bool = False,
-                       commitment_source: str = "", obligations: str = "", by=None) -> Partnership:
+def partnership_commit(
+    *,
+    agreement: Agreement,
+    organisation: Organisation,
+    committed_amount=None,
+    is_funder: bool = False,
+    is_project_owner: bool = False,
+    is_delegated_owner: bool = False,
+    is_technical_partner: bool = False,
+    commitment_source: str = "",
+    obligations: str = "",
+    by=None,
+) -> Partnership:
     if Partnership.objects.filter(agreement=agreement, organisation=organisation).exists():
-        refuse("organisation", _("This organisation is already a partner of this agreement."),
-               "partner_duplicate")
+        refuse(
+            "organisation",
+            _("This organisation is already a partner of this agreement."),
+            "partner_duplicate",
+        )
     partnership = Partnership(
-        agreement=agreement, organisation=organisation,
+        agreement=agreement,
+        organisation=organisation,
         committed_amount=_amount(committed_amount, "committed_amount"),
-        is_funder=is_funder or committed_amount not in (None, ""), is_project_owner=is_project_owner,
-        is_delegated_owner=is_delegated_owner, is_technical_partner=is_technical_partner,
-        commitment_source=commitment_source, obligations=obligations,
+        is_funder=is_funder or committed_amount not in (None, ""),
+        is_project_owner=is_project_owner,
+        is_delegated_owner=is_delegated_owner,
+        is_technical_partner=is_technical_partner,
+        commitment_source=commitment_source,
+        obligations=obligations,
     )
     _check_commitment(partnership)
     return validated_save(partnership, by=by)
@@ -253,8 +364,15 @@ def partnership_commit(*, agreement: Agreement, organisation: Organisation, comm
 
 @transaction.atomic
 def partnership_update(partnership: Partnership, *, expected_version: int, by=None, **changes) -> Partnership:
-    allowed = {"committed_amount", "is_funder", "is_project_owner", "is_delegated_owner", "is_technical_partner",
-               "commitment_source", "obligations"}
+    allowed = {
+        "committed_amount",
+        "is_funder",
+        "is_project_owner",
+        "is_delegated_owner",
+        "is_technical_partner",
+        "commitment_source",
+        "obligations",
+    }
     check_field_names(changes, allowed, "partnership")
     if "committed_amount" in changes:
         changes["committed_amount"] = _amount(changes["committed_amount"], "committed_amount")
@@ -269,37 +387,48 @@ def partnership_transferred(partnership: Partnership) -> Decimal:
 
 
 def partnership_scheduled(partnership: Partnership) -> Decimal:
-    return (
-        ScheduledContribution.objects.filter(partnership=partnership).aggregate(t=Sum("amount"))["t"]
-        or Decimal("0.00")
-    )
+    return ScheduledContribution.objects.filter(partnership=partnership).aggregate(t=Sum("amount"))[
+        "t"
+    ] or Decimal("0.00")
 
 
 def _money_commitment(partnership: Partnership) -> Decimal | None:
     """The commitment that schedules and transfers are held to: the amended one. Money is recorded on
     the agreement itself, never on an amendment, so that it is counted once."""
     if partnership.agreement.kind == Agreement.Kind.AMENDMENT:
-        refuse("amount", _("An amendment has no money of its own: record schedules and transfers on the "
-                           "agreement it amends, %(reference)s."),
-               "money_on_amendment", reference=partnership.agreement.parent.reference)
+        refuse(
+            "amount",
+            _(
+                "An amendment has no money of its own: record schedules and transfers on the "
+                "agreement it amends, %(reference)s."
+            ),
+            "money_on_amendment",
+            reference=partnership.agreement.parent.reference,
+        )
     return effective_commitment_of(partnership)
 
 
 @transaction.atomic
-def contribution_schedule(*, partnership: Partnership, due_on: date, amount, note: str = "",
-                          by=None) -> ScheduledContribution:
+def contribution_schedule(
+    *, partnership: Partnership, due_on: date, amount, note: str = "", by=None
+) -> ScheduledContribution:
     amount = _amount(amount, "amount", required=True)
     partnership = Partnership.objects.select_for_update().select_related("agreement").get(pk=partnership.pk)
     committed = _money_commitment(partnership)
     if committed is None:
-        refuse("amount", _("This partner's commitment is not specified: record it before scheduling its "
-                           "contributions."), "commitment_not_specified")
+        refuse(
+            "amount",
+            _("This partner's commitment is not specified: record it before scheduling its contributions."),
+            "commitment_not_specified",
+        )
     already = partnership_scheduled(partnership)
     if already + amount > committed:
         refuse(
             "amount",
-            _("The schedule would exceed this partner's commitment of %(committed)s; %(available)s is left "
-              "to schedule."),
+            _(
+                "The schedule would exceed this partner's commitment of %(committed)s; %(available)s is left "
+                "to schedule."
+            ),
             "over_schedule",
             committed=format_amount(committed),
             available=format_amount(committed - already),
@@ -309,8 +438,16 @@ def contribution_schedule(*, partnership: Partnership, due_on: date, amount, not
 
 
 @transaction.atomic
-def transfer_record(*, partnership: Partnership, transferred_on: date, amount, reference: str = "",
-                    proof=None, note: str = "", by=None) -> Transfer:
+def transfer_record(
+    *,
+    partnership: Partnership,
+    transferred_on: date,
+    amount,
+    reference: str = "",
+    proof=None,
+    note: str = "",
+    by=None,
+) -> Transfer:
     amount = _amount(amount, "amount", required=True)
     if amount <= 0:
         refuse("amount", _("A transfer is a positive amount."), "transfer_not_positive")
@@ -319,8 +456,11 @@ def transfer_record(*, partnership: Partnership, transferred_on: date, amount, r
     partnership = Partnership.objects.select_for_update().select_related("agreement").get(pk=partnership.pk)
     committed = _money_commitment(partnership)
     if committed is None:
-        refuse("amount", _("This partner's commitment is not specified: record it before recording a "
-                           "transfer."), "commitment_not_specified")
+        refuse(
+            "amount",
+            _("This partner's commitment is not specified: record it before recording a transfer."),
+            "commitment_not_specified",
+        )
     owed = committed - partnership_transferred(partnership)
     if amount > owed:
         refuse(
@@ -330,8 +470,14 @@ def transfer_record(*, partnership: Partnership, transferred_on: date, amount, r
             amount=format_amount(amount),
             owed=format_amount(max(owed, Decimal("0.00"))),
         )
-    transfer = Transfer(partnership=partnership, transferred_on=transferred_on, amount=amount,
-                        reference=reference, note=note, recorded_by=by if getattr(by, "pk", None) else None)
+    transfer = Transfer(
+        partnership=partnership,
+        transferred_on=transferred_on,
+        amount=amount,
+        reference=reference,
+        note=note,
+        recorded_by=by if getattr(by, "pk", None) else None,
+    )
     if proof is not None:
         transfer.proof = proof
     return validated_save(transfer, by=by)
@@ -342,16 +488,29 @@ def _is_arabic(text: str) -> bool:
 
 
 @transaction.atomic
-def signatory_add_with_person(*, agreement: Agreement, person: Person | None = None, full_name_ar: str = "",
-                              full_name_fr: str = "", role: str = "", organisation: Organisation | None = None,
-                              presided: bool = False, by=None) -> Signatory:
+def signatory_add_with_person(
+    *,
+    agreement: Agreement,
+    person: Person | None = None,
+    full_name_ar: str = "",
+    full_name_fr: str = "",
+    role: str = "",
+    organisation: Organisation | None = None,
+    presided: bool = False,
+    by=None,
+) -> Signatory:
     """A signatory who may not be known yet: without `person`, the person is created from the names,
     the role becoming their title in its own language; a refused signatory leaves no orphan person."""
     if person is None:
         arabic = _is_arabic(role)
         person = person_create(
-            full_name_ar=full_name_ar, full_name_fr=full_name_fr, title_ar=role if arabic else "",
-            title_fr="" if arabic else role, organisation=organisation, by=by,
+            full_name_ar=full_name_ar,
+            full_name_fr=full_name_fr,
+            title_ar=role if arabic else "",
+            title_fr="" if arabic else role,
+            organisation=organisation,
+            by=by,
         )
-    return signatory_add(agreement=agreement, person=person, organisation=organisation, role=role,
-                         presided=presided, by=by)
+    return signatory_add(
+        agreement=agreement, person=person, organisation=organisation, role=role, presided=presided, by=by
+    )

@@ -19,14 +19,17 @@ def insert_rows(model: type[models.Model], objects: list[models.Model], *, batch
         if isinstance(field, MoneyField):
             converters.append(lambda v: None if v is None else int(v * 100))
         elif isinstance(field, models.DateTimeField):
-            converters.append(lambda v, now=now: now if v is None else connection.ops.adapt_datetimefield_value(v))
+            converters.append(
+                lambda v, now=now: now if v is None else connection.ops.adapt_datetimefield_value(v)
+            )
         elif isinstance(field, models.DateField):
             converters.append(connection.ops.adapt_datefield_value)
         elif isinstance(field, models.FileField):
             converters.append(lambda v: v.name if v else "")
         elif isinstance(field, models.DecimalField):
-            converters.append(lambda v, f=field: connection.ops.adapt_decimalfield_value(v, f.max_digits,
-                                                                                     f.decimal_places))
+            converters.append(
+                lambda v, f=field: connection.ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)
+            )
         else:
             converters.append(None)
     attnames = [f.attname for f in fields]
@@ -43,5 +46,5 @@ def insert_rows(model: type[models.Model], objects: list[models.Model], *, batch
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch_size):
-            cursor.executemany(sql, rows[start:start + batch_size])
+            cursor.executemany(sql, rows[start : start + batch_size])
     return len(rows)

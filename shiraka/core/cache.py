@@ -45,7 +45,9 @@ def connect_invalidation() -> None:
     for app_label in ("territory", "organisations", "agreements", "projects", "followup"):
         for model in apps.get_app_config(app_label).get_models():
             post_save.connect(bump_data_version, sender=model, dispatch_uid=f"bump-save-{model._meta.label}")
-            post_delete.connect(bump_data_version, sender=model, dispatch_uid=f"bump-delete-{model._meta.label}")
+            post_delete.connect(
+                bump_data_version, sender=model, dispatch_uid=f"bump-delete-{model._meta.label}"
+            )
     m2m_changed.connect(bump_data_version, dispatch_uid="bump-m2m")
 
 

@@ -33,8 +33,10 @@ def text_search(queryset, query: str):
 
 def ordering_expressions(sorts: dict[str, tuple[str, ...]], sort: str, default: str) -> list:
     """NULLs last when descending, first when ascending, on every database."""
-    return [F(o[1:]).desc(nulls_last=True) if o.startswith("-") else F(o).asc(nulls_first=True)
-            for o in sorts.get(sort, sorts[default])]
+    return [
+        F(o[1:]).desc(nulls_last=True) if o.startswith("-") else F(o).asc(nulls_first=True)
+        for o in sorts.get(sort, sorts[default])
+    ]
 
 
 def sum_subquery(queryset: QuerySet, key: str, amount: str = "amount"):

@@ -25,8 +25,15 @@ def check_not_future(value: date | None, *, field: str) -> None:
         refuse(field, _("This date is in the future: it cannot have happened yet."), "date_in_future")
 
 
-def check_transition(current: str, target: str, allowed: dict[str, set[str]], *, labels: dict, reason: str,
-                     reason_required: set[str]) -> None:
+def check_transition(
+    current: str,
+    target: str,
+    allowed: dict[str, set[str]],
+    *,
+    labels: dict,
+    reason: str,
+    reason_required: set[str],
+) -> None:
     """A status moves forward along its path; suspension and cancellation say why."""
     if current == target:
         return
@@ -39,7 +46,9 @@ def check_transition(current: str, target: str, allowed: dict[str, set[str]], *,
             target=labels.get(target, target),
         )
     if target in reason_required and not (reason or "").strip():
-        refuse("status_reason", _("Say why: a suspension or a cancellation needs a reason."), "reason_required")
+        refuse(
+            "status_reason", _("Say why: a suspension or a cancellation needs a reason."), "reason_required"
+        )
 
 
 def amount_or_refuse(value, field: str, *, required: bool = False):

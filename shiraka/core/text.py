@@ -13,14 +13,39 @@ from django.utils.translation import get_language
 from shiraka.extraction.lang import detect_language
 
 __all__ = [
-    "detect_language", "fold", "localised", "name_key", "reader_language", "script_language", "search_terms",
+    "detect_language",
+    "fold",
+    "localised",
+    "name_key",
+    "reader_language",
+    "script_language",
+    "search_terms",
 ]
 
 ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-LETTER_VARIANTS = str.maketrans({
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي", "ء": "",
-    "٠": "0", "١": "1", "٢": "2", "٣": "3", "٤": "4", "٥": "5", "٦": "6", "٧": "7", "٨": "8", "٩": "9",
-})
+LETTER_VARIANTS = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ة": "ه",
+        "ؤ": "و",
+        "ئ": "ي",
+        "ء": "",
+        "٠": "0",
+        "١": "1",
+        "٢": "2",
+        "٣": "3",
+        "٤": "4",
+        "٥": "5",
+        "٦": "6",
+        "٧": "7",
+        "٨": "8",
+        "٩": "9",
+    }
+)
 SEPARATORS = re.compile(r"[\s\-‐‑–—_/.,;:()«»\"'’]+")
 ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
 LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
@@ -57,7 +82,7 @@ def name_key(value: str) -> str:
 
 
 def script_language(text: str) -> str:
-    """"ar" or "fr" by letters alone, for a text already known to be one or the other."""
+    """ "ar" or "fr" by letters alone, for a text already known to be one or the other."""
     return "ar" if len(ARABIC_LETTER.findall(text)) * 2 >= len(LATIN_LETTER.findall(text)) else "fr"
 
 

@@ -103,8 +103,11 @@ def _decode_image(file, kind: str) -> None:
                     raise ValueError("format mismatch")
                 width, height = image.size
                 if width * height > MAX_IMAGE_PIXELS:
-                    _refuse(_("This image is too large (%(pixels)s megapixels)."), "image_too_large",
-                            pixels=width * height // 1_000_000)
+                    _refuse(
+                        _("This image is too large (%(pixels)s megapixels)."),
+                        "image_too_large",
+                        pixels=width * height // 1_000_000,
+                    )
                 image.load()  # decode every pixel: a truncated or forged image fails here
     except ValidationError:
         raise
@@ -136,16 +139,22 @@ def _check_office(file, allowed: set[str]) -> str:
     except ValidationError:
         raise
     except Exception:
-        _refuse(_("This file is not a valid document of an accepted type (%(allowed)s)."), "invalid_document",
-                allowed=_allowed_list(allowed))
+        _refuse(
+            _("This file is not a valid document of an accepted type (%(allowed)s)."),
+            "invalid_document",
+            allowed=_allowed_list(allowed),
+        )
     finally:
         file.seek(0)
     declared = {element.get("ContentType", "") for element in root.iter() if element.get("ContentType")}
     for kind in sorted(allowed & set(OFFICE_MAIN_PARTS)):
         if OFFICE_MAIN_PARTS[kind] in declared:
             return kind
-    _refuse(_("This file type is not accepted here. Accepted: %(allowed)s."), "type_not_allowed",
-            allowed=_allowed_list(allowed))
+    _refuse(
+        _("This file type is not accepted here. Accepted: %(allowed)s."),
+        "type_not_allowed",
+        allowed=_allowed_list(allowed),
+    )
     raise AssertionError("unreachable")
 
 
@@ -162,16 +171,23 @@ def check_upload(file, *, allowed: set[str]) -> str:
         size = file.tell()
         file.seek(0)
     if size > limit:
-        _refuse(_("This file is %(size)s MB; the limit is %(limit)s MB."), "file_too_large",
-                size=f"{size / 1024 / 1024:.1f}", limit=limit // (1024 * 1024))
+        _refuse(
+            _("This file is %(size)s MB; the limit is %(limit)s MB."),
+            "file_too_large",
+            size=f"{size / 1024 / 1024:.1f}",
+            limit=limit // (1024 * 1024),
+        )
     if size == 0:
         _refuse(_("This file is empty."), "file_empty")
     kind = _sniff(_read_head(file))
     if kind == "zip" and allowed & set(OFFICE_MAIN_PARTS):
         return _check_office(file, allowed)
     if kind not in allowed:
-        _refuse(_("This file type is not accepted here. Accepted: %(allowed)s."), "type_not_allowed",
-                allowed=_allowed_list(allowed))
+        _refuse(
+            _("This file type is not accepted here. Accepted: %(allowed)s."),
+            "type_not_allowed",
+            allowed=_allowed_list(allowed),
+        )
     if kind in IMAGES:
         _check_image(file, kind)
     return kind
@@ -213,4 +229,3 @@ def safe_upload(file, *, allowed: set[str]) -> ContentFile:
     stored.content_type = CONTENT_TYPES[kind]
     stored.original_name = getattr(file, "name", "") or ""
     return stored
-

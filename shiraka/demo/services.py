@@ -56,7 +56,9 @@ def _organisation(spec: dict, by) -> Organisation:
     if "organisation" in spec:
         return Organisation.objects.get(reference_code=spec["organisation"])
     if "commune" in spec:
-        return commune_organisation_ensure(Commune.objects.select_related("province").get(code=spec["commune"]), by=by)
+        return commune_organisation_ensure(
+            Commune.objects.select_related("province").get(code=spec["commune"]), by=by
+        )
     values = dict(spec["new_organisation"])
     existing = Organisation.objects.filter(reference_code=values["reference_code"]).first()
     if existing:
@@ -71,8 +73,13 @@ def _person(spec: dict, by) -> Person:
     person = Person.objects.filter(full_name_ar=spec["name_ar"]).first()
     if person:
         return person
-    return person_create(full_name_ar=spec["name_ar"], full_name_fr=spec.get("name_fr", ""), title_ar=spec["role"],
-                         organisation=Organisation.objects.get(reference_code=spec["organisation"]), by=by)
+    return person_create(
+        full_name_ar=spec["name_ar"],
+        full_name_fr=spec.get("name_fr", ""),
+        title_ar=spec["role"],
+        organisation=Organisation.objects.get(reference_code=spec["organisation"]),
+        by=by,
+    )
 
 
 @transaction.atomic
@@ -86,39 +93,66 @@ def seed_load(seed: dict, *, by=None) -> tuple[Agreement, bool]:
         fields["province"] = Province.objects.get(code=fields["province"])
     fields["programme"] = _programme(seed["programme"], by)
     fields["source_text"] = (DATA_DIR / seed["source_file"]).read_text(encoding="utf-8")
-    agreement = agreements.agreement_create(reference=seed["reference"], status=seed["status"], by=by, **fields)
+    agreement = agreements.agreement_create(
+        reference=seed["reference"], status=seed["status"], by=by, **fields
+    )
     partners = []
     for spec in seed["partners"]:
         organisation = _organisation(spec, by)
         partners.append(organisation)
         agreements.partnership_commit(
-            agreement=agreement, organisation=organisation, committed_amount=spec.get("committed_amount"),
-            is_funder=spec.get("is_funder", False), commitment_source=spec.get("commitment_source", ""), by=by,
+            agreement=agreement,
+            organisation=organisation,
+            committed_amount=spec.get("committed_amount"),
+            is_funder=spec.get("is_funder", False),
+            commitment_source=spec.get("commitment_source", ""),
+            by=by,
         )
     for spec in seed["signatories"]:
         agreements.signatory_add(
-            agreement=agreement, person=_person(spec, by),
-            organisation=Organisation.objects.get(reference_code=spec["organisation"]), role=spec["role"],
-            presided=spec.get("presided", False), by=by,
+            agreement=agreement,
+            person=_person(spec, by),
+            organisation=Organisation.objects.get(reference_code=spec["organisation"]),
+            role=spec["role"],
+            presided=spec.get("presided", False),
+            by=by,
         )
     for spec in seed["attendees"]:
-        agreements.attendee_add(agreement=agreement, description=spec["description"],
-                                organisation=Organisation.objects.get(reference_code=spec["organisation"]), by=by)
+        agreements.attendee_add(
+            agreement=agreement,
+            description=spec["description"],
+            organisation=Organisation.objects.get(reference_code=spec["organisation"]),
+            by=by,
+        )
+    _seed_projects(agreement, seed, by)
+    if seed.get("committee"):
+        _seed_committee(agreement, seed["committee"], partners, by)
+    return agreement, True
+
+
+def _seed_projects(agreement: Agreement, seed: dict, by) -> None:
     for number, spec in enumerate(seed["projects"], start=1):
         values = dict(spec)
-        communes = list(Commune.objects.select_related("province").filter(code__in=values.pop("communes", [])))
+        communes = list(
+            Commune.objects.select_related("province").filter(code__in=values.pop("communes", []))
+        )
         if "facility_type" in values:
             values["facility_type"] = HealthFacilityType.objects.get(code=values["facility_type"])
-        project_create(agreement=agreement, reference=f"{seed['reference']}-P{number:02d}", communes=communes,
-                       by=by, **values)
-    committee_spec = seed.get("committee")
-    if committee_spec:
-        spec = dict(committee_spec)
-        chair = Person.objects.filter(full_name_ar="إسماعيل أبو الحقوق").first()
-        members = [(organisation, None, "") for organisation in partners] if spec.pop("members") else []
-        province = Province.objects.get(code=spec.pop("province"))
-        committee_create(province=province, chair=chair, agreements=[agreement], members=members, by=by, **spec)
-    return agreement, True
+        project_create(
+            agreement=agreement,
+            reference=f"{seed['reference']}-P{number:02d}",
+            communes=communes,
+            by=by,
+            **values,
+        )
+
+
+def _seed_committee(agreement: Agreement, committee_spec: dict, partners: list, by) -> None:
+    spec = dict(committee_spec)
+    chair = Person.objects.filter(full_name_ar="إسماعيل أبو الحقوق").first()
+    members = [(organisation, None, "") for organisation in partners] if spec.pop("members") else []
+    province = Province.objects.get(code=spec.pop("province"))
+    committee_create(province=province, chair=chair, agreements=[agreement], members=members, by=by, **spec)
 
 
 def demo_load(*, by=None) -> list[tuple[Agreement, bool]]:

@@ -40,29 +40,99 @@ CATEGORY_PROFILE = {
     # category: (facility type code or None, budget range in MAD, weight, Arabic title, French title)
     Category.PROXIMITY_HOSPITAL: ("HP", (40e6, 180e6), 3, "بناء وتجهيز مستشفى القرب", "Hôpital de proximité"),
     Category.HEALTH_CENTRE: ("CSR-2", (2e6, 12e6), 16, "بناء وتجهيز مركز صحي", "Centre de santé"),
-    Category.EMERGENCY_UNIT: ("UMP", (3e6, 25e6), 6, "إحداث وحدة طبية لمستعجلات القرب", "Unité d'urgences de proximité"),
-    Category.PSYCHIATRIC_UNIT: ("HOP-SPEC", (8e6, 40e6), 2, "تهيئة وتجهيز مصلحة الطب النفسي", "Unité de psychiatrie"),
-    Category.ADDICTION_CENTRE: ("ADDICTO", (4e6, 15e6), 2, "إنشاء مركز لمحاربة الإدمان", "Centre d'addictologie"),
+    Category.EMERGENCY_UNIT: (
+        "UMP",
+        (3e6, 25e6),
+        6,
+        "إحداث وحدة طبية لمستعجلات القرب",
+        "Unité d'urgences de proximité",
+    ),
+    Category.PSYCHIATRIC_UNIT: (
+        "HOP-SPEC",
+        (8e6, 40e6),
+        2,
+        "تهيئة وتجهيز مصلحة الطب النفسي",
+        "Unité de psychiatrie",
+    ),
+    Category.ADDICTION_CENTRE: (
+        "ADDICTO",
+        (4e6, 15e6),
+        2,
+        "إنشاء مركز لمحاربة الإدمان",
+        "Centre d'addictologie",
+    ),
     Category.YOUTH_HEALTH_SPACE: ("ESJ", (1.5e6, 6e6), 4, "إحداث فضاء صحة الشباب", "Espace santé jeunes"),
-    Category.WOMENS_REFERENCE_CENTRE: ("CRSR", (5e6, 20e6), 3, "إحداث مركز مرجعي لصحة المرأة",
-                                       "Centre de référence de santé de la femme"),
-    Category.UNIVERSITY_MEDICAL_CENTRE: (None, (6e6, 30e6), 1, "إنشاء مركز طبي جامعي", "Centre médical universitaire"),
-    Category.IMAGING_EQUIPMENT: ("CENTRE-DIAGNOSTIC", (3e6, 35e6), 8, "اقتناء أجهزة التصوير الطبي",
-                                 "Acquisition d'équipements d'imagerie"),
+    Category.WOMENS_REFERENCE_CENTRE: (
+        "CRSR",
+        (5e6, 20e6),
+        3,
+        "إحداث مركز مرجعي لصحة المرأة",
+        "Centre de référence de santé de la femme",
+    ),
+    Category.UNIVERSITY_MEDICAL_CENTRE: (
+        None,
+        (6e6, 30e6),
+        1,
+        "إنشاء مركز طبي جامعي",
+        "Centre médical universitaire",
+    ),
+    Category.IMAGING_EQUIPMENT: (
+        "CENTRE-DIAGNOSTIC",
+        (3e6, 35e6),
+        8,
+        "اقتناء أجهزة التصوير الطبي",
+        "Acquisition d'équipements d'imagerie",
+    ),
     Category.MOBILE_CARAVANS: ("CMS", (0.5e6, 4e6), 5, "تنظيم قوافل طبية متنقلة", "Caravanes médicales"),
-    Category.STAFF_CONTRACTING: (None, (2e6, 50e6), 4, "التعاقد مع الأطر الطبية والتمريضية",
-                                 "Contractualisation de médecins et d'infirmiers"),
-    Category.STAFF_HOUSING: (None, (3e6, 20e6), 3, "بناء السكنيات الوظيفية للأطر الصحية", "Logements de fonction"),
-    Category.PATIENT_TRANSPORT: (None, (0.6e6, 5e6), 6, "اقتناء سيارات إسعاف لنقل المرضى",
-                                 "Ambulances pour le transport des malades"),
-    Category.FACILITY_UPGRADE: ("ESSP-GENERIC", (1e6, 15e6), 14, "تأهيل مؤسسات الرعاية الصحية الأولية",
-                                "Mise à niveau d'établissements de soins"),
+    Category.STAFF_CONTRACTING: (
+        None,
+        (2e6, 50e6),
+        4,
+        "التعاقد مع الأطر الطبية والتمريضية",
+        "Contractualisation de médecins et d'infirmiers",
+    ),
+    Category.STAFF_HOUSING: (
+        None,
+        (3e6, 20e6),
+        3,
+        "بناء السكنيات الوظيفية للأطر الصحية",
+        "Logements de fonction",
+    ),
+    Category.PATIENT_TRANSPORT: (
+        None,
+        (0.6e6, 5e6),
+        6,
+        "اقتناء سيارات إسعاف لنقل المرضى",
+        "Ambulances pour le transport des malades",
+    ),
+    Category.FACILITY_UPGRADE: (
+        "ESSP-GENERIC",
+        (1e6, 15e6),
+        14,
+        "تأهيل مؤسسات الرعاية الصحية الأولية",
+        "Mise à niveau d'établissements de soins",
+    ),
 }
-WORKS_MILESTONES = ["studies", "tender", "award", "works_order", "provisional_acceptance", "equipment_delivery",
-                    "opening"]
+WORKS_MILESTONES = [
+    "studies",
+    "tender",
+    "award",
+    "works_order",
+    "provisional_acceptance",
+    "equipment_delivery",
+    "opening",
+]
 SERVICE_MILESTONES = ["tender", "award", "equipment_delivery", "commissioning"]
-CONTRACTORS = ["Atlas Bâtiment SARL", "Souss Travaux", "Sahara Construction", "Rif Équipements Médicaux",
-               "Oriental BTP", "Médi-Tech Maroc", "Noor Ingénierie", "Bab Travaux Publics"]
+CONTRACTORS = [
+    "Atlas Bâtiment SARL",
+    "Souss Travaux",
+    "Sahara Construction",
+    "Rif Équipements Médicaux",
+    "Oriental BTP",
+    "Médi-Tech Maroc",
+    "Noor Ingénierie",
+    "Bab Travaux Publics",
+]
 
 
 @dataclass
@@ -83,15 +153,24 @@ class SynthReport:
 
     @property
     def money_rows(self) -> int:
-        return (self.partnerships + self.schedule + self.transfers + self.projects + self.fundings + self.contracts
-                + self.payments)
+        return (
+            self.partnerships
+            + self.schedule
+            + self.transfers
+            + self.projects
+            + self.fundings
+            + self.contracts
+            + self.payments
+        )
 
     def __str__(self) -> str:
-        return (f"{self.agreements} agreements, {self.projects} projects, {self.partnerships} partnerships, "
-                f"{self.schedule} scheduled contributions, {self.transfers} transfers, {self.fundings} fundings, "
-                f"{self.contracts} contracts, {self.payments} payments ({self.money_rows} money rows); "
-                f"{self.milestones} milestones, {self.updates} progress updates, {self.committees} committees, "
-                f"{self.meetings} meetings, {self.decisions} decisions")
+        return (
+            f"{self.agreements} agreements, {self.projects} projects, {self.partnerships} partnerships, "
+            f"{self.schedule} scheduled contributions, {self.transfers} transfers, {self.fundings} fundings, "
+            f"{self.contracts} contracts, {self.payments} payments ({self.money_rows} money rows); "
+            f"{self.milestones} milestones, {self.updates} progress updates, {self.committees} committees, "
+            f"{self.meetings} meetings, {self.decisions} decisions"
+        )
 
 
 def reference_prefix(seed: int) -> str:
@@ -156,8 +235,9 @@ class Progress:
             self.stream.write("\n")
 
 
-def synth_generate(*, agreements: int, seed: int, by=None, progress: Callable | None = None,
-                   show_progress: bool = True) -> SynthReport:
+def synth_generate(
+    *, agreements: int, seed: int, by=None, progress: Callable | None = None, show_progress: bool = True
+) -> SynthReport:
     rng = random.Random(seed)
     report = SynthReport()
     bar = Progress(agreements, enabled=show_progress)
@@ -170,12 +250,18 @@ def synth_generate(*, agreements: int, seed: int, by=None, progress: Callable | 
         communes_by_province.setdefault(commune.province_id, []).append(commune)
     category_names = list(CATEGORY_PROFILE)
     world = _World(
-        rng=rng, prefix=reference_prefix(seed), regions=regions, provinces_by_region=provinces_by_region,
+        rng=rng,
+        prefix=reference_prefix(seed),
+        regions=regions,
+        provinces_by_region=provinces_by_region,
         communes_by_province=communes_by_province,
         orgs={o.reference_code: o for o in Organisation.objects.filter(reference_code__isnull=False)},
         facility_types={t.code: t for t in HealthFacilityType.objects.all()},
-        programmes=_programmes(regions, seed), category_names=category_names,
-        category_weights=[CATEGORY_PROFILE[c][2] for c in category_names], report=report, by=by,
+        programmes=_programmes(regions, seed),
+        category_names=category_names,
+        category_weights=[CATEGORY_PROFILE[c][2] for c in category_names],
+        report=report,
+        by=by,
     )
 
     chunk = 250
@@ -194,15 +280,24 @@ def _programmes(regions: list[Region], seed: int) -> dict:
         code = f"syn{seed}-pdr-{region.code}"
         programmes[region.pk], _ = Programme.objects.get_or_create(
             code=code,
-            defaults={"kind": Programme.Kind.REGIONAL_DEVELOPMENT, "region": region, "start_year": 2022,
-                      "end_year": 2027, "name_ar": f"برنامج التنمية الجهوية 2022-2027 لجهة {region.name_ar}",
-                      "name_fr": f"PDR 2022-2027 {region.name_fr} [SYN{seed}]"},
+            defaults={
+                "kind": Programme.Kind.REGIONAL_DEVELOPMENT,
+                "region": region,
+                "start_year": 2022,
+                "end_year": 2027,
+                "name_ar": f"برنامج التنمية الجهوية 2022-2027 لجهة {region.name_ar}",
+                "name_fr": f"PDR 2022-2027 {region.name_fr} [SYN{seed}]",
+            },
         )
     programmes["indh"], _ = Programme.objects.get_or_create(
         code=f"syn{seed}-indh-3",
-        defaults={"kind": Programme.Kind.INDH_PHASE, "start_year": 2019, "end_year": 2023,
-                  "name_ar": "المبادرة الوطنية للتنمية البشرية — المرحلة الثالثة",
-                  "name_fr": f"INDH phase III [SYN{seed}]"},
+        defaults={
+            "kind": Programme.Kind.INDH_PHASE,
+            "start_year": 2019,
+            "end_year": 2023,
+            "name_ar": "المبادرة الوطنية للتنمية البشرية — المرحلة الثالثة",
+            "name_fr": f"INDH phase III [SYN{seed}]",
+        },
     )
     return programmes
 
@@ -211,8 +306,12 @@ def _commune_partner(commune: Commune, orgs: dict) -> Organisation:
     code = territorial_body_code("commune", commune.code)
     if code not in orgs:
         orgs[code] = Organisation.objects.create(
-            reference_code=code, kind=Organisation.Kind.COMMUNE, name_ar=f"جماعة {commune.name_ar}",
-            name_fr=f"Commune de {commune.name_fr}", commune=commune, province_id=commune.province_id,
+            reference_code=code,
+            kind=Organisation.Kind.COMMUNE,
+            name_ar=f"جماعة {commune.name_ar}",
+            name_fr=f"Commune de {commune.name_fr}",
+            commune=commune,
+            province_id=commune.province_id,
         )
     return orgs[code]
 
@@ -238,7 +337,9 @@ class _World:
 def _synth_chunk(world: _World, numbers) -> None:
     # The phases run in a fixed order: the same seed draws the same numbers, so the same data.
     created, plans = _synth_agreements(world, numbers)
-    partnerships, partnership_meta, projects, project_meta = _synth_partners_and_projects(world, created, plans)
+    partnerships, partnership_meta, projects, project_meta = _synth_partners_and_projects(
+        world, created, plans
+    )
     _synth_money(world, partnerships, partnership_meta)
     contracts, contract_meta = _synth_project_details(world, partnerships, projects, project_meta)
     _synth_payments(world, contracts, contract_meta)
@@ -256,28 +357,44 @@ def _synth_agreements(world: _World, numbers) -> tuple[list, list]:
         is_indh = rng.random() < 0.2
         kind = rng.choices(["framework", "partnership", "specific", "memorandum"], [2, 6, 1, 1])[0]
         project_count = rng.randint(3, 21)
-        total = _money(rng, 8e6 * project_count, 40e6 * project_count, 10000) if not is_indh else _money(
-            rng, 2e6, 40e6)
+        total = (
+            _money(rng, 8e6 * project_count, 40e6 * project_count, 10000)
+            if not is_indh
+            else _money(rng, 2e6, 40e6)
+        )
         status = rng.choices(["signed", "in_execution", "completed", "suspended"], [2, 12, 3, 1])[0]
         if kind == "specific":
             kind = "partnership"  # specific agreements need a parent; the synthetic set keeps them flat
         place = province or region
-        agreement_rows.append(Agreement(
-            reference=f"{world.prefix}{number + 1:05d}", kind=kind, status=status,
-            status_reason="Retard de mobilisation du foncier" if status == "suspended" else "",
-            title_ar=f"اتفاقية شراكة لتأهيل العرض الصحي ب{'عمالة/إقليم ' + province.name_ar if province else 'جهة ' + region.name_ar}",
-            title_fr=f"Convention de partenariat pour la mise à niveau de l'offre de soins — {place.name_fr}",
-            programme=programmes["indh" if is_indh else region.pk], signed_on=signed_on,
-            signed_place=f"مقر ولاية جهة {region.name_ar}", start_on=signed_on,
-            end_on=signed_on + timedelta(days=365 * duration), total_amount=total, region=region, province=province,
-            is_published=rng.random() < 0.7,
-        ))
+        agreement_rows.append(
+            Agreement(
+                reference=f"{world.prefix}{number + 1:05d}",
+                kind=kind,
+                status=status,
+                status_reason="Retard de mobilisation du foncier" if status == "suspended" else "",
+                title_ar=f"اتفاقية شراكة لتأهيل العرض الصحي ب{'عمالة/إقليم ' + province.name_ar if province else 'جهة ' + region.name_ar}",
+                title_fr=f"Convention de partenariat pour la mise à niveau de l'offre de soins — {place.name_fr}",
+                programme=programmes["indh" if is_indh else region.pk],
+                signed_on=signed_on,
+                signed_place=f"مقر ولاية جهة {region.name_ar}",
+                start_on=signed_on,
+                end_on=signed_on + timedelta(days=365 * duration),
+                total_amount=total,
+                region=region,
+                province=province,
+                is_published=rng.random() < 0.7,
+            )
+        )
         plans.append((region, province, signed_on, duration, project_count, is_indh, status))
     for row in agreement_rows:
         row.search_text = row.build_search_text()
     created = bulk_create_with_history(agreement_rows, Agreement, batch_size=BATCH, default_user=world.by)
     if not created or created[0].pk is None:
-        created = list(Agreement.objects.filter(reference__in=[a.reference for a in agreement_rows]).order_by("reference"))
+        created = list(
+            Agreement.objects.filter(reference__in=[a.reference for a in agreement_rows]).order_by(
+                "reference"
+            )
+        )
     world.report.agreements += len(created)
     return created, plans
 
@@ -288,7 +405,9 @@ def _agreement_partnerships(world: _World, agreement, region, province, is_indh)
     if province:
         partners += [orgs[f"CPP-{province.code}"]]
         communes = world.communes_by_province.get(province.pk, [])
-        partners += [_commune_partner(c, orgs) for c in rng.sample(communes, min(len(communes), rng.randint(0, 3)))]
+        partners += [
+            _commune_partner(c, orgs) for c in rng.sample(communes, min(len(communes), rng.randint(0, 3)))
+        ]
         if is_indh:
             partners.append(orgs[territorial_body_code("province", province.code)])
     if rng.random() < 0.3:
@@ -297,18 +416,28 @@ def _agreement_partnerships(world: _World, agreement, region, province, is_indh)
         partners.append(orgs[f"WILAYA-{region.code}"])
     partners = list(dict.fromkeys(partners))
     funders = [p for p in partners if p.kind not in {"governorate", "public_agency"}]
-    allocated = agreement.total_amount if rng.random() < 0.8 else (agreement.total_amount * Decimal("0.85")).quantize(CENT)
+    allocated = (
+        agreement.total_amount
+        if rng.random() < 0.8
+        else (agreement.total_amount * Decimal("0.85")).quantize(CENT)
+    )
     shares = dict(zip(funders, _split(rng, allocated, len(funders)), strict=True))
     rows = []
     for organisation in partners:
         amount = shares.get(organisation)
         if amount is not None and rng.random() < 0.05:
             amount = None  # the agreement does not specify this partner's share
-        rows.append(Partnership(
-            agreement=agreement, organisation=organisation, committed_amount=amount,
-            is_funder=organisation in shares, is_delegated_owner=organisation.reference_code == "ANEP",
-            is_project_owner=organisation.reference_code.startswith("DELEG") or organisation.reference_code == "MSPS",
-        ))
+        rows.append(
+            Partnership(
+                agreement=agreement,
+                organisation=organisation,
+                committed_amount=amount,
+                is_funder=organisation in shares,
+                is_delegated_owner=organisation.reference_code == "ANEP",
+                is_project_owner=organisation.reference_code.startswith("DELEG")
+                or organisation.reference_code == "MSPS",
+            )
+        )
     return rows
 
 
@@ -323,8 +452,11 @@ def _project_row(world: _World, agreement, index, budget, plan) -> tuple[Project
     project_status, progress = _project_state(rng, status, signed_on)
     planned_start = signed_on + timedelta(days=rng.randint(60, 400))
     planned_end = planned_start + timedelta(days=rng.randint(300, 1100))
-    actual_start = planned_start + timedelta(days=rng.randint(0, 200)) if project_status in {
-        "works", "delivered", "in_service"} else None
+    actual_start = (
+        planned_start + timedelta(days=rng.randint(0, 200))
+        if project_status in {"works", "delivered", "in_service"}
+        else None
+    )
     if actual_start and actual_start > ANCHOR:
         actual_start = ANCHOR - timedelta(days=rng.randint(1, 60))
     opened_on = None
@@ -332,13 +464,22 @@ def _project_row(world: _World, agreement, index, budget, plan) -> tuple[Project
         opened_on = min(ANCHOR, max(actual_start, planned_end) + timedelta(days=rng.randint(0, 200)))
     where = commune.name_ar if commune else target_province.name_ar
     project = Project(
-        agreement=agreement, reference=f"{agreement.reference}-P{index + 1:02d}",
-        title_ar=f"{title_ar} ب{where}", title_fr=f"{title_fr} — {commune.name_fr if commune else target_province.name_fr}",
-        category=category, facility_type=world.facility_types.get(facility) if facility else None,
-        region=region, province=target_province, budget=budget, status=project_status,
+        agreement=agreement,
+        reference=f"{agreement.reference}-P{index + 1:02d}",
+        title_ar=f"{title_ar} ب{where}",
+        title_fr=f"{title_fr} — {commune.name_fr if commune else target_province.name_fr}",
+        category=category,
+        facility_type=world.facility_types.get(facility) if facility else None,
+        region=region,
+        province=target_province,
+        budget=budget,
+        status=project_status,
         status_reason="Défaillance de l'entreprise" if project_status == "suspended" else "",
-        planned_start=planned_start, planned_end=planned_end, actual_start=actual_start,
-        actual_end=opened_on, opened_on=opened_on,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        actual_start=actual_start,
+        actual_end=opened_on,
+        opened_on=opened_on,
         owner=world.orgs.get(f"DELEG-{target_province.code}"),
         delegated_owner=world.orgs["ANEP"] if rng.random() < 0.25 else None,
         beds=rng.choice([None, 20, 45, 60, 120]) if category == Category.PROXIMITY_HOSPITAL else None,
@@ -357,12 +498,16 @@ def _synth_partners_and_projects(world: _World, created, plans):
         for row in _agreement_partnerships(world, agreement, region, province, is_indh):
             partnerships.append(row)
             partnership_meta.append((signed_on, duration, status))
-        budgets = _split(rng, (agreement.total_amount * Decimal(rng.uniform(0.85, 1))).quantize(CENT), project_count)
+        budgets = _split(
+            rng, (agreement.total_amount * Decimal(rng.uniform(0.85, 1))).quantize(CENT), project_count
+        )
         for index, budget in enumerate(budgets):
             project, meta = _project_row(world, agreement, index, budget, plan)
             projects.append(project)
             project_meta.append(meta)
-    partnerships = bulk_create_with_history(partnerships, Partnership, batch_size=BATCH, default_user=world.by)
+    partnerships = bulk_create_with_history(
+        partnerships, Partnership, batch_size=BATCH, default_user=world.by
+    )
     world.report.partnerships += len(partnerships)
     for row in projects:
         row.search_text = row.build_search_text()
@@ -381,37 +526,53 @@ def _synth_money(world: _World, partnerships, partnership_meta) -> None:
         paid_share = rng.choices([1.0, 0.8, 0.5, 0.2, 0.0], [4, 3, 3, 2, 1])[0]
         transferred = Decimal("0.00")
         for year, amount in enumerate(tranches):
-            due_on = date(signed_on.year + year + 1, rng.choice([3, 6, 9, 12]), 28 if rng.random() < 0.5 else 15)
+            due_on = date(
+                signed_on.year + year + 1, rng.choice([3, 6, 9, 12]), 28 if rng.random() < 0.5 else 15
+            )
             schedule.append(ScheduledContribution(partnership=partnership, due_on=due_on, amount=amount))
             if due_on <= ANCHOR and rng.random() < paid_share and amount > 0:
                 paid_on = min(ANCHOR, due_on + timedelta(days=rng.randint(-20, 240)))
                 paid = amount if rng.random() < 0.8 else (amount * Decimal("0.5")).quantize(CENT)
                 if transferred + paid <= partnership.committed_amount:
                     transferred += paid
-                    transfers.append(Transfer(partnership=partnership, transferred_on=paid_on, amount=paid,
-                                              reference=f"OV-{partnership.pk}-{year + 1}"))
+                    transfers.append(
+                        Transfer(
+                            partnership=partnership,
+                            transferred_on=paid_on,
+                            amount=paid,
+                            reference=f"OV-{partnership.pk}-{year + 1}",
+                        )
+                    )
     insert_rows(ScheduledContribution, schedule)
     insert_rows(Transfer, transfers)
     world.report.schedule += len(schedule)
     world.report.transfers += len(transfers)
 
 
-SERVICE_CATEGORIES = {Category.STAFF_CONTRACTING, Category.MOBILE_CARAVANS, Category.IMAGING_EQUIPMENT,
-                      Category.PATIENT_TRANSPORT}
+SERVICE_CATEGORIES = {
+    Category.STAFF_CONTRACTING,
+    Category.MOBILE_CARAVANS,
+    Category.IMAGING_EQUIPMENT,
+    Category.PATIENT_TRANSPORT,
+}
 ACHIEVED_MILESTONES = {"planned": 0, "studies": 1, "tendering": 2, "works": 4, "suspended": 2, "cancelled": 1}
 
 
 def _project_milestones(rng, project, planned_start, planned_end, project_status) -> list[Milestone]:
     kinds = SERVICE_MILESTONES if project.category in SERVICE_CATEGORIES else WORKS_MILESTONES
     span = (planned_end - planned_start).days
-    achieved_until = {**ACHIEVED_MILESTONES, "delivered": len(kinds) - 1, "in_service": len(kinds)}[project_status]
+    achieved_until = {**ACHIEVED_MILESTONES, "delivered": len(kinds) - 1, "in_service": len(kinds)}[
+        project_status
+    ]
     milestones = []
     for index, kind in enumerate(kinds):
         planned_on = planned_start + timedelta(days=int(span * index / max(len(kinds) - 1, 1)))
         achieved_on = None
         if index < achieved_until:
             achieved_on = min(ANCHOR, planned_on + timedelta(days=rng.randint(-30, 150)))
-        milestones.append(Milestone(project=project, kind=kind, planned_on=planned_on, achieved_on=achieved_on))
+        milestones.append(
+            Milestone(project=project, kind=kind, planned_on=planned_on, achieved_on=achieved_on)
+        )
     return milestones
 
 
@@ -421,8 +582,14 @@ def _project_updates(rng, project, progress) -> list[ProgressUpdate]:
     for step in range(steps):
         value = int(progress * (step + 1) / steps)
         reported_on = ANCHOR - timedelta(days=(steps - step) * rng.randint(20, 120))
-        updates.append(ProgressUpdate(project=project, reported_on=reported_on, physical_progress=value,
-                                      note="Avancement constaté sur site"))
+        updates.append(
+            ProgressUpdate(
+                project=project,
+                reported_on=reported_on,
+                physical_progress=value,
+                note="Avancement constaté sur site",
+            )
+        )
     return updates
 
 
@@ -430,10 +597,17 @@ def _project_contracts(rng, project, planned_start, progress, contracts, contrac
     for kind, share in (("works", Decimal("0.7")), ("goods", Decimal("0.2"))):
         if rng.random() < 0.8:
             signed = min(ANCHOR, planned_start + timedelta(days=rng.randint(0, 120)))
-            contracts.append(Contract(project=project, kind=kind, amount=(project.budget * share).quantize(CENT),
-                                      contractor_name=rng.choice(CONTRACTORS), signed_on=signed,
-                                      reference=f"AO-{project.pk}-{kind[:1].upper()}",
-                                      duration_days=rng.choice([180, 270, 365, 540])))
+            contracts.append(
+                Contract(
+                    project=project,
+                    kind=kind,
+                    amount=(project.budget * share).quantize(CENT),
+                    contractor_name=rng.choice(CONTRACTORS),
+                    signed_on=signed,
+                    reference=f"AO-{project.pk}-{kind[:1].upper()}",
+                    duration_days=rng.choice([180, 270, 365, 540]),
+                )
+            )
             contract_meta.append((signed, progress))
 
 
@@ -446,7 +620,8 @@ def _synth_project_details(world: _World, partnerships, projects, project_meta):
         if partnership.committed_amount:
             partners_of.setdefault(partnership.agreement_id, []).append(partnership.organisation)
     for project, (commune, _signed_on, planned_start, planned_end, project_status, progress) in zip(
-            projects, project_meta, strict=True):
+        projects, project_meta, strict=True
+    ):
         if commune:
             communes_through.append(Project.communes.through(project_id=project.pk, commune_id=commune.pk))
         funders = partners_of.get(project.agreement_id, [])[:3]
@@ -480,8 +655,14 @@ def _synth_payments(world: _World, contracts, contract_meta) -> None:
             if amount <= 0:
                 continue
             paid_on = min(ANCHOR, signed + timedelta(days=60 * (index + 1)))
-            payments.append(Payment(contract=contract, paid_on=paid_on, amount=amount,
-                                    reference=f"DEC-{contract.pk}-{index + 1}"))
+            payments.append(
+                Payment(
+                    contract=contract,
+                    paid_on=paid_on,
+                    amount=amount,
+                    reference=f"DEC-{contract.pk}-{index + 1}",
+                )
+            )
     insert_rows(Payment, payments)
     world.report.payments += len(payments)
 
@@ -494,10 +675,20 @@ def _project_state(rng: random.Random, agreement_status: str, signed_on: date) -
         return "suspended", rng.randint(0, 60)
     if agreement_status == "completed":
         return rng.choices(["delivered", "in_service"], [1, 4])[0], 100
-    status = rng.choices(["planned", "studies", "tendering", "works", "delivered", "in_service", "suspended",
-                          "cancelled"], [1, 3, 3, 8, 2, 4, 1, 0.3])[0]
-    progress = {"planned": 0, "studies": 0, "tendering": 0, "works": rng.randint(5, 95), "delivered": 100,
-                "in_service": 100, "suspended": rng.randint(0, 70), "cancelled": 0}[status]
+    status = rng.choices(
+        ["planned", "studies", "tendering", "works", "delivered", "in_service", "suspended", "cancelled"],
+        [1, 3, 3, 8, 2, 4, 1, 0.3],
+    )[0]
+    progress = {
+        "planned": 0,
+        "studies": 0,
+        "tendering": 0,
+        "works": rng.randint(5, 95),
+        "delivered": 100,
+        "in_service": 100,
+        "suspended": rng.randint(0, 70),
+        "cancelled": 0,
+    }[status]
     return status, progress
 
 
@@ -507,12 +698,16 @@ def _synth_committees(rng, prefix, agreements, plans, projects, orgs, report: Sy
         if rng.random() > 0.6:
             continue
         place = province or region
-        committees.append(Committee(
-            kind=rng.choices(["supervision", "steering", "technical"], [5, 2, 2])[0],
-            name_ar=f"اللجنة الإقليمية للإشراف والتتبع — {agreement.reference}",
-            name_fr=f"[{prefix}] Comité de suivi {agreement.reference} — {place.name_fr}",
-            region=region, province=province, chair_role="عامل العمالة أو الإقليم" if province else "والي الجهة",
-        ))
+        committees.append(
+            Committee(
+                kind=rng.choices(["supervision", "steering", "technical"], [5, 2, 2])[0],
+                name_ar=f"اللجنة الإقليمية للإشراف والتتبع — {agreement.reference}",
+                name_fr=f"[{prefix}] Comité de suivi {agreement.reference} — {place.name_fr}",
+                region=region,
+                province=province,
+                chair_role="عامل العمالة أو الإقليم" if province else "والي الجهة",
+            )
+        )
         meta.append((agreement, region, province, signed_on))
     committees = Committee.objects.bulk_create(committees, batch_size=BATCH)
     report.committees += len(committees)
@@ -529,25 +724,46 @@ def _synth_committees(rng, prefix, agreements, plans, projects, orgs, report: Sy
             held_on = held_on + timedelta(days=rng.randint(90, 240))
             if held_on > ANCHOR:
                 break
-            meetings.append(Meeting(committee=committee, held_on=held_on, place=f"مقر عمالة/إقليم {(province or region).name_ar}",
-                                    agenda="تتبع تقدم المشاريع وتحويل المساهمات", minutes="صادقت اللجنة على محضر الاجتماع."))
+            meetings.append(
+                Meeting(
+                    committee=committee,
+                    held_on=held_on,
+                    place=f"مقر عمالة/إقليم {(province or region).name_ar}",
+                    agenda="تتبع تقدم المشاريع وتحويل المساهمات",
+                    minutes="صادقت اللجنة على محضر الاجتماع.",
+                )
+            )
             meeting_meta.append((committee, agreement, held_on))
     Committee.agreements.through.objects.bulk_create(links, batch_size=BATCH)
     CommitteeMember.objects.bulk_create(members, batch_size=BATCH)
     meetings = Meeting.objects.bulk_create(meetings, batch_size=BATCH)
     report.meetings += len(meetings)
+    _synth_decisions(rng, meetings, meeting_meta, orgs, report)
+
+
+DECISION_TEXTS = [
+    "تسريع تحويل المساهمة المتبقية", "تسوية وضعية العقار", "إعداد الدراسات التقنية", "إطلاق طلب العروض",
+    "توفير الموارد البشرية",
+]  # fmt: skip
+
+
+def _synth_decisions(rng, meetings, meeting_meta, orgs, report: SynthReport) -> None:
     decisions = []
     for meeting, (committee, agreement, held_on) in zip(meetings, meeting_meta, strict=True):
         for _ in range(rng.randint(0, 3)):
             due_on = held_on + timedelta(days=rng.randint(30, 180))
             done = due_on < ANCHOR and rng.random() < 0.6
-            decisions.append(Decision(
-                committee=committee, meeting=meeting, agreement=agreement,
-                text=rng.choice(["تسريع تحويل المساهمة المتبقية", "تسوية وضعية العقار", "إعداد الدراسات التقنية",
-                                 "إطلاق طلب العروض", "توفير الموارد البشرية"]),
-                responsible=orgs["MSPS"] if rng.random() < 0.5 else None, due_on=due_on,
-                status="done" if done else rng.choice(["open", "in_progress"]),
-                closed_on=min(ANCHOR, due_on) if done else None,
-            ))
+            decisions.append(
+                Decision(
+                    committee=committee,
+                    meeting=meeting,
+                    agreement=agreement,
+                    text=rng.choice(DECISION_TEXTS),
+                    responsible=orgs["MSPS"] if rng.random() < 0.5 else None,
+                    due_on=due_on,
+                    status="done" if done else rng.choice(["open", "in_progress"]),
+                    closed_on=min(ANCHOR, due_on) if done else None,
+                )
+            )
     insert_rows(Decision, decisions)
     report.decisions += len(decisions)

@@ -62,6 +62,8 @@ def find_attendees(text: str, people: list[Person] | None = None) -> list[Mentio
             if extent:
                 start, stop = max(extent[0], m.end()), min(extent[1], end)
                 stripped = text[start:stop]
-            if len(stripped) >= 4 and not any(f.span[0] < stop and start < f.span[1] for f in found if f.span):
+            if len(stripped) >= 4 and not any(
+                f.span[0] < stop and start < f.span[1] for f in found if f.span
+            ):
                 found.append(Mention(stripped, (start, stop)))
     return found

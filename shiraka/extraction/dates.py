@@ -152,7 +152,11 @@ def find_dates(text: str) -> list[DateMention]:
         for m in regex.finditer(work):
             if any(s <= m.start() < e for s, e in taken):
                 continue
-            found.append(DateMention(m.start(), m.end(), int(m.group("day")), int(m.group("month")), int(m.group("year"))))
+            found.append(
+                DateMention(
+                    m.start(), m.end(), int(m.group("day")), int(m.group("month")), int(m.group("year"))
+                )
+            )
             taken.append((m.start(), m.end()))
     for m in _WEEKDAY_RE.finditer(work):
         if any(s <= m.start() < e for s, e in taken):

@@ -14,10 +14,7 @@ from datetime import date
 from .attendees import find_attendees
 from .dates import DateMention, find_dates, resolve
 from .gazetteer import PlaceMatch, find_places
-from .lexicon import (
-    ORDINALS_AR,
-    ORDINALS_FR,
-)
+from .lexicon import ORDINALS_AR, ORDINALS_FR
 from .model import AgreementDraft, AmountItem, Committee, ExtractionResult, Mention, Signatory
 from .numbers import Money, find_money
 from .parties import _index_after, derive_institution, find_approvers, find_parties, institution_at, similar
@@ -27,7 +24,9 @@ from .text import Token, clean_phrase, compact_key, fold, fold_word, sentences, 
 
 # --- keyword patterns (matched on the original text) ---------------------------------------
 
-_SIGN_RE = re.compile(r"توقيع|وق[ّ]?ع(?:ت|ها|ه|تها|وا)?(?!\w)|إمضاء|امضاء|sign[ée]|signature|paraph[ée]|conclu", re.I)
+_SIGN_RE = re.compile(
+    r"توقيع|وق[ّ]?ع(?:ت|ها|ه|تها|وا)?(?!\w)|إمضاء|امضاء|sign[ée]|signature|paraph[ée]|conclu", re.I
+)
 _PRESIDE_RE = re.compile(
     r"تر[أا]س|[أا]شرف|إشراف|اشراف|رئاسة|الت[أا]شير|présid|sous la présidence|supervis", re.I
 )
@@ -184,7 +183,9 @@ def _kind_of(text: str, start: int, end: int) -> str:
         return "framework"
     if "تفاهم" in head or "protocole" in head or "memorandum" in head or "بروتوكول" in head:
         return "memorandum"
-    window = re.split(r"[.،,;:]|\s(?:بين|entre|مع|avec|signée|pour|الذي|التي|qui|الموقعة)\s", after, maxsplit=1)[0]
+    window = re.split(
+        r"[.،,;:]|\s(?:بين|entre|مع|avec|signée|pour|الذي|التي|qui|الموقعة)\s", after, maxsplit=1
+    )[0]
     window = " ".join(window.split()[:5])
     if re.search(r"شراك|partenariat|cooperation|coopération|تعاون", window):
         return "partnership"
@@ -201,15 +202,21 @@ def _agreement_mentions(doc: Document) -> list[AgreementMention]:
         after = fold(text[m.end() : m.end() + 30])
         ordinal = _ordinal_near(before, after)
         clause = re.split(r"[.\n]", before)[-1]
-        indefinite = not re.match(r"^(?:[وبل]|لل)?ال", word) and not re.search(r"(?:هذه|هذا|ذات|cette|ces|la|le|l')\s*$", before)
+        indefinite = not re.match(r"^(?:[وبل]|لل)?ال", word) and not re.search(
+            r"(?:هذه|هذا|ذات|cette|ces|la|le|l')\s*$", before
+        )
         new = indefinite and (
-            bool(re.search(r"(?:^|\s)كما(?:\s|$)", clause)) or bool(re.match(r"^\s*(?:اخري|ثانيه|autre)", after))
+            bool(re.search(r"(?:^|\s)كما(?:\s|$)", clause))
+            or bool(re.match(r"^\s*(?:اخري|ثانيه|autre)", after))
         )
         line_start = text.rfind("\n", 0, m.start()) + 1
         prefix = text[line_start : m.start()]
         list_item = bool(re.fullmatch(r"\s*(?:[-–•*]|\d+\s*[-–)\.])\s*", prefix))
-        out.append(AgreementMention(m.start(), m.end(), _kind_of(text, m.start(), m.end()), plural, ordinal, new,
-                                    list_item))
+        out.append(
+            AgreementMention(
+                m.start(), m.end(), _kind_of(text, m.start(), m.end()), plural, ordinal, new, list_item
+            )
+        )
     return out
 
 
@@ -239,8 +246,12 @@ def _segments(doc: Document) -> list[Segment]:
         return [Segment(0, len(text), None, "other")]
     first = next((m for m in mentions if not m.plural), mentions[0])
     markers: list[tuple[int, AgreementMention | None, str | None]] = []
-    for candidate in (_ordinal_markers(doc, mentions), _list_markers(text, mentions),
-                      _numbered_agreements(doc, mentions), _further_markers(text, first, mentions)):
+    for candidate in (
+        _ordinal_markers(doc, mentions),
+        _list_markers(text, mentions),
+        _numbered_agreements(doc, mentions),
+        _further_markers(text, first, mentions),
+    ):
         if len(candidate) >= 2:
             markers = candidate
             break
@@ -252,7 +263,9 @@ def _segments(doc: Document) -> list[Segment]:
     out = []
     for index, (start, mention, forced) in enumerate(markers):
         end = markers[index + 1][0] if index + 1 < len(markers) else len(text)
-        kind = forced or (mention.kind if mention and (mention.kind != "other" or not mention.ordinal) else plural_kind)
+        kind = forced or (
+            mention.kind if mention and (mention.kind != "other" or not mention.ordinal) else plural_kind
+        )
         if mention and mention.ordinal and mention.kind == "other":
             kind = plural_kind
         out.append(Segment(start, end, mention, kind))
@@ -352,8 +365,9 @@ def _draft(doc: Document, seg: Segment, index: int, segments: list[Segment]) -> 
     if multi and preamble_end:
         # A council that approved the whole set in the preamble is a party to each agreement.
         approvers = find_approvers(doc.tokens, text, (0, preamble_end))
-        parties.institutions[:0] = [a for a in approvers if not any(similar(a.text, p.text)
-                                                                     for p in parties.institutions)]
+        parties.institutions[:0] = [
+            a for a in approvers if not any(similar(a.text, p.text) for p in parties.institutions)
+        ]
     signers = _signatories(doc, scope) if multi else []
     if not signers:
         signers = _signatories(doc, (0, len(text)))
@@ -378,11 +392,13 @@ def _title(text: str, mention: AgreementMention) -> tuple[str, tuple[int, int]]:
     limit = min(m.start() if m else len(text), end + 160)
     start = mention.start
     # Drop an attached preposition: «باتفاقية» → «اتفاقية».
-    word = text[start:mention.end]
+    word = text[start : mention.end]
     for prefix in ("لل", "وب", "ول", "و", "ب", "ل", "ك"):
-        if word.startswith(prefix) and fold(word[len(prefix) :]).startswith(("ا", "م", "ب", "ع")) and fold(
-            word[len(prefix) :]
-        ) not in ("ا",):
+        if (
+            word.startswith(prefix)
+            and fold(word[len(prefix) :]).startswith(("ا", "م", "ب", "ع"))
+            and fold(word[len(prefix) :]) not in ("ا",)
+        ):
             if fold(word).startswith(("وال", "بال", "لل", "وا", "با", "لا", "وم", "بم", "وع", "بع")):
                 start += len(prefix)
             break
@@ -401,8 +417,11 @@ def _signing_date(doc: Document) -> tuple[date | None, tuple[int, int] | None]:
             continue
         if _APPROVAL_RE.search(sentence) and not re.search(r"توقيع|sign", sentence, re.I):
             continue
-        if doc.article_date and mention.full is None and mention.start < 150 and not _SIGN_RE.search(
-            doc.text[max(s, mention.start - 80) : mention.end + 80]
+        if (
+            doc.article_date
+            and mention.full is None
+            and mention.start < 150
+            and not _SIGN_RE.search(doc.text[max(s, mention.start - 80) : mention.end + 80])
         ):
             continue
         resolved = resolve(mention, doc.article_date)
@@ -490,8 +509,12 @@ def _share_batch_total(doc: Document, drafts: list[AgreementDraft], segments: li
     for money in preamble:
         if any(a.span == (money.start, money.end) for a in first.amounts):
             continue
-        first.amounts.insert(0, AmountItem(money.value, money.currency or "MAD", "total of all the agreements",
-                                           (money.start, money.end)))
+        first.amounts.insert(
+            0,
+            AmountItem(
+                money.value, money.currency or "MAD", "total of all the agreements", (money.start, money.end)
+            ),
+        )
     first.currency = first.currency or "MAD"
 
 
@@ -518,13 +541,18 @@ def _signatories(doc: Document, scope: tuple[int, int]) -> list[Signatory]:
         for person in doc.people:
             if not (s <= person.start < e) or not (scope[0] <= person.start < scope[1]):
                 continue
-            if presence_at is not None and person.start > presence_at and not any(
-                presence_at < p < person.start for p in sign_positions if p > presence_at + 20
+            if (
+                presence_at is not None
+                and person.start > presence_at
+                and not any(presence_at < p < person.start for p in sign_positions if p > presence_at + 20)
             ):
                 continue
             signed_before = [p for p in sign_positions if p < person.start]
-            presided = [p for p in preside_positions if (not signed_before or p > signed_before[-1])
-                        and p < person.start]
+            presided = [
+                p
+                for p in preside_positions
+                if (not signed_before or p > signed_before[-1]) and p < person.start
+            ]
             if signed_before and not presided:
                 (signers if person.name else unnamed_signers).append(person)
             elif preside_positions:
@@ -610,7 +638,9 @@ def _fullest_uncached(doc: Document, item: Mention) -> Mention | None:
             for k in range(max(0, i - 10), i + 1):
                 found = institution_at(doc.tokens, text, k)
                 if found and found[2] == i + 1:
-                    return Mention(f"{clean_phrase(text[found[0] : m.start()])} ({name})", (found[0], m.end()))
+                    return Mention(
+                        f"{clean_phrase(text[found[0] : m.start()])} ({name})", (found[0], m.end())
+                    )
         return None
     keys = [fold_word(w) for w in re.findall(r"\w+", name)]
     if not keys or len(keys) > 3:
@@ -624,7 +654,9 @@ def _fullest_uncached(doc: Document, item: Mention) -> Mention | None:
     positions = doc.word_index.get(first)
     if positions is None:
         tail = first[2:] if first.startswith("ال") else first
-        positions = [n for n, tok in enumerate(tokens) if tok.key.endswith(tail) and first in _word_variants(tok.key)]
+        positions = [
+            n for n, tok in enumerate(tokens) if tok.key.endswith(tail) and first in _word_variants(tok.key)
+        ]
         doc.word_index[first] = positions
     for i in positions:
         tok = tokens[i]
@@ -679,7 +711,9 @@ def _locations(doc: Document, scope: tuple[int, int], preamble_end: int = 0) -> 
         if any(s <= place.start < e for s, e in roles + names):
             continue
         start = place.admin_start if place.admin_start is not None else place.start
-        if not scope[0] <= place.start < scope[1] and _SEAT_BEFORE.search(doc.text, max(0, start - 16), start):
+        if not scope[0] <= place.start < scope[1] and _SEAT_BEFORE.search(
+            doc.text, max(0, start - 16), start
+        ):
             continue  # «بمقر ولاية جهة …» in the preamble names an institution's seat
         if doc.language == "fr":
             start = place.start
@@ -689,7 +723,8 @@ def _locations(doc: Document, scope: tuple[int, int], preamble_end: int = 0) -> 
             # One spelling per document: the fuller form («جماعة تلوات» over «تلوات»).
             kept = out[index[code]]
             joined = place.admin_start is not None and not re.search(
-                r"[^\s\u0621-\u064a]", doc.text[place.admin_start : place.start])
+                r"[^\s\u0621-\u064a]", doc.text[place.admin_start : place.start]
+            )
             owned = _SEAT_BEFORE.search(doc.text, max(0, start - 16), start)
             if len(mention.text) > len(kept.text) and doc.language != "fr" and joined and not owned:
                 out[index[code]] = mention
@@ -703,11 +738,15 @@ def _locations(doc: Document, scope: tuple[int, int], preamble_end: int = 0) -> 
 
 # «بجماعة زناكة»: a commune named with its administrative word, even when the reference list
 # does not know it. Adjectives («جماعة ترابية») and named bodies («جماعة الأخصاص …») are left alone.
-_COMMUNE_RE = re.compile(r"(?<!\w)(?:و?ب)(جماع[ةه])\s+([\u0621-\u064a]{3,})(?=\s*(?:[،,.؛:\n)\"»]|\s(?:و|ثم|ب)\S|$))")
+_COMMUNE_RE = re.compile(
+    r"(?<!\w)(?:و?ب)(جماع[ةه])\s+([\u0621-\u064a]{3,})(?=\s*(?:[،,.؛:\n)\"»]|\s(?:و|ثم|ب)\S|$))"
+)
 _NOT_A_NAME = {fold(w) for w in ("ترابية", "قروية", "حضرية", "محلية", "واحدة", "أخرى", "مستفيدة", "معنية")}
 
 
-def _unlisted_communes(doc: Document, scope: tuple[int, int], preamble_end: int, skip: list, out: list) -> None:
+def _unlisted_communes(
+    doc: Document, scope: tuple[int, int], preamble_end: int, skip: list, out: list
+) -> None:
     known = {compact_key(m.text) for m in out}
     covered = [(p.start, p.end) for p in doc.places]
     for m in _COMMUNE_RE.finditer(doc.text, doc.body, scope[1]):
@@ -730,7 +769,11 @@ def _unlisted_communes(doc: Document, scope: tuple[int, int], preamble_end: int,
 def _in_title_line(doc: Document, pos: int) -> bool:
     """The first line is usually the article's title and names the place of the event."""
     first_line_end = doc.text.find("\n")
-    return 0 <= pos < first_line_end and first_line_end < 200 and bool(_AGREEMENT_RE.search(doc.text[:first_line_end]))
+    return (
+        0 <= pos < first_line_end
+        and first_line_end < 200
+        and bool(_AGREEMENT_RE.search(doc.text[:first_line_end]))
+    )
 
 
 # --- committee and programme -------------------------------------------------------------
@@ -745,7 +788,9 @@ _PROGRAMME_RE = re.compile(
     r"([^،,.\n]{0,80})",
     re.I,
 )
-_PROGRAMME_STOP = re.compile(r"\s(?:بتكلفة|بغلاف|الذي|التي|القاضي|من أجل|لفائدة|الهادف|qui|pour|dans|avec|d'un)\s")
+_PROGRAMME_STOP = re.compile(
+    r"\s(?:بتكلفة|بغلاف|الذي|التي|القاضي|من أجل|لفائدة|الهادف|qui|pour|dans|avec|d'un)\s"
+)
 
 
 def _committee(doc: Document) -> Committee | None:
@@ -778,5 +823,3 @@ def _programme(doc: Document, scope: tuple[int, int]) -> Mention | None:
         end = m.start() + len(m.group(1)) + len(tail)
         return Mention(clean_phrase(doc.text[m.start() : end]), (m.start(), end))
     return None
-
-

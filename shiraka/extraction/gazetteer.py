@@ -21,28 +21,50 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "territory" / "data"
 REGION, PROVINCE, COMMUNE = "region", "province", "commune"
 
 # Administrative words that stay in a location string («جماعة زناكة», «إقليم خنيفرة»).
-ADMIN_WORDS = {
-    "جهه": REGION,
-    "اقليم": PROVINCE,
-    "عماله": PROVINCE,
-    "جماعه": COMMUNE,
-}
+ADMIN_WORDS = {"جهه": REGION, "اقليم": PROVINCE, "عماله": PROVINCE, "جماعه": COMMUNE}
 # Words that announce a place but are dropped from the location string («بمدينة كلميم» → «كلميم»).
 PLACE_WORDS = {"مدينه", "بلديه", "دايره", "قريه"}
 
-_TOKEN_VARIANTS = {
-    "وادي": "واد",
-    "oued": "oued",
-    "wadi": "oued",
-    "ayt": "ait",
-    "aït": "ait",
-}
+_TOKEN_VARIANTS = {"وادي": "واد", "oued": "oued", "wadi": "oued", "ayt": "ait", "aït": "ait"}
 # Ordinary words that are also names of small communes: never read as places on their own.
 _COMMON_WORDS = {
-    "عامر", "صباح", "رياح", "ثكنه", "منيع", "مجاط", "الجبيل", "الواد", "السوق", "المركز", "العين",
-    "الزاويه", "الحمام", "البير", "القصر", "المدينه", "الرحمه", "الشرق", "الغرب", "الجنوب", "الساحل",
-    "النخيل", "الصفا", "الوحده", "الامل",
-    "sidi", "centre", "ville", "tah", "zag", "adar", "aday", "adis", "jorf", "riah", "rima", "saka",
+    "عامر",
+    "صباح",
+    "رياح",
+    "ثكنه",
+    "منيع",
+    "مجاط",
+    "الجبيل",
+    "الواد",
+    "السوق",
+    "المركز",
+    "العين",
+    "الزاويه",
+    "الحمام",
+    "البير",
+    "القصر",
+    "المدينه",
+    "الرحمه",
+    "الشرق",
+    "الغرب",
+    "الجنوب",
+    "الساحل",
+    "النخيل",
+    "الصفا",
+    "الوحده",
+    "الامل",
+    "sidi",
+    "centre",
+    "ville",
+    "tah",
+    "zag",
+    "adar",
+    "aday",
+    "adis",
+    "jorf",
+    "riah",
+    "rima",
+    "saka",
 }
 
 

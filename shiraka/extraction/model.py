@@ -81,7 +81,8 @@ class AgreementDraft:
             "partners": [p.text for p in self.partners],
             "signatories": [{"name": s.name, "role": s.role} for s in self.signatories],
             "amounts": [
-                {"amount": json_number(a.amount), "currency": a.currency, "purpose": a.purpose} for a in self.amounts
+                {"amount": json_number(a.amount), "currency": a.currency, "purpose": a.purpose}
+                for a in self.amounts
             ],
             "locations": [p.text for p in self.locations],
             "projects": [p.text for p in self.projects],
@@ -104,7 +105,9 @@ class AgreementDraft:
             "total_amount": _span(self.total_span),
             "project_count": _span(self.project_count_span),
             "partners": [_span(p.span) for p in self.partners],
-            "signatories": [{"name": _span(s.name_span), "role": _span(s.role_span)} for s in self.signatories],
+            "signatories": [
+                {"name": _span(s.name_span), "role": _span(s.role_span)} for s in self.signatories
+            ],
             "amounts": [{"amount": _span(a.span), "purpose": _span(a.purpose_span)} for a in self.amounts],
             "locations": [_span(p.span) for p in self.locations],
             "projects": [_span(p.span) for p in self.projects],

@@ -18,24 +18,152 @@ _BREAK = re.compile(r"[.;:!?؟\n()«»]")
 _COMMA = re.compile(r"[,،]")
 
 # Words after which an institution name does not continue.
-_AR_STOPS = _f({
-    "من", "اجل", "بهدف", "حول", "قصد", "على", "في", "عن", "الي", "التي", "الذي", "وذلك", "ذلك", "يوم", "يومه",
-    "تحت", "بحضور", "لفايده", "ممثله", "ممثلا", "ممثلين", "بصفته", "بتكلفه", "بكلفه", "بغلاف", "بقيمه",
-    "بمساهمه", "تهم", "يهم", "تتعلق", "يتعلق", "ترمي", "تروم", "تهدف", "يهدف", "الموقعه", "المبرمه", "بمقر",
-    "مقر", "خلال", "اليوم", "امس", "صبيحه", "مساء", "وتروم", "وتهدف", "بموجب", "سيتم", "تم", "حيث", "كل",
-    "اتفاقيه", "الاتفاقيه", "اتفاقيات", "شراكه", "لاجل", "لانجاز", "لتمويل", "للنهوض", "لبناء", "لتنفيذ",
-    "لتعزيز", "لتاهيل", "لاحداث", "لتجهيز", "لتحسين", "لتطوير", "لتنضيم", "لتوفير", "لمحاربه", "للمساهمه",
-    "بشكل", "ضمن", "عبر", "وفق", "بعد", "قبل", "حسب", "اما", "فيما", "بينما", "او", "ان", "انه", "كما",
-    "بالاضافه", "اضافه", "فضلا", "وكذا", "كذا", "ايضا", "عقب", "مجموع", "ما", "منها", "بدعم", "تعاقدت",
-    "بشراكه",
-})
+_AR_STOPS = _f(
+    {
+        "من",
+        "اجل",
+        "بهدف",
+        "حول",
+        "قصد",
+        "على",
+        "في",
+        "عن",
+        "الي",
+        "التي",
+        "الذي",
+        "وذلك",
+        "ذلك",
+        "يوم",
+        "يومه",
+        "تحت",
+        "بحضور",
+        "لفايده",
+        "ممثله",
+        "ممثلا",
+        "ممثلين",
+        "بصفته",
+        "بتكلفه",
+        "بكلفه",
+        "بغلاف",
+        "بقيمه",
+        "بمساهمه",
+        "تهم",
+        "يهم",
+        "تتعلق",
+        "يتعلق",
+        "ترمي",
+        "تروم",
+        "تهدف",
+        "يهدف",
+        "الموقعه",
+        "المبرمه",
+        "بمقر",
+        "مقر",
+        "خلال",
+        "اليوم",
+        "امس",
+        "صبيحه",
+        "مساء",
+        "وتروم",
+        "وتهدف",
+        "بموجب",
+        "سيتم",
+        "تم",
+        "حيث",
+        "كل",
+        "اتفاقيه",
+        "الاتفاقيه",
+        "اتفاقيات",
+        "شراكه",
+        "لاجل",
+        "لانجاز",
+        "لتمويل",
+        "للنهوض",
+        "لبناء",
+        "لتنفيذ",
+        "لتعزيز",
+        "لتاهيل",
+        "لاحداث",
+        "لتجهيز",
+        "لتحسين",
+        "لتطوير",
+        "لتنضيم",
+        "لتوفير",
+        "لمحاربه",
+        "للمساهمه",
+        "بشكل",
+        "ضمن",
+        "عبر",
+        "وفق",
+        "بعد",
+        "قبل",
+        "حسب",
+        "اما",
+        "فيما",
+        "بينما",
+        "او",
+        "ان",
+        "انه",
+        "كما",
+        "بالاضافه",
+        "اضافه",
+        "فضلا",
+        "وكذا",
+        "كذا",
+        "ايضا",
+        "عقب",
+        "مجموع",
+        "ما",
+        "منها",
+        "بدعم",
+        "تعاقدت",
+        "بشراكه",
+    }
+)
 # Association-like heads keep «لـ…» purposes in their name («جمعية طيبة لدعم المرضى»).
 _AR_PURPOSE_HEADS = _f({"جمعيه", "الجمعيه", "جمعيات", "موسسه", "الموسسه", "الفيدراليه", "فيدراليه", "مركز"})
-_FR_STOPS = _f({
-    "porte", "portant", "portent", "relative", "relatives", "concerne", "visant", "afin", "dans", "avec", "ont",
-    "a", "est", "sera", "sur", "lors", "signee", "signees", "prevoit", "dont", "qui", "ainsi", "en", "par",
-    "le", "la", "les", "l", "d'une", "d'un", "une", "un", "pour", "ce", "cette", "ces", "au", "aux",
-})
+_FR_STOPS = _f(
+    {
+        "porte",
+        "portant",
+        "portent",
+        "relative",
+        "relatives",
+        "concerne",
+        "visant",
+        "afin",
+        "dans",
+        "avec",
+        "ont",
+        "a",
+        "est",
+        "sera",
+        "sur",
+        "lors",
+        "signee",
+        "signees",
+        "prevoit",
+        "dont",
+        "qui",
+        "ainsi",
+        "en",
+        "par",
+        "le",
+        "la",
+        "les",
+        "l",
+        "d'une",
+        "d'un",
+        "une",
+        "un",
+        "pour",
+        "ce",
+        "cette",
+        "ces",
+        "au",
+        "aux",
+    }
+)
 _FR_LINKS = _f({"de", "du", "des", "d", "la", "l", "et", "le", "a", "à", "sur"})
 # Association-like heads keep «pour …» in their name («Association Sanad pour le soutien …»).
 _FR_PURPOSE_HEADS = _f({"association", "associations", "fondation", "ligue", "federation", "centre"})
@@ -105,41 +233,8 @@ def institution_at(tokens: list[Token], text: str, i: int) -> tuple[int, int, in
         gap = text[tokens[j - 1].end : tokens[j].start]
         if _BREAK.search(gap) or _COMMA.search(gap):
             break
-        tok = tokens[j]
-        key = tok.key
-        if arabic:
-            if key in _AR_STOPS or key in AR_TITLES or any(ch.isdigit() for ch in key):
-                break
-            if key.startswith("و") and (key[1:] in AR_HEADS or _strip(key[1:]) in AR_HEADS or key[1:] in AR_TITLES):
-                break
-            if key == "و" and j + 1 < len(tokens) and (_is_head(tokens[j + 1]) or tokens[j + 1].key in AR_TITLES):
-                break
-            if key.startswith("ل") and key[1:2] == "ت" and head_key not in _AR_PURPOSE_HEADS \
-                    and not gazetteer().lookup(name_key(key[1:])):
-                break  # «لتعزيز …» is a purpose; «لتازة» is a place
-            if key in ("السيد", "السيده"):
-                break
-            if tok.text[:1].isascii() and not tokens[j - 1].text[:1].isascii() and key.startswith("و"):
-                break
-        else:
-            low = key
-            if low == "pour" and fold(head.text.split("'")[-1].split("’")[-1]) not in _FR_PURPOSE_HEADS:
-                break
-            if low in _FR_STOPS and low not in _FR_LINKS and low != "pour":
-                break
-            if low in ("et",) and j + 1 < len(tokens) and (_is_head(tokens[j + 1]) or tokens[j + 1].key in
-                                                           ("le", "la", "les", "l'")):
-                break
-            # «… et l'Anapec», «… et des associations …»: the next party begins.
-            if low == "et" and j + 1 < len(tokens) and (
-                tokens[j + 1].key.startswith("l'") and tokens[j + 1].text[2:3].isupper()
-                or tokens[j + 1].key in ("des", "du", "un", "une") and j + 2 < len(tokens) and _is_head(tokens[j + 2])
-            ):
-                break
-            if low in FR_TITLES:
-                break
-            if tok.text.startswith(("l'", "l’")) and _fr_head(tok):
-                break
+        if _arabic_name_ends(tokens, j, head_key) if arabic else _french_name_ends(tokens, j, head):
+            break
         j += 1
     # Trailing links («… de la») are not part of the name.
     while j - 1 > i and tokens[j - 1].key in _FR_LINKS | {"و"}:
@@ -150,6 +245,60 @@ def institution_at(tokens: list[Token], text: str, i: int) -> tuple[int, int, in
         return None
     # A lone generic head («le conseil») is kept only if something follows it.
     return start, end, j
+
+
+def _arabic_name_ends(tokens: list[Token], j: int, head_key: str) -> bool:
+    """Does token j end an Arabic institution name (a stop word, a title, the next party)?"""
+    tok = tokens[j]
+    key = tok.key
+    if key in _AR_STOPS or key in AR_TITLES or any(ch.isdigit() for ch in key):
+        return True
+    if key.startswith("و") and (key[1:] in AR_HEADS or _strip(key[1:]) in AR_HEADS or key[1:] in AR_TITLES):
+        return True
+    if key == "و" and j + 1 < len(tokens) and (_is_head(tokens[j + 1]) or tokens[j + 1].key in AR_TITLES):
+        return True
+    if (
+        key.startswith("ل")
+        and key[1:2] == "ت"
+        and head_key not in _AR_PURPOSE_HEADS
+        and not gazetteer().lookup(name_key(key[1:]))
+    ):
+        return True  # «لتعزيز …» is a purpose; «لتازة» is a place
+    if key in ("السيد", "السيده"):
+        return True
+    return tok.text[:1].isascii() and not tokens[j - 1].text[:1].isascii() and key.startswith("و")
+
+
+def _french_name_ends(tokens: list[Token], j: int, head: Token) -> bool:
+    """Does token j end a French institution name (a stop word, a title, the next party)?"""
+    tok = tokens[j]
+    low = tok.key
+    if low == "pour" and fold(head.text.split("'")[-1].split("’")[-1]) not in _FR_PURPOSE_HEADS:
+        return True
+    if low in _FR_STOPS and low not in _FR_LINKS and low != "pour":
+        return True
+    if (
+        low in ("et",)
+        and j + 1 < len(tokens)
+        and (_is_head(tokens[j + 1]) or tokens[j + 1].key in ("le", "la", "les", "l'"))
+    ):
+        return True
+    # «… et l'Anapec», «… et des associations …»: the next party begins.
+    if (
+        low == "et"
+        and j + 1 < len(tokens)
+        and (
+            tokens[j + 1].key.startswith("l'")
+            and tokens[j + 1].text[2:3].isupper()
+            or tokens[j + 1].key in ("des", "du", "un", "une")
+            and j + 2 < len(tokens)
+            and _is_head(tokens[j + 2])
+        )
+    ):
+        return True
+    if low in FR_TITLES:
+        return True
+    return tok.text.startswith(("l'", "l’")) and bool(_fr_head(tok))
 
 
 def _plural_list(tokens: list[Token], text: str, i: int, j: int) -> list[Mention] | None:
@@ -228,8 +377,11 @@ def _zone_starts(text: str, scope: tuple[int, int]) -> list[int]:
             word = m.group()
             if word.lower() == "avec" or word in ("بين", "وبين"):
                 before = text[max(0, m.start() - 120) : m.start()]
-                if not re.search(r"اتفاق|تفاهم|شراك|توقيع|وقع|تربط|convention|accord|protocole|sign|partenariat",
-                                 before, re.I) and not _SHARED_BETWEEN.search(before[-25:]):
+                if not re.search(
+                    r"اتفاق|تفاهم|شراك|توقيع|وقع|تربط|convention|accord|protocole|sign|partenariat",
+                    before,
+                    re.I,
+                ) and not _SHARED_BETWEEN.search(before[-25:]):
                     continue
             out.append(m.end())
     for m in _AGREEMENT_WITH.finditer(text, scope[0], scope[1]):
@@ -242,8 +394,9 @@ def _zone_starts(text: str, scope: tuple[int, int]) -> list[int]:
 _LIST_FILLERS = {"كل", "من", "و", "et", "le", "la", "les", "منها", "عليها", "مع", "l'"}
 
 
-def _read_list(tokens: list[Token], text: str, people: list[Person], i: int, parties: Parties,
-               scope: tuple[int, int]) -> None:
+def _read_list(
+    tokens: list[Token], text: str, people: list[Person], i: int, parties: Parties, scope: tuple[int, int]
+) -> None:
     """Reads «X و Y، و Z» from token i until the list ends."""
     items = 0
     while i < len(tokens) and tokens[i].start < scope[1]:
@@ -317,7 +470,9 @@ def _title_item(tokens: list[Token], text: str, i: int, parties: Parties) -> int
     """«والي الجهة» in a list of parties: the institution the title stands for."""
     tok = tokens[i]
     end = _title_phrase_end(tokens, text, i)
-    role = text[tok.start + (1 if tok.key.startswith("و") and tok.key[1:] in AR_TITLES else 0) : tokens[end - 1].end]
+    role = text[
+        tok.start + (1 if tok.key.startswith("و") and tok.key[1:] in AR_TITLES else 0) : tokens[end - 1].end
+    ]
     derived = derive_institution(role)
     if derived:
         parties.from_people.append(Mention(derived, (tok.start, tokens[end - 1].end)))
@@ -375,9 +530,14 @@ def _proper_name(tokens: list[Token], text: str, i: int) -> tuple[int, int, int]
     if not raw[offset : offset + 1].isupper() or not raw[offset:].isascii():
         return None
     j = i + 1
-    while j < len(tokens) and j - i < 4 and tokens[j].text[:1].isupper() and tokens[j].text.isascii() \
-            and not _BREAK.search(text[tokens[j - 1].end : tokens[j].start]) \
-            and not _COMMA.search(text[tokens[j - 1].end : tokens[j].start]):
+    while (
+        j < len(tokens)
+        and j - i < 4
+        and tokens[j].text[:1].isupper()
+        and tokens[j].text.isascii()
+        and not _BREAK.search(text[tokens[j - 1].end : tokens[j].start])
+        and not _COMMA.search(text[tokens[j - 1].end : tokens[j].start])
+    ):
         j += 1
     start = tok.start + offset
     if tokens[j - 1].end - start < 3:
@@ -396,7 +556,12 @@ def _title_phrase_end(tokens: list[Token], text: str, i: int) -> int:
         if _BREAK.search(gap) or _COMMA.search(gap):
             break
         key = tokens[j].key
-        if key in ("السيد", "السيده", "و") or key.startswith("و") and key[1:] in AR_TITLES or key in _AR_STOPS:
+        if (
+            key in ("السيد", "السيده", "و")
+            or key.startswith("و")
+            and key[1:] in AR_TITLES
+            or key in _AR_STOPS
+        ):
             break
         j += 1
     return j
@@ -410,7 +575,10 @@ _AR_ROLE_RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(?:ال)?والي\s+((?:ال)?جه[ةه].*?)(?:\s*[،,]\s*عامل.*)?$"), "ولاية {0}"),
     (re.compile(r"^(?:ال)?عامل\s+((?:عمال[ةه]|[إا]قليم).+)$"), "{0}"),
     (re.compile(r"^(?:ال)?رئيس[ةه]?\s+(?:ال)?حكوم[ةه]"), "الحكومة"),
-    (re.compile(r"^(?:نائب\s+)?(?:ال)?رئيس[ةه]?\s+((?:ال)?مجلس.+|(?:ال)?جه[ةه].*|(?:ال)?جماع[ةه].+)$"), "{0}"),
+    (
+        re.compile(r"^(?:نائب\s+)?(?:ال)?رئيس[ةه]?\s+((?:ال)?مجلس.+|(?:ال)?جه[ةه].*|(?:ال)?جماع[ةه].+)$"),
+        "{0}",
+    ),
     (re.compile(r"^(?:ال)?مدير[ةه]?\s+(?:ال)?(?:عام|تنفيذي|التنفيذي|العام)?\s*ل(.+)$"), "{0}"),
     (re.compile(r"^(?:ال)?مدير[ةه]?\s+((?:ال)?(?:[أا]كاديمي|وكال|مؤسس|شرك|مديري|جامع)\S*.*)$"), "{0}"),
     (re.compile(r"^(?:ال)?رئيس[ةه]?\s+((?:جمعي|مؤسس|جامع|شرك|مجموع|ال)\S*.*)$"), "{0}"),
@@ -421,8 +589,13 @@ _FR_ROLE_RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(?:le\s+)?wali\s+de\s+(la\s+r[ée]gion.+?)(?:,.*)?$", re.I), "Wilaya de {0}"),
     (re.compile(r"^(?:le\s+)?gouverneur\s+de\s+(?:la\s+)?((?:pr[ée]fecture|province).*)$", re.I), "{0}"),
     (re.compile(r"^(?:le\s+|la\s+)?pr[ée]sidente?\s+(?:du|de\s+la|de\s+l['’]|des)\s*(.+)$", re.I), "{0}"),
-    (re.compile(r"^(?:le\s+|la\s+)?(?:directeur|directrice)(?:\s+g[ée]n[ée]ral)?\s+(?:du|de\s+la|de\s+l['’]|des)\s*(.+)$",
-                re.I), "{0}"),
+    (
+        re.compile(
+            r"^(?:le\s+|la\s+)?(?:directeur|directrice)(?:\s+g[ée]n[ée]ral)?\s+(?:du|de\s+la|de\s+l['’]|des)\s*(.+)$",
+            re.I,
+        ),
+        "{0}",
+    ),
 ]
 
 
@@ -447,7 +620,11 @@ def derive_institution(role: str) -> str | None:
 
 
 def _fr_case(value: str) -> str:
-    return value[:1].upper() + value[1:] if value.lower().startswith(("conseil", "wilaya", "association")) else value
+    return (
+        value[:1].upper() + value[1:]
+        if value.lower().startswith(("conseil", "wilaya", "association"))
+        else value
+    )
 
 
 def similar(a: str, b: str) -> bool:

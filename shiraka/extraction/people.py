@@ -112,8 +112,10 @@ def _extend_name(tokens: list[Token], text: str, i: int, arabic: bool, limit: in
     accept = _ar_name_token if arabic else _fr_name_token
     j = i
     while j < len(tokens) and j - i < limit:
-        if j > i and _BREAK.search(_gap(text, tokens[j - 1], tokens[j])) or (
-            j > i and re.search(r"[,،]", _gap(text, tokens[j - 1], tokens[j]))
+        if (
+            j > i
+            and _BREAK.search(_gap(text, tokens[j - 1], tokens[j]))
+            or (j > i and re.search(r"[,،]", _gap(text, tokens[j - 1], tokens[j])))
         ):
             break
         tok = tokens[j]
@@ -173,8 +175,9 @@ def find_people(tokens: list[Token], text: str) -> list[Person]:
 def _honorific_only(text: str, start: int, end: int, loose: bool = False) -> bool:
     words = [fold_word for fold_word in (w.strip(".") for w in fold(text[start:end]).split())]
     if loose:
-        return bool(words) and (words[-1] in AR_HONORIFICS or words[-1] in FR_HONORIFICS
-                                or words[-1][1:] in AR_HONORIFICS)
+        return bool(words) and (
+            words[-1] in AR_HONORIFICS or words[-1] in FR_HONORIFICS or words[-1][1:] in AR_HONORIFICS
+        )
     return len(words) == 1 and (words[0] in AR_HONORIFICS or words[0] in FR_HONORIFICS)
 
 
@@ -238,9 +241,26 @@ def _name_before_title(tokens: list[Token], text: str, i: int, used_until: int) 
     if i > 0:
         prev = tokens[i - 1]
         gap = _gap(text, prev, a)
-        boundary = bool(re.search(r"[,،.:\n]", gap)) or prev.key in {
-            "اشرف", "ترأس", "تراس", "ترات", "ترأست", "وقع", "وقعه", "وقعها", "قال", "اكد", "اوضح", "من", "طرف",
-        } or prev.key.startswith(("اشرف", "ترا", "وقع"))
+        boundary = (
+            bool(re.search(r"[,،.:\n]", gap))
+            or prev.key
+            in {
+                "اشرف",
+                "ترأس",
+                "تراس",
+                "ترات",
+                "ترأست",
+                "وقع",
+                "وقعه",
+                "وقعها",
+                "قال",
+                "اكد",
+                "اوضح",
+                "من",
+                "طرف",
+            }
+            or prev.key.startswith(("اشرف", "ترا", "وقع"))
+        )
         if not boundary and not (arabic and a.key.startswith("و")):
             return None
     name_span = (a.start + (1 if arabic and a.key.startswith("و") and len(a.key) > 3 else 0), b.end)
@@ -248,14 +268,18 @@ def _name_before_title(tokens: list[Token], text: str, i: int, used_until: int) 
     return Person(text[name_span[0] : name_span[1]], name_span, role, role_span), after or i + 3
 
 
-def _role_after(tokens: list[Token], text: str, j: int, arabic: bool) -> tuple[str | None, tuple[int, int] | None, int]:
+def _role_after(
+    tokens: list[Token], text: str, j: int, arabic: bool
+) -> tuple[str | None, tuple[int, int] | None, int]:
     """A title right after a name, optionally after a comma: «X، المدير الجهوي …»."""
     if j >= len(tokens) or j == 0:
         return None, None, 0
     gap = _gap(text, tokens[j - 1], tokens[j])
     if _BREAK.search(gap) or not re.fullmatch(r"\s*[,،]?\s*", gap):
         return None, None, 0
-    if not _is_title(tokens[j]) or (arabic and tokens[j].key.startswith("و") and tokens[j].key[1:] in AR_TITLES):
+    if not _is_title(tokens[j]) or (
+        arabic and tokens[j].key.startswith("و") and tokens[j].key[1:] in AR_TITLES
+    ):
         return None, None, 0
     end = _role_end(tokens, text, j, arabic)
     span = (tokens[j].start, tokens[end - 1].end)
@@ -283,16 +307,48 @@ def _role_scan(tokens: list[Token], text: str, j: int, arabic: bool) -> int:
         if arabic:
             if key in _ROLE_STOPS:
                 break
-            if False and key in {"بصفته", "بمعيه", "رفقه", "بحضور", "على", "يوم", "يومه", "امس", "اليوم", "صبيحه", "مساء",
-                       "خلال", "الذي", "التي", "حيث", "ان", "عن", "في", "اضافه", "الي", "بتوقيع", "لتوقيع",
-                       "توقيع", "مراسيم", "وبعض", "بعض", "انه", "سيتم", "تم"}:
+            if False and key in {
+                "بصفته",
+                "بمعيه",
+                "رفقه",
+                "بحضور",
+                "على",
+                "يوم",
+                "يومه",
+                "امس",
+                "اليوم",
+                "صبيحه",
+                "مساء",
+                "خلال",
+                "الذي",
+                "التي",
+                "حيث",
+                "ان",
+                "عن",
+                "في",
+                "اضافه",
+                "الي",
+                "بتوقيع",
+                "لتوقيع",
+                "توقيع",
+                "مراسيم",
+                "وبعض",
+                "بعض",
+                "انه",
+                "سيتم",
+                "تم",
+            }:
                 break
-            if key.startswith("و") and (_strip(key, ("و",)) in AR_TITLES or _strip(key, ("و",)) in AR_FIRST_NAMES):
+            if key.startswith("و") and (
+                _strip(key, ("و",)) in AR_TITLES or _strip(key, ("و",)) in AR_FIRST_NAMES
+            ):
                 break
             if key in AR_FIRST_NAMES and k > j + 1:
                 break
         else:
-            if key in {"a", "ont", "qui", "lors", "en", "et"} or (tok.text[:1].isupper() and _is_name_start(tokens, k)):
+            if key in {"a", "ont", "qui", "lors", "en", "et"} or (
+                tok.text[:1].isupper() and _is_name_start(tokens, k)
+            ):
                 break
         k += 1
     return k
@@ -301,17 +357,46 @@ def _role_scan(tokens: list[Token], text: str, j: int, arabic: bool) -> int:
 _ROLE_STOPS = frozenset(
     fold(w)
     for w in (
-        "بصفته", "بمعية", "رفقة", "بحضور", "على", "يوم", "يومه", "أمس", "اليوم", "صبيحة", "مساء", "خلال", "الذي",
-        "التي", "حيث", "أن", "عن", "في", "إضافة", "إلى", "بتوقيع", "لتوقيع", "توقيع", "مراسيم", "وبعض", "بعض",
-        "أنه", "سيتم", "تم",
+        "بصفته",
+        "بمعية",
+        "رفقة",
+        "بحضور",
+        "على",
+        "يوم",
+        "يومه",
+        "أمس",
+        "اليوم",
+        "صبيحة",
+        "مساء",
+        "خلال",
+        "الذي",
+        "التي",
+        "حيث",
+        "أن",
+        "عن",
+        "في",
+        "إضافة",
+        "إلى",
+        "بتوقيع",
+        "لتوقيع",
+        "توقيع",
+        "مراسيم",
+        "وبعض",
+        "بعض",
+        "أنه",
+        "سيتم",
+        "تم",
     )
 )
 
 
 def _is_name_start(tokens: list[Token], k: int) -> bool:
-    return k + 1 < len(tokens) and tokens[k + 1].text[:1].isupper() and tokens[k].key not in {
-        "sante", "conseil", "region", "province", "prefecture", "ministere", "association", "centre",
-    }
+    return (
+        k + 1 < len(tokens)
+        and tokens[k + 1].text[:1].isupper()
+        and tokens[k].key
+        not in {"sante", "conseil", "region", "province", "prefecture", "ministere", "association", "centre"}
+    )
 
 
 def _role_before(

@@ -13,15 +13,86 @@ from .text import Token, clean_phrase
 _BREAK = re.compile(r"[.;:!?؟\n()«»\"“”|]")
 _COMMA = re.compile(r"[,،]")
 # Phrases that end a project and may start the next one.
-_AR_ENDS = _f({
-    "بالاضافه", "اضافه", "فضلا", "وكذا", "كذا", "وايضا", "ايضا", "كما", "بقيمه", "بميزانيه", "بغلاف", "بتكلفه",
-    "بكلفه", "لضمان", "من", "بهدف", "قصد", "الكفيله", "التي", "الذي", "الذين", "لتحسين", "لتقويه", "وذلك",
-    "ذلك", "حيث", "عبر", "بمساهمه", "لفايده", "موزعه", "تقدر", "يقدر", "بلغت", "تبلغ", "على", "ضمن",
-    "لانجاز", "للمساهمه", "بشراكه", "ويشمل", "وتشمل", "وتهم", "تهم", "ترمي", "تروم", "وتروم", "لتمكين",
-    "بين", "وبين",
-})
-_FR_ENDS = _f({"pour", "avec", "dont", "afin", "ainsi", "qui", "en", "d'une", "estimee", "estime", "par", "sur",
-            "signee", "a", "ont", "est", "au", "aux", "lors", "tandis", "alors", "porte", "entre"})
+_AR_ENDS = _f(
+    {
+        "بالاضافه",
+        "اضافه",
+        "فضلا",
+        "وكذا",
+        "كذا",
+        "وايضا",
+        "ايضا",
+        "كما",
+        "بقيمه",
+        "بميزانيه",
+        "بغلاف",
+        "بتكلفه",
+        "بكلفه",
+        "لضمان",
+        "من",
+        "بهدف",
+        "قصد",
+        "الكفيله",
+        "التي",
+        "الذي",
+        "الذين",
+        "لتحسين",
+        "لتقويه",
+        "وذلك",
+        "ذلك",
+        "حيث",
+        "عبر",
+        "بمساهمه",
+        "لفايده",
+        "موزعه",
+        "تقدر",
+        "يقدر",
+        "بلغت",
+        "تبلغ",
+        "على",
+        "ضمن",
+        "لانجاز",
+        "للمساهمه",
+        "بشراكه",
+        "ويشمل",
+        "وتشمل",
+        "وتهم",
+        "تهم",
+        "ترمي",
+        "تروم",
+        "وتروم",
+        "لتمكين",
+        "بين",
+        "وبين",
+    }
+)
+_FR_ENDS = _f(
+    {
+        "pour",
+        "avec",
+        "dont",
+        "afin",
+        "ainsi",
+        "qui",
+        "en",
+        "d'une",
+        "estimee",
+        "estime",
+        "par",
+        "sur",
+        "signee",
+        "a",
+        "ont",
+        "est",
+        "au",
+        "aux",
+        "lors",
+        "tandis",
+        "alors",
+        "porte",
+        "entre",
+    }
+)
 _MAX_TOKENS = 12
 # «المركز الصحي القروي صنف 2 …»: a grade number is part of the name, not an amount.
 _GRADE_WORDS = _f({"صنف", "درجه", "مستوي", "type", "categorie", "niveau"})
@@ -46,13 +117,18 @@ def _action_key(key: str) -> tuple[bool, int]:
 
 
 def find_projects(
-    tokens: list[Token], text: str, scope: tuple[int, int], money: list[Money] | None = None,
+    tokens: list[Token],
+    text: str,
+    scope: tuple[int, int],
+    money: list[Money] | None = None,
     skip: list[tuple[int, int]] | None = None,
 ) -> list[Mention]:
     """Action phrases in scope. Actions inside a `skip` span (an institution's name, «جمعية
     الوفاء لدعم المرضى») are not projects; reading resumes right after them."""
     out: list[Mention] = []
-    money_spans = [(m.start - scope[0], m.end - scope[0]) for m in (money if money is not None else find_money(text))]
+    money_spans = [
+        (m.start - scope[0], m.end - scope[0]) for m in (money if money is not None else find_money(text))
+    ]
     i = 0
     n = len(tokens)
     while i < n:
@@ -80,8 +156,9 @@ def find_projects(
             first_end, shared = _shared_action_items(tokens, text, i, j, scope)
             if shared:
                 # The first site is read whole too («… صنف 2 اصديف بجماعة زناكة»).
-                out[-1] = Mention(clean_phrase(text[start : tokens[first_end - 1].end]),
-                                  (start, tokens[first_end - 1].end))
+                out[-1] = Mention(
+                    clean_phrase(text[start : tokens[first_end - 1].end]), (start, tokens[first_end - 1].end)
+                )
                 out.extend(shared)
                 j = _index_at(tokens, shared[-1].span[1]) if shared[-1].span else j
         i = max(j, i + 1)
@@ -121,7 +198,9 @@ def _shared_action_items(
     out: list[Mention] = []
     end = j
     # The first site may run on past the phrase's end («… صنف 2 اصديف بجماعة زناكة، والمركز …»).
-    while end < len(tokens) and end - j < 8 and not _COMMA.search(text[tokens[end - 1].end : tokens[end].start]):
+    while (
+        end < len(tokens) and end - j < 8 and not _COMMA.search(text[tokens[end - 1].end : tokens[end].start])
+    ):
         if _BREAK.search(text[tokens[end - 1].end : tokens[end].start]):
             return j, []
         end += 1
@@ -206,10 +285,28 @@ def _dedupe(items: list[Mention]) -> list[Mention]:
 
 _COUNT_RE = re.compile(r"(?<!\w)(\d+)\s*(?:مشروعا|مشروع|مشاريع|projets?)(?!\w)", re.I)
 _AR_SMALL = {
-    "اثنين": 2, "ثلاثة": 3, "ثلاث": 3, "أربعة": 4, "أربع": 4, "اربعة": 4, "خمسة": 5, "خمس": 5, "ستة": 6,
-    "سبعة": 7, "ثمانية": 8, "تسعة": 9, "عشرة": 10, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+    "اثنين": 2,
+    "ثلاثة": 3,
+    "ثلاث": 3,
+    "أربعة": 4,
+    "أربع": 4,
+    "اربعة": 4,
+    "خمسة": 5,
+    "خمس": 5,
+    "ستة": 6,
+    "سبعة": 7,
+    "ثمانية": 8,
+    "تسعة": 9,
+    "عشرة": 10,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
 }
-_COUNTED_RE = re.compile(r"(?<!\w)(\d+|" + "|".join(_AR_SMALL) + r")\s+(?:مراكز|مستشفيات|وحدات|centres|hôpitaux)")
+_COUNTED_RE = re.compile(
+    r"(?<!\w)(\d+|" + "|".join(_AR_SMALL) + r")\s+(?:مراكز|مستشفيات|وحدات|centres|hôpitaux)"
+)
 
 
 def find_project_count(text: str, scope: tuple[int, int]) -> tuple[int | None, tuple[int, int] | None]:

@@ -22,8 +22,14 @@ class CommitteeAdmin(SimpleHistoryAdmin):
 @admin.register(CommitteeMember)
 class CommitteeMemberAdmin(SimpleHistoryAdmin):
     list_display = ["committee", "organisation", "person", "role"]
-    search_fields = ["committee__name_ar", "committee__name_fr", "organisation__name_ar", "organisation__name_fr",
-                     "person__full_name_ar", "role"]
+    search_fields = [
+        "committee__name_ar",
+        "committee__name_fr",
+        "organisation__name_ar",
+        "organisation__name_fr",
+        "person__full_name_ar",
+        "role",
+    ]
     autocomplete_fields = ["committee", "organisation", "person"]
 
 

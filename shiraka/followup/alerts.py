@@ -27,18 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import (
-    CharField,
-    Count,
-    F,
-    Min,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-)
+from django.db.models import CharField, Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
@@ -234,8 +223,10 @@ def _reason_milestone(alert: Alert, language: str) -> str:
     f = alert.figures
     patterns = _patterns(language)
     sentence = patterns[Kind.MILESTONE_LATE] % {
-        "milestone": patterns.get(f"milestone:{f['milestone']}", f["milestone"]), "project": alert.label,
-        "planned": _iso(alert.since), "days": _days(language, f["days"]),
+        "milestone": patterns.get(f"milestone:{f['milestone']}", f["milestone"]),
+        "project": alert.label,
+        "planned": _iso(alert.since),
+        "days": _days(language, f["days"]),
     }
     if f["late"] > 1:
         sentence += " " + _other_milestones(language, f["late"] - 1)
@@ -245,9 +236,12 @@ def _reason_milestone(alert: Alert, language: str) -> str:
 def _reason_contribution(alert: Alert, language: str) -> str:
     f = alert.figures
     return _patterns(language)[Kind.CONTRIBUTION_OVERDUE] % {
-        "partner": alert.label, "amount": format_amount(alert.amount, language),
-        "agreement": alert.agreement_reference, "since": _iso(alert.since),
-        "due": format_amount(f["due"], language), "transferred": format_amount(f["transferred"], language),
+        "partner": alert.label,
+        "amount": format_amount(alert.amount, language),
+        "agreement": alert.agreement_reference,
+        "since": _iso(alert.since),
+        "due": format_amount(f["due"], language),
+        "transferred": format_amount(f["transferred"], language),
     }
 
 
@@ -256,7 +250,10 @@ def _reason_progress(alert: Alert, language: str) -> str:
     if f["last"] is None:
         return _patterns(language)["progress_never"] % {"project": alert.label}
     return _patterns(language)[Kind.PROGRESS_STALE] % {
-        "project": alert.label, "days": _days(language, f["days"]), "last": _iso(f["last"]), "progress": f["progress"],
+        "project": alert.label,
+        "days": _days(language, f["days"]),
+        "last": _iso(f["last"]),
+        "progress": f["progress"],
     }
 
 
@@ -264,8 +261,11 @@ def _reason_decision(alert: Alert, language: str) -> str:
     f = alert.figures
     patterns = _patterns(language)
     sentence = patterns[Kind.DECISION_OVERDUE] % {
-        "decision": alert.label, "committee": localised(f["committee_ar"], f["committee_fr"]), "due": _iso(alert.since),
-        "status": patterns.get(f"status:{f['status']}", f["status"]), "days": _days(language, f["days"]),
+        "decision": alert.label,
+        "committee": localised(f["committee_ar"], f["committee_fr"]),
+        "due": _iso(alert.since),
+        "status": patterns.get(f"status:{f['status']}", f["status"]),
+        "days": _days(language, f["days"]),
     }
     responsible = localised(f["responsible_ar"] or "", f["responsible_fr"] or "")
     if responsible:
@@ -276,16 +276,20 @@ def _reason_decision(alert: Alert, language: str) -> str:
 def _reason_commitments(alert: Alert, language: str) -> str:
     f = alert.figures
     return _patterns(language)[Kind.COMMITMENTS_OVER_TOTAL] % {
-        "committed": format_amount(f["committed"], language), "agreement": alert.agreement_reference,
-        "total": format_amount(f["total"], language), "over": format_amount(alert.amount, language),
+        "committed": format_amount(f["committed"], language),
+        "agreement": alert.agreement_reference,
+        "total": format_amount(f["total"], language),
+        "over": format_amount(alert.amount, language),
     }
 
 
 def _reason_budgets(alert: Alert, language: str) -> str:
     f = alert.figures
     return _patterns(language)[Kind.BUDGETS_OVER_TOTAL] % {
-        "agreement": alert.agreement_reference, "budget": format_amount(f["budget"], language),
-        "over": format_amount(alert.amount, language), "total": format_amount(f["total"], language),
+        "agreement": alert.agreement_reference,
+        "budget": format_amount(f["budget"], language),
+        "over": format_amount(alert.amount, language),
+        "total": format_amount(f["total"], language),
     }
 
 
@@ -314,13 +318,19 @@ def milestones_late(agreements: QuerySet, *, today: date | None = None) -> list[
     today = today or local_today()
     rows = (
         Milestone.objects.filter(
-            planned_on__lt=today, achieved_on__isnull=True, project__agreement__in=_ids(agreements),
+            planned_on__lt=today, achieved_on__isnull=True, project__agreement__in=_ids(agreements)
         )
         .exclude(project__status__in=[Project.Status.SUSPENDED, Project.Status.CANCELLED])
         .order_by()
         .values(
-            "project_id", "project__title_ar", "project__title_fr", "project__reference", "project__agreement_id",
-            "project__agreement__reference", "project__agreement__region_id", "project__agreement__province_id",
+            "project_id",
+            "project__title_ar",
+            "project__title_fr",
+            "project__reference",
+            "project__agreement_id",
+            "project__agreement__reference",
+            "project__agreement__region_id",
+            "project__agreement__province_id",
         )
         .annotate(
             late=Count("pk"),
@@ -332,16 +342,28 @@ def milestones_late(agreements: QuerySet, *, today: date | None = None) -> list[
         planned_text, _sep, milestone = row["first"].partition("|")
         planned = date.fromisoformat(planned_text[:10])
         days = (today - planned).days
-        alerts.append(Alert(
-            kind=Kind.MILESTONE_LATE, severity=_by_age(days, high=180, medium=30), object_type="project",
-            object_id=row["project_id"], label_ar=row["project__title_ar"] or row["project__reference"],
-            label_fr=row["project__title_fr"] or row["project__reference"],
-            agreement_id=row["project__agreement_id"], agreement_reference=row["project__agreement__reference"],
-            region_id=row["project__agreement__region_id"], province_id=row["project__agreement__province_id"],
-            since=planned, figures={"milestone": milestone, "days": days, "late": row["late"],
-                                    "project_reference": row["project__reference"]},
-            link_fragment=f"project-{row['project__reference']}",
-        ))
+        alerts.append(
+            Alert(
+                kind=Kind.MILESTONE_LATE,
+                severity=_by_age(days, high=180, medium=30),
+                object_type="project",
+                object_id=row["project_id"],
+                label_ar=row["project__title_ar"] or row["project__reference"],
+                label_fr=row["project__title_fr"] or row["project__reference"],
+                agreement_id=row["project__agreement_id"],
+                agreement_reference=row["project__agreement__reference"],
+                region_id=row["project__agreement__region_id"],
+                province_id=row["project__agreement__province_id"],
+                since=planned,
+                figures={
+                    "milestone": milestone,
+                    "days": days,
+                    "late": row["late"],
+                    "project_reference": row["project__reference"],
+                },
+                link_fragment=f"project-{row['project__reference']}",
+            )
+        )
     return alerts
 
 
@@ -350,48 +372,82 @@ def contributions_overdue(agreements: QuerySet, *, today: date | None = None) ->
     correlated subqueries (agreements.selectors), and "since" is the first due date at which the
     running total of the schedule passes what was transferred."""
     today = today or local_today()
+    return [_overdue_contribution(row, today) for row in _overdue_partnerships(agreements, today)]
+
+
+def _overdue_partnerships(agreements: QuerySet, today: date):
     running_total = (
-        ScheduledContribution.objects.filter(partnership=OuterRef("partnership"), due_on__lte=OuterRef("due_on"))
-        .order_by().values("partnership").annotate(total=Sum("amount")).values("total")[:1]
+        ScheduledContribution.objects.filter(
+            partnership=OuterRef("partnership"), due_on__lte=OuterRef("due_on")
+        )
+        .order_by()
+        .values("partnership")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
     )
     since = (
         ScheduledContribution.objects.filter(partnership=OuterRef("pk"), due_on__lte=today)
         .annotate(running=Subquery(running_total, output_field=MoneyField()))
         .filter(running__gt=OuterRef("transferred"))
-        .order_by("due_on").values("due_on")[:1]
+        .order_by("due_on")
+        .values("due_on")[:1]
     )
     rows = (
-        partnerships_with_figures(Partnership.objects.filter(agreement__in=_ids(money_agreements(agreements))),
-                                  today=today)
+        partnerships_with_figures(
+            Partnership.objects.filter(agreement__in=_ids(money_agreements(agreements))), today=today
+        )
         .filter(arrears__gt=0)
         .annotate(since=Subquery(since))
         .order_by()
         .values(
-            "pk", "organisation__name_ar", "organisation__name_fr", "agreement_id", "agreement__reference",
-            "agreement__region_id", "agreement__province_id", "due_to_date", "transferred", "arrears",
-            "committed", "since",
+            "pk",
+            "organisation__name_ar",
+            "organisation__name_fr",
+            "agreement_id",
+            "agreement__reference",
+            "agreement__region_id",
+            "agreement__province_id",
+            "due_to_date",
+            "transferred",
+            "arrears",
+            "committed",
+            "since",
         )
     )
-    alerts = []
-    for row in rows:
-        since_on = row["since"]
-        if isinstance(since_on, str):  # SQLite returns a subquery's date as text
-            since_on = date.fromisoformat(since_on[:10])
-        days = (today - since_on).days if since_on else 0
-        alerts.append(Alert(
-            kind=Kind.CONTRIBUTION_OVERDUE, severity=_by_age(days, high=365, medium=90), object_type="partnership",
-            object_id=row["pk"], label_ar=row["organisation__name_ar"], label_fr=row["organisation__name_fr"],
-            agreement_id=row["agreement_id"], agreement_reference=row["agreement__reference"],
-            region_id=row["agreement__region_id"], province_id=row["agreement__province_id"], since=since_on,
-            amount=row["arrears"], figures={"due": row["due_to_date"], "transferred": row["transferred"],
-                                            "committed": row["committed"], "days": days},
-            link_fragment="partners",
-        ))
-    return alerts
+    return rows
 
 
-def progress_stale(agreements: QuerySet, *, today: date | None = None, days: int = STALE_PROGRESS_DAYS
-                   ) -> list[Alert]:
+def _overdue_contribution(row: dict, today: date) -> Alert:
+    since_on = row["since"]
+    if isinstance(since_on, str):  # SQLite returns a subquery's date as text
+        since_on = date.fromisoformat(since_on[:10])
+    days = (today - since_on).days if since_on else 0
+    return Alert(
+        kind=Kind.CONTRIBUTION_OVERDUE,
+        severity=_by_age(days, high=365, medium=90),
+        object_type="partnership",
+        object_id=row["pk"],
+        label_ar=row["organisation__name_ar"],
+        label_fr=row["organisation__name_fr"],
+        agreement_id=row["agreement_id"],
+        agreement_reference=row["agreement__reference"],
+        region_id=row["agreement__region_id"],
+        province_id=row["agreement__province_id"],
+        since=since_on,
+        amount=row["arrears"],
+        figures={
+            "due": row["due_to_date"],
+            "transferred": row["transferred"],
+            "committed": row["committed"],
+            "days": days,
+        },
+        link_fragment="partners",
+    )
+
+
+def progress_stale(
+    agreements: QuerySet, *, today: date | None = None, days: int = STALE_PROGRESS_DAYS
+) -> list[Alert]:
     """Projects in works whose last progress update is older than `days` (or never recorded). One query."""
     today = today or local_today()
     limit = today - timedelta(days=days)
@@ -399,25 +455,47 @@ def progress_stale(agreements: QuerySet, *, today: date | None = None, days: int
         Project.objects.filter(status=Project.Status.WORKS, agreement__in=_ids(agreements))
         .filter(Q(progress_updated_on__isnull=True) | Q(progress_updated_on__lt=limit))
         .order_by()
-        .values("pk", "reference", "title_ar", "title_fr", "agreement_id", "agreement__reference",
-                "agreement__region_id", "agreement__province_id", "progress_updated_on", "physical_progress",
-                "actual_start")
+        .values(
+            "pk",
+            "reference",
+            "title_ar",
+            "title_fr",
+            "agreement_id",
+            "agreement__reference",
+            "agreement__region_id",
+            "agreement__province_id",
+            "progress_updated_on",
+            "physical_progress",
+            "actual_start",
+        )
     )
     alerts = []
     for row in rows:
         last = row["progress_updated_on"]
         since = last or row["actual_start"]
         age = (today - since).days if since else days
-        alerts.append(Alert(
-            kind=Kind.PROGRESS_STALE, severity=_by_age(age, high=180, medium=120) if last else Severity.MEDIUM,
-            object_type="project", object_id=row["pk"], label_ar=row["title_ar"] or row["reference"],
-            label_fr=row["title_fr"] or row["reference"], agreement_id=row["agreement_id"],
-            agreement_reference=row["agreement__reference"], region_id=row["agreement__region_id"],
-            province_id=row["agreement__province_id"], since=since,
-            figures={"last": last, "days": age, "progress": row["physical_progress"],
-                     "project_reference": row["reference"]},
-            link_fragment=f"project-{row['reference']}",
-        ))
+        alerts.append(
+            Alert(
+                kind=Kind.PROGRESS_STALE,
+                severity=_by_age(age, high=180, medium=120) if last else Severity.MEDIUM,
+                object_type="project",
+                object_id=row["pk"],
+                label_ar=row["title_ar"] or row["reference"],
+                label_fr=row["title_fr"] or row["reference"],
+                agreement_id=row["agreement_id"],
+                agreement_reference=row["agreement__reference"],
+                region_id=row["agreement__region_id"],
+                province_id=row["agreement__province_id"],
+                since=since,
+                figures={
+                    "last": last,
+                    "days": age,
+                    "progress": row["physical_progress"],
+                    "project_reference": row["reference"],
+                },
+                link_fragment=f"project-{row['reference']}",
+            )
+        )
     return alerts
 
 
@@ -433,53 +511,74 @@ def decisions_in_scope(agreements: QuerySet) -> Q:
     )
 
 
+DECISION_FIELDS = (
+    "pk", "text", "status", "due_on", "committee_id", "committee__name_ar", "committee__name_fr",
+    "responsible__name_ar", "responsible__name_fr", "agreement_id", "agreement__reference", "agreement__region_id",
+    "agreement__province_id", "project__agreement_id", "project__agreement__reference",
+    "project__agreement__region_id", "project__agreement__province_id", "committee__region_id",
+    "committee__province_id",
+)  # fmt: skip
+
+
 def decisions_overdue(agreements: QuerySet, *, today: date | None = None, committee=None) -> list[Alert]:
     """Decisions due before today and still open or in progress. One query."""
     today = today or local_today()
     queryset = Decision.objects.filter(
-        status__in=[Decision.Status.OPEN, Decision.Status.IN_PROGRESS], due_on__lt=today,
+        status__in=[Decision.Status.OPEN, Decision.Status.IN_PROGRESS], due_on__lt=today
     )
     if committee is not None:
         queryset = queryset.filter(committee=committee)
     else:
         queryset = queryset.filter(decisions_in_scope(agreements))
-    rows = queryset.order_by().values(
-        "pk", "text", "status", "due_on", "committee_id", "committee__name_ar", "committee__name_fr",
-        "responsible__name_ar", "responsible__name_fr", "agreement_id", "agreement__reference",
-        "agreement__region_id", "agreement__province_id", "project__agreement_id", "project__agreement__reference",
-        "project__agreement__region_id", "project__agreement__province_id", "committee__region_id",
-        "committee__province_id",
+    return [_overdue_decision(row, today) for row in queryset.order_by().values(*DECISION_FIELDS)]
+
+
+def _overdue_decision(row: dict, today: date) -> Alert:
+    days = (today - row["due_on"]).days
+    text = " ".join(row["text"].split())
+    short = text if len(text) <= 120 else text[:119] + "…"
+    # A decision names an agreement, or a project (and so its agreement), or only its committee.
+    via = "" if row["agreement_id"] is not None else "project__"
+    return Alert(
+        kind=Kind.DECISION_OVERDUE,
+        severity=_by_age(days, high=90, medium=30),
+        object_type="decision",
+        object_id=row["pk"],
+        label_ar=short,
+        label_fr=short,
+        agreement_id=row[f"{via}agreement_id"],
+        agreement_reference=row[f"{via}agreement__reference"],
+        region_id=row[f"{via}agreement__region_id"] or row["committee__region_id"],
+        province_id=row[f"{via}agreement__province_id"] or row["committee__province_id"],
+        since=row["due_on"],
+        figures={
+            "days": days,
+            "status": row["status"],
+            "committee_ar": row["committee__name_ar"],
+            "committee_fr": row["committee__name_fr"],
+            "committee_id": row["committee_id"],
+            "responsible_ar": row["responsible__name_ar"],
+            "responsible_fr": row["responsible__name_fr"],
+        },
+        link_name="web:decision",
+        link_arg=row["pk"],
     )
-    alerts = []
-    for row in rows:
-        days = (today - row["due_on"]).days
-        text = " ".join(row["text"].split())
-        short = text if len(text) <= 120 else text[:119] + "…"
-        direct = row["agreement_id"] is not None
-        alerts.append(Alert(
-            kind=Kind.DECISION_OVERDUE, severity=_by_age(days, high=90, medium=30), object_type="decision",
-            object_id=row["pk"], label_ar=short, label_fr=short,
-            agreement_id=row["agreement_id"] if direct else row["project__agreement_id"],
-            agreement_reference=row["agreement__reference"] if direct else row["project__agreement__reference"],
-            region_id=(row["agreement__region_id"] if direct else row["project__agreement__region_id"])
-            or row["committee__region_id"],
-            province_id=(row["agreement__province_id"] if direct else row["project__agreement__province_id"])
-            or row["committee__province_id"],
-            since=row["due_on"],
-            figures={"days": days, "status": row["status"], "committee_ar": row["committee__name_ar"],
-                     "committee_fr": row["committee__name_fr"], "committee_id": row["committee_id"],
-                     "responsible_ar": row["responsible__name_ar"], "responsible_fr": row["responsible__name_fr"]},
-            link_name="web:decision", link_arg=row["pk"],
-        ))
-    return alerts
 
 
 def _agreement_alert(kind: str, severity: str, row: dict, over: Decimal, figures: dict) -> Alert:
     return Alert(
-        kind=kind, severity=severity, object_type="agreement", object_id=row["pk"],
-        label_ar=row["title_ar"] or row["reference"], label_fr=row["title_fr"] or row["reference"],
-        agreement_id=row["pk"], agreement_reference=row["reference"], region_id=row["region_id"],
-        province_id=row["province_id"], amount=over, figures=figures,
+        kind=kind,
+        severity=severity,
+        object_type="agreement",
+        object_id=row["pk"],
+        label_ar=row["title_ar"] or row["reference"],
+        label_fr=row["title_fr"] or row["reference"],
+        agreement_id=row["pk"],
+        agreement_reference=row["reference"],
+        region_id=row["region_id"],
+        province_id=row["province_id"],
+        amount=over,
+        figures=figures,
     )
 
 
@@ -496,8 +595,13 @@ def commitments_over_total(agreements: QuerySet, *, today: date | None = None) -
         .values(*AGREEMENT_FIELDS, "effective", "committed")
     )
     return [
-        _agreement_alert(Kind.COMMITMENTS_OVER_TOTAL, Severity.HIGH, row, row["committed"] - row["effective"],
-                         {"committed": row["committed"], "total": row["effective"]})
+        _agreement_alert(
+            Kind.COMMITMENTS_OVER_TOTAL,
+            Severity.HIGH,
+            row,
+            row["committed"] - row["effective"],
+            {"committed": row["committed"], "total": row["effective"]},
+        )
         for row in rows
     ]
 
@@ -506,14 +610,21 @@ def budgets_over_total(agreements: QuerySet, *, today: date | None = None) -> li
     """Agreements whose project budgets add up to more than the total (a warning). One query."""
     rows = (
         money_agreements(Agreement.objects.filter(pk__in=_ids(agreements)))
-        .annotate(effective=effective_total(), budget=sum_subquery(Project.objects.all(), "agreement", "budget"))
+        .annotate(
+            effective=effective_total(), budget=sum_subquery(Project.objects.all(), "agreement", "budget")
+        )
         .filter(effective__isnull=False, budget__gt=F("effective"))
         .order_by()
         .values(*AGREEMENT_FIELDS, "effective", "budget")
     )
     return [
-        _agreement_alert(Kind.BUDGETS_OVER_TOTAL, Severity.MEDIUM, row, row["budget"] - row["effective"],
-                         {"budget": row["budget"], "total": row["effective"]})
+        _agreement_alert(
+            Kind.BUDGETS_OVER_TOTAL,
+            Severity.MEDIUM,
+            row,
+            row["budget"] - row["effective"],
+            {"budget": row["budget"], "total": row["effective"]},
+        )
         for row in rows
     ]
 
@@ -541,7 +652,18 @@ def compute(agreements: QuerySet, *, today: date | None = None, kinds=None) -> l
 
 
 __all__ = [
-    "Alert", "KINDS", "KIND_LABELS", "Kind", "RULES", "SEVERITY_LABELS", "Severity", "budgets_over_total",
-    "commitments_over_total", "compute", "contributions_overdue", "decisions_overdue", "milestones_late",
+    "Alert",
+    "KINDS",
+    "KIND_LABELS",
+    "Kind",
+    "RULES",
+    "SEVERITY_LABELS",
+    "Severity",
+    "budgets_over_total",
+    "commitments_over_total",
+    "compute",
+    "contributions_overdue",
+    "decisions_overdue",
+    "milestones_late",
     "progress_stale",
 ]

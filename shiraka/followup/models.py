@@ -16,6 +16,7 @@ class Committee(LocalisedName, TrackedModel):
         ("followup.Meeting", "committee"),
         ("followup.Decision", "committee"),
     )
+
     class Kind(models.TextChoices):
         STEERING = "steering", _("steering committee")
         SUPERVISION = "supervision", _("supervision and follow-up committee")
@@ -24,12 +25,18 @@ class Committee(LocalisedName, TrackedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name_ar = models.CharField(_("name (Arabic)"), max_length=255, blank=True)
     name_fr = models.CharField(_("name (French)"), max_length=255, blank=True)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region")
+    )
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("province or prefecture")
     )
     chair = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="chaired_committees",
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="chaired_committees",
         verbose_name=_("chair"),
     )
     chair_role = models.CharField(_("chair's title as written"), max_length=255, blank=True)
@@ -52,7 +59,9 @@ class CommitteeMember(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("organisation")
     )
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("person"))
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("person")
+    )
     role = models.CharField(_("role"), max_length=255, blank=True)
     history = HistoricalRecords()
 
@@ -79,17 +88,15 @@ class Meeting(TrackedModel):
     # The fields that name a record in a page's history (core.history).
     history_label_fields = ("held_on", "place")
     # What the record's page shows in its history besides its own changes (core.history).
-    history_related = (
-        ("followup.Attendance", "meeting"),
-        ("followup.Decision", "meeting"),
-    )
+    history_related = (("followup.Attendance", "meeting"), ("followup.Decision", "meeting"))
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
     held_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=255, blank=True)
     agenda = models.TextField(_("agenda"), blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
-    minutes_scan = models.FileField(_("signed minutes (scan)"), upload_to=minutes_scan_path, blank=True,
-                                    max_length=300)
+    minutes_scan = models.FileField(
+        _("signed minutes (scan)"), upload_to=minutes_scan_path, blank=True, max_length=300
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -108,7 +115,9 @@ class Attendance(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("organisation")
     )
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("person"))
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("person")
+    )
     present = models.BooleanField(_("present"), default=True)
     history = HistoricalRecords()
 
@@ -124,6 +133,7 @@ class Attendance(models.Model):
 class Decision(TrackedModel):
     # The fields that name a record in a page's history (core.history).
     history_label_fields = ("text",)
+
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         IN_PROGRESS = "in_progress", _("in progress")
@@ -132,23 +142,39 @@ class Decision(TrackedModel):
 
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="decisions")
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions",
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
         verbose_name=_("meeting"),
     )
     text = models.TextField(_("decision"))
     responsible = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions",
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
         verbose_name=_("responsible organisation"),
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions",
+        Agreement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
         verbose_name=_("agreement"),
     )
     project = models.ForeignKey(
-        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions",
+        Project,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
         verbose_name=_("project"),
     )
     history = HistoricalRecords()

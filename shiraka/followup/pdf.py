@@ -17,7 +17,7 @@ LANGUAGES = ("ar", "fr", "en")
 
 
 def text_direction(text: str | None) -> str:
-    """"rtl" or "ltr" from the first letter with a strong direction (WeasyPrint has no dir="auto")."""
+    """ "rtl" or "ltr" from the first letter with a strong direction (WeasyPrint has no dir="auto")."""
     for char in text or "":
         kind = unicodedata.bidirectional(char)
         if kind in ("R", "AL"):
@@ -33,9 +33,14 @@ def minutes_context(meeting) -> dict:
     for decision in figures["decisions"]:
         decision.text_dir = text_direction(decision.text)
     return {
-        "meeting": meeting, "committee": committee, **figures,
-        "dirs": {"agenda": text_direction(meeting.agenda), "minutes": text_direction(meeting.minutes),
-                 "place": text_direction(meeting.place)},
+        "meeting": meeting,
+        "committee": committee,
+        **figures,
+        "dirs": {
+            "agenda": text_direction(meeting.agenda),
+            "minutes": text_direction(meeting.minutes),
+            "place": text_direction(meeting.place),
+        },
         "members": list(committee.members.select_related("organisation", "person").order_by("pk")),
         "today": local_today(),
     }
@@ -45,9 +50,10 @@ def minutes_html(meeting, *, language: str = "ar") -> str:
     if language not in LANGUAGES:
         raise ValueError(f"unsupported language: {language}")
     with translation.override(language):
-        return render_to_string("followup/minutes.html", {
-            **minutes_context(meeting), "language": language, "rtl": translation.get_language_bidi(),
-        })
+        return render_to_string(
+            "followup/minutes.html",
+            {**minutes_context(meeting), "language": language, "rtl": translation.get_language_bidi()},
+        )
 
 
 def _no_network(url: str, *args, **kwargs):

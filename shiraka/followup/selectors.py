@@ -22,7 +22,9 @@ from .models import Committee, Decision, Meeting
 # Alerts
 
 
-def agreements_in_territory(agreements: QuerySet, *, region=None, province=None, agreement_ids=None) -> QuerySet:
+def agreements_in_territory(
+    agreements: QuerySet, *, region=None, province=None, agreement_ids=None
+) -> QuerySet:
     if region is not None:
         region_id = getattr(region, "pk", region)
         agreements = agreements.filter(Q(region_id=region_id) | Q(province__region_id=region_id))
@@ -33,12 +35,21 @@ def agreements_in_territory(agreements: QuerySet, *, region=None, province=None,
     return agreements
 
 
-def alert_list(agreements: QuerySet | None = None, *, today: date | None = None, region=None, province=None,
-               agreement_ids=None, kinds=None) -> list[Alert]:
+def alert_list(
+    agreements: QuerySet | None = None,
+    *,
+    today: date | None = None,
+    region=None,
+    province=None,
+    agreement_ids=None,
+    kinds=None,
+) -> list[Alert]:
     """The alerts of `agreements` (every agreement when None, as for the CLI), narrowed to a region,
     a province, some agreements or some kinds; most serious first. One query per rule."""
     agreements = Agreement.objects.all() if agreements is None else agreements
-    agreements = agreements_in_territory(agreements, region=region, province=province, agreement_ids=agreement_ids)
+    agreements = agreements_in_territory(
+        agreements, region=region, province=province, agreement_ids=agreement_ids
+    )
     return rules.compute(agreements, today=today or local_today(), kinds=kinds)
 
 
@@ -62,8 +73,11 @@ def committees_with_counts(queryset: QuerySet | None = None, *, today: date | No
         agreement_count=Count("agreements", distinct=True),
         meeting_count=Count("meetings", distinct=True),
         open_decisions=Count("decisions", filter=Q(decisions__status__in=open_statuses), distinct=True),
-        overdue_decisions=Count("decisions", filter=Q(decisions__status__in=open_statuses,
-                                                      decisions__due_on__lt=today), distinct=True),
+        overdue_decisions=Count(
+            "decisions",
+            filter=Q(decisions__status__in=open_statuses, decisions__due_on__lt=today),
+            distinct=True,
+        ),
     )
 
 
@@ -72,12 +86,17 @@ def committee_detail(committee: Committee) -> dict:
     return {
         "members": list(committee.members.select_related("organisation", "person").order_by("pk")),
         "agreements": list(committee.agreements.select_related("region", "province").order_by("reference")),
-        "meetings": list(committee.meetings.annotate(present=Count("attendance", filter=Q(attendance__present=True),
-                                                                   distinct=True),
-                                                    decision_count=Count("decisions", distinct=True))
-                         .order_by("-held_on", "-pk")),
-        "decisions": list(committee.decisions.select_related("responsible", "agreement", "project", "meeting")
-                          .order_by("due_on", "pk")),
+        "meetings": list(
+            committee.meetings.annotate(
+                present=Count("attendance", filter=Q(attendance__present=True), distinct=True),
+                decision_count=Count("decisions", distinct=True),
+            ).order_by("-held_on", "-pk")
+        ),
+        "decisions": list(
+            committee.decisions.select_related("responsible", "agreement", "project", "meeting").order_by(
+                "due_on", "pk"
+            )
+        ),
     }
 
 
@@ -86,9 +105,11 @@ def organisations_for(committee: Committee) -> QuerySet:
     its territory, national bodies, and its current members."""
     from shiraka.organisations.models import Organisation
 
-    condition = Q(partnerships__agreement__committees=committee) | Q(
-        region__isnull=True, province__isnull=True, commune__isnull=True
-    ) | Q(committeemember__committee=committee)
+    condition = (
+        Q(partnerships__agreement__committees=committee)
+        | Q(region__isnull=True, province__isnull=True, commune__isnull=True)
+        | Q(committeemember__committee=committee)
+    )
     if committee.province_id:
         condition |= Q(province_id=committee.province_id, commune__isnull=True)
     if committee.region_id:
@@ -100,8 +121,9 @@ def organisations_for(committee: Committee) -> QuerySet:
 def meeting_detail(meeting: Meeting) -> dict:
     return {
         "attendance": list(meeting.attendance.select_related("organisation", "person").order_by("pk")),
-        "decisions": list(meeting.decisions.select_related("responsible", "agreement", "project")
-                          .order_by("due_on", "pk")),
+        "decisions": list(
+            meeting.decisions.select_related("responsible", "agreement", "project").order_by("due_on", "pk")
+        ),
     }
 
 
@@ -138,38 +160,58 @@ def agenda_build(committee: Committee, *, today: date | None = None) -> Agenda:
     (late projects, partners in arrears, overdue decisions), in the active language."""
     today = today or local_today()
     agreements = Agreement.objects.filter(committees=committee)
-    late_projects = rules.milestones_late(agreements, today=today) + rules.progress_stale(agreements, today=today)
+    late_projects = rules.milestones_late(agreements, today=today) + rules.progress_stale(
+        agreements, today=today
+    )
     arrears = rules.contributions_overdue(agreements, today=today)
     decisions = rules.decisions_overdue(agreements, today=today, committee=committee)
     inconsistencies = rules.commitments_over_total(agreements, today=today) + rules.budgets_over_total(
-        agreements, today=today)
+        agreements, today=today
+    )
     for group in (late_projects, arrears, decisions, inconsistencies):
         group.sort(key=Alert.sort_key)
 
     items = []
     previous = committee.meetings.filter(held_on__lt=today).order_by("-held_on").first()
     if previous is not None:
-        items.append(AgendaItem(_("Approval of the minutes of the meeting of %(date)s") % {
-            "date": previous.held_on.isoformat()}))
+        items.append(
+            AgendaItem(
+                _("Approval of the minutes of the meeting of %(date)s")
+                % {"date": previous.held_on.isoformat()}
+            )
+        )
     if late_projects:
         # One line per project, its late milestone and its stale progress together.
         by_project: dict[int, list[Alert]] = {}
         for alert in late_projects:
             by_project.setdefault(alert.object_id, []).append(alert)
-        items.append(AgendaItem(
-            _("Projects behind schedule"),
-            lines=[" ".join(a.reason for a in group) for group in by_project.values()],
-            alerts=late_projects,
-        ))
+        items.append(
+            AgendaItem(
+                _("Projects behind schedule"),
+                lines=[" ".join(a.reason for a in group) for group in by_project.values()],
+                alerts=late_projects,
+            )
+        )
     if arrears:
-        items.append(AgendaItem(_("Partner contributions in arrears"), lines=[a.reason for a in arrears],
-                                alerts=arrears))
+        items.append(
+            AgendaItem(
+                _("Partner contributions in arrears"), lines=[a.reason for a in arrears], alerts=arrears
+            )
+        )
     if decisions:
-        items.append(AgendaItem(_("Follow-up of overdue decisions"), lines=[a.reason for a in decisions],
-                                alerts=decisions))
+        items.append(
+            AgendaItem(
+                _("Follow-up of overdue decisions"), lines=[a.reason for a in decisions], alerts=decisions
+            )
+        )
     if inconsistencies:
-        items.append(AgendaItem(_("Financial consistency of the agreements"),
-                                lines=[a.reason for a in inconsistencies], alerts=inconsistencies))
+        items.append(
+            AgendaItem(
+                _("Financial consistency of the agreements"),
+                lines=[a.reason for a in inconsistencies],
+                alerts=inconsistencies,
+            )
+        )
     items.append(AgendaItem(_("Any other business")))
     return Agenda(items=items)
 
@@ -190,6 +232,15 @@ def province_choices(region=None) -> QuerySet:
 
 
 __all__ = [
-    "Agenda", "AgendaItem", "Kind", "agenda_build", "agreements_in_territory", "alert_list", "alerts_by_kind",
-    "committee_detail", "committees_with_counts", "meeting_detail", "organisations_for",
+    "Agenda",
+    "AgendaItem",
+    "Kind",
+    "agenda_build",
+    "agreements_in_territory",
+    "alert_list",
+    "alerts_by_kind",
+    "committee_detail",
+    "committees_with_counts",
+    "meeting_detail",
+    "organisations_for",
 ]

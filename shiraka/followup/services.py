@@ -10,16 +10,36 @@ from .models import Attendance, Committee, CommitteeMember, Decision, Meeting
 
 
 @transaction.atomic
-def committee_create(*, kind: str, name_ar: str = "", name_fr: str = "", region=None, province=None, chair=None,
-                     chair_role: str = "", mandate: str = "", agreements=(), members=(), by=None) -> Committee:
+def committee_create(
+    *,
+    kind: str,
+    name_ar: str = "",
+    name_fr: str = "",
+    region=None,
+    province=None,
+    chair=None,
+    chair_role: str = "",
+    mandate: str = "",
+    agreements=(),
+    members=(),
+    by=None,
+) -> Committee:
     if not (name_ar.strip() or name_fr.strip()):
         refuse("name_ar", _("Give the committee's name in Arabic or in French."), "name_required")
     if province is not None and region is not None and province.region_id != region.pk:
         refuse("province", _("This province is not in the chosen region."), "province_outside_region")
     if province is not None and region is None:
         region = province.region
-    committee = Committee(kind=kind, name_ar=name_ar, name_fr=name_fr, region=region, province=province,
-                          chair=chair, chair_role=chair_role, mandate=mandate)
+    committee = Committee(
+        kind=kind,
+        name_ar=name_ar,
+        name_fr=name_fr,
+        region=region,
+        province=province,
+        chair=chair,
+        chair_role=chair_role,
+        mandate=mandate,
+    )
     validated_save(committee, by=by)
     if agreements:
         committee.agreements.set(agreements)
@@ -29,32 +49,57 @@ def committee_create(*, kind: str, name_ar: str = "", name_fr: str = "", region=
 
 
 @transaction.atomic
-def committee_member_add(*, committee: Committee, organisation=None, person=None, role: str = "",
-                         by=None) -> CommitteeMember:
+def committee_member_add(
+    *, committee: Committee, organisation=None, person=None, role: str = "", by=None
+) -> CommitteeMember:
     if organisation is None and person is None:
         refuse("organisation", _("A member is an organisation or a person."), "member_required")
-    return validated_save(CommitteeMember(committee=committee, organisation=organisation, person=person, role=role),
-                          by=by)
+    return validated_save(
+        CommitteeMember(committee=committee, organisation=organisation, person=person, role=role), by=by
+    )
 
 
 @transaction.atomic
-def committee_member_join(*, committee: Committee, organisation=None, full_name_ar: str = "", full_name_fr: str = "",
-                          role: str = "", by=None) -> CommitteeMember:
+def committee_member_join(
+    *,
+    committee: Committee,
+    organisation=None,
+    full_name_ar: str = "",
+    full_name_fr: str = "",
+    role: str = "",
+    by=None,
+) -> CommitteeMember:
     """Add a member: an organisation, a person named here (created with it), or both; one transaction."""
     from shiraka.organisations.services import person_create
 
     person = None
     if full_name_ar.strip() or full_name_fr.strip():
-        person = person_create(full_name_ar=full_name_ar, full_name_fr=full_name_fr, organisation=organisation,
-                               by=by)
-    elif organisation is not None and committee.members.filter(organisation=organisation, person__isnull=True).exists():
-        refuse("organisation", _("This organisation is already a member of the committee."), "member_duplicate")
-    return committee_member_add(committee=committee, organisation=organisation, person=person, role=role, by=by)
+        person = person_create(
+            full_name_ar=full_name_ar, full_name_fr=full_name_fr, organisation=organisation, by=by
+        )
+    elif (
+        organisation is not None
+        and committee.members.filter(organisation=organisation, person__isnull=True).exists()
+    ):
+        refuse(
+            "organisation", _("This organisation is already a member of the committee."), "member_duplicate"
+        )
+    return committee_member_add(
+        committee=committee, organisation=organisation, person=person, role=role, by=by
+    )
 
 
 @transaction.atomic
-def meeting_record(*, committee: Committee, held_on: date, place: str = "", agenda: str = "", minutes: str = "",
-                   attendees=(), by=None) -> Meeting:
+def meeting_record(
+    *,
+    committee: Committee,
+    held_on: date,
+    place: str = "",
+    agenda: str = "",
+    minutes: str = "",
+    attendees=(),
+    by=None,
+) -> Meeting:
     if minutes.strip():
         check_not_future(held_on, field="held_on")
     meeting = validated_save(
@@ -68,19 +113,38 @@ def meeting_record(*, committee: Committee, held_on: date, place: str = "", agen
 
 
 @transaction.atomic
-def decision_create(*, committee: Committee, text: str, meeting: Meeting | None = None, responsible=None,
-                    due_on: date | None = None, agreement=None, project=None, by=None) -> Decision:
+def decision_create(
+    *,
+    committee: Committee,
+    text: str,
+    meeting: Meeting | None = None,
+    responsible=None,
+    due_on: date | None = None,
+    agreement=None,
+    project=None,
+    by=None,
+) -> Decision:
     if not text.strip():
         refuse("text", _("Write the decision."), "required")
     if meeting is not None and meeting.committee_id != committee.pk:
         refuse("meeting", _("This meeting belongs to another committee."), "meeting_other_committee")
     if meeting is not None and due_on is not None and due_on < meeting.held_on:
-        refuse("due_on", _("The due date cannot be before the meeting that took the decision."),
-               "dates_out_of_order")
+        refuse(
+            "due_on",
+            _("The due date cannot be before the meeting that took the decision."),
+            "dates_out_of_order",
+        )
     if project is not None and agreement is not None and project.agreement_id != agreement.pk:
         refuse("project", _("This project belongs to another agreement."), "project_other_agreement")
-    decision = Decision(committee=committee, meeting=meeting, text=text, responsible=responsible, due_on=due_on,
-                        agreement=agreement, project=project)
+    decision = Decision(
+        committee=committee,
+        meeting=meeting,
+        text=text,
+        responsible=responsible,
+        due_on=due_on,
+        agreement=agreement,
+        project=project,
+    )
     return validated_save(decision, by=by)
 
 
@@ -93,19 +157,37 @@ DECISION_TRANSITIONS = {
 
 
 @transaction.atomic
-def decision_set_status(decision: Decision, *, status: str, on: date, expected_version: int, by=None) -> Decision:
+def decision_set_status(
+    decision: Decision, *, status: str, on: date, expected_version: int, by=None
+) -> Decision:
     from shiraka.core.rules import check_transition
 
-    check_transition(decision.status, status, DECISION_TRANSITIONS, labels=dict(Decision.Status.choices),
-                     reason="-", reason_required=set())
+    check_transition(
+        decision.status,
+        status,
+        DECISION_TRANSITIONS,
+        labels=dict(Decision.Status.choices),
+        reason="-",
+        reason_required=set(),
+    )
     check_not_future(on, field="closed_on")
     closed_on = on if status in {Decision.Status.DONE, Decision.Status.DROPPED} else None
-    return versioned_update(decision, expected_version=expected_version, by=by, status=status, closed_on=closed_on)
+    return versioned_update(
+        decision, expected_version=expected_version, by=by, status=status, closed_on=closed_on
+    )
 
 
 @transaction.atomic
-def meeting_update_minutes(meeting: Meeting, *, expected_version: int, place: str, agenda: str, minutes: str,
-                           minutes_scan=None, by=None) -> Meeting:
+def meeting_update_minutes(
+    meeting: Meeting,
+    *,
+    expected_version: int,
+    place: str,
+    agenda: str,
+    minutes: str,
+    minutes_scan=None,
+    by=None,
+) -> Meeting:
     """Write the minutes after the meeting, and attach the signed scan (already checked by
     shiraka.core.uploads.safe_upload). Refused if someone saved the meeting meanwhile."""
     from shiraka.core.services import versioned_update

@@ -29,16 +29,29 @@ class Organisation(LocalisedName, TrackedModel):
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     reference_code = models.CharField(
-        _("reference code"), max_length=40, unique=True, null=True, blank=True,
+        _("reference code"),
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("Identifier in the national list of institutions, when the organisation comes from it."),
     )
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region")
+    )
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("province")
     )
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("commune"))
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("commune")
+    )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     history = HistoricalRecords()
 
@@ -60,7 +73,11 @@ class Person(TrackedModel):
     title_ar = models.CharField(_("title (Arabic)"), max_length=255, blank=True)
     title_fr = models.CharField(_("title (French)"), max_length=255, blank=True)
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="people",
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
         verbose_name=_("organisation"),
     )
     email = models.EmailField(_("email"), blank=True)

@@ -8,8 +8,18 @@ from shiraka.territory.services import LoadReport, reference_rows, territories_l
 
 from .models import Organisation, Person, territorial_body_code
 
-ORGANISATION_FIELDS = {"name_ar", "name_fr", "name_en", "acronym", "kind", "reference_code", "region", "province",
-                       "commune", "parent"}
+ORGANISATION_FIELDS = {
+    "name_ar",
+    "name_fr",
+    "name_en",
+    "acronym",
+    "kind",
+    "reference_code",
+    "region",
+    "province",
+    "commune",
+    "parent",
+}
 
 
 @transaction.atomic
@@ -24,7 +34,9 @@ def organisation_create(*, by=None, **fields) -> Organisation:
 
 
 @transaction.atomic
-def organisation_update(organisation: Organisation, *, expected_version: int, by=None, **changes) -> Organisation:
+def organisation_update(
+    organisation: Organisation, *, expected_version: int, by=None, **changes
+) -> Organisation:
     check_field_names(changes, ORGANISATION_FIELDS, "organisation")
     parent = changes.get("parent")
     while parent is not None:
@@ -35,19 +47,47 @@ def organisation_update(organisation: Organisation, *, expected_version: int, by
 
 
 @transaction.atomic
-def person_create(*, full_name_ar: str = "", full_name_fr: str = "", title_ar: str = "", title_fr: str = "",
-                  organisation: Organisation | None = None, email: str = "", phone: str = "", by=None) -> Person:
+def person_create(
+    *,
+    full_name_ar: str = "",
+    full_name_fr: str = "",
+    title_ar: str = "",
+    title_fr: str = "",
+    organisation: Organisation | None = None,
+    email: str = "",
+    phone: str = "",
+    by=None,
+) -> Person:
     if not (full_name_ar.strip() or full_name_fr.strip()):
         refuse("full_name_ar", _("Give the person's name in Arabic or in French."), "name_required")
-    person = Person(full_name_ar=full_name_ar.strip(), full_name_fr=full_name_fr.strip(), title_ar=title_ar,
-                    title_fr=title_fr, organisation=organisation, email=email, phone=phone)
+    person = Person(
+        full_name_ar=full_name_ar.strip(),
+        full_name_fr=full_name_fr.strip(),
+        title_ar=title_ar,
+        title_fr=title_fr,
+        organisation=organisation,
+        email=email,
+        phone=phone,
+    )
     return validated_save(person, by=by)
 
 
 # Rows of institutions.csv that name a kind of body found in every territory (a regional
 # council, a wilaya…) rather than one institution: they are created per territory below.
-GENERIC_INSTITUTIONS = {"DRS", "DELEG-SANTE", "GST", "CHU", "WILAYA", "PROV-GOUV", "CR", "AREP", "CPP", "COMMUNE",
-                        "GCT", "CPDH"}
+GENERIC_INSTITUTIONS = {
+    "DRS",
+    "DELEG-SANTE",
+    "GST",
+    "CHU",
+    "WILAYA",
+    "PROV-GOUV",
+    "CR",
+    "AREP",
+    "CPP",
+    "COMMUNE",
+    "GCT",
+    "CPDH",
+}
 INSTITUTION_KINDS = {
     "ministry": Organisation.Kind.MINISTRY,
     "central_directorate": Organisation.Kind.MINISTRY,
@@ -64,44 +104,47 @@ INSTITUTION_KINDS = {
 }
 
 
+def _region_bodies(region) -> list[dict]:
+    place = {"region_id": region.pk}
+    return [
+        {"reference_code": territorial_body_code("region", region.code), "kind": Organisation.Kind.REGIONAL_COUNCIL,
+         "name_ar": f"مجلس جهة {region.name_ar}", "name_fr": f"Conseil de la région {region.name_fr}",
+         "name_en": f"{region.name_en} Regional Council", "parent": None, **place},
+        {"reference_code": f"WILAYA-{region.code}", "kind": Organisation.Kind.GOVERNORATE,
+         "name_ar": f"ولاية جهة {region.name_ar}", "name_fr": f"Wilaya de la région {region.name_fr}",
+         "name_en": f"Wilaya of {region.name_en}", "parent": "MI", **place},
+        {"reference_code": f"DRS-{region.code}", "kind": Organisation.Kind.DECONCENTRATED_SERVICE,
+         "name_ar": f"المديرية الجهوية للصحة والحماية الاجتماعية بجهة {region.name_ar}",
+         "name_fr": f"Direction régionale de la santé — {region.name_fr}",
+         "name_en": f"Regional Health Directorate — {region.name_en}", "parent": "MSPS", **place},
+    ]  # fmt: skip
+
+
+def _province_bodies(province) -> list[dict]:
+    prefecture = province.kind == "prefecture"
+    ar_unit, fr_unit = ("عمالة", "Préfecture") if prefecture else ("إقليم", "Province")
+    council_fr, council_en = ("préfectoral", "Prefecture") if prefecture else ("provincial", "Provincial")
+    place = {"region_id": province.region_id, "province_id": province.pk}
+    return [
+        {"reference_code": f"CPP-{province.code}", "kind": Organisation.Kind.PROVINCIAL_COUNCIL,
+         "name_ar": f"مجلس {ar_unit} {province.name_ar}", "name_fr": f"Conseil {council_fr} de {province.name_fr}",
+         "name_en": f"{province.name_fr} {council_en} Council", "parent": None, **place},
+        {"reference_code": territorial_body_code("province", province.code), "kind": Organisation.Kind.GOVERNORATE,
+         "name_ar": f"{ar_unit} {province.name_ar}", "name_fr": f"{fr_unit} de {province.name_fr}",
+         "name_en": f"{fr_unit} of {province.name_fr}", "parent": "MI", **place},
+        {"reference_code": f"DELEG-{province.code}", "kind": Organisation.Kind.DECONCENTRATED_SERVICE,
+         "name_ar": f"المندوبية الإقليمية للصحة ب{ar_unit} {province.name_ar}",
+         "name_fr": f"Délégation de la santé — {province.name_fr}",
+         "name_en": f"Health delegation — {province.name_fr}", "parent": "MSPS", **place},
+    ]  # fmt: skip
+
+
 def territorial_institutions() -> list[dict]:
     """The bodies every region and province has: council, wilaya or governorate, health service."""
-    rows = []
-    for region in Region.objects.all():
-        rows += [
-            {"reference_code": territorial_body_code("region", region.code), "kind": Organisation.Kind.REGIONAL_COUNCIL,
-             "name_ar": f"مجلس جهة {region.name_ar}", "name_fr": f"Conseil de la région {region.name_fr}",
-             "name_en": f"{region.name_en} Regional Council", "region_id": region.pk, "parent": None},
-            {"reference_code": f"WILAYA-{region.code}", "kind": Organisation.Kind.GOVERNORATE,
-             "name_ar": f"ولاية جهة {region.name_ar}", "name_fr": f"Wilaya de la région {region.name_fr}",
-             "name_en": f"Wilaya of {region.name_en}", "region_id": region.pk, "parent": "MI"},
-            {"reference_code": f"DRS-{region.code}", "kind": Organisation.Kind.DECONCENTRATED_SERVICE,
-             "name_ar": f"المديرية الجهوية للصحة والحماية الاجتماعية بجهة {region.name_ar}",
-             "name_fr": f"Direction régionale de la santé — {region.name_fr}",
-             "name_en": f"Regional Health Directorate — {region.name_en}", "region_id": region.pk,
-             "parent": "MSPS"},
-        ]
-    for province in Province.objects.select_related("region"):
-        is_prefecture = province.kind == "prefecture"
-        ar_unit = "عمالة" if is_prefecture else "إقليم"
-        fr_unit = "Préfecture" if is_prefecture else "Province"
-        rows += [
-            {"reference_code": f"CPP-{province.code}", "kind": Organisation.Kind.PROVINCIAL_COUNCIL,
-             "name_ar": f"مجلس {ar_unit} {province.name_ar}",
-             "name_fr": f"Conseil {'préfectoral' if is_prefecture else 'provincial'} de {province.name_fr}",
-             "name_en": f"{province.name_fr} {'Prefecture' if is_prefecture else 'Provincial'} Council",
-             "region_id": province.region_id, "province_id": province.pk, "parent": None},
-            {"reference_code": territorial_body_code("province", province.code), "kind": Organisation.Kind.GOVERNORATE,
-             "name_ar": f"{ar_unit} {province.name_ar}", "name_fr": f"{fr_unit} de {province.name_fr}",
-             "name_en": f"{fr_unit} of {province.name_fr}",
-             "region_id": province.region_id, "province_id": province.pk, "parent": "MI"},
-            {"reference_code": f"DELEG-{province.code}", "kind": Organisation.Kind.DECONCENTRATED_SERVICE,
-             "name_ar": f"المندوبية الإقليمية للصحة ب{ar_unit} {province.name_ar}",
-             "name_fr": f"Délégation de la santé — {province.name_fr}",
-             "name_en": f"Health delegation — {province.name_fr}",
-             "region_id": province.region_id, "province_id": province.pk, "parent": "MSPS"},
-        ]
-    return rows
+    rows = [row for region in Region.objects.all() for row in _region_bodies(region)]
+    return rows + [
+        row for province in Province.objects.select_related("region") for row in _province_bodies(province)
+    ]
 
 
 def institutions_load(csv_rows: list[dict]) -> int:
@@ -110,8 +153,17 @@ def institutions_load(csv_rows: list[dict]) -> int:
         if r["id"] in GENERIC_INSTITUTIONS:
             continue
         kind = Organisation.Kind.INDH if r["id"] == "INDH" else INSTITUTION_KINDS.get(r["kind"], "other")
-        rows.append({"reference_code": r["id"], "kind": kind, "name_ar": r["name_ar"], "name_fr": r["name_fr"],
-                     "name_en": r["name_en"], "acronym": r["acronym"], "parent": r["parent_id"] or None})
+        rows.append(
+            {
+                "reference_code": r["id"],
+                "kind": kind,
+                "name_ar": r["name_ar"],
+                "name_fr": r["name_fr"],
+                "name_en": r["name_en"],
+                "acronym": r["acronym"],
+                "parent": r["parent_id"] or None,
+            }
+        )
     rows += territorial_institutions()
     existing = {o.reference_code: o for o in Organisation.objects.filter(reference_code__isnull=False)}
     fields = ["kind", "name_ar", "name_fr", "name_en", "acronym", "region_id", "province_id"]
@@ -149,9 +201,15 @@ def commune_organisation_ensure(commune, *, by=None) -> Organisation:
     if existing:
         return existing
     return organisation_create(
-        reference_code=code, kind=Organisation.Kind.COMMUNE, name_ar=f"جماعة {commune.name_ar}",
-        name_fr=f"Commune de {commune.name_fr}", name_en=f"{commune.name_fr} commune", commune=commune,
-        province=commune.province, region=commune.province.region, by=by,
+        reference_code=code,
+        kind=Organisation.Kind.COMMUNE,
+        name_ar=f"جماعة {commune.name_ar}",
+        name_fr=f"Commune de {commune.name_fr}",
+        name_en=f"{commune.name_fr} commune",
+        commune=commune,
+        province=commune.province,
+        region=commune.province.region,
+        by=by,
     )
 
 

@@ -46,22 +46,32 @@ def agreements_with_figures(agreements: QuerySet, *, today: date | None = None) 
     return agreements.annotate(
         total=effective_total(),
         committed=committed_subquery(),
-        due_to_date=sum_subquery(ScheduledContribution.objects.filter(due_on__lte=today), "partnership__agreement"),
+        due_to_date=sum_subquery(
+            ScheduledContribution.objects.filter(due_on__lte=today), "partnership__agreement"
+        ),
         transferred=sum_subquery(Transfer.objects.all(), "partnership__agreement"),
-        arrears=Coalesce(Subquery(arrears_per_partnership, output_field=MoneyField()), money_value(ZERO),
-                         output_field=MoneyField()),
+        arrears=Coalesce(
+            Subquery(arrears_per_partnership, output_field=MoneyField()),
+            money_value(ZERO),
+            output_field=MoneyField(),
+        ),
         budget=sum_subquery(Project.objects.all(), "agreement", "budget"),
         paid=sum_subquery(Payment.objects.all(), "contract__project__agreement"),
         project_count=Coalesce(Subquery(projects.annotate(n=Count("pk")).values("n")[:1]), 0),
         unspecified_partners=Coalesce(
             Subquery(
                 Partnership.objects.filter(agreement=OuterRef("pk"), committed_amount__isnull=True)
-                .order_by().values("agreement").annotate(n=Count("pk")).values("n")[:1]
+                .order_by()
+                .values("agreement")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
             ),
             0,
         ),
     ).annotate(
-        unallocated=Greatest(as_money(F("total") - F("committed")), money_value(ZERO), output_field=MoneyField()),
+        unallocated=Greatest(
+            as_money(F("total") - F("committed")), money_value(ZERO), output_field=MoneyField()
+        )
     )
 
 
@@ -69,8 +79,9 @@ def project_aggregates() -> dict:
     """Count, budget and what `weighted_progress` needs, for `aggregate()` or a GROUP BY `annotate()`."""
     budget_as_float = Cast("budget", FloatField())
     return {
-        "weighted_sum": Sum(F("physical_progress") * budget_as_float, filter=Q(budget__gt=0),
-                            output_field=FloatField()),
+        "weighted_sum": Sum(
+            F("physical_progress") * budget_as_float, filter=Q(budget__gt=0), output_field=FloatField()
+        ),
         "weight": Sum(budget_as_float, filter=Q(budget__gt=0), output_field=FloatField()),
         "plain_sum": Sum("physical_progress"),
         "count": Count("pk"),
@@ -121,22 +132,36 @@ def portfolio_summary(agreements: QuerySet, *, today: date | None = None) -> Sum
     """National, regional, provincial or programme totals for the agreements given, each dirham
     counted once (see `shiraka.agreements.selectors`, the hierarchy). Five queries."""
     today = today or local_today()
-    totals = _counted(Agreement.objects.all(), "pk", agreements, roots=True).annotate(
-        effective=effective_total(), committed=committed_subquery(),
-    ).annotate(
-        unallocated=Greatest(as_money(F("effective") - F("committed")), money_value(ZERO), output_field=MoneyField()),
-    ).aggregate(
-        n=Count("pk"), sum_total=Sum("effective"), sum_committed=Sum("committed"), sum_unallocated=Sum("unallocated"),
+    totals = (
+        _counted(Agreement.objects.all(), "pk", agreements, roots=True)
+        .annotate(effective=effective_total(), committed=committed_subquery())
+        .annotate(
+            unallocated=Greatest(
+                as_money(F("effective") - F("committed")), money_value(ZERO), output_field=MoneyField()
+            )
+        )
+        .aggregate(
+            n=Count("pk"),
+            sum_total=Sum("effective"),
+            sum_committed=Sum("committed"),
+            sum_unallocated=Sum("unallocated"),
+        )
     )
-    partnerships = partnerships_with_figures(_counted(Partnership.objects.all(), "agreement", agreements), today=today)
+    partnerships = partnerships_with_figures(
+        _counted(Partnership.objects.all(), "agreement", agreements), today=today
+    )
     money = partnerships.aggregate(
-        sum_due=Sum("due_to_date"), sum_transferred=Sum("transferred"), sum_arrears=Sum("arrears"),
+        sum_due=Sum("due_to_date"),
+        sum_transferred=Sum("transferred"),
+        sum_arrears=Sum("arrears"),
         unspecified=Count("pk", filter=ROOT_PARTNERSHIP & Q(committed__isnull=True)),
     )
     projects = _counted(Project.objects.all(), "agreement", agreements)
     progress = projects.aggregate(**project_aggregates())
     by_status = dict(projects.order_by().values_list("status").annotate(n=Count("pk")))
-    paid = _counted(Payment.objects.all(), "contract__project__agreement", agreements).aggregate(t=Sum("amount"))["t"]
+    paid = _counted(Payment.objects.all(), "contract__project__agreement", agreements).aggregate(
+        t=Sum("amount")
+    )["t"]
     return Summary(
         agreements=totals["n"] or 0,
         total_amount=totals["sum_total"] or ZERO,
@@ -154,20 +179,27 @@ def portfolio_summary(agreements: QuerySet, *, today: date | None = None) -> Sum
     )
 
 
-def partner_summary(organisation, *, agreements: QuerySet | None = None, today: date | None = None) -> Summary:
+def partner_summary(
+    organisation, *, agreements: QuerySet | None = None, today: date | None = None
+) -> Summary:
     """What one organisation committed, owes and transferred across its agreements (those of
     `agreements` when given, e.g. the published ones for a visitor)."""
     agreements = Agreement.objects.all() if agreements is None else agreements
     partnerships = _counted(Partnership.objects.filter(organisation=organisation), "agreement", agreements)
     money = partnerships_with_figures(partnerships, today=today).aggregate(
         n=Count("agreement", distinct=True, filter=ROOT_PARTNERSHIP),
-        sum_committed=Sum("committed", filter=ROOT_PARTNERSHIP), sum_due=Sum("due_to_date"),
-        sum_transferred=Sum("transferred"), sum_arrears=Sum("arrears"),
+        sum_committed=Sum("committed", filter=ROOT_PARTNERSHIP),
+        sum_due=Sum("due_to_date"),
+        sum_transferred=Sum("transferred"),
+        sum_arrears=Sum("arrears"),
         n_unspecified=Count("pk", filter=ROOT_PARTNERSHIP & Q(committed__isnull=True)),
     )
     return Summary(
-        agreements=money["n"] or 0, committed=money["sum_committed"] or ZERO, due_to_date=money["sum_due"] or ZERO,
-        transferred=money["sum_transferred"] or ZERO, arrears=money["sum_arrears"] or ZERO,
+        agreements=money["n"] or 0,
+        committed=money["sum_committed"] or ZERO,
+        due_to_date=money["sum_due"] or ZERO,
+        transferred=money["sum_transferred"] or ZERO,
+        arrears=money["sum_arrears"] or ZERO,
         unspecified_partners=money["n_unspecified"] or 0,
     )
 
@@ -178,9 +210,17 @@ def agreement_summary(agreement: Agreement, *, today: date | None = None) -> Sum
     projects = Project.objects.filter(agreement=agreement)
     progress = projects.aggregate(**project_aggregates())
     return Summary(
-        agreements=1, total_amount=row.total or ZERO, committed=row.committed, unallocated=row.unallocated,
-        unspecified_partners=row.unspecified_partners, due_to_date=row.due_to_date, transferred=row.transferred,
-        arrears=row.arrears, budget=row.budget, paid=row.paid, projects=row.project_count,
+        agreements=1,
+        total_amount=row.total or ZERO,
+        committed=row.committed,
+        unallocated=row.unallocated,
+        unspecified_partners=row.unspecified_partners,
+        due_to_date=row.due_to_date,
+        transferred=row.transferred,
+        arrears=row.arrears,
+        budget=row.budget,
+        paid=row.paid,
+        projects=row.project_count,
         progress=weighted_progress(progress),
         projects_by_status=dict(projects.order_by().values_list("status").annotate(n=Count("pk"))),
     )
@@ -220,7 +260,9 @@ def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> li
     if path != "programme":
         label_fields.append(f"{path}__population_2024")
     arabic = reader_language() == "ar"
-    roots = _counted(Agreement.objects.all(), "pk", agreements, roots=True).annotate(effective=effective_total())
+    roots = _counted(Agreement.objects.all(), "pk", agreements, roots=True).annotate(
+        effective=effective_total()
+    )
     for item in roots.order_by().values(path, *label_fields).annotate(n=Count("pk"), total=Sum("effective")):
         target = row(item[path])
         target.agreements, target.total_amount = item["n"], item["total"] or ZERO
@@ -228,14 +270,25 @@ def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> li
         target.label = (names[0] or names[1] or "") if arabic else (names[1] or names[0] or "")
         target.code = item[f"{path}__code"]
         target.population = item.get(f"{path}__population_2024")
-    partnerships = partnerships_with_figures(_counted(Partnership.objects.all(), "agreement", agreements), today=today)
-    for item in partnerships.order_by().values(f"agreement__{path}").annotate(
-        c=Sum("committed", filter=ROOT_PARTNERSHIP), d=Sum("due_to_date"), t=Sum("transferred"), a=Sum("arrears")
+    partnerships = partnerships_with_figures(
+        _counted(Partnership.objects.all(), "agreement", agreements), today=today
+    )
+    for item in (
+        partnerships.order_by()
+        .values(f"agreement__{path}")
+        .annotate(
+            c=Sum("committed", filter=ROOT_PARTNERSHIP),
+            d=Sum("due_to_date"),
+            t=Sum("transferred"),
+            a=Sum("arrears"),
+        )
     ):
         target = row(item[f"agreement__{path}"])
         target.committed, target.due_to_date = item["c"] or ZERO, item["d"] or ZERO
         target.transferred, target.arrears = item["t"] or ZERO, item["a"] or ZERO
-    projects = _counted(Project.objects.all(), "agreement", agreements).order_by().values(f"agreement__{path}")
+    projects = (
+        _counted(Project.objects.all(), "agreement", agreements).order_by().values(f"agreement__{path}")
+    )
     for item in projects.annotate(**project_aggregates()):
         target = row(item[f"agreement__{path}"])
         target.projects, target.budget = item["count"], item["budget_sum"] or ZERO
@@ -245,14 +298,22 @@ def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> li
 
 def breakdown_by_partner(agreements: QuerySet, *, today: date | None = None, limit: int | None = None):
     """Partners with their committed, due, transferred and arrears, largest arrears first. One query."""
-    partnerships = partnerships_with_figures(_counted(Partnership.objects.all(), "agreement", agreements), today=today)
+    partnerships = partnerships_with_figures(
+        _counted(Partnership.objects.all(), "agreement", agreements), today=today
+    )
     rows = (
         partnerships.order_by()
         .values("organisation", "organisation__name_ar", "organisation__name_fr", "organisation__kind")
-        .annotate(agreements=Count("agreement", distinct=True, filter=ROOT_PARTNERSHIP),
-                  committed_sum=Sum("committed", filter=ROOT_PARTNERSHIP),
-                  due_sum=Sum("due_to_date"), transferred_sum=Sum("transferred"), arrears_sum=Sum("arrears"))
-        .order_by(F("arrears_sum").desc(nulls_last=True), F("committed_sum").desc(nulls_last=True), "organisation")
+        .annotate(
+            agreements=Count("agreement", distinct=True, filter=ROOT_PARTNERSHIP),
+            committed_sum=Sum("committed", filter=ROOT_PARTNERSHIP),
+            due_sum=Sum("due_to_date"),
+            transferred_sum=Sum("transferred"),
+            arrears_sum=Sum("arrears"),
+        )
+        .order_by(
+            F("arrears_sum").desc(nulls_last=True), F("committed_sum").desc(nulls_last=True), "organisation"
+        )
     )
     return list(rows[:limit] if limit else rows)
 
@@ -262,10 +323,16 @@ def breakdown_by_category(agreements: QuerySet) -> list[dict]:
     labels = dict(Category.choices)
     projects = _counted(Project.objects.all(), "agreement", agreements).order_by().values("category")
     return [
-        {"category": item["category"], "label": labels.get(item["category"], item["category"]),
-         "projects": item["count"], "budget": item["budget_sum"] or ZERO, "progress": weighted_progress(item)}
-        for item in projects.annotate(**project_aggregates()).order_by(F("budget_sum").desc(nulls_last=True),
-                                                                        "category")
+        {
+            "category": item["category"],
+            "label": labels.get(item["category"], item["category"]),
+            "projects": item["count"],
+            "budget": item["budget_sum"] or ZERO,
+            "progress": weighted_progress(item),
+        }
+        for item in projects.annotate(**project_aggregates()).order_by(
+            F("budget_sum").desc(nulls_last=True), "category"
+        )
     ]
 
 

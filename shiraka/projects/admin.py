@@ -14,7 +14,15 @@ class ProjectAdmin(SimpleHistoryAdmin):
     list_display = ["reference", "title_ar", "category", "status", "budget", "physical_progress", "province"]
     list_filter = ["status", "category", "region"]
     search_fields = ["reference", "title_ar", "title_fr", "agreement__reference"]
-    autocomplete_fields = ["agreement", "facility_type", "region", "province", "communes", "owner", "delegated_owner"]
+    autocomplete_fields = [
+        "agreement",
+        "facility_type",
+        "region",
+        "province",
+        "communes",
+        "owner",
+        "delegated_owner",
+    ]
     list_select_related = ["province"]
     inlines = [MilestoneInline]
 

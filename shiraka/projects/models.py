@@ -41,6 +41,7 @@ class Project(TrackedModel):
         ("projects.Payment", "contract__project"),
         ("projects.ProjectFunding", "project"),
     )
+
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
         STUDIES = "studies", _("studies")
@@ -61,26 +62,58 @@ class Project(TrackedModel):
         HealthFacilityType, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("facility type")
     )
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="projects", verbose_name=_("region")
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("region"),
     )
     province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="projects",
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
         verbose_name=_("province or prefecture"),
     )
     communes = models.ManyToManyField(
-        Commune, blank=True, related_name="projects", verbose_name=_("communes"),
+        Commune,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("communes"),
         help_text=_("The commune or communes where the project is built or delivered."),
     )
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
-                                   validators=[MinValueValidator(20), MaxValueValidator(36)])
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
-                                    validators=[MinValueValidator(-18), MaxValueValidator(-1)])
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(20), MaxValueValidator(36)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-18), MaxValueValidator(-1)],
+    )
     owner = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="owned_projects",
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_projects",
         verbose_name=_("project owner"),
     )
     delegated_owner = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="delegated_projects",
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegated_projects",
         verbose_name=_("delegated project owner"),
     )
     budget = MoneyField(_("budget (MAD)"), null=True, blank=True)
@@ -92,7 +125,10 @@ class Project(TrackedModel):
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     units = models.PositiveSmallIntegerField(
-        _("number of units"), null=True, blank=True, help_text=_("e.g. two emergency units, four youth spaces")
+        _("number of units"),
+        null=True,
+        blank=True,
+        help_text=_("e.g. two emergency units, four youth spaces"),
     )
     beds = models.PositiveIntegerField(_("beds"), null=True, blank=True)
     capacity_note = models.CharField(_("capacity"), max_length=255, blank=True)
@@ -115,7 +151,9 @@ class Project(TrackedModel):
             models.Index(fields=["region", "province"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(physical_progress__lte=100), name="progress_at_most_100"),
+            models.CheckConstraint(
+                condition=models.Q(physical_progress__lte=100), name="progress_at_most_100"
+            )
         ]
 
     @property
@@ -161,6 +199,7 @@ class ProjectFunding(TrackedModel):
 class Milestone(TrackedModel):
     # The fields that name a record in a page's history (core.history).
     history_label_fields = ("kind",)
+
     class Kind(models.TextChoices):
         STUDIES = "studies", _("studies")
         TENDER = "tender", _("call for tenders")
@@ -197,7 +236,11 @@ class ProgressUpdate(TrackedModel):
     physical_progress = models.PositiveSmallIntegerField(_("physical progress (%)"))
     note = models.TextField(_("note"), blank=True)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("author"),
     )
     history = HistoricalRecords()
@@ -207,7 +250,9 @@ class ProgressUpdate(TrackedModel):
         verbose_name = _("progress update")
         verbose_name_plural = _("progress updates")
         constraints = [
-            models.CheckConstraint(condition=models.Q(physical_progress__lte=100), name="update_progress_at_most_100"),
+            models.CheckConstraint(
+                condition=models.Q(physical_progress__lte=100), name="update_progress_at_most_100"
+            )
         ]
 
     def __str__(self) -> str:
@@ -231,13 +276,14 @@ class ProgressPhoto(models.Model):
         verbose_name = _("progress photo")
         verbose_name_plural = _("progress photos")
 
-
     def __str__(self) -> str:
         return self.caption or self.image.name
+
 
 class Contract(TrackedModel):
     # The fields that name a record in a page's history (core.history).
     history_label_fields = ("kind", "reference", "amount")
+
     class Kind(models.TextChoices):
         WORKS = "works", _("works")
         GOODS = "goods", _("goods")
@@ -247,7 +293,11 @@ class Contract(TrackedModel):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     reference = models.CharField(_("contract number"), max_length=80, blank=True)
     contractor = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="contracts",
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contracts",
         verbose_name=_("contractor"),
     )
     contractor_name = models.CharField(_("contractor as written"), max_length=255, blank=True)
@@ -261,9 +311,9 @@ class Contract(TrackedModel):
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")
 
-
     def __str__(self) -> str:
         return f"{self.project.reference} — {self.get_kind_display()} {self.reference}".strip()
+
 
 class Payment(TrackedModel):
     # The fields that name a record in a page's history (core.history).

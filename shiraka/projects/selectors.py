@@ -14,10 +14,14 @@ from .models import Category, Milestone, Payment, Project, ProjectFunding
 
 ZERO = Decimal("0.00")
 PROJECT_SORTS = {
-    "reference": ("reference",), "-reference": ("-reference",),
-    "budget": ("budget", "pk"), "-budget": ("-budget", "-pk"),
-    "progress": ("physical_progress", "pk"), "-progress": ("-physical_progress", "-pk"),
-    "updated": ("progress_updated_on", "pk"), "-updated": ("-progress_updated_on", "-pk"),
+    "reference": ("reference",),
+    "-reference": ("-reference",),
+    "budget": ("budget", "pk"),
+    "-budget": ("-budget", "-pk"),
+    "progress": ("physical_progress", "pk"),
+    "-progress": ("-physical_progress", "-pk"),
+    "updated": ("progress_updated_on", "pk"),
+    "-updated": ("-progress_updated_on", "-pk"),
 }
 
 
@@ -36,11 +40,15 @@ class ProjectFilters:
     @classmethod
     def from_query(cls, params) -> "ProjectFilters":
         return cls(
-            q=(params.get("q") or "")[:200], region=int_param(params, "region"),
-            province=int_param(params, "province"), category=choice_param(params, "category", Category.values),
+            q=(params.get("q") or "")[:200],
+            region=int_param(params, "region"),
+            province=int_param(params, "province"),
+            category=choice_param(params, "category", Category.values),
             status=choice_param(params, "status", Project.Status.values),
-            agreement=(params.get("agreement") or "")[:60], owner=int_param(params, "owner"),
-            late=params.get("late") == "1", sort=choice_param(params, "sort", PROJECT_SORTS, "reference"),
+            agreement=(params.get("agreement") or "")[:60],
+            owner=int_param(params, "owner"),
+            late=params.get("late") == "1",
+            sort=choice_param(params, "sort", PROJECT_SORTS, "reference"),
         )
 
 
@@ -50,8 +58,12 @@ def late_milestones(today=None) -> QuerySet:
 
 def project_search(projects: QuerySet, filters: ProjectFilters) -> QuerySet:
     queryset = filter_given(
-        text_search(projects, filters.q), region_id=filters.region, province_id=filters.province,
-        category=filters.category, status=filters.status, agreement__reference=filters.agreement,
+        text_search(projects, filters.q),
+        region_id=filters.region,
+        province_id=filters.province,
+        category=filters.category,
+        status=filters.status,
+        agreement__reference=filters.agreement,
     )
     if filters.owner:
         queryset = queryset.filter(Q(owner_id=filters.owner) | Q(delegated_owner_id=filters.owner))
@@ -62,15 +74,24 @@ def project_search(projects: QuerySet, filters: ProjectFilters) -> QuerySet:
 
 def project_page_rows(queryset: QuerySet, sort: str) -> QuerySet:
     paid = (
-        Payment.objects.filter(contract__project=OuterRef("pk")).order_by().values("contract__project")
-        .annotate(total=Sum("amount")).values("total")[:1]
+        Payment.objects.filter(contract__project=OuterRef("pk"))
+        .order_by()
+        .values("contract__project")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
     )
     late = (
-        late_milestones().filter(project=OuterRef("pk")).order_by().values("project")
-        .annotate(n=Count("pk")).values("n")[:1]
+        late_milestones()
+        .filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
     )
     rows = queryset.select_related("agreement", "province", "region").annotate(
-        paid=Coalesce(Subquery(paid, output_field=MoneyField()), money_value(ZERO), output_field=MoneyField()),
+        paid=Coalesce(
+            Subquery(paid, output_field=MoneyField()), money_value(ZERO), output_field=MoneyField()
+        ),
         late_milestones=Coalesce(Subquery(late), 0),
     )
     return rows.order_by(*ordering_expressions(PROJECT_SORTS, sort, "reference"))
@@ -80,9 +101,9 @@ def project_detail(project: Project) -> dict:
     """Everything the project page shows, in a fixed number of queries."""
     fundings = list(ProjectFunding.objects.filter(project=project).select_related("organisation"))
     contracts = list(
-        project.contracts.select_related("contractor").annotate(
-            paid=Coalesce(Sum("payments__amount"), money_value(ZERO), output_field=MoneyField())
-        ).prefetch_related("payments")
+        project.contracts.select_related("contractor")
+        .annotate(paid=Coalesce(Sum("payments__amount"), money_value(ZERO), output_field=MoneyField()))
+        .prefetch_related("payments")
     )
     paid = sum((c.paid for c in contracts), ZERO)
     return {

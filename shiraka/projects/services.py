@@ -16,7 +16,7 @@ from .models import Contract, Milestone, Payment, ProgressPhoto, ProgressUpdate,
 S = Project.Status
 PROJECT_PATH = [S.PLANNED, S.STUDIES, S.TENDERING, S.WORKS, S.DELIVERED, S.IN_SERVICE]
 PROJECT_TRANSITIONS: dict[str, set[str]] = {
-    status: set(PROJECT_PATH[index + 1:]) | {S.SUSPENDED, S.CANCELLED}
+    status: set(PROJECT_PATH[index + 1 :]) | {S.SUSPENDED, S.CANCELLED}
     for index, status in enumerate(PROJECT_PATH)
 }
 PROJECT_TRANSITIONS[S.IN_SERVICE] = set()
@@ -24,9 +24,29 @@ PROJECT_TRANSITIONS[S.SUSPENDED] = set(PROJECT_PATH) | {S.CANCELLED}
 PROJECT_TRANSITIONS[S.CANCELLED] = set()
 REASON_REQUIRED = {S.SUSPENDED, S.CANCELLED}
 PROJECT_FIELDS = {
-    "agreement", "reference", "title_ar", "title_fr", "description", "category", "facility_type", "region",
-    "province", "latitude", "longitude", "owner", "delegated_owner", "budget", "planned_start", "planned_end",
-    "actual_start", "actual_end", "opened_on", "units", "beds", "capacity_note", "beneficiaries",
+    "agreement",
+    "reference",
+    "title_ar",
+    "title_fr",
+    "description",
+    "category",
+    "facility_type",
+    "region",
+    "province",
+    "latitude",
+    "longitude",
+    "owner",
+    "delegated_owner",
+    "budget",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "opened_on",
+    "units",
+    "beds",
+    "capacity_note",
+    "beneficiaries",
 }
 
 
@@ -55,8 +75,11 @@ def _check_project(project: Project) -> None:
             refuse("province", _("This province is not in the chosen region."), "province_outside_region")
         project.region_id = project.province.region_id
     if project.status == S.IN_SERVICE and not project.opened_on and not _provisional_acceptance_on(project):
-        refuse("opened_on", _("A project in service needs its opening date or its provisional acceptance date."),
-               "in_service_without_date")
+        refuse(
+            "opened_on",
+            _("A project in service needs its opening date or its provisional acceptance date."),
+            "in_service_without_date",
+        )
 
 
 def _provisional_acceptance_on(project: Project) -> date | None:
@@ -75,14 +98,17 @@ def _provisional_acceptance_on(project: Project) -> date | None:
 
 
 @transaction.atomic
-def project_create(*, by=None, communes=(), status: str = S.PLANNED, status_reason: str = "",
-                   **fields) -> Project:
+def project_create(
+    *, by=None, communes=(), status: str = S.PLANNED, status_reason: str = "", **fields
+) -> Project:
     check_field_names(fields, PROJECT_FIELDS, "project")
     if "budget" in fields:
         fields["budget"] = amount_or_refuse(fields["budget"], "budget")
     project = Project(status=status, status_reason=status_reason, **fields)
     if status in REASON_REQUIRED and not status_reason.strip():
-        refuse("status_reason", _("Say why: a suspension or a cancellation needs a reason."), "reason_required")
+        refuse(
+            "status_reason", _("Say why: a suspension or a cancellation needs a reason."), "reason_required"
+        )
     communes = list(communes)
     if communes and not project.province_id and len({c.province_id for c in communes}) == 1:
         project.province = communes[0].province
@@ -114,54 +140,91 @@ def project_update(project: Project, *, expected_version: int, by=None, **change
 
 
 @transaction.atomic
-def project_set_status(project: Project, *, status: str, reason: str = "", expected_version: int,
-                       by=None) -> Project:
-    check_transition(project.status, status, PROJECT_TRANSITIONS, labels=dict(S.choices), reason=reason,
-                     reason_required=REASON_REQUIRED)
+def project_set_status(
+    project: Project, *, status: str, reason: str = "", expected_version: int, by=None
+) -> Project:
+    check_transition(
+        project.status,
+        status,
+        PROJECT_TRANSITIONS,
+        labels=dict(S.choices),
+        reason=reason,
+        reason_required=REASON_REQUIRED,
+    )
     project.status = status
     _check_project(project)
-    return versioned_update(project, expected_version=expected_version, by=by, status=status,
-                            status_reason=reason if status in REASON_REQUIRED else project.status_reason)
+    return versioned_update(
+        project,
+        expected_version=expected_version,
+        by=by,
+        status=status,
+        status_reason=reason if status in REASON_REQUIRED else project.status_reason,
+    )
 
 
 @transaction.atomic
 def project_fund(*, project: Project, organisation, amount=None, by=None) -> ProjectFunding:
     amount = amount_or_refuse(amount, "amount")
     if ProjectFunding.objects.filter(project=project, organisation=organisation).exists():
-        refuse("organisation", _("This partner already funds this project; change its amount instead."),
-               "funding_duplicate")
+        refuse(
+            "organisation",
+            _("This partner already funds this project; change its amount instead."),
+            "funding_duplicate",
+        )
     if amount is not None and project.budget is not None:
-        funded = ProjectFunding.objects.filter(project=project).aggregate(t=Sum("amount"))["t"] or Decimal("0")
+        funded = ProjectFunding.objects.filter(project=project).aggregate(t=Sum("amount"))["t"] or Decimal(
+            "0"
+        )
         if funded + amount > project.budget:
-            refuse("amount", _("The funding would exceed the project's budget of %(budget)s."),
-                   "funding_above_budget", budget=format_amount(project.budget))
+            refuse(
+                "amount",
+                _("The funding would exceed the project's budget of %(budget)s."),
+                "funding_above_budget",
+                budget=format_amount(project.budget),
+            )
     return validated_save(ProjectFunding(project=project, organisation=organisation, amount=amount), by=by)
 
 
 @transaction.atomic
-def milestone_plan(*, project: Project, kind: str, planned_on: date | None = None,
-                   achieved_on: date | None = None, note: str = "", by=None) -> Milestone:
+def milestone_plan(
+    *,
+    project: Project,
+    kind: str,
+    planned_on: date | None = None,
+    achieved_on: date | None = None,
+    note: str = "",
+    by=None,
+) -> Milestone:
     check_not_future(achieved_on, field="achieved_on")
     return validated_save(
-        Milestone(project=project, kind=kind, planned_on=planned_on, achieved_on=achieved_on, note=note), by=by
+        Milestone(project=project, kind=kind, planned_on=planned_on, achieved_on=achieved_on, note=note),
+        by=by,
     )
 
 
 @transaction.atomic
-def milestone_achieve(milestone: Milestone, *, achieved_on: date, expected_version: int, by=None) -> Milestone:
+def milestone_achieve(
+    milestone: Milestone, *, achieved_on: date, expected_version: int, by=None
+) -> Milestone:
     check_not_future(achieved_on, field="achieved_on")
     return versioned_update(milestone, expected_version=expected_version, by=by, achieved_on=achieved_on)
 
 
 @transaction.atomic
-def progress_record(*, project: Project, reported_on: date, physical_progress, note: str = "", photos=(),
-                    by=None) -> ProgressUpdate:
+def progress_record(
+    *, project: Project, reported_on: date, physical_progress, note: str = "", photos=(), by=None
+) -> ProgressUpdate:
     percent = _whole_percent(physical_progress)
     if not 0 <= percent <= 100:
         refuse("physical_progress", _("Physical progress is between 0 and 100 %."), "progress_out_of_range")
     check_not_future(reported_on, field="reported_on")
-    update = ProgressUpdate(project=project, reported_on=reported_on, physical_progress=percent, note=note,
-                            author=by if getattr(by, "pk", None) else None)
+    update = ProgressUpdate(
+        project=project,
+        reported_on=reported_on,
+        physical_progress=percent,
+        note=note,
+        author=by if getattr(by, "pk", None) else None,
+    )
     validated_save(update, by=by)
     for photo in photos:
         picture = ProgressPhoto(update=update, image=photo)
@@ -178,16 +241,32 @@ def progress_record(*, project: Project, reported_on: date, physical_progress, n
 
 
 @transaction.atomic
-def contract_sign(*, project: Project, kind: str, amount, contractor=None, contractor_name: str = "",
-                  reference: str = "", signed_on: date | None = None, duration_days: int | None = None,
-                  by=None) -> Contract:
+def contract_sign(
+    *,
+    project: Project,
+    kind: str,
+    amount,
+    contractor=None,
+    contractor_name: str = "",
+    reference: str = "",
+    signed_on: date | None = None,
+    duration_days: int | None = None,
+    by=None,
+) -> Contract:
     amount = amount_or_refuse(amount, "amount", required=True)
     check_not_future(signed_on, field="signed_on")
     if contractor is None and not contractor_name.strip():
         refuse("contractor_name", _("Name the contractor."), "contractor_required")
-    contract = Contract(project=project, kind=kind, amount=amount, contractor=contractor,
-                        contractor_name=contractor_name, reference=reference, signed_on=signed_on,
-                        duration_days=duration_days)
+    contract = Contract(
+        project=project,
+        kind=kind,
+        amount=amount,
+        contractor=contractor,
+        contractor_name=contractor_name,
+        reference=reference,
+        signed_on=signed_on,
+        duration_days=duration_days,
+    )
     return validated_save(contract, by=by)
 
 
@@ -199,13 +278,26 @@ def payment_record(*, contract: Contract, paid_on: date, amount, reference: str 
     check_not_future(paid_on, field="paid_on")
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     if contract.signed_on and paid_on < contract.signed_on:
-        refuse("paid_on", _("A payment cannot be made before its contract was signed."), "payment_before_contract")
+        refuse(
+            "paid_on",
+            _("A payment cannot be made before its contract was signed."),
+            "payment_before_contract",
+        )
     paid = Payment.objects.filter(contract=contract).aggregate(t=Sum("amount"))["t"] or Decimal("0.00")
     if paid + amount > contract.amount:
-        refuse("amount", _("This payment would bring the total paid above the contract's %(amount)s; "
-                           "%(left)s is left to pay."), "payment_above_contract",
-               amount=format_amount(contract.amount), left=format_amount(contract.amount - paid))
-    return validated_save(Payment(contract=contract, paid_on=paid_on, amount=amount, reference=reference), by=by)
+        refuse(
+            "amount",
+            _(
+                "This payment would bring the total paid above the contract's %(amount)s; "
+                "%(left)s is left to pay."
+            ),
+            "payment_above_contract",
+            amount=format_amount(contract.amount),
+            left=format_amount(contract.amount - paid),
+        )
+    return validated_save(
+        Payment(contract=contract, paid_on=paid_on, amount=amount, reference=reference), by=by
+    )
 
 
 def _whole_percent(value) -> int:
@@ -216,8 +308,11 @@ def _whole_percent(value) -> int:
     except (InvalidOperation, ValueError):
         number = None
     if number is None or not number.is_finite() or number != number.to_integral_value():
-        refuse("physical_progress", _("Physical progress is a whole percentage between 0 and 100."),
-               "progress_invalid")
+        refuse(
+            "physical_progress",
+            _("Physical progress is a whole percentage between 0 and 100."),
+            "progress_invalid",
+        )
     return int(number)
 
 
@@ -232,8 +327,9 @@ def suggested_reference(agreement) -> str:
 
 
 @transaction.atomic
-def project_update_with_communes(project: Project, *, expected_version: int, communes, by=None,
-                                 **changes) -> Project:
+def project_update_with_communes(
+    project: Project, *, expected_version: int, communes, by=None, **changes
+) -> Project:
     """`project_update`, and the communes (a many-to-many set) in the same transaction."""
     project = project_update(project, expected_version=expected_version, by=by, **changes)
     project.communes.set(communes)

@@ -46,7 +46,9 @@ class Province(LocalisedName, models.Model):
     name_ar = models.CharField(_("name (Arabic)"), max_length=120)
     name_fr = models.CharField(_("name (French)"), max_length=120)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="provinces", verbose_name=_("region"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="provinces", verbose_name=_("region")
+    )
     population_2014 = models.PositiveIntegerField(_("population 2014"), null=True, blank=True)
     population_2024 = models.PositiveIntegerField(_("population 2024"), null=True, blank=True)
     households_2024 = models.PositiveIntegerField(_("households 2024"), null=True, blank=True)

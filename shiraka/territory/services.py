@@ -37,8 +37,10 @@ class LoadReport:
     organisations: int = 0
 
     def __str__(self) -> str:
-        return (f"{self.regions} regions, {self.provinces} provinces and prefectures, {self.communes} communes, "
-                f"{self.facility_types} facility types, {self.organisations} institutions")
+        return (
+            f"{self.regions} regions, {self.provinces} provinces and prefectures, {self.communes} communes, "
+            f"{self.facility_types} facility types, {self.organisations} institutions"
+        )
 
 
 def _upsert(model, key: str, records: list[dict]) -> int:
@@ -60,42 +62,60 @@ def _upsert(model, key: str, records: list[dict]) -> int:
     return len(records)
 
 
+# Model field ← column of the reference file, for each kind of territory.
+REGION_COLUMNS = {
+    "code": "code", "iso_code": "iso_3166_2", "name_ar": "name_ar", "name_fr": "name_fr", "name_en": "name_en",
+    "capital_ar": "capital_ar", "capital_fr": "capital_fr",
+}  # fmt: skip
+PROVINCE_COLUMNS = {
+    "code": "code", "iso_code": "iso_3166_2", "slug": "slug", "name_ar": "name_ar", "name_fr": "name_fr",
+    "kind": "kind",
+}  # fmt: skip
+COMMUNE_COLUMNS = {"code": "code", "slug": "slug", "name_ar": "name_ar", "name_fr": "name_fr", "kind": "kind"}
+FACILITY_TYPE_COLUMNS = {
+    "code": "code", "abbreviation": "abbr_fr", "name_ar": "name_ar", "name_fr": "name_fr", "name_en": "name_en",
+}  # fmt: skip
+
+
+def _records(name: str, columns: dict[str, str], extra=lambda row: {}) -> list[dict]:
+    return [
+        {field: row[column] for field, column in columns.items()} | extra(row) for row in reference_rows(name)
+    ]
+
+
 @transaction.atomic
 def territories_load(report: LoadReport | None = None) -> LoadReport:
     """Regions, provinces and prefectures, communes and facility types; the institutions that sit on
     them are loaded by `shiraka.organisations.services.reference_load`."""
     report = report or LoadReport()
-    report.regions = _upsert(Region, "code", [
-        {
-            "code": r["code"], "iso_code": r["iso_3166_2"], "name_ar": r["name_ar"], "name_fr": r["name_fr"],
-            "name_en": r["name_en"], "capital_ar": r["capital_ar"], "capital_fr": r["capital_fr"],
-            **_census(r),
-        }
-        for r in reference_rows("regions.csv")
-    ])
-    regions = {region.code: region.pk for region in Region.objects.all()}
-    report.provinces = _upsert(Province, "code", [
-        {
-            "code": r["code"], "iso_code": r["iso_3166_2"], "slug": r["slug"], "name_ar": r["name_ar"],
-            "name_fr": r["name_fr"], "kind": r["kind"], "region_id": regions[r["region_code"]],
-            **_census(r),
-        }
-        for r in reference_rows("provinces.csv")
-    ])
-    provinces = {province.code: province.pk for province in Province.objects.all()}
-    report.communes = _upsert(Commune, "code", [
-        {
-            "code": r["code"], "slug": r["slug"], "name_ar": r["name_ar"], "name_fr": r["name_fr"],
-            "kind": r["kind"], "province_id": provinces[r["province_code"]],
-            **_census(r),
-        }
-        for r in reference_rows("communes.csv")
-    ])
-    report.facility_types = _upsert(HealthFacilityType, "code", [
-        {
-            "code": r["code"], "abbreviation": r["abbr_fr"], "name_ar": r["name_ar"], "name_fr": r["name_fr"],
-            "name_en": r["name_en"], "network": r["network"][:80], "care_level": r["care_level"][:80],
-        }
-        for r in reference_rows("health_facility_types.csv")
-    ])
+    report.regions = _upsert(Region, "code", _records("regions.csv", REGION_COLUMNS, _census))
+    regions = dict(Region.objects.values_list("code", "pk"))
+    report.provinces = _upsert(
+        Province,
+        "code",
+        _records(
+            "provinces.csv",
+            PROVINCE_COLUMNS,
+            lambda row: {"region_id": regions[row["region_code"]], **_census(row)},
+        ),
+    )
+    provinces = dict(Province.objects.values_list("code", "pk"))
+    report.communes = _upsert(
+        Commune,
+        "code",
+        _records(
+            "communes.csv",
+            COMMUNE_COLUMNS,
+            lambda row: {"province_id": provinces[row["province_code"]], **_census(row)},
+        ),
+    )
+    report.facility_types = _upsert(
+        HealthFacilityType,
+        "code",
+        _records(
+            "health_facility_types.csv",
+            FACILITY_TYPE_COLUMNS,
+            lambda row: {"network": row["network"][:80], "care_level": row["care_level"][:80]},
+        ),
+    )
     return report

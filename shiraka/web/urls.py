@@ -1,7 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-
 app_name = "web"
 # One URL module per area. The edit, extraction and follow-up areas come first: their fixed paths
 # (e.g. agreements/new-from-text/) must win over the reading pages' detail patterns.

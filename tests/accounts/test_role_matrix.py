@@ -102,10 +102,28 @@ FORM_OPEN_TO = {
 REFUSED_ON_THE_FORM = {("agreement_create", SECRETARIAT_OUT), ("extraction_create", SECRETARIAT_OUT)}
 
 # URL names that only read (no POST accepted or no write done): checked by test_every_write_url_is_in_the_matrix.
-READ_ONLY_URLS = {"agreement_tools", "commune_options", "alerts", "committees", "committee", "meeting",
-                  "meeting_minutes_pdf", "dashboard", "agreements", "agreement", "projects", "project",
-                  "organisation", "region", "province", "progress_photo", "transfer_proof", "meeting_scan", "login",
-                  "logout"}
+READ_ONLY_URLS = {
+    "agreement_tools",
+    "commune_options",
+    "alerts",
+    "committees",
+    "committee",
+    "meeting",
+    "meeting_minutes_pdf",
+    "dashboard",
+    "agreements",
+    "agreement",
+    "projects",
+    "project",
+    "organisation",
+    "region",
+    "province",
+    "progress_photo",
+    "transfer_proof",
+    "meeting_scan",
+    "login",
+    "logout",
+}
 # URLs reached by an action of the matrix after its first request.
 SECOND_STEPS = {"extract_review": "extraction_create"}
 
@@ -131,10 +149,19 @@ class Action:
 
 
 def agreement_post(world: World) -> dict:
-    return {"reference": "NEW-2024-001", "kind": "partnership", "title_ar": "اتفاقية شراكة",
-            "title_fr": "Convention nouvelle", "signed_on": "2024-03-01", "start_on": "2024-03-01",
-            "end_on": "2027-12-31", "total_amount": "1500000.00", "status": "signed",
-            "region": world.province.region_id, "province": world.province.pk}
+    return {
+        "reference": "NEW-2024-001",
+        "kind": "partnership",
+        "title_ar": "اتفاقية شراكة",
+        "title_fr": "Convention nouvelle",
+        "signed_on": "2024-03-01",
+        "start_on": "2024-03-01",
+        "end_on": "2027-12-31",
+        "total_amount": "1500000.00",
+        "status": "signed",
+        "region": world.province.region_id,
+        "province": world.province.pk,
+    }
 
 
 def agreement_edit_post(world: World) -> dict:
@@ -150,9 +177,17 @@ def partnership_edit_post(world: World) -> dict:
 
 
 def project_post(world: World) -> dict:
-    return {"reference": "P-NEW", "title_fr": "Hôpital de proximité", "title_ar": "مستشفى القرب",
-            "category": "proximity_hospital", "province": world.province.pk, "budget": "250000",
-            "owner": world.own.pk, "planned_start": "2024-01-01", "planned_end": "2026-12-31"}
+    return {
+        "reference": "P-NEW",
+        "title_fr": "Hôpital de proximité",
+        "title_ar": "مستشفى القرب",
+        "category": "proximity_hospital",
+        "province": world.province.pk,
+        "budget": "250000",
+        "owner": world.own.pk,
+        "planned_start": "2024-01-01",
+        "planned_end": "2026-12-31",
+    }
 
 
 def project_edit_post(world: World) -> dict:
@@ -175,95 +210,186 @@ def extraction_perform(client, world: World):
 ACTIONS: dict[str, Action] = {
     "agreement_create": Action("agreement_create", data=agreement_post, changes={"Agreement": 1}),
     "agreement_edit": Action(
-        "agreement_edit", lambda w: (w.agreement.reference,), agreement_edit_post,
-        {"agreement.version": 1, "agreement.title_fr": "Convention révisée"}),
+        "agreement_edit",
+        lambda w: (w.agreement.reference,),
+        agreement_edit_post,
+        {"agreement.version": 1, "agreement.title_fr": "Convention révisée"},
+    ),
     "agreement_status": Action(
-        "agreement_status", lambda w: (w.agreement.reference,),
+        "agreement_status",
+        lambda w: (w.agreement.reference,),
         lambda w: {"status": "in_execution", "reason": "", "version": w.agreement.version},
-        {"agreement.version": 1, "agreement.status": "in_execution"}),
+        {"agreement.version": 1, "agreement.status": "in_execution"},
+    ),
     "signatory_add": Action(
-        "signatory_add", lambda w: (w.agreement.reference,),
+        "signatory_add",
+        lambda w: (w.agreement.reference,),
         lambda w: {"full_name_fr": "Nouveau Signataire", "role": "Gouverneur", "organisation": w.own.pk},
-        {"Signatory": 1, "Person": 1}),
+        {"Signatory": 1, "Person": 1},
+    ),
     "partnership_add": Action(
-        "partnership_add", lambda w: (w.agreement.reference,),
+        "partnership_add",
+        lambda w: (w.agreement.reference,),
         lambda w: {"organisation": w.third.pk, "is_funder": "on", "committed_amount": "100000.00"},
-        {"Partnership": 1}),
+        {"Partnership": 1},
+    ),
     "partnership_edit": Action(
-        "partnership_edit", lambda w: (w.partnership.pk,), partnership_edit_post,
-        {"partnership.version": 1, "partnership.committed_amount": ANY}),
+        "partnership_edit",
+        lambda w: (w.partnership.pk,),
+        partnership_edit_post,
+        {"partnership.version": 1, "partnership.committed_amount": ANY},
+    ),
     "contribution_add": Action(
-        "contribution_add", lambda w: (w.partnership.pk,),
+        "contribution_add",
+        lambda w: (w.partnership.pk,),
         lambda w: {"due_on": "2024-06-30", "amount": "100000.00", "note": "première tranche"},
-        {"ScheduledContribution": 1}),
+        {"ScheduledContribution": 1},
+    ),
     "transfer_add": Action(
-        "transfer_add", lambda w: (w.partnership.pk,),
-        lambda w: {"transferred_on": "2024-07-01", "amount": "50000.00", "reference": "VIR-2024-1",
-                   "proof": proof_upload()},
-        {"Transfer": 1}),
+        "transfer_add",
+        lambda w: (w.partnership.pk,),
+        lambda w: {
+            "transferred_on": "2024-07-01",
+            "amount": "50000.00",
+            "reference": "VIR-2024-1",
+            "proof": proof_upload(),
+        },
+        {"Transfer": 1},
+    ),
     "extraction_create": Action(
-        "extract", perform=extraction_perform,
-        changes={"Agreement": 1, "Partnership": ANY, "Signatory": ANY, "SigningAttendee": ANY, "Person": ANY,
-                 "Project": ANY}),
+        "extract",
+        perform=extraction_perform,
+        changes={
+            "Agreement": 1,
+            "Partnership": ANY,
+            "Signatory": ANY,
+            "SigningAttendee": ANY,
+            "Person": ANY,
+            "Project": ANY,
+        },
+    ),
     "project_add": Action("project_add", lambda w: (w.agreement.reference,), project_post, {"Project": 1}),
     "project_manage": Action("project_manage", lambda w: (w.project.reference,)),
     "project_edit": Action(
-        "project_edit", lambda w: (w.project.reference,), project_edit_post,
-        {"project.version": 1, "project.title_fr": "Centre de santé rénové"}),
+        "project_edit",
+        lambda w: (w.project.reference,),
+        project_edit_post,
+        {"project.version": 1, "project.title_fr": "Centre de santé rénové"},
+    ),
     "project_status": Action(
-        "project_status", lambda w: (w.project.reference,),
+        "project_status",
+        lambda w: (w.project.reference,),
         lambda w: {"status": "studies", "reason": "", "version": w.project.version},
-        {"project.version": 1, "project.status": "studies"}),
+        {"project.version": 1, "project.status": "studies"},
+    ),
     "funding_add": Action(
-        "funding_add", lambda w: (w.project.reference,),
-        lambda w: {"organisation": w.other.pk, "amount": "100000.00"}, {"ProjectFunding": 1}),
+        "funding_add",
+        lambda w: (w.project.reference,),
+        lambda w: {"organisation": w.other.pk, "amount": "100000.00"},
+        {"ProjectFunding": 1},
+    ),
     "milestone_add": Action(
-        "milestone_add", lambda w: (w.project.reference,),
-        lambda w: {"kind": "tender", "planned_on": "2025-01-15"}, {"Milestone": 1}),
+        "milestone_add",
+        lambda w: (w.project.reference,),
+        lambda w: {"kind": "tender", "planned_on": "2025-01-15"},
+        {"Milestone": 1},
+    ),
     "milestone_achieve": Action(
-        "milestone_achieve", lambda w: (w.milestone.pk,),
+        "milestone_achieve",
+        lambda w: (w.milestone.pk,),
         lambda w: {"achieved_on": "2024-05-02", "version": w.milestone.version},
-        {"milestone.version": 1, "milestone.achieved_on": date(2024, 5, 2)}),
+        {"milestone.version": 1, "milestone.achieved_on": date(2024, 5, 2)},
+    ),
     "progress_add": Action(
-        "progress_add", lambda w: (w.project.reference,),
-        lambda w: {"reported_on": "2024-05-02", "physical_progress": "30", "note": "Gros œuvre",
-                   "photos": photo_upload()},
-        {"ProgressUpdate": 1, "ProgressPhoto": 1, "project.version": 1}),
+        "progress_add",
+        lambda w: (w.project.reference,),
+        lambda w: {
+            "reported_on": "2024-05-02",
+            "physical_progress": "30",
+            "note": "Gros œuvre",
+            "photos": photo_upload(),
+        },
+        {"ProgressUpdate": 1, "ProgressPhoto": 1, "project.version": 1},
+    ),
     "contract_add": Action(
-        "contract_add", lambda w: (w.project.reference,),
-        lambda w: {"kind": "goods", "contractor_name": "Équipements SA", "amount": "50000.00",
-                   "signed_on": "2024-02-01"},
-        {"Contract": 1}),
+        "contract_add",
+        lambda w: (w.project.reference,),
+        lambda w: {
+            "kind": "goods",
+            "contractor_name": "Équipements SA",
+            "amount": "50000.00",
+            "signed_on": "2024-02-01",
+        },
+        {"Contract": 1},
+    ),
     "payment_add": Action(
-        "payment_add", lambda w: (w.contract.pk,),
-        lambda w: {"paid_on": "2024-03-01", "amount": "10000.00", "reference": "OP-1"}, {"Payment": 1}),
+        "payment_add",
+        lambda w: (w.contract.pk,),
+        lambda w: {"paid_on": "2024-03-01", "amount": "10000.00", "reference": "OP-1"},
+        {"Payment": 1},
+    ),
     "committee_create": Action(
         "committee_new",
-        data=lambda w: {"kind": "supervision", "name_fr": "Comité technique", "province": w.province.pk,
-                        "agreement_references": w.agreement.reference, "partners_as_members": "on"},
-        changes={"Committee": 1, "CommitteeMember": 2}),
+        data=lambda w: {
+            "kind": "supervision",
+            "name_fr": "Comité technique",
+            "province": w.province.pk,
+            "agreement_references": w.agreement.reference,
+            "partners_as_members": "on",
+        },
+        changes={"Committee": 1, "CommitteeMember": 2},
+    ),
     "committee_member_add": Action(
-        "committee_member_new", lambda w: (w.committee.pk,),
-        lambda w: {"full_name_fr": "Mme Membre", "role": "rapporteuse"}, {"CommitteeMember": 1, "Person": 1}),
+        "committee_member_new",
+        lambda w: (w.committee.pk,),
+        lambda w: {"full_name_fr": "Mme Membre", "role": "rapporteuse"},
+        {"CommitteeMember": 1, "Person": 1},
+    ),
     "meeting_create": Action(
-        "meeting_new", lambda w: (w.committee.pk,),
-        lambda w: {"held_on": "2024-06-03", "place": "Inezgane", "agenda": "1. Avancement",
-                   "attendees": [str(m.pk) for m in w.committee.members.order_by("pk")]},
-        {"Meeting": 1, "Attendance": 2}),
+        "meeting_new",
+        lambda w: (w.committee.pk,),
+        lambda w: {
+            "held_on": "2024-06-03",
+            "place": "Inezgane",
+            "agenda": "1. Avancement",
+            "attendees": [str(m.pk) for m in w.committee.members.order_by("pk")],
+        },
+        {"Meeting": 1, "Attendance": 2},
+    ),
     "meeting_minutes_edit": Action(
-        "meeting_minutes_edit", lambda w: (w.meeting.pk,),
-        lambda w: {"version": w.meeting.version, "place": "Inezgane", "agenda": "1. Avancement",
-                   "minutes": "Le comité a examiné l'avancement.", "minutes_scan": proof_upload("pv-signe.pdf")},
-        {"meeting.version": 1, "meeting.minutes": "Le comité a examiné l'avancement.", "meeting.minutes_scan": ANY}),
+        "meeting_minutes_edit",
+        lambda w: (w.meeting.pk,),
+        lambda w: {
+            "version": w.meeting.version,
+            "place": "Inezgane",
+            "agenda": "1. Avancement",
+            "minutes": "Le comité a examiné l'avancement.",
+            "minutes_scan": proof_upload("pv-signe.pdf"),
+        },
+        {
+            "meeting.version": 1,
+            "meeting.minutes": "Le comité a examiné l'avancement.",
+            "meeting.minutes_scan": ANY,
+        },
+    ),
     "decision_create": Action(
-        "decision_new", lambda w: (w.committee.pk,),
-        lambda w: {"text": "Relancer le conseil provincial", "responsible": w.other.pk, "due_on": "2025-01-31"},
-        {"Decision": 1}),
+        "decision_new",
+        lambda w: (w.committee.pk,),
+        lambda w: {
+            "text": "Relancer le conseil provincial",
+            "responsible": w.other.pk,
+            "due_on": "2025-01-31",
+        },
+        {"Decision": 1},
+    ),
     # The decision's page is open to every signed-in user; the status form on it is the write.
     "decision_status": Action(
-        "decision", lambda w: (w.decision.pk,),
+        "decision",
+        lambda w: (w.decision.pk,),
         lambda w: {"status": "in_progress", "on": "2024-06-03", "version": w.decision.version},
-        {"decision.version": 1, "decision.status": "in_progress"}, form_page=False),
+        {"decision.version": 1, "decision.status": "in_progress"},
+        form_page=False,
+    ),
 }
 
 assert set(ACTIONS) == set(ALLOWED), "every action has its line in the policy table, and the reverse"
@@ -272,6 +398,7 @@ MATRIX = [(action, role) for action in ACTIONS for role in ROLES]
 
 
 # --- helpers -------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def world(reference) -> World:
@@ -294,8 +421,9 @@ def assert_refused(response, role: str, *, on_the_form: bool = False) -> None:
         assert is_login_redirect(response), (response.status_code, response.get("Location"))
     elif on_the_form:
         assert response.status_code in (200, 400), response.status_code
-        assert re.search(r"alert-danger|invalid-feedback|data-error-for", page_text(response)), \
+        assert re.search(r"alert-danger|invalid-feedback|data-error-for", page_text(response)), (
             "a refusal on the form says why"
+        )
     else:
         assert response.status_code == 403, (response.status_code, response.get("Location"))
 
@@ -325,6 +453,7 @@ def submit(client, action: Action, world: World):
 
 # --- the matrix ------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("name", "role"), MATRIX, ids=[f"{a}-{r}" for a, r in MATRIX])
 def test_role_matrix(client, world, name, role):
     action = ACTIONS[name]
@@ -345,7 +474,9 @@ def test_role_matrix(client, world, name, role):
     after = world.snapshot()
     if allowed:
         assert response.status_code == 302 and not is_login_redirect(response), (
-            response.status_code, page_text(response)[:3000] if response.status_code == 200 else "")
+            response.status_code,
+            page_text(response)[:3000] if response.status_code == 200 else "",
+        )
         assert_changes(before, after, action.changes)
         assert after != before
     else:
@@ -377,8 +508,9 @@ def test_django_admin_is_closed_to_every_role(client, world, role):
     signed_in(client, role, world)
     response = client.get("/fr/admin/agreements/agreement/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
-    response = client.post(f"/fr/admin/agreements/agreement/{world.agreement.pk}/change/",
-                           {"title_fr": "Changé par l'admin"})
+    response = client.post(
+        f"/fr/admin/agreements/agreement/{world.agreement.pk}/change/", {"title_fr": "Changé par l'admin"}
+    )
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     world.agreement.refresh_from_db()
     assert world.agreement.title_fr != "Changé par l'admin"
@@ -386,13 +518,19 @@ def test_django_admin_is_closed_to_every_role(client, world, role):
 
 # --- read-only pages and GET of the other sides --------------------------------------------------------
 
+
 @pytest.mark.parametrize("role", ROLES)
 def test_read_pages_need_no_write_right(client, world, role):
     """Follow-up pages need a signed-in user, any role; a GET never writes."""
     signed_in(client, role, world)
     before = world.snapshot()
-    for name, args in (("committees", ()), ("committee", (world.committee.pk,)), ("meeting", (world.meeting.pk,)),
-                       ("decision", (world.decision.pk,)), ("alerts", ())):
+    for name, args in (
+        ("committees", ()),
+        ("committee", (world.committee.pk,)),
+        ("meeting", (world.meeting.pk,)),
+        ("decision", (world.decision.pk,)),
+        ("alerts", ()),
+    ):
         response = client.get(url(name, *args))
         if role == ANONYMOUS:
             assert is_login_redirect(response), name
@@ -403,27 +541,47 @@ def test_read_pages_need_no_write_right(client, world, role):
 
 # --- files -----------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def files(reference):
     """A transfer proof and a site photo on an unpublished agreement, a photo on a published one."""
     hidden = build_world(published=False)
-    transfer = agreement_services.transfer_record(partnership=hidden.partnership, transferred_on=date(2024, 5, 2),
-                                                  amount=Decimal("1000.00"), proof=stored_proof())
-    hidden_update = project_services.progress_record(project=hidden.project, reported_on=date(2024, 5, 2),
-                                                     physical_progress=10, photos=[stored_photo()])
+    transfer = agreement_services.transfer_record(
+        partnership=hidden.partnership,
+        transferred_on=date(2024, 5, 2),
+        amount=Decimal("1000.00"),
+        proof=stored_proof(),
+    )
+    hidden_update = project_services.progress_record(
+        project=hidden.project, reported_on=date(2024, 5, 2), physical_progress=10, photos=[stored_photo()]
+    )
     meeting = followup_services.meeting_update_minutes(
-        hidden.meeting, expected_version=hidden.meeting.version, place="", agenda="", minutes="PV",
-        minutes_scan=stored_proof())
+        hidden.meeting,
+        expected_version=hidden.meeting.version,
+        place="",
+        agenda="",
+        minutes="PV",
+        minutes_scan=stored_proof(),
+    )
     shown = build_world(published=True)
-    shown_update = project_services.progress_record(project=shown.project, reported_on=date(2024, 5, 2),
-                                                    physical_progress=10, photos=[stored_photo()])
-    return {"proof": transfer, "hidden_photo": hidden_update.photos.get(), "shown_photo": shown_update.photos.get(),
-            "world": hidden, "meeting": meeting}
+    shown_update = project_services.progress_record(
+        project=shown.project, reported_on=date(2024, 5, 2), physical_progress=10, photos=[stored_photo()]
+    )
+    return {
+        "proof": transfer,
+        "hidden_photo": hidden_update.photos.get(),
+        "shown_photo": shown_update.photos.get(),
+        "world": hidden,
+        "meeting": meeting,
+    }
 
 
 def is_attachment(response) -> bool:
-    return (response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
-            and response["X-Content-Type-Options"] == "nosniff")
+    return (
+        response.status_code == 200
+        and response["Content-Disposition"].startswith("attachment")
+        and response["X-Content-Type-Options"] == "nosniff"
+    )
 
 
 @pytest.mark.parametrize("role", [ANONYMOUS, VIEWER, FOCAL_POINT_OTHER, PROJECT_EDITOR_OTHER])
@@ -446,14 +604,16 @@ def test_file_downloads(client, files, role):
 
 # --- what anonymous visitors see ------------------------------------------------------------------------
 
+
 @pytest.fixture
 def portfolio(reference):
     hidden = build_world(published=False)
     shown = build_world(published=True)
     # The organisation is a partner of both agreements (of the published one for 1,000 MAD), so that its
     # page has something to show and something to hide.
-    agreement_services.partnership_commit(agreement=shown.agreement, organisation=hidden.own,
-                                          committed_amount=Decimal("1000.00"))
+    agreement_services.partnership_commit(
+        agreement=shown.agreement, organisation=hidden.own, committed_amount=Decimal("1000.00")
+    )
     return hidden, shown
 
 
@@ -498,6 +658,7 @@ def test_anonymous_visitors_do_not_see_figures_of_unpublished_agreements(client,
 
 # --- the other shapes of a scope --------------------------------------------------------------------------
 
+
 def scoped_user(world: World, shape: str):
     """Memberships the nine roles above do not show: the other ways of being in or out of scope."""
     from django.contrib.auth import get_user_model
@@ -509,8 +670,9 @@ def scoped_user(world: World, shape: str):
     user = get_user_model().objects.create_user(f"scope-{shape}", password="a-long-test-password")
     if shape == "no_membership":
         return user
-    programme = Programme.objects.create(code=f"prog-{shape}", name_fr=f"Programme {shape}",
-                                         kind=Programme.Kind.choices[0][0])
+    programme = Programme.objects.create(
+        code=f"prog-{shape}", name_fr=f"Programme {shape}", kind=Programme.Kind.choices[0][0]
+    )
     if shape == "secretariat_of_the_programme":
         world.agreement.programme = programme
         world.agreement.save(update_fields=["programme"])
@@ -529,7 +691,12 @@ def scoped_user(world: World, shape: str):
 SHAPES = {  # shape → the actions it may do, among those tried
     "secretariat_of_the_region": {"agreement_edit", "transfer_add", "project_edit", "committee_member_add"},
     "secretariat_of_another_region": set(),
-    "secretariat_of_the_programme": {"agreement_edit", "transfer_add", "project_edit", "committee_member_add"},
+    "secretariat_of_the_programme": {
+        "agreement_edit",
+        "transfer_add",
+        "project_edit",
+        "committee_member_add",
+    },
     "secretariat_of_another_programme": set(),
     "national_secretariat": {"agreement_edit", "transfer_add", "project_edit", "committee_member_add"},
     "project_editor_of_the_delegated_owner": {"project_edit"},
@@ -540,8 +707,9 @@ TRIED = ("agreement_edit", "transfer_add", "project_edit", "committee_member_add
 
 @pytest.mark.parametrize("shape", SHAPES)
 def test_other_scopes(client, world, shape):
-    project_services.project_update(world.project, expected_version=world.project.version,
-                                    delegated_owner=world.third)
+    project_services.project_update(
+        world.project, expected_version=world.project.version, delegated_owner=world.third
+    )
     world.project.refresh_from_db()
     client.force_login(scoped_user(world, shape))
     for name in TRIED:
@@ -565,16 +733,26 @@ def test_other_scopes(client, world, shape):
 def test_a_secretariat_cannot_move_an_agreement_or_follow_one_out_of_its_scope(client, world):
     """In scope for the agreement, but not for where it would send it or for the other agreement."""
     elsewhere = build_world()
-    agreement_services.agreement_update(elsewhere.agreement, expected_version=elsewhere.agreement.version,
-                                        region=world.elsewhere.region, province=world.elsewhere)
+    agreement_services.agreement_update(
+        elsewhere.agreement,
+        expected_version=elsewhere.agreement.version,
+        region=world.elsewhere.region,
+        province=world.elsewhere,
+    )
     client.force_login(user_for(SECRETARIAT_IN, world))
     before = world.snapshot()
     data = agreement_edit_post(world)
     data.update(region=world.elsewhere.region_id, province=world.elsewhere.pk)
     response = client.post(url("agreement_edit", world.agreement.reference), data)
     assert response.status_code == 200 and 'data-error-for="province"' in page_text(response)
-    response = client.post(url("committee_new"), {
-        "kind": "supervision", "name_fr": "Comité mixte", "province": world.province.pk,
-        "agreement_references": f"{world.agreement.reference}\n{elsewhere.agreement.reference}"})
+    response = client.post(
+        url("committee_new"),
+        {
+            "kind": "supervision",
+            "name_fr": "Comité mixte",
+            "province": world.province.pk,
+            "agreement_references": f"{world.agreement.reference}\n{elsewhere.agreement.reference}",
+        },
+    )
     assert response.status_code == 403
     assert world.snapshot() == before

@@ -51,12 +51,40 @@ PROJECT_EDITOR_OWN = "project_editor_own"  # project editor of the organisation 
 PROJECT_EDITOR_OTHER = "project_editor_other"  # project editor of the other partner
 VIEWER = "viewer"  # viewer of the owner organisation
 ANONYMOUS = "anonymous"
-ROLES = (ADMINISTRATOR, SECRETARIAT_IN, SECRETARIAT_OUT, FOCAL_POINT_OWN, FOCAL_POINT_OTHER, PROJECT_EDITOR_OWN,
-         PROJECT_EDITOR_OTHER, VIEWER, ANONYMOUS)
+ROLES = (
+    ADMINISTRATOR,
+    SECRETARIAT_IN,
+    SECRETARIAT_OUT,
+    FOCAL_POINT_OWN,
+    FOCAL_POINT_OTHER,
+    PROJECT_EDITOR_OWN,
+    PROJECT_EDITOR_OTHER,
+    VIEWER,
+    ANONYMOUS,
+)
 
-COUNTED = (Agreement, Signatory, SigningAttendee, Person, Organisation, Partnership, ScheduledContribution, Transfer,
-           Project, ProjectFunding, Milestone, ProgressUpdate, ProgressPhoto, Contract, Payment, Committee,
-           CommitteeMember, Meeting, Attendance, Decision)
+COUNTED = (
+    Agreement,
+    Signatory,
+    SigningAttendee,
+    Person,
+    Organisation,
+    Partnership,
+    ScheduledContribution,
+    Transfer,
+    Project,
+    ProjectFunding,
+    Milestone,
+    ProgressUpdate,
+    ProgressPhoto,
+    Contract,
+    Payment,
+    Committee,
+    CommitteeMember,
+    Meeting,
+    Attendance,
+    Decision,
+)
 # Fields of the world's records that the edit actions change.
 WATCHED = {
     "agreement": ("version", "status", "title_fr", "province_id", "is_published"),
@@ -97,32 +125,83 @@ class World:
 
 def build_world(*, published: bool = False) -> World:
     province = Province.objects.select_related("region").get(code=HOME)
-    elsewhere = Province.objects.exclude(region=province.region).select_related("region").order_by("code").first()
-    agreement = factories.agreement(total="1000000.00", province=province, region=province.region,
-                                    is_published=published)
-    own = factories.organisation("Délégation provinciale de la santé", kind=Organisation.Kind.DECONCENTRATED_SERVICE)
+    elsewhere = (
+        Province.objects.exclude(region=province.region).select_related("region").order_by("code").first()
+    )
+    agreement = factories.agreement(
+        total="1000000.00", province=province, region=province.region, is_published=published
+    )
+    own = factories.organisation(
+        "Délégation provinciale de la santé", kind=Organisation.Kind.DECONCENTRATED_SERVICE
+    )
     other = factories.organisation("Conseil provincial", kind=Organisation.Kind.PROVINCIAL_COUNCIL)
     third = factories.organisation("Fondation partenaire", kind=Organisation.Kind.FOUNDATION)
-    partnership = agreements.partnership_commit(agreement=agreement, organisation=own, is_funder=True,
-                                                is_project_owner=True, committed_amount=Decimal("400000.00"))
-    other_partnership = agreements.partnership_commit(agreement=agreement, organisation=other, is_funder=True,
-                                                      committed_amount=Decimal("300000.00"))
-    project = projects.project_create(agreement=agreement, reference=f"{agreement.reference}-P01",
-                                      title_fr="Centre de santé", title_ar="مركز صحي", category="health_centre",
-                                      budget=Decimal("300000.00"), owner=own, province=province)
-    milestone = projects.milestone_plan(project=project, kind=Milestone.Kind.STUDIES, planned_on=date(2024, 4, 1))
-    contract = projects.contract_sign(project=project, kind=Contract.Kind.WORKS, amount=Decimal("200000.00"),
-                                      contractor_name="Entreprise du Souss", signed_on=date(2024, 1, 20))
-    committee = followup.committee_create(kind=Committee.Kind.SUPERVISION, name_fr="Comité de suivi",
-                                          province=province, agreements=[agreement],
-                                          members=[(own, None, ""), (other, None, "")])
-    meeting = followup.meeting_record(committee=committee, held_on=date(2024, 3, 1), place="Inezgane",
-                                      attendees=[(own, None, True), (other, None, False)])
-    decision = followup.decision_create(committee=committee, meeting=meeting, text="Lancer les études",
-                                        responsible=own, due_on=date(2024, 12, 31))
-    return World(province=province, elsewhere=elsewhere, agreement=agreement, own=own, other=other, third=third,
-                 partnership=partnership, other_partnership=other_partnership, project=project,
-                 milestone=milestone, contract=contract, committee=committee, meeting=meeting, decision=decision)
+    partnership = agreements.partnership_commit(
+        agreement=agreement,
+        organisation=own,
+        is_funder=True,
+        is_project_owner=True,
+        committed_amount=Decimal("400000.00"),
+    )
+    other_partnership = agreements.partnership_commit(
+        agreement=agreement, organisation=other, is_funder=True, committed_amount=Decimal("300000.00")
+    )
+    project = projects.project_create(
+        agreement=agreement,
+        reference=f"{agreement.reference}-P01",
+        title_fr="Centre de santé",
+        title_ar="مركز صحي",
+        category="health_centre",
+        budget=Decimal("300000.00"),
+        owner=own,
+        province=province,
+    )
+    milestone = projects.milestone_plan(
+        project=project, kind=Milestone.Kind.STUDIES, planned_on=date(2024, 4, 1)
+    )
+    contract = projects.contract_sign(
+        project=project,
+        kind=Contract.Kind.WORKS,
+        amount=Decimal("200000.00"),
+        contractor_name="Entreprise du Souss",
+        signed_on=date(2024, 1, 20),
+    )
+    committee = followup.committee_create(
+        kind=Committee.Kind.SUPERVISION,
+        name_fr="Comité de suivi",
+        province=province,
+        agreements=[agreement],
+        members=[(own, None, ""), (other, None, "")],
+    )
+    meeting = followup.meeting_record(
+        committee=committee,
+        held_on=date(2024, 3, 1),
+        place="Inezgane",
+        attendees=[(own, None, True), (other, None, False)],
+    )
+    decision = followup.decision_create(
+        committee=committee,
+        meeting=meeting,
+        text="Lancer les études",
+        responsible=own,
+        due_on=date(2024, 12, 31),
+    )
+    return World(
+        province=province,
+        elsewhere=elsewhere,
+        agreement=agreement,
+        own=own,
+        other=other,
+        third=third,
+        partnership=partnership,
+        other_partnership=other_partnership,
+        project=project,
+        milestone=milestone,
+        contract=contract,
+        committee=committee,
+        meeting=meeting,
+        decision=decision,
+    )
 
 
 def user_for(role: str, world: World):
@@ -131,9 +210,16 @@ def user_for(role: str, world: World):
         return None
     scopes = {
         ADMINISTRATOR: {"role": Role.ADMINISTRATOR},
-        SECRETARIAT_IN: {"role": Role.SECRETARIAT, "province": world.province, "region": world.province.region},
-        SECRETARIAT_OUT: {"role": Role.SECRETARIAT, "province": world.elsewhere,
-                          "region": world.elsewhere.region},
+        SECRETARIAT_IN: {
+            "role": Role.SECRETARIAT,
+            "province": world.province,
+            "region": world.province.region,
+        },
+        SECRETARIAT_OUT: {
+            "role": Role.SECRETARIAT,
+            "province": world.elsewhere,
+            "region": world.elsewhere.region,
+        },
         FOCAL_POINT_OWN: {"role": Role.FOCAL_POINT, "organisation": world.own},
         FOCAL_POINT_OTHER: {"role": Role.FOCAL_POINT, "organisation": world.other},
         PROJECT_EDITOR_OWN: {"role": Role.PROJECT_EDITOR, "organisation": world.own},

@@ -42,8 +42,9 @@ def test_framework_specific_and_amendment_count_once_everywhere(reference):
     agreements.partnership_commit(agreement=framework, organisation=council, committed_amount="50000000")
     specific = factories.agreement(total="25000000", kind="specific", parent=framework, province=province)
     agreements.partnership_commit(agreement=specific, organisation=ministry, committed_amount="25000000")
-    amendment = factories.agreement(total="140000000", kind="amendment", parent=framework, province=province,
-                                    signed_on=date(2024, 6, 1))
+    amendment = factories.agreement(
+        total="140000000", kind="amendment", parent=framework, province=province, signed_on=date(2024, 6, 1)
+    )
     agreements.partnership_commit(agreement=amendment, organisation=ministry, committed_amount="90000000")
 
     in_province, in_region, national = province_figures(province)
@@ -60,7 +61,9 @@ def test_framework_specific_and_amendment_count_once_everywhere(reference):
     agreements.agreement_set_status(cancelled, status="cancelled", reason="Annulée", expected_version=1)
     assert [f.total_amount for f in province_figures(province)] == [140 * M] * 3
 
-    partners = {row["organisation"]: row for row in breakdown_by_partner(Agreement.objects.all(), today=TODAY)}
+    partners = {
+        row["organisation"]: row for row in breakdown_by_partner(Agreement.objects.all(), today=TODAY)
+    }
     assert partners[ministry.pk]["committed_sum"] == 90 * M
     assert partner_summary(ministry, today=TODAY).committed == 90 * M
 
@@ -71,9 +74,12 @@ def test_the_framework_page_shows_envelope_and_versions(reference):
     agreements.partnership_commit(agreement=framework, organisation=ministry, committed_amount="100000000")
     factories.agreement(total="25000000", kind="specific", parent=framework)
     factories.agreement(total="30000000", kind="specific", parent=framework, status="draft")
-    first = factories.agreement(total="140000000", kind="amendment", parent=framework, signed_on=date(2024, 3, 1))
-    factories.agreement(total=None, kind="amendment", parent=framework, signed_on=date(2024, 9, 1),
-                        end_on=date(2029, 6, 30))
+    first = factories.agreement(
+        total="140000000", kind="amendment", parent=framework, signed_on=date(2024, 3, 1)
+    )
+    factories.agreement(
+        total=None, kind="amendment", parent=framework, signed_on=date(2024, 9, 1), end_on=date(2029, 6, 30)
+    )
     agreements.partnership_commit(agreement=first, organisation=ministry, committed_amount="130000000")
 
     envelope = framework_envelope(framework)
@@ -127,17 +133,24 @@ def test_money_follows_the_amended_commitment(reference):
     """Transfers and schedules are recorded on the agreement itself, against its amended commitment."""
     ministry = factories.organisation("Ministère")
     framework = factories.agreement(total="10000000", kind="partnership")
-    share = agreements.partnership_commit(agreement=framework, organisation=ministry, committed_amount="4000000")
+    share = agreements.partnership_commit(
+        agreement=framework, organisation=ministry, committed_amount="4000000"
+    )
     amendment = factories.agreement(total="12000000", kind="amendment", parent=framework)
-    amended = agreements.partnership_commit(agreement=amendment, organisation=ministry, committed_amount="6000000")
+    amended = agreements.partnership_commit(
+        agreement=amendment, organisation=ministry, committed_amount="6000000"
+    )
     agreements.contribution_schedule(partnership=share, due_on=date(2024, 12, 31), amount="6000000")
     agreements.transfer_record(partnership=share, transferred_on=date(2025, 1, 5), amount="5500000")
     with pytest.raises(ValidationError) as refused:
         agreements.transfer_record(partnership=share, transferred_on=date(2025, 1, 6), amount="600000")
     assert refused.value.error_dict["amount"][0].code == "transfer_above_owed"
     for record in (agreements.transfer_record, agreements.contribution_schedule):
-        when = {"transferred_on": date(2025, 1, 6)} if record is agreements.transfer_record else {
-            "due_on": date(2025, 1, 6)}
+        when = (
+            {"transferred_on": date(2025, 1, 6)}
+            if record is agreements.transfer_record
+            else {"due_on": date(2025, 1, 6)}
+        )
         with pytest.raises(ValidationError) as refused:
             record(partnership=amended, amount="1000", **when)
         assert refused.value.error_dict["amount"][0].code == "money_on_amendment"
@@ -149,15 +162,17 @@ def test_an_amendment_partner_must_be_a_partner_of_the_agreement_it_amends(refer
     framework = factories.agreement(total="10000000", kind="partnership")
     amendment = factories.agreement(total="12000000", kind="amendment", parent=framework)
     with pytest.raises(ValidationError) as refused:
-        agreements.partnership_commit(agreement=amendment, organisation=factories.organisation(),
-                                      committed_amount="1000000")
+        agreements.partnership_commit(
+            agreement=amendment, organisation=factories.organisation(), committed_amount="1000000"
+        )
     assert refused.value.error_dict["organisation"][0].code == "amendment_partner_unknown"
 
 
 def test_an_amendment_cannot_lower_the_total_below_the_commitments(reference):
     agreement = factories.agreement(total="10000000", kind="partnership")
-    agreements.partnership_commit(agreement=agreement, organisation=factories.organisation(),
-                                  committed_amount="10000000")
+    agreements.partnership_commit(
+        agreement=agreement, organisation=factories.organisation(), committed_amount="10000000"
+    )
     with pytest.raises(ValidationError) as refused:
         factories.agreement(total="8000000", kind="amendment", parent=agreement)
     assert refused.value.error_dict["total_amount"][0].code == "total_below_commitments"
@@ -171,11 +186,14 @@ def test_alerts_use_the_effective_total(reference):
     amendment = factories.agreement(total="12000000", kind="amendment", parent=agreement)
     # Data from before the rules (an old import): the amended total below the commitments.
     Agreement.objects.filter(pk=amendment.pk).update(total_amount=Decimal("8000000"))
-    over = [a for a in alert_list(today=TODAY, agreement_ids=[agreement.pk]) if a.kind == "commitments_over_total"]
+    over = [
+        a for a in alert_list(today=TODAY, agreement_ids=[agreement.pk]) if a.kind == "commitments_over_total"
+    ]
     assert [(a.figures["committed"], a.figures["total"]) for a in over] == [(10 * M, 8 * M)]
 
 
 # --- the invariant, on generated hierarchies -----------------------------------------------------------
+
 
 @dataclass
 class Plan:
@@ -185,7 +203,9 @@ class Plan:
     total: int
     commitments: list[int]
     specifics: list[int] = field(default_factory=list)
-    amendments: list[tuple[int, int | None, int | None]] = field(default_factory=list)  # (day, total, first share)
+    amendments: list[tuple[int, int | None, int | None]] = field(
+        default_factory=list
+    )  # (day, total, first share)
 
 
 STATUSES = st.sampled_from(["signed", "in_execution", "draft", "cancelled"])
@@ -200,11 +220,16 @@ def plans(draw):
         if amount <= room:
             specifics.append(amount)
             room -= amount
-    amendments = draw(st.lists(
-        st.tuples(st.integers(min_value=0, max_value=300),
-                  st.one_of(st.none(), st.integers(min_value=total, max_value=2 * total)),
-                  st.one_of(st.none(), st.integers(min_value=0, max_value=total // 3))),
-        max_size=3))
+    amendments = draw(
+        st.lists(
+            st.tuples(
+                st.integers(min_value=0, max_value=300),
+                st.one_of(st.none(), st.integers(min_value=total, max_value=2 * total)),
+                st.one_of(st.none(), st.integers(min_value=0, max_value=total // 3)),
+            ),
+            max_size=3,
+        )
+    )
     return Plan(draw(STATUSES), total, shares, specifics, amendments)
 
 
@@ -226,20 +251,32 @@ def expected(plan_list: list[Plan]) -> tuple[Decimal, Decimal]:
 def build(plan_list: list[Plan], province: Province, partners: list) -> list[Agreement]:
     roots = []
     for plan in plan_list:
-        root = factories.agreement(total=str(plan.total * M), kind="framework", province=province,
-                                   signed_on=date(2023, 1, 1))
+        root = factories.agreement(
+            total=str(plan.total * M), kind="framework", province=province, signed_on=date(2023, 1, 1)
+        )
         for organisation, share in zip(partners, plan.commitments, strict=False):
-            agreements.partnership_commit(agreement=root, organisation=organisation, committed_amount=str(share * M))
+            agreements.partnership_commit(
+                agreement=root, organisation=organisation, committed_amount=str(share * M)
+            )
         for amount in plan.specifics:
-            specific = factories.agreement(total=str(amount * M), kind="specific", parent=root, province=province)
-            agreements.partnership_commit(agreement=specific, organisation=partners[0], committed_amount=str(amount * M))
+            specific = factories.agreement(
+                total=str(amount * M), kind="specific", parent=root, province=province
+            )
+            agreements.partnership_commit(
+                agreement=specific, organisation=partners[0], committed_amount=str(amount * M)
+            )
         for day, new_total, first_share in plan.amendments:
             amendment = factories.agreement(
-                total=None if new_total is None else str(new_total * M), kind="amendment", parent=root,
-                province=province, signed_on=date(2023, 1, 2) + timedelta(days=day))
+                total=None if new_total is None else str(new_total * M),
+                kind="amendment",
+                parent=root,
+                province=province,
+                signed_on=date(2023, 1, 2) + timedelta(days=day),
+            )
             if first_share is not None:
-                agreements.partnership_commit(agreement=amendment, organisation=partners[0],
-                                              committed_amount=str(first_share * M))
+                agreements.partnership_commit(
+                    agreement=amendment, organisation=partners[0], committed_amount=str(first_share * M)
+                )
         if plan.status in {"draft", "cancelled"}:
             root.status = plan.status  # a state reached through the status path; the path has its own tests
             root.save(update_fields=["status"])
@@ -270,8 +307,13 @@ def test_every_figure_equals_the_roots_effective_values(reference, plan_list):
         assert by_partner == committed
 
         # A specific agreement within an envelope changes no national figure.
-        counted = [(plan, root) for plan, root in zip(plan_list, Agreement.objects.filter(
-            kind="framework").order_by("pk"), strict=True) if plan.status not in {"draft", "cancelled"}]
+        counted = [
+            (plan, root)
+            for plan, root in zip(
+                plan_list, Agreement.objects.filter(kind="framework").order_by("pk"), strict=True
+            )
+            if plan.status not in {"draft", "cancelled"}
+        ]
         if counted:
             plan, root = counted[0]
             room = framework_envelope(root).unallocated
@@ -280,7 +322,12 @@ def test_every_figure_equals_the_roots_effective_values(reference, plan_list):
                 after = portfolio_summary(everything, today=TODAY)
                 assert (after.total_amount, after.committed) == (national.total_amount, national.committed)
             # An amendment signed after the others changes the total by exactly what it changes.
-            factories.agreement(total=str(framework_envelope(root).envelope + 7 * M), kind="amendment",
-                                parent=root, province=province, signed_on=date(2024, 12, 31))
+            factories.agreement(
+                total=str(framework_envelope(root).envelope + 7 * M),
+                kind="amendment",
+                parent=root,
+                province=province,
+                signed_on=date(2024, 12, 31),
+            )
             assert portfolio_summary(everything, today=TODAY).total_amount == national.total_amount + 7 * M
         transaction.set_rollback(True)

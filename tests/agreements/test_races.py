@@ -41,7 +41,9 @@ def test_two_simultaneous_transfers_cannot_together_exceed_what_is_owed():
     partnership = factories.partnership(committed="1000.00")
 
     def transfer():
-        return agreements.transfer_record(partnership=partnership, transferred_on=date(2025, 1, 2), amount="600")
+        return agreements.transfer_record(
+            partnership=partnership, transferred_on=date(2025, 1, 2), amount="600"
+        )
 
     outcomes = run_together(transfer, transfer)
     refused = [o for o in outcomes if isinstance(o, ValidationError)]

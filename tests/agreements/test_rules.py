@@ -26,6 +26,7 @@ def messages(error: ValidationError, field: str) -> str:
 
 # --- commitments ----------------------------------------------------------------------------------
 
+
 def test_commitments_up_to_the_total_are_accepted_and_the_rest_is_unallocated():
     agreement = factories.agreement(total="1000000.00")
     factories.partnership(agreement, committed="600000.00")
@@ -61,13 +62,15 @@ def test_lowering_the_total_below_commitments_is_refused():
     assert Agreement.objects.get(pk=agreement.pk).total_amount == Decimal("1000000.00")
 
 
-@pytest.mark.parametrize("amount, code", [("-1", "negative"), ("1.001", "max_decimal_places"),
-                                          ("1000000000000000", "too_large")])
+@pytest.mark.parametrize(
+    "amount, code", [("-1", "negative"), ("1.001", "max_decimal_places"), ("1000000000000000", "too_large")]
+)
 def test_bad_amounts_are_refused(amount, code):
     agreement = factories.agreement(total=None)
     with pytest.raises(ValidationError) as error:
-        agreements.partnership_commit(agreement=agreement, organisation=factories.organisation(),
-                                      committed_amount=amount)
+        agreements.partnership_commit(
+            agreement=agreement, organisation=factories.organisation(), committed_amount=amount
+        )
     assert codes(error.value, "committed_amount") == [code]
 
 
@@ -79,19 +82,23 @@ def test_text_with_a_nul_character_is_refused_on_every_database():
 
 # --- schedule and transfers -----------------------------------------------------------------------
 
+
 def test_schedule_beyond_the_commitment_is_refused():
     partnership = factories.partnership(committed="400000.00")
     agreements.contribution_schedule(partnership=partnership, due_on=date(2024, 6, 30), amount="300000")
     with pytest.raises(ValidationError) as error:
-        agreements.contribution_schedule(partnership=partnership, due_on=date(2025, 6, 30), amount="100000.01")
+        agreements.contribution_schedule(
+            partnership=partnership, due_on=date(2025, 6, 30), amount="100000.01"
+        )
     assert codes(error.value, "amount") == ["over_schedule"]
 
 
 def test_transfer_up_to_what_is_owed_is_accepted():
     partnership = factories.partnership(committed="400000.00")
     agreements.transfer_record(partnership=partnership, transferred_on=date(2024, 3, 1), amount="150000")
-    transfer = agreements.transfer_record(partnership=partnership, transferred_on=date(2024, 4, 1),
-                                          amount="250000.00")
+    transfer = agreements.transfer_record(
+        partnership=partnership, transferred_on=date(2024, 4, 1), amount="250000.00"
+    )
     assert transfer.amount == Decimal("250000.00")
     assert agreements.partnership_transferred(partnership) == Decimal("400000.00")
 
@@ -100,11 +107,15 @@ def test_transfer_above_what_is_owed_is_refused_and_nothing_is_saved():
     partnership = factories.partnership(committed="400000.00")
     agreements.transfer_record(partnership=partnership, transferred_on=date(2024, 3, 1), amount="150000")
     with pytest.raises(ValidationError) as error:
-        agreements.transfer_record(partnership=partnership, transferred_on=date(2024, 4, 1), amount="250000.01")
+        agreements.transfer_record(
+            partnership=partnership, transferred_on=date(2024, 4, 1), amount="250000.01"
+        )
     assert codes(error.value, "transfer_above_owed" and "amount") == ["transfer_above_owed"]
     with translation.override("fr"):
         with pytest.raises(ValidationError) as error:
-            agreements.transfer_record(partnership=partnership, transferred_on=date(2024, 4, 1), amount="300000")
+            agreements.transfer_record(
+                partnership=partnership, transferred_on=date(2024, 4, 1), amount="300000"
+            )
         assert "250\u00a0000,00" in messages(error.value, "amount")
     assert Transfer.objects.filter(partnership=partnership).count() == 1
 
@@ -119,7 +130,9 @@ def test_transfer_against_an_unspecified_commitment_is_refused():
 def test_transfer_dated_in_the_future_is_refused():
     partnership = factories.partnership(committed="400000.00")
     with pytest.raises(ValidationError) as error:
-        agreements.transfer_record(partnership=partnership, transferred_on=TODAY + timedelta(days=1), amount="1")
+        agreements.transfer_record(
+            partnership=partnership, transferred_on=TODAY + timedelta(days=1), amount="1"
+        )
     assert codes(error.value, "transferred_on") == ["date_in_future"]
 
 
@@ -127,11 +140,14 @@ def test_commitment_cannot_drop_below_what_was_transferred():
     partnership = factories.partnership(committed="400000.00")
     agreements.transfer_record(partnership=partnership, transferred_on=date(2024, 3, 1), amount="300000")
     with pytest.raises(ValidationError) as error:
-        agreements.partnership_update(partnership, expected_version=partnership.version, committed_amount="299999")
+        agreements.partnership_update(
+            partnership, expected_version=partnership.version, committed_amount="299999"
+        )
     assert codes(error.value, "committed_amount") == ["commitment_below_transfers"]
 
 
 # --- dates ----------------------------------------------------------------------------------------
+
 
 def test_agreement_ending_before_it_starts_is_refused():
     with pytest.raises(ValidationError) as error:
@@ -148,10 +164,12 @@ def test_signed_agreement_needs_its_signing_date():
 
 # --- status paths ---------------------------------------------------------------------------------
 
+
 def test_agreement_status_moves_forward():
     agreement = factories.agreement(status="signed")
-    agreement = agreements.agreement_set_status(agreement, status="in_execution",
-                                                expected_version=agreement.version)
+    agreement = agreements.agreement_set_status(
+        agreement, status="in_execution", expected_version=agreement.version
+    )
     assert agreement.status == "in_execution"
     with pytest.raises(ValidationError) as error:
         agreements.agreement_set_status(agreement, status="signed", expected_version=agreement.version)
@@ -164,12 +182,14 @@ def test_suspension_says_why():
     with pytest.raises(ValidationError) as error:
         agreements.agreement_set_status(agreement, status="suspended", expected_version=agreement.version)
     assert codes(error.value, "status_reason") == ["reason_required"]
-    agreement = agreements.agreement_set_status(agreement, status="suspended", reason="Land not available",
-                                                expected_version=agreement.version)
+    agreement = agreements.agreement_set_status(
+        agreement, status="suspended", reason="Land not available", expected_version=agreement.version
+    )
     assert agreement.status_reason == "Land not available"
 
 
 # --- lost updates ---------------------------------------------------------------------------------
+
 
 def test_second_save_of_a_stale_record_is_refused_and_nothing_is_overwritten():
     agreement = factories.agreement()
@@ -177,14 +197,18 @@ def test_second_save_of_a_stale_record_is_refused_and_nothing_is_overwritten():
     second_read = Agreement.objects.get(pk=agreement.pk)
     agreements.agreement_update(first_read, expected_version=first_read.version, title_fr="Titre de Salma")
     with pytest.raises(VersionConflict) as error:
-        agreements.agreement_update(second_read, expected_version=second_read.version, title_fr="Titre de Youssef")
+        agreements.agreement_update(
+            second_read, expected_version=second_read.version, title_fr="Titre de Youssef"
+        )
     assert error.value.changed["title_fr"] == ("Titre de Salma", "Titre de Youssef")
     assert Agreement.objects.get(pk=agreement.pk).title_fr == "Titre de Salma"
 
 
 def test_history_names_the_author_of_each_change(user):
     agreement = factories.agreement()
-    agreements.agreement_update(agreement, expected_version=agreement.version, title_fr="Nouveau titre", by=user)
+    agreements.agreement_update(
+        agreement, expected_version=agreement.version, title_fr="Nouveau titre", by=user
+    )
     latest = agreement.history.order_by("-history_date").first()
     assert latest.history_user == user
     assert latest.title_fr == "Nouveau titre"

@@ -7,7 +7,11 @@ DOMAIN_APPS = {"territory", "organisations", "accounts", "agreements", "projects
 
 
 def domain_models():
-    return [m for m in apps.get_models() if m._meta.app_label in DOMAIN_APPS and not m.__name__.startswith("Historical")]
+    return [
+        m
+        for m in apps.get_models()
+        if m._meta.app_label in DOMAIN_APPS and not m.__name__.startswith("Historical")
+    ]
 
 
 def test_every_domain_model_is_in_the_admin_and_searchable():

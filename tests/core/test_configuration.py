@@ -14,11 +14,16 @@ SHIRAKA = str(Path(sys.executable).with_name("shiraka"))
 
 
 def run(args, **env):
-    environment = {k: v for k, v in os.environ.items()
-                   if not k.startswith("SHIRAKA_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("SHIRAKA_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     environment.update(env)
     environment.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run([SHIRAKA, *args], capture_output=True, text=True, env=environment, cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [SHIRAKA, *args], capture_output=True, text=True, env=environment, cwd=ROOT, timeout=120
+    )
 
 
 def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path):
@@ -29,8 +34,12 @@ def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path):
 
 
 def test_production_mode_starts_with_a_secret_key(tmp_path):
-    result = run(["check"], SHIRAKA_DATA_DIR=str(tmp_path), SHIRAKA_SECRET_KEY="x" * 60,
-                 SHIRAKA_ALLOWED_HOSTS="shiraka.example.ma")
+    result = run(
+        ["check"],
+        SHIRAKA_DATA_DIR=str(tmp_path),
+        SHIRAKA_SECRET_KEY="x" * 60,
+        SHIRAKA_ALLOWED_HOSTS="shiraka.example.ma",
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -39,14 +48,22 @@ def test_sqlite_is_the_default_in_the_data_folder_with_wal(tmp_path):
     assert config["NAME"] == str(tmp_path / "shiraka.sqlite3")
     assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
-    assert database_from_url("sqlite:////var/lib/shiraka/db.sqlite3", tmp_path)["NAME"] == "/var/lib/shiraka/db.sqlite3"
+    assert (
+        database_from_url("sqlite:////var/lib/shiraka/db.sqlite3", tmp_path)["NAME"]
+        == "/var/lib/shiraka/db.sqlite3"
+    )
 
 
 def test_postgres_url_is_parsed_for_psycopg(tmp_path):
     config = database_from_url("postgres://shiraka:s%40cret@db.local:5433/shiraka?sslmode=require", tmp_path)
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["USER"], config["PASSWORD"], config["HOST"], config["PORT"], config["NAME"]) == (
-        "shiraka", "s@cret", "db.local", "5433", "shiraka")
+        "shiraka",
+        "s@cret",
+        "db.local",
+        "5433",
+        "shiraka",
+    )
     assert config["OPTIONS"] == {"sslmode": "require"}
 
 

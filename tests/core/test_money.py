@@ -33,7 +33,10 @@ def test_sum_of_600000_amounts_with_centimes_is_exact(db):
     partnership = factories.partnership(committed=None)
     amounts = [Decimal(f"{(i * 7919) % 100000}.{(i * 37) % 100:02d}") for i in range(600_000)]
     ScheduledContribution.objects.bulk_create(
-        (ScheduledContribution(partnership=partnership, due_on="2024-01-01", amount=amount) for amount in amounts),
+        (
+            ScheduledContribution(partnership=partnership, due_on="2024-01-01", amount=amount)
+            for amount in amounts
+        ),
         batch_size=10_000,
     )
     total = ScheduledContribution.objects.aggregate(total=Sum("amount"))["total"]

@@ -16,25 +16,45 @@ SHIRAKA = str(Path(sys.executable).with_name("shiraka"))
 
 
 def production_env(tmp_path) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("SHIRAKA_") and k not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update(SHIRAKA_SECRET_KEY=secrets.token_urlsafe(60), SHIRAKA_ALLOWED_HOSTS="shiraka.example.ma",
-               SHIRAKA_DATA_DIR=str(tmp_path))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("SHIRAKA_") and k not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env.update(
+        SHIRAKA_SECRET_KEY=secrets.token_urlsafe(60),
+        SHIRAKA_ALLOWED_HOSTS="shiraka.example.ma",
+        SHIRAKA_DATA_DIR=str(tmp_path),
+    )
     return env
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
-    result = subprocess.run([SHIRAKA, "check", "--deploy", "--fail-level", "WARNING"], capture_output=True,
-                            text=True, env=production_env(tmp_path), cwd=ROOT, timeout=120)
+    result = subprocess.run(
+        [SHIRAKA, "check", "--deploy", "--fail-level", "WARNING"],
+        capture_output=True,
+        text=True,
+        env=production_env(tmp_path),
+        cwd=ROOT,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_production_settings_secure_cookies_hsts_and_no_debug(tmp_path):
-    code = ("from django.conf import settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
-            "s.SECURE_HSTS_SECONDS >= 31536000, s.SECURE_SSL_REDIRECT, s.PASSWORD_HASHERS[0].endswith('Argon2PasswordHasher'))")
-    result = subprocess.run([SHIRAKA, "shell", "-c", code], capture_output=True, text=True,
-                            env=production_env(tmp_path), cwd=ROOT, timeout=120)
+    code = (
+        "from django.conf import settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SECURE_HSTS_SECONDS >= 31536000, s.SECURE_SSL_REDIRECT, s.PASSWORD_HASHERS[0].endswith('Argon2PasswordHasher'))"
+    )
+    result = subprocess.run(
+        [SHIRAKA, "shell", "-c", code],
+        capture_output=True,
+        text=True,
+        env=production_env(tmp_path),
+        cwd=ROOT,
+        timeout=120,
+    )
     assert result.stdout.strip().splitlines()[-1] == "False True True True True True", result.stderr
 
 
@@ -42,7 +62,9 @@ def test_production_settings_secure_cookies_hsts_and_no_debug(tmp_path):
 def test_every_page_carries_a_content_security_policy_without_inline_scripts(client):
     response = client.get("/ar/login/")
     policy = response["Content-Security-Policy"]
-    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert (
+        "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    )
     assert "frame-ancestors 'none'" in policy
     assert response["X-Content-Type-Options"] == "nosniff"
     html = response.content.decode()

@@ -27,7 +27,10 @@ def test_guelmim_oued_noun_agreement_as_the_text_states_it(seeds):
     assert agreement.programme.name_ar == "برنامج التنمية الجهوية 2022-2027 لجهة كلميم واد نون"
     assert agreement.projects.count() == 14
     assert [s.person.full_name_ar for s in agreement.signatories.all()] == [
-        "مباركة بوعيدة", "خالد أيت الطالب", "محمد الناجم ابهي"]
+        "مباركة بوعيدة",
+        "خالد أيت الطالب",
+        "محمد الناجم ابهي",
+    ]
     assert agreement.signatories.get(person__full_name_ar="محمد الناجم ابهي").role == "والي جهة كلميم واد نون"
     assert agreement.attendees.count() == 3
     budgets = sorted(p.budget for p in agreement.projects.exclude(budget=None))
@@ -54,10 +57,17 @@ def test_inezgane_framework_agreement_has_its_seven_partners_and_committee(seeds
     assert agreement.kind == "framework"
     partners = set(agreement.partnerships.values_list("organisation__name_ar", flat=True))
     assert partners == {
-        "وزارة الصحة والحماية الاجتماعية", "مجلس جهة سوس-ماسة", "مجلس عمالة إنزكان-آيت ملول",
-        "جماعة إنزكان", "جماعة الدشيرة الجهادية", "جماعة آيت ملول", "جماعة لقليعة",
+        "وزارة الصحة والحماية الاجتماعية",
+        "مجلس جهة سوس-ماسة",
+        "مجلس عمالة إنزكان-آيت ملول",
+        "جماعة إنزكان",
+        "جماعة الدشيرة الجهادية",
+        "جماعة آيت ملول",
+        "جماعة لقليعة",
     }
-    assert agreement.partnerships.filter(committed_amount__isnull=False).count() == 0  # the text gives no split
+    assert (
+        agreement.partnerships.filter(committed_amount__isnull=False).count() == 0
+    )  # the text gives no split
     committee = Committee.objects.get(agreements=agreement)
     assert committee.kind == "supervision"
     assert committee.chair.full_name_ar == "إسماعيل أبو الحقوق"
@@ -74,9 +84,17 @@ def test_indh_agreement_of_the_same_day(seeds):
 
 
 def test_loading_the_demo_twice_duplicates_nothing(seeds):
-    counts = (Agreement.objects.count(), Project.objects.count(), Partnership.objects.count(),
-              Committee.objects.count())
+    counts = (
+        Agreement.objects.count(),
+        Project.objects.count(),
+        Partnership.objects.count(),
+        Committee.objects.count(),
+    )
     results = demo_load()
     assert [created for _, created in results] == [False, False, False]
-    assert (Agreement.objects.count(), Project.objects.count(), Partnership.objects.count(),
-            Committee.objects.count()) == counts
+    assert (
+        Agreement.objects.count(),
+        Project.objects.count(),
+        Partnership.objects.count(),
+        Committee.objects.count(),
+    ) == counts

@@ -13,8 +13,15 @@ pytestmark = pytest.mark.django_db
 
 def fingerprint():
     summary = portfolio_summary(Agreement.objects.all())
-    return (summary.agreements, summary.total_amount, summary.committed, summary.transferred, summary.projects,
-            summary.paid, Milestone.objects.count())
+    return (
+        summary.agreements,
+        summary.total_amount,
+        summary.committed,
+        summary.transferred,
+        summary.projects,
+        summary.paid,
+        Milestone.objects.count(),
+    )
 
 
 def test_same_seed_gives_the_same_portfolio(reference):
@@ -31,20 +38,25 @@ def test_synthetic_data_keeps_the_rules(reference):
     synth_generate(agreements=15, seed=11, show_progress=False)
     over_committed = (
         Agreement.objects.annotate(committed=Sum("partnerships__committed_amount"))
-        .filter(committed__gt=F("total_amount")).count()
+        .filter(committed__gt=F("total_amount"))
+        .count()
     )
     assert over_committed == 0
     for partnership in Partnership.objects.exclude(committed_amount=None):
         transferred = Transfer.objects.filter(partnership=partnership).aggregate(t=Sum("amount"))["t"] or 0
-        scheduled = ScheduledContribution.objects.filter(partnership=partnership).aggregate(t=Sum("amount"))["t"] or 0
+        scheduled = (
+            ScheduledContribution.objects.filter(partnership=partnership).aggregate(t=Sum("amount"))["t"] or 0
+        )
         assert transferred <= partnership.committed_amount
         assert scheduled <= partnership.committed_amount
     assert not Project.objects.filter(physical_progress__gt=100).exists()
     assert not Project.objects.filter(status="in_service", opened_on=None).exists()
     assert not Project.objects.filter(planned_end__lt=F("planned_start")).exists()
-    for _contract, paid, amount in Payment.objects.values("contract").annotate(
-        paid=Sum("amount"), amount=Max("contract__amount")
-    ).values_list("contract", "paid", "amount"):
+    for _contract, paid, amount in (
+        Payment.objects.values("contract")
+        .annotate(paid=Sum("amount"), amount=Max("contract__amount"))
+        .values_list("contract", "paid", "amount")
+    ):
         assert paid <= amount
     assert Agreement.history.filter(history_type="+").count() == Agreement.objects.count()
     assert all(isinstance(a.total_amount, Decimal) for a in Agreement.objects.all())

@@ -43,8 +43,20 @@ def test_seed_text_files_match() -> None:
 
 
 def test_dev_corpus_runs_and_keeps_schema_and_spans() -> None:
-    keys = {"kind", "title", "signed_on", "place", "total_amount", "currency", "project_count", "partners",
-            "signatories", "amounts", "locations", "projects"}
+    keys = {
+        "kind",
+        "title",
+        "signed_on",
+        "place",
+        "total_amount",
+        "currency",
+        "project_count",
+        "partners",
+        "signatories",
+        "amounts",
+        "locations",
+        "projects",
+    }
     for path in _files("dev"):
         text = json.loads(path.read_text(encoding="utf-8"))["text"]
         result = extract(text)
@@ -62,7 +74,9 @@ def test_dev_totals_are_mostly_right() -> None:
     hits = total = 0
     for path in _files("dev"):
         article = json.loads(path.read_text(encoding="utf-8"))
-        gold = {Decimal(a["total_amount"]) for a in article["gold"]["agreements"] if a["total_amount"] is not None}
+        gold = {
+            Decimal(a["total_amount"]) for a in article["gold"]["agreements"] if a["total_amount"] is not None
+        }
         pred = {a.total_amount for a in extract(article["text"]).agreements if a.total_amount is not None}
         hits += len(gold & pred)
         total += len(gold)

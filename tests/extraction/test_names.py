@@ -8,7 +8,10 @@ from shiraka.extraction.text import tokenize
 
 
 def places(text: str) -> list[str]:
-    return [text[m.admin_start if m.admin_start is not None else m.start : m.end] for m in find_places(tokenize(text), text)]
+    return [
+        text[m.admin_start if m.admin_start is not None else m.start : m.end]
+        for m in find_places(tokenize(text), text)
+    ]
 
 
 def codes(text: str) -> list[str]:
@@ -16,7 +19,11 @@ def codes(text: str) -> list[str]:
 
 
 def test_variants_of_ait_and_oued_meet() -> None:
-    assert codes("عمالة إنزكان آيت ملول")[0] == codes("عمالة انزكان ايت ملول")[0] == codes("عمالة إنزكان أيت ملول")[0]
+    assert (
+        codes("عمالة إنزكان آيت ملول")[0]
+        == codes("عمالة انزكان ايت ملول")[0]
+        == codes("عمالة إنزكان أيت ملول")[0]
+    )
     assert codes("جهة كلميم واد نون") == codes("جهة كلميم وادنون") == codes("جهة كلميم وادي نون")
 
 
@@ -95,7 +102,11 @@ def test_french_partners_entre() -> None:
     )
     draft = extract(text).agreements[0]
     assert draft.kind == "partnership"
-    assert [p.text for p in draft.partners] == ["ministère de la Santé", "Wilaya de la région", "Conseil régional"]
+    assert [p.text for p in draft.partners] == [
+        "ministère de la Santé",
+        "Wilaya de la région",
+        "Conseil régional",
+    ]
 
 
 def test_enumerated_projects_are_split() -> None:
@@ -115,7 +126,10 @@ def test_kinds_first_rule_wins() -> None:
     assert extract("تم توقيع مذكرة تفاهم بين الجامعة والمجموعة.").agreements[0].kind == "memorandum"
     assert extract("تم توقيع اتفاقية شراكة بين الجهة والوزارة.").agreements[0].kind == "partnership"
     assert extract("تم توقيع عقود بين الجهة والمؤسسة.").agreements[0].kind == "other"
-    assert extract("Une convention-cadre a été signée entre la Région et l'Agence.").agreements[0].kind == "framework"
+    assert (
+        extract("Une convention-cadre a été signée entre la Région et l'Agence.").agreements[0].kind
+        == "framework"
+    )
     assert extract("Un protocole d'accord a été signé avec le groupe.").agreements[0].kind == "memorandum"
 
 

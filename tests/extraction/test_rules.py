@@ -41,7 +41,10 @@ def test_french_sides_of_an_agreement() -> None:
         "la Commune de Taza et la délégation provinciale de la santé, d'autre part."
     )
     assert partners(text) == [
-        "Fondation Amal", "conseil provincial de Taza", "Commune de Taza", "délégation provinciale de la santé",
+        "Fondation Amal",
+        "conseil provincial de Taza",
+        "Commune de Taza",
+        "délégation provinciale de la santé",
     ]
 
 
@@ -122,8 +125,11 @@ def test_attendees_are_kept_apart_from_partners() -> None:
     )
     result = extract(text)
     draft = result.agreements[0]
-    assert [a.text for a in draft.attendees] == ["عامل الإقليم", "ممثل الوكالة الوطنية للتجهيزات العامة",
-                                                  "بعض المنتخبين"]
+    assert [a.text for a in draft.attendees] == [
+        "عامل الإقليم",
+        "ممثل الوكالة الوطنية للتجهيزات العامة",
+        "بعض المنتخبين",
+    ]
     assert all("الوكالة" not in p.text for p in draft.partners)
     assert "attendees" not in draft.to_dict()
     spanned = draft.to_dict(spans=True)
@@ -165,7 +171,9 @@ def test_one_action_over_a_list_of_sites_gives_one_component_per_site() -> None:
 
 
 def test_action_inside_an_institution_name_is_not_a_project() -> None:
-    text = "وقعت اتفاقية شراكة بين المجلس الإقليمي وجمعية الوفاء لدعم مرضى القصور الكلوي لبناء مركز لتصفية الدم."
+    text = (
+        "وقعت اتفاقية شراكة بين المجلس الإقليمي وجمعية الوفاء لدعم مرضى القصور الكلوي لبناء مركز لتصفية الدم."
+    )
     found = projects(text)
     assert not any(p.startswith("دعم مرضى") for p in found)
     assert any(p.startswith("بناء مركز") for p in found)
@@ -187,7 +195,9 @@ def test_capitalised_action_inside_a_name_is_not_a_project() -> None:
 
 
 def test_action_on_a_demonstrative_is_not_a_project() -> None:
-    text = "وقعت اتفاقية شراكة لبناء مركز صحي بجماعة تامكروت، وسيتم تمويل هذه الاتفاقية من طرف المجلس الإقليمي."
+    text = (
+        "وقعت اتفاقية شراكة لبناء مركز صحي بجماعة تامكروت، وسيتم تمويل هذه الاتفاقية من طرف المجلس الإقليمي."
+    )
     assert not any(p.startswith("تمويل هذه") for p in projects(text))
 
 

@@ -24,22 +24,31 @@ def messages(error: ValidationError, field: str) -> str:
 
 # --- dates ----------------------------------------------------------------------------------------
 
+
 def test_project_planned_end_before_start_is_refused():
     agreement = factories.agreement()
     with pytest.raises(ValidationError) as error:
-        projects.project_create(agreement=agreement, reference="P-1", title_fr="Hôpital", category="health_centre",
-                                planned_start=date(2025, 1, 1), planned_end=date(2024, 1, 1))
+        projects.project_create(
+            agreement=agreement,
+            reference="P-1",
+            title_fr="Hôpital",
+            category="health_centre",
+            planned_start=date(2025, 1, 1),
+            planned_end=date(2024, 1, 1),
+        )
     assert codes(error.value, "planned_end") == ["dates_out_of_order"]
     assert not Project.objects.filter(reference="P-1").exists()
 
 
 def test_milestone_achieved_in_the_future_is_refused():
-    project = projects.project_create(agreement=factories.agreement(), reference="P-2", title_fr="CSU",
-                                      category="health_centre")
+    project = projects.project_create(
+        agreement=factories.agreement(), reference="P-2", title_fr="CSU", category="health_centre"
+    )
     milestone = projects.milestone_plan(project=project, kind="tender", planned_on=date(2024, 5, 1))
     with pytest.raises(ValidationError) as error:
-        projects.milestone_achieve(milestone, achieved_on=TODAY + timedelta(days=3),
-                                   expected_version=milestone.version)
+        projects.milestone_achieve(
+            milestone, achieved_on=TODAY + timedelta(days=3), expected_version=milestone.version
+        )
     assert codes(error.value, "achieved_on") == ["date_in_future"]
     projects.milestone_achieve(milestone, achieved_on=TODAY, expected_version=milestone.version)
     assert Milestone.objects.get(pk=milestone.pk).achieved_on == TODAY
@@ -47,10 +56,16 @@ def test_milestone_achieved_in_the_future_is_refused():
 
 # --- physical progress ----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def project():
-    return projects.project_create(agreement=factories.agreement(), reference="P-9", title_fr="Urgences",
-                                   category="emergency_unit", budget="500000")
+    return projects.project_create(
+        agreement=factories.agreement(),
+        reference="P-9",
+        title_fr="Urgences",
+        category="emergency_unit",
+        budget="500000",
+    )
 
 
 @pytest.mark.parametrize("value", [101, -1, "50.5", "beaucoup"])
@@ -75,6 +90,7 @@ def test_an_older_progress_update_does_not_replace_the_latest(project):
 
 # --- status paths ---------------------------------------------------------------------------------
 
+
 def test_project_status_cannot_go_back(project):
     project = projects.project_set_status(project, status="works", expected_version=project.version)
     with pytest.raises(ValidationError) as error:
@@ -93,19 +109,27 @@ def test_project_in_service_needs_an_opening_or_acceptance_date(project):
 
 # --- warnings, payments ---------------------------------------------------------------------------
 
+
 def test_project_budgets_above_the_total_warn_without_refusing():
     agreement = factories.agreement(total="1000000")
-    projects.project_create(agreement=agreement, reference="W-1", title_fr="A", category="health_centre",
-                            budget="700000")
-    second = projects.project_create(agreement=agreement, reference="W-2", title_fr="B", category="health_centre",
-                                     budget="400000")
+    projects.project_create(
+        agreement=agreement, reference="W-1", title_fr="A", category="health_centre", budget="700000"
+    )
+    second = projects.project_create(
+        agreement=agreement, reference="W-2", title_fr="B", category="health_centre", budget="400000"
+    )
     assert len(second.warnings) == 1
     assert Project.objects.filter(agreement=agreement).count() == 2
 
 
 def test_payments_cannot_exceed_the_contract(project):
-    contract = projects.contract_sign(project=project, kind="works", amount="300000", contractor_name="SARL Atlas",
-                                      signed_on=date(2024, 2, 1))
+    contract = projects.contract_sign(
+        project=project,
+        kind="works",
+        amount="300000",
+        contractor_name="SARL Atlas",
+        signed_on=date(2024, 2, 1),
+    )
     projects.payment_record(contract=contract, paid_on=date(2024, 3, 1), amount="200000")
     with pytest.raises(ValidationError) as error:
         projects.payment_record(contract=contract, paid_on=date(2024, 4, 1), amount="100000.01")

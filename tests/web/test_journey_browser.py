@@ -91,7 +91,9 @@ def test_secretariat_journey(page, live_server, seeds, language, tmp_path):
     shot(page, language, "1-agreement-form")
     submit(page)
     assert page.url.endswith(f"/agreements/{reference}/")
-    assert figure(page, "agreement-total") == ("10.000.000,00 درهم" if language == "ar" else "10 000 000,00 DH")
+    assert figure(page, "agreement-total") == (
+        "10.000.000,00 درهم" if language == "ar" else "10 000 000,00 DH"
+    )
 
     # 3. Two partners with their commitments (the buttons come from the permission-checked tools).
     for organisation, amount in ((ministry, "6000000"), (council, "4000000")):

@@ -176,10 +176,5 @@ def agreement_tools(request, reference: str):
     return render(
         request,
         "web/edit/_agreement_tools_fragment.html",
-        {
-            "agreement": agreement,
-            "may_edit": may_edit,
-            "partners": partners,
-            "editable_projects": projects,
-        },
+        {"agreement": agreement, "may_edit": may_edit, "partners": partners, "editable_projects": projects},
     )

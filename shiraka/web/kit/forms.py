@@ -59,12 +59,7 @@ class AmountField(forms.DecimalField):
             min_value=Decimal("0"),
             max_value=MAX_AMOUNT,
             widget=forms.TextInput(
-                attrs={
-                    "inputmode": "decimal",
-                    "autocomplete": "off",
-                    "dir": "ltr",
-                    "class": "amount-input",
-                }
+                attrs={"inputmode": "decimal", "autocomplete": "off", "dir": "ltr", "class": "amount-input"}
             ),
             **kwargs,
         )

@@ -38,14 +38,8 @@ from shiraka.portfolio.selectors import (
     portfolio_summary,
 )
 from shiraka.projects.models import Category, Project
-from shiraka.projects.selectors import (
-    ProjectFilters,
-    project_page_rows,
-    project_search,
-)
-from shiraka.projects.selectors import (
-    project_detail as project_detail_data,
-)
+from shiraka.projects.selectors import ProjectFilters, project_page_rows, project_search
+from shiraka.projects.selectors import project_detail as project_detail_data
 from shiraka.territory.models import Province, Region
 
 from ..kit.views import page_of, query_without

@@ -406,12 +406,7 @@ def test_transfer_recorded_with_a_pdf_proof(client, admin, partnership):
     proof = SimpleUploadedFile("avis de virement.html", pdf_bytes(), content_type="text/html")
     response = client.post(
         url("transfer_add", partnership.pk),
-        {
-            "transferred_on": "2024-05-02",
-            "amount": "100000.00",
-            "reference": "OV-2024-17",
-            "proof": proof,
-        },
+        {"transferred_on": "2024-05-02", "amount": "100000.00", "reference": "OV-2024-17", "proof": proof},
     )
     assert response.status_code == 302
     transfer = Transfer.objects.get(partnership=partnership)

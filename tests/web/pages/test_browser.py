@@ -26,7 +26,8 @@ def test_dashboard_and_agreement_pages_render_in_the_browser(page, live_server, 
     page.screenshot(path=str(ARTIFACTS / f"dashboard-{language}.png"), full_page=True)
     page.click("text=GON-2023-SANTE-443")
     assert page.locator("[data-figure=agreement-total]").inner_text().replace("\u00a0", " ") == (
-        "443.000.000,00 درهم" if language == "ar" else "443 000 000,00 DH")
+        "443.000.000,00 درهم" if language == "ar" else "443 000 000,00 DH"
+    )
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 1366, f"page overflows horizontally ({width}px)"
     page.screenshot(path=str(ARTIFACTS / f"agreement-{language}.png"), full_page=True)

@@ -30,21 +30,28 @@ def test_filters_by_region_kind_partner_and_year(client, seeds):
     client.force_login(seeds)
     guelmim = Region.objects.get(code="10")
     assert set(references(client.get("/fr/agreements/", {"region": guelmim.pk}).content.decode())) == {
-        "GON-2023-SANTE-443"}
+        "GON-2023-SANTE-443"
+    }
     assert set(references(client.get("/fr/agreements/", {"kind": "framework"}).content.decode())) == {
-        "IAM-2022-SANTE-CADRE"}
+        "IAM-2022-SANTE-CADRE"
+    }
     lqliaa = Organisation.objects.get(reference_code="COMMUNE-09.273.01.17")
     assert set(references(client.get("/fr/agreements/", {"partner": lqliaa.pk}).content.decode())) == {
-        "IAM-2022-SANTE-CADRE"}
+        "IAM-2022-SANTE-CADRE"
+    }
     assert set(references(client.get("/fr/agreements/", {"year": 2022}).content.decode())) == {
-        "IAM-2022-SANTE-CADRE", "IAM-2022-INDH-SANTE"}
+        "IAM-2022-SANTE-CADRE",
+        "IAM-2022-INDH-SANTE",
+    }
 
 
 def test_sorting_by_total_and_bad_parameters_are_ignored(client, seeds):
     client.force_login(seeds)
     html = client.get("/fr/agreements/", {"sort": "-total"}).content.decode()
     assert references(html)[:3] == ["GON-2023-SANTE-443", "IAM-2022-SANTE-CADRE", "IAM-2022-INDH-SANTE"]
-    assert client.get("/fr/agreements/", {"sort": "evil;drop", "region": "x", "page": "999"}).status_code == 200
+    assert (
+        client.get("/fr/agreements/", {"sort": "evil;drop", "region": "x", "page": "999"}).status_code == 200
+    )
 
 
 def test_pagination_splits_long_lists(client, seeds):
@@ -89,9 +96,16 @@ def test_unpublished_records_are_hidden_from_visitors_everywhere(client, seeds):
     assert "GON-2023" not in client.get("/fr/projects/").content.decode()
 
 
-PAGES = ["/ar/", "/fr/agreements/", "/fr/agreements/?q=sante&sort=-arrears", "/ar/projects/?late=1",
-         "/fr/agreements/SYN41-00001/", "/fr/projects/SYN41-00001-P01/", "/fr/regions/01/",
-         "/ar/provinces/01.511/"]
+PAGES = [
+    "/ar/",
+    "/fr/agreements/",
+    "/fr/agreements/?q=sante&sort=-arrears",
+    "/ar/projects/?late=1",
+    "/fr/agreements/SYN41-00001/",
+    "/fr/projects/SYN41-00001-P01/",
+    "/fr/regions/01/",
+    "/ar/provinces/01.511/",
+]
 
 
 def count_queries(client, url):

@@ -21,4 +21,6 @@ class Command(BaseCommand):
             state = "loaded" if created else "already present"
             self.stdout.write(f"  {agreement.reference}: {state}")
         if user is not None:
-            self.stdout.write(self.style.SUCCESS(f"Demo login: username {DEMO_USERNAME} / password {DEMO_PASSWORD}"))
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo login: username {DEMO_USERNAME} / password {DEMO_PASSWORD}")
+            )

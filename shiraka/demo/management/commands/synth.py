@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--agreements", type=int, default=100, help="number of agreements (default 100)")
-        parser.add_argument("--seed", type=int, default=1, help="random seed: same seed, same data (default 1)")
+        parser.add_argument(
+            "--seed", type=int, default=1, help="random seed: same seed, same data (default 1)"
+        )
         parser.add_argument("--replace", action="store_true", help="delete this seed's synthetic data first")
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -26,10 +28,13 @@ class Command(BaseCommand):
         if synth_exists(seed):
             if not replace:
                 raise CommandError(
-                    f"Synthetic data for seed {seed} already exists; use --replace or another --seed.", returncode=2
+                    f"Synthetic data for seed {seed} already exists; use --replace or another --seed.",
+                    returncode=2,
                 )
             synth_delete(seed)
         started = time.perf_counter()
         report = synth_generate(agreements=agreements, seed=seed, show_progress=not quiet)
         elapsed = time.perf_counter() - started
-        self.stdout.write(self.style.SUCCESS(f"Synthetic portfolio (seed {seed}) in {elapsed:.1f} s: {report}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Synthetic portfolio (seed {seed}) in {elapsed:.1f} s: {report}")
+        )
