@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from shiraka.agreements.models import Programme
+from shiraka.core.models import optional_link
 from shiraka.organisations.models import Organisation
 from shiraka.territory.models import Province, Region
 
@@ -19,24 +20,11 @@ class Membership(models.Model):
         VIEWER = "viewer", _("viewer")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="members",
-        verbose_name=_("organisation"),
-    )
+    organisation = optional_link(Organisation, _("organisation"), related_name="members")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
-    region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region")
-    )
-    province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("province or prefecture")
-    )
-    programme = models.ForeignKey(
-        Programme, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("programme")
-    )
+    region = optional_link(Region, _("region"))
+    province = optional_link(Province, _("province or prefecture"))
+    programme = optional_link(Programme, _("programme"))
     history = HistoricalRecords()
 
     class Meta:

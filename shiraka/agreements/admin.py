@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from shiraka.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
     Agreement,
@@ -13,19 +14,19 @@ from .models import (
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(ReadOnlyAdmin):
     list_display = ["code", "name_ar", "name_fr", "kind", "start_year", "end_year"]
     list_filter = ["kind"]
     search_fields = ["code", "name_ar", "name_fr"]
 
 
-class SignatoryInline(admin.TabularInline):
+class SignatoryInline(ReadOnlyInline):
     model = Signatory
     extra = 0
     autocomplete_fields = ["person", "organisation"]
 
 
-class PartnershipInline(admin.TabularInline):
+class PartnershipInline(ReadOnlyInline):
     model = Partnership
     extra = 0
     autocomplete_fields = ["organisation"]
@@ -41,7 +42,7 @@ class PartnershipInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SimpleHistoryAdmin):
+class AgreementAdmin(ReadOnlyAdmin):
     list_display = [
         "reference",
         "title_ar",
@@ -61,21 +62,21 @@ class AgreementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SigningAttendee)
-class SigningAttendeeAdmin(SimpleHistoryAdmin):
+class SigningAttendeeAdmin(ReadOnlyAdmin):
     list_display = ["agreement", "description", "organisation"]
     search_fields = ["description", "agreement__reference"]
     autocomplete_fields = ["agreement", "organisation"]
 
 
 @admin.register(Signatory)
-class SignatoryAdmin(SimpleHistoryAdmin):
+class SignatoryAdmin(ReadOnlyAdmin):
     list_display = ["agreement", "person", "role", "presided"]
     search_fields = ["agreement__reference", "person__full_name_ar", "person__full_name_fr", "role"]
     autocomplete_fields = ["agreement", "person", "organisation"]
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(SimpleHistoryAdmin):
+class PartnershipAdmin(ReadOnlyAdmin):
     list_display = ["agreement", "organisation", "committed_amount", "is_funder"]
     list_filter = ["is_funder", "is_project_owner", "is_delegated_owner", "organisation__kind"]
     search_fields = ["agreement__reference", "organisation__name_ar", "organisation__name_fr"]
@@ -84,7 +85,7 @@ class PartnershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ScheduledContribution)
-class ScheduledContributionAdmin(SimpleHistoryAdmin):
+class ScheduledContributionAdmin(ReadOnlyAdmin):
     list_display = ["partnership", "due_on", "amount"]
     search_fields = [
         "partnership__agreement__reference",
@@ -98,7 +99,7 @@ class ScheduledContributionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Transfer)
-class TransferAdmin(SimpleHistoryAdmin):
+class TransferAdmin(ReadOnlyAdmin):
     list_display = ["partnership", "transferred_on", "amount", "reference"]
     search_fields = [
         "reference",

@@ -1,9 +1,10 @@
-from django.conf import settings
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from shiraka.core.models import TrackedModel
+from shiraka.core.formatting import format_amount
+from shiraka.core.models import TrackedModel, author_link, optional_link
 from shiraka.core.money import MoneyField
 from shiraka.core.text import localised
 from shiraka.organisations.models import Organisation, Person
@@ -23,12 +24,8 @@ class Programme(LocalisedName, TrackedModel):
     name_ar = models.CharField(_("name (Arabic)"), max_length=255, blank=True)
     name_fr = models.CharField(_("name (French)"), max_length=255, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region")
-    )
-    province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("province")
-    )
+    region = optional_link(Region, _("region"))
+    province = optional_link(Province, _("province"))
     start_year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
     history = HistoricalRecords()
@@ -66,13 +63,10 @@ class Agreement(TrackedModel):
 
     reference = models.CharField(_("reference"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    parent = models.ForeignKey(
+    parent = optional_link(
         "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("parent agreement"),
         related_name="children",
-        verbose_name=_("parent agreement"),
         help_text=_(
             "The framework agreement of a specific agreement, or the agreement an amendment changes."
         ),
@@ -81,14 +75,7 @@ class Agreement(TrackedModel):
     title_fr = models.CharField(_("title (French)"), max_length=500, blank=True)
     object_ar = models.TextField(_("object and objectives (Arabic)"), blank=True)
     object_fr = models.TextField(_("object and objectives (French)"), blank=True)
-    programme = models.ForeignKey(
-        Programme,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="agreements",
-        verbose_name=_("programme"),
-    )
+    programme = optional_link(Programme, _("programme"), related_name="agreements")
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     signed_place = models.CharField(_("place of signing"), max_length=255, blank=True)
     start_on = models.DateField(_("start"), null=True, blank=True)
@@ -96,21 +83,11 @@ class Agreement(TrackedModel):
     total_amount = MoneyField(_("total amount (MAD)"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     status_reason = models.TextField(_("reason for the status"), blank=True)
-    region = models.ForeignKey(
-        Region,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="agreements",
-        verbose_name=_("region"),
-    )
-    province = models.ForeignKey(
+    region = optional_link(Region, _("region"), related_name="agreements")
+    province = optional_link(
         Province,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("province or prefecture"),
         related_name="agreements",
-        verbose_name=_("province or prefecture"),
         help_text=_("Leave empty for an agreement covering a whole region."),
     )
     is_published = models.BooleanField(_("published"), default=False)
@@ -162,9 +139,7 @@ class SigningAttendee(models.Model):
     history_label_fields = ("description",)
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="attendees")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("organisation")
-    )
+    organisation = optional_link(Organisation, _("organisation"))
     description = models.CharField(_("as written"), max_length=255)
     history = HistoricalRecords()
 
@@ -184,9 +159,7 @@ class Signatory(TrackedModel):
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("person")
     )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("on behalf of")
-    )
+    organisation = optional_link(Organisation, _("on behalf of"))
     role = models.CharField(_("role as written"), max_length=255, blank=True)
     presided = models.BooleanField(
         _("presided over the signing"),
@@ -269,6 +242,15 @@ class ScheduledContribution(TrackedModel):
         verbose_name_plural = _("scheduled contributions")
         indexes = [models.Index(fields=["due_on"]), models.Index(fields=["partnership", "due_on"])]
 
+    def __str__(self) -> str:
+        return " — ".join(
+            [
+                f"{capfirst(_('scheduled contribution'))} {format_amount(self.amount)}",
+                f"{self.due_on:%Y-%m-%d}",
+                str(self.partnership.organisation),
+            ]
+        )
+
 
 def transfer_proof_path(instance, filename: str) -> str:
     return f"proofs/transfers/{instance.partnership_id}/{filename}"
@@ -283,14 +265,7 @@ class Transfer(TrackedModel):
     reference = models.CharField(_("reference"), max_length=120, blank=True)
     proof = models.FileField(_("proof"), upload_to=transfer_proof_path, blank=True, max_length=300)
     note = models.CharField(_("note"), max_length=255, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = author_link(_("recorded by"))
     history = HistoricalRecords()
 
     class Meta:
@@ -298,3 +273,12 @@ class Transfer(TrackedModel):
         verbose_name = _("transfer")
         verbose_name_plural = _("transfers")
         indexes = [models.Index(fields=["transferred_on"])]
+
+    def __str__(self) -> str:
+        return " — ".join(
+            [
+                f"{capfirst(_('transfer'))} {format_amount(self.amount)}",
+                f"{self.transferred_on:%Y-%m-%d}",
+                str(self.partnership.organisation),
+            ]
+        )

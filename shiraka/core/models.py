@@ -1,8 +1,21 @@
 """Abstract bases shared by the domain apps."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def optional_link(to, verbose_name, *, on_delete=models.PROTECT, **kwargs) -> models.ForeignKey:
+    """A link a record may go without (a territory, an owner, a parent): PROTECT unless told."""
+    return models.ForeignKey(
+        to, on_delete=on_delete, null=True, blank=True, verbose_name=verbose_name, **kwargs
+    )
+
+
+def author_link(verbose_name) -> models.ForeignKey:
+    """Who recorded a row: kept when the account is deleted (the history names them), no reverse accessor."""
+    return optional_link(settings.AUTH_USER_MODEL, verbose_name, on_delete=models.SET_NULL, related_name="+")
 
 
 def contains_nul(value) -> bool:

@@ -23,28 +23,10 @@ __all__ = [
 ]
 
 ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+# Alef, yeh, teh marbuta and hamza carriers to one form; Arabic-Indic digits to Western ones.
 LETTER_VARIANTS = str.maketrans(
-    {
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ى": "ي",
-        "ة": "ه",
-        "ؤ": "و",
-        "ئ": "ي",
-        "ء": "",
-        "٠": "0",
-        "١": "1",
-        "٢": "2",
-        "٣": "3",
-        "٤": "4",
-        "٥": "5",
-        "٦": "6",
-        "٧": "7",
-        "٨": "8",
-        "٩": "9",
-    }
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي", "ء": ""}
+    | {arabic: str(digit) for digit, arabic in enumerate("٠١٢٣٤٥٦٧٨٩")}
 )
 SEPARATORS = re.compile(r"[\s\-‐‑–—_/.,;:()«»\"'’]+")
 ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")

@@ -1,17 +1,18 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from shiraka.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Attendance, Committee, CommitteeMember, Decision, Meeting
 
 
-class CommitteeMemberInline(admin.TabularInline):
+class CommitteeMemberInline(ReadOnlyInline):
     model = CommitteeMember
     extra = 0
     autocomplete_fields = ["organisation", "person"]
 
 
 @admin.register(Committee)
-class CommitteeAdmin(SimpleHistoryAdmin):
+class CommitteeAdmin(ReadOnlyAdmin):
     list_display = ["name_ar", "name_fr", "kind", "province", "chair"]
     list_filter = ["kind", "region"]
     search_fields = ["name_ar", "name_fr", "chair_role"]
@@ -20,7 +21,7 @@ class CommitteeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CommitteeMember)
-class CommitteeMemberAdmin(SimpleHistoryAdmin):
+class CommitteeMemberAdmin(ReadOnlyAdmin):
     list_display = ["committee", "organisation", "person", "role"]
     search_fields = [
         "committee__name_ar",
@@ -33,14 +34,14 @@ class CommitteeMemberAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["committee", "organisation", "person"]
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ReadOnlyInline):
     model = Attendance
     extra = 0
     autocomplete_fields = ["organisation", "person"]
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(ReadOnlyAdmin):
     list_display = ["committee", "held_on", "place"]
     search_fields = ["committee__name_ar", "committee__name_fr", "place", "agenda", "minutes"]
     date_hierarchy = "held_on"
@@ -49,14 +50,14 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SimpleHistoryAdmin):
+class AttendanceAdmin(ReadOnlyAdmin):
     list_display = ["meeting", "organisation", "person", "present"]
     search_fields = ["organisation__name_ar", "organisation__name_fr", "person__full_name_ar"]
     raw_id_fields = ["meeting", "organisation", "person"]
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(ReadOnlyAdmin):
     list_display = ["committee", "text", "responsible", "due_on", "status"]
     list_filter = ["status"]
     search_fields = ["text", "committee__name_ar", "committee__name_fr"]

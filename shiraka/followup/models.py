@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from shiraka.agreements.models import Agreement
-from shiraka.core.models import TrackedModel
+from shiraka.core.models import TrackedModel, optional_link
 from shiraka.organisations.models import Organisation, Person
 from shiraka.projects.models import Project
 from shiraka.territory.models import LocalisedName, Province, Region
@@ -25,20 +25,9 @@ class Committee(LocalisedName, TrackedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name_ar = models.CharField(_("name (Arabic)"), max_length=255, blank=True)
     name_fr = models.CharField(_("name (French)"), max_length=255, blank=True)
-    region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region")
-    )
-    province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("province or prefecture")
-    )
-    chair = models.ForeignKey(
-        Person,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="chaired_committees",
-        verbose_name=_("chair"),
-    )
+    region = optional_link(Region, _("region"))
+    province = optional_link(Province, _("province or prefecture"))
+    chair = optional_link(Person, _("chair"), related_name="chaired_committees")
     chair_role = models.CharField(_("chair's title as written"), max_length=255, blank=True)
     agreements = models.ManyToManyField(
         Agreement, blank=True, related_name="committees", verbose_name=_("agreements followed")
@@ -56,12 +45,8 @@ class CommitteeMember(models.Model):
     # The fields that name a record in a page's history (core.history).
     history_label_fields = ("person", "organisation")
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="members")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("organisation")
-    )
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("person")
-    )
+    organisation = optional_link(Organisation, _("organisation"))
+    person = optional_link(Person, _("person"))
     role = models.CharField(_("role"), max_length=255, blank=True)
     history = HistoricalRecords()
 
@@ -112,12 +97,8 @@ class Attendance(models.Model):
     # The fields that name a record in a page's history (core.history).
     history_label_fields = ("person", "organisation")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("organisation")
-    )
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("person")
-    )
+    organisation = optional_link(Organisation, _("organisation"))
+    person = optional_link(Person, _("person"))
     present = models.BooleanField(_("present"), default=True)
     history = HistoricalRecords()
 
@@ -141,42 +122,14 @@ class Decision(TrackedModel):
         DROPPED = "dropped", _("dropped")
 
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="decisions")
-    meeting = models.ForeignKey(
-        Meeting,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="decisions",
-        verbose_name=_("meeting"),
-    )
+    meeting = optional_link(Meeting, _("meeting"), on_delete=models.SET_NULL, related_name="decisions")
     text = models.TextField(_("decision"))
-    responsible = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="decisions",
-        verbose_name=_("responsible organisation"),
-    )
+    responsible = optional_link(Organisation, _("responsible organisation"), related_name="decisions")
     due_on = models.DateField(_("due on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    agreement = models.ForeignKey(
-        Agreement,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="decisions",
-        verbose_name=_("agreement"),
-    )
-    project = models.ForeignKey(
-        Project,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="decisions",
-        verbose_name=_("project"),
-    )
+    agreement = optional_link(Agreement, _("agreement"), on_delete=models.SET_NULL, related_name="decisions")
+    project = optional_link(Project, _("project"), on_delete=models.SET_NULL, related_name="decisions")
     history = HistoricalRecords()
 
     class Meta:

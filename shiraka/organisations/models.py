@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from shiraka.core.models import TrackedModel
+from shiraka.core.models import TrackedModel, optional_link
 from shiraka.core.text import localised
 from shiraka.territory.models import Commune, LocalisedName, Province, Region
 
@@ -36,23 +36,10 @@ class Organisation(LocalisedName, TrackedModel):
         blank=True,
         help_text=_("Identifier in the national list of institutions, when the organisation comes from it."),
     )
-    region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region")
-    )
-    province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("province")
-    )
-    commune = models.ForeignKey(
-        Commune, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("commune")
-    )
-    parent = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
-        verbose_name=_("parent"),
-    )
+    region = optional_link(Region, _("region"))
+    province = optional_link(Province, _("province"))
+    commune = optional_link(Commune, _("commune"))
+    parent = optional_link("self", _("parent"), related_name="children")
     history = HistoricalRecords()
 
     class Meta:
@@ -72,13 +59,8 @@ class Person(TrackedModel):
     full_name_fr = models.CharField(_("full name (French)"), max_length=200, blank=True)
     title_ar = models.CharField(_("title (Arabic)"), max_length=255, blank=True)
     title_fr = models.CharField(_("title (French)"), max_length=255, blank=True)
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="people",
-        verbose_name=_("organisation"),
+    organisation = optional_link(
+        Organisation, _("organisation"), on_delete=models.SET_NULL, related_name="people"
     )
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)

@@ -1,16 +1,17 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from shiraka.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Contract, Milestone, Payment, ProgressPhoto, ProgressUpdate, Project, ProjectFunding
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ReadOnlyInline):
     model = Milestone
     extra = 0
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(ReadOnlyAdmin):
     list_display = ["reference", "title_ar", "category", "status", "budget", "physical_progress", "province"]
     list_filter = ["status", "category", "region"]
     search_fields = ["reference", "title_ar", "title_fr", "agreement__reference"]
@@ -28,14 +29,14 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProjectFunding)
-class ProjectFundingAdmin(SimpleHistoryAdmin):
+class ProjectFundingAdmin(ReadOnlyAdmin):
     list_display = ["project", "organisation", "amount"]
     search_fields = ["project__reference", "organisation__name_ar", "organisation__name_fr"]
     raw_id_fields = ["project", "organisation"]
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(ReadOnlyAdmin):
     list_display = ["project", "kind", "planned_on", "achieved_on"]
     list_filter = ["kind"]
     search_fields = ["project__reference", "project__title_ar", "project__title_fr", "note"]
@@ -43,21 +44,21 @@ class MilestoneAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
+class ProgressUpdateAdmin(ReadOnlyAdmin):
     list_display = ["project", "reported_on", "physical_progress", "author"]
     search_fields = ["project__reference", "note"]
     raw_id_fields = ["project", "author"]
 
 
 @admin.register(ProgressPhoto)
-class ProgressPhotoAdmin(SimpleHistoryAdmin):
+class ProgressPhotoAdmin(ReadOnlyAdmin):
     list_display = ["update", "caption"]
     search_fields = ["caption", "update__project__reference"]
     raw_id_fields = ["update"]
 
 
 @admin.register(Contract)
-class ContractAdmin(SimpleHistoryAdmin):
+class ContractAdmin(ReadOnlyAdmin):
     list_display = ["project", "kind", "reference", "contractor_name", "amount", "signed_on"]
     list_filter = ["kind"]
     search_fields = ["reference", "contractor_name", "project__reference"]
@@ -65,7 +66,7 @@ class ContractAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(SimpleHistoryAdmin):
+class PaymentAdmin(ReadOnlyAdmin):
     list_display = ["contract", "paid_on", "amount", "reference"]
     search_fields = ["reference", "contract__reference", "contract__project__reference"]
     raw_id_fields = ["contract"]

@@ -1,11 +1,12 @@
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from shiraka.agreements.models import Agreement
-from shiraka.core.models import TrackedModel
+from shiraka.core.formatting import format_amount
+from shiraka.core.models import TrackedModel, author_link, optional_link
 from shiraka.core.money import MoneyField
 from shiraka.core.text import localised
 from shiraka.organisations.models import Organisation
@@ -58,25 +59,9 @@ class Project(TrackedModel):
     title_fr = models.CharField(_("title (French)"), max_length=500, blank=True)
     description = models.TextField(_("description"), blank=True)
     category = models.CharField(_("category"), max_length=40, choices=Category.choices)
-    facility_type = models.ForeignKey(
-        HealthFacilityType, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("facility type")
-    )
-    region = models.ForeignKey(
-        Region,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="projects",
-        verbose_name=_("region"),
-    )
-    province = models.ForeignKey(
-        Province,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="projects",
-        verbose_name=_("province or prefecture"),
-    )
+    facility_type = optional_link(HealthFacilityType, _("facility type"))
+    region = optional_link(Region, _("region"), related_name="projects")
+    province = optional_link(Province, _("province or prefecture"), related_name="projects")
     communes = models.ManyToManyField(
         Commune,
         blank=True,
@@ -100,21 +85,9 @@ class Project(TrackedModel):
         blank=True,
         validators=[MinValueValidator(-18), MaxValueValidator(-1)],
     )
-    owner = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="owned_projects",
-        verbose_name=_("project owner"),
-    )
-    delegated_owner = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="delegated_projects",
-        verbose_name=_("delegated project owner"),
+    owner = optional_link(Organisation, _("project owner"), related_name="owned_projects")
+    delegated_owner = optional_link(
+        Organisation, _("delegated project owner"), related_name="delegated_projects"
     )
     budget = MoneyField(_("budget (MAD)"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
@@ -193,7 +166,7 @@ class ProjectFunding(TrackedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.project} — {self.organisation}"
+        return f"{self.project.reference} — {self.organisation} — {format_amount(self.amount) or '—'}"
 
 
 class Milestone(TrackedModel):
@@ -235,14 +208,7 @@ class ProgressUpdate(TrackedModel):
     reported_on = models.DateField(_("date"))
     physical_progress = models.PositiveSmallIntegerField(_("physical progress (%)"))
     note = models.TextField(_("note"), blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("author"),
-    )
+    author = author_link(_("author"))
     history = HistoricalRecords()
 
     class Meta:
@@ -292,14 +258,7 @@ class Contract(TrackedModel):
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="contracts")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     reference = models.CharField(_("contract number"), max_length=80, blank=True)
-    contractor = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="contracts",
-        verbose_name=_("contractor"),
-    )
+    contractor = optional_link(Organisation, _("contractor"), related_name="contracts")
     contractor_name = models.CharField(_("contractor as written"), max_length=255, blank=True)
     amount = MoneyField(_("amount (MAD)"))
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
@@ -312,7 +271,7 @@ class Contract(TrackedModel):
         verbose_name_plural = _("contracts")
 
     def __str__(self) -> str:
-        return f"{self.project.reference} — {self.get_kind_display()} {self.reference}".strip()
+        return f"{self.project.reference} — {self.get_kind_display()} {self.reference} — {format_amount(self.amount)}"
 
 
 class Payment(TrackedModel):
@@ -330,4 +289,10 @@ class Payment(TrackedModel):
         verbose_name_plural = _("payments")
 
     def __str__(self) -> str:
-        return f"{self.contract} — {self.paid_on:%Y-%m-%d}"
+        return " — ".join(
+            [
+                f"{capfirst(_('payment'))} {format_amount(self.amount)}",
+                f"{self.paid_on:%Y-%m-%d}",
+                f"{self.contract.project.reference} {self.contract.reference}".strip(),
+            ]
+        )

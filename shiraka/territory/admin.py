@@ -1,23 +1,25 @@
 from django.contrib import admin
 
+from shiraka.core.admin import ReadOnlyAdmin
+
 from .models import Commune, HealthFacilityType, Province, Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ReadOnlyAdmin):
     list_display = ["code", "name_ar", "name_fr", "population_2024"]
     search_fields = ["code", "name_ar", "name_fr", "name_en"]
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(ReadOnlyAdmin):
     list_display = ["code", "name_ar", "name_fr", "kind", "region", "population_2024"]
     list_filter = ["kind", "region"]
     search_fields = ["code", "name_ar", "name_fr"]
 
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(ReadOnlyAdmin):
     list_display = ["code", "name_ar", "name_fr", "kind", "province", "population_2024"]
     list_filter = ["kind", "province__region"]
     search_fields = ["code", "name_ar", "name_fr"]
@@ -25,6 +27,6 @@ class CommuneAdmin(admin.ModelAdmin):
 
 
 @admin.register(HealthFacilityType)
-class HealthFacilityTypeAdmin(admin.ModelAdmin):
+class HealthFacilityTypeAdmin(ReadOnlyAdmin):
     list_display = ["code", "name_ar", "name_fr", "network"]
     search_fields = ["code", "name_ar", "name_fr", "name_en"]
