@@ -45,6 +45,11 @@ def membership_of(user) -> Membership | None:
     return membership
 
 
+def is_member(user) -> bool:
+    """Signed in with a membership (or a superuser): an account without one sees what the public sees."""
+    return membership_of(user) is not None
+
+
 def role_of(user) -> str | None:
     membership = membership_of(user)
     if membership is None:
@@ -84,25 +89,42 @@ def scope_filter(membership: Membership, prefix: str = "") -> Q:
 
 
 def visible_agreements(user, queryset: QuerySet | None = None) -> QuerySet:
-    """Anonymous visitors see published agreements only; signed-in users the whole portfolio."""
+    """The public sees published agreements only; members of an organisation the whole portfolio."""
     queryset = Agreement.objects.all() if queryset is None else queryset
-    return queryset if is_signed_in(user) else queryset.filter(is_published=True)
+    return queryset if is_member(user) else queryset.filter(is_published=True)
 
 
 def visible_projects(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = Project.objects.all() if queryset is None else queryset
-    return queryset if is_signed_in(user) else queryset.filter(agreement__is_published=True)
+    return queryset if is_member(user) else queryset.filter(agreement__is_published=True)
 
 
 def followed_agreements(user) -> QuerySet:
     """The agreements whose follow-up (alerts, digests) `user` reads: none for anonymous visitors,
     those of a secretariat's territory or programme, every agreement for the other roles."""
-    if not is_signed_in(user):
+    if not is_member(user):
         return Agreement.objects.none()
     agreements = Agreement.objects.all()
     if role_of(user) == Role.SECRETARIAT:
         agreements = agreements.filter(scope_filter(membership_of(user)))
     return agreements
+
+
+def home_scope(user):
+    """(filter, place) of the territory or programme a scoped secretariat works in, or None: its
+    dashboard opens on its own figures, with a switch to the wider ones."""
+    membership = membership_of(user)
+    if membership is None or role_of(user) != Role.SECRETARIAT:
+        return None
+    for name in ("province", "region", "programme"):
+        if getattr(membership, f"{name}_id"):
+            return scope_filter(membership), getattr(membership, name)
+    return None
+
+
+def visible_committees(user) -> QuerySet:
+    """Committees are internal: members of an organisation read them, the public does not."""
+    return Committee.objects.all() if is_member(user) else Committee.objects.none()
 
 
 def editable_agreements(user, queryset: QuerySet | None = None) -> QuerySet:
@@ -270,15 +292,15 @@ def access_contract(user, pk: int) -> Contract:
 
 
 def access_committee(user, pk: int, *, write: bool = False) -> Committee:
-    """Committees are internal: signed-in users read them, their managers change them."""
-    if not is_signed_in(user):
+    """Committees are internal: members of an organisation read them, their managers change them."""
+    if not is_member(user):
         raise Http404
     committee = _one(Committee.objects.select_related("region", "province", "chair"), pk=pk)
     return _allowed(committee, not write or can_manage_committee(user, committee))
 
 
 def access_meeting(user, pk: int, *, write: bool = False) -> Meeting:
-    if not is_signed_in(user):
+    if not is_member(user):
         raise Http404
     meeting = _one(
         Meeting.objects.select_related("committee", "committee__region", "committee__province"), pk=pk
@@ -287,7 +309,7 @@ def access_meeting(user, pk: int, *, write: bool = False) -> Meeting:
 
 
 def access_decision(user, pk: int) -> Decision:
-    if not is_signed_in(user):
+    if not is_member(user):
         raise Http404
     return _one(
         Decision.objects.select_related("committee", "meeting", "responsible", "project", "agreement"), pk=pk
@@ -302,16 +324,43 @@ def access_progress_photo(user, pk: int) -> ProgressPhoto:
     return _one(ProgressPhoto.objects.filter(update__project__in=visible_projects(user)), pk=pk)
 
 
+def can_read_transfer_proof(user, partnership) -> bool:
+    """A proof of transfer is read by the partner concerned (any member of its organisation), the
+    secretariat whose scope covers the agreement, and administrators."""
+    membership = membership_of(user)
+    if membership is None:
+        return False
+    return membership.organisation_id == partnership.organisation_id or can_edit_agreement(
+        user, partnership.agreement
+    )
+
+
 def access_transfer_proof(user, pk: int) -> Transfer:
-    """Proofs of transfer are internal documents: signed-in users only."""
-    if not is_signed_in(user):
+    transfer = _one(Transfer.objects.select_related("partnership__agreement"), pk=pk)
+    if not can_read_transfer_proof(user, transfer.partnership):
         raise Http404
-    return _one(Transfer.objects.all(), pk=pk)
+    return transfer
+
+
+def can_read_minutes_scan(user, committee) -> bool:
+    """The signed minutes are read by the committee's member organisations, the secretariat that
+    manages the committee, and administrators; never by the public."""
+    membership = membership_of(user)
+    if membership is None:
+        return False
+    if (
+        membership.organisation_id
+        and committee.members.filter(organisation_id=membership.organisation_id).exists()
+    ):
+        return True
+    return can_manage_committee(user, committee)
 
 
 def access_minutes_scan(user, pk: int) -> Meeting:
-    """The signed minutes are internal documents: signed-in users only, never the public portal."""
-    return access_meeting(user, pk)
+    meeting = access_meeting(user, pk)
+    if not can_read_minutes_scan(user, meeting.committee):
+        raise Http404
+    return meeting
 
 
 # --- follow-up --------------------------------------------------------------------------------------

@@ -295,9 +295,10 @@ def history_entries(instance: models.Model, *, related=(), limit: int = 50) -> l
     return entries
 
 
-def page_history(user, instance: models.Model, *, limit: int = 50) -> list[HistoryEntry]:
-    """The history a record's page shows: to signed-in users only, with the records that belong to
-    it (its model's `history_related`). Anonymous visitors get nothing and cost no query."""
-    if not getattr(user, "is_authenticated", False):
+def page_history(instance: models.Model, *, shown: bool, limit: int = 50) -> list[HistoryEntry]:
+    """The history a record's page shows, with the records that belong to it (its model's
+    `history_related`), when `shown` (the access rules say who reads histories: members of an
+    organisation, not the public); otherwise nothing, at no query."""
+    if not shown:
         return []
     return history_entries(instance, related=getattr(type(instance), "history_related", ()), limit=limit)

@@ -584,7 +584,14 @@ def is_attachment(response) -> bool:
     )
 
 
-@pytest.mark.parametrize("role", [ANONYMOUS, VIEWER, FOCAL_POINT_OTHER, PROJECT_EDITOR_OTHER])
+# Who reads a transfer proof: the partner concerned (any member of its organisation), the secretariat in
+# scope, administrators. Who reads the signed minutes: the committee's member organisations (here the
+# two partners), the secretariat that manages the committee, administrators.
+PROOF_READERS = {ADMINISTRATOR, SECRETARIAT_IN, FOCAL_POINT_OWN, PROJECT_EDITOR_OWN, VIEWER}
+SCAN_READERS = PROOF_READERS | {FOCAL_POINT_OTHER, PROJECT_EDITOR_OTHER}
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_file_downloads(client, files, role):
     signed_in(client, role, files["world"])
     proof = client.get(url("transfer_proof", files["proof"].pk))
@@ -593,13 +600,35 @@ def test_file_downloads(client, files, role):
     shown = client.get(url("progress_photo", files["shown_photo"].pk))
     assert is_attachment(shown)  # a published project's photos are public
     if role == ANONYMOUS:
-        assert is_login_redirect(proof)  # transfer proofs: signed-in users only
-        assert is_login_redirect(scan)  # signed minutes: signed-in users only
+        assert is_login_redirect(proof)
+        assert is_login_redirect(scan)
         assert hidden.status_code == 404  # an unpublished project's photos do not exist for the public
-    else:
+        return
+    assert is_attachment(hidden)
+    if role in PROOF_READERS:
         assert is_attachment(proof) and proof["Content-Type"] == "application/pdf"
+    else:
+        assert proof.status_code == 404  # the same answer as for a proof that does not exist
+    if role in SCAN_READERS:
         assert is_attachment(scan) and scan["Content-Type"] == "application/pdf"
-        assert is_attachment(hidden)
+    else:
+        assert scan.status_code == 404
+
+
+def test_an_account_without_membership_reads_what_the_public_reads(client, files):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_user("nobody", password="a-long-test-password"))
+    hidden = files["world"]
+    for name in ("transfer_proof", "meeting_scan", "progress_photo"):
+        pk = {"transfer_proof": files["proof"].pk, "meeting_scan": files["meeting"].pk}.get(
+            name, files["hidden_photo"].pk
+        )
+        assert client.get(url(name, pk)).status_code == 404, name
+    assert client.get(url("agreement", hidden.agreement.reference)).status_code == 404
+    assert client.get(url("committee", hidden.committee.pk)).status_code == 404
+    assert hidden.agreement.reference not in page_text(client.get(url("agreements")))
+    assert "committees/" not in page_text(client.get(url("dashboard")))
 
 
 # --- what anonymous visitors see ------------------------------------------------------------------------
@@ -724,7 +753,9 @@ def test_other_scopes(client, world, shape):
             assert response.status_code == 302, (name, response.status_code)
             assert_changes(before, after, action.changes)
         else:
-            assert response.status_code == 403, (name, response.status_code)
+            # An account without a membership is public: an unpublished record does not exist for it.
+            refused = 404 if shape == "no_membership" else 403
+            assert response.status_code == refused, (name, response.status_code)
             assert after == before, name
         for record in ("agreement", "partnership", "project", "milestone", "meeting", "decision"):
             getattr(world, record).refresh_from_db()

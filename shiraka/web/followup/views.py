@@ -24,6 +24,8 @@ from shiraka.accounts.access import (
     followed_agreements,
     followed_scope_key,
     is_creator,
+    is_member,
+    visible_committees,
 )
 from shiraka.core.cache import memoised_figures
 from shiraka.core.history import page_history
@@ -129,7 +131,7 @@ def alerts(request):
 def committee_list(request):
     form = CommitteeFilterForm(request.GET or None)
     filters = {name: value for name, value in form.cleaned_data.items() if value} if form.is_valid() else {}
-    committees = committees_with_counts(Committee.objects.filter(**filters)).order_by(
+    committees = committees_with_counts(visible_committees(request.user).filter(**filters)).order_by(
         "province__code", "region__code", "name_fr", "pk"
     )
     return render(
@@ -185,7 +187,7 @@ def committee_detail(request, pk: int):
             **committee_figures(committee),
             "today": local_today(),
             "can_manage": can_manage_committee(request.user, committee),
-            "history": page_history(request.user, committee),
+            "history": page_history(committee, shown=is_member(request.user)),
         },
     )
 
@@ -253,7 +255,7 @@ def meeting_detail(request, pk: int):
             "committee": meeting.committee,
             **meeting_figures(meeting),
             "can_manage": can_manage_committee(request.user, meeting.committee),
-            "history": page_history(request.user, meeting),
+            "history": page_history(meeting, shown=is_member(request.user)),
         },
     )
 
@@ -378,6 +380,6 @@ def decision_detail(request, pk: int):
             "form": form,
             "can_manage": can_manage,
             "today": local_today(),
-            "history": page_history(request.user, decision),
+            "history": page_history(decision, shown=is_member(request.user)),
         },
     )

@@ -9,8 +9,11 @@ from django.shortcuts import get_object_or_404, render
 from shiraka.accounts.access import (
     access_agreement,
     access_project,
-    can_create_agreement,
+    can_create_in_own_scope,
     can_edit_project,
+    can_read_transfer_proof,
+    home_scope,
+    is_member,
     visible_agreements,
     visible_projects,
 )
@@ -56,8 +59,14 @@ def _filter_choices() -> dict:
 
 
 def dashboard(request):
+    member = is_member(request.user)
     agreements = visible_agreements(request.user)
-    scope = "all" if request.user.is_authenticated else "published"
+    scope = "all" if member else "published"
+    home = home_scope(request.user)
+    wide = request.GET.get("scope") == "all"
+    if home is not None and not wide:
+        agreements = agreements.filter(home[0])
+        scope = f"home:{type(home[1]).__name__}:{home[1].pk}"
     latest = agreements_with_figures(
         agreements.select_related("region", "province", "programme").order_by("-signed_on", "-pk")
     )[:DASHBOARD_ROWS]
@@ -74,7 +83,7 @@ def dashboard(request):
     )
     summary = figures["summary"]
     # Drafts count in no figure: those who may see them are told how many wait for a review.
-    drafts = agreements.filter(status=Agreement.Status.DRAFT).count() if request.user.is_authenticated else 0
+    drafts = agreements.filter(status=Agreement.Status.DRAFT).count() if member else 0
     statuses = [
         (value, label, summary.projects_by_status.get(value, 0)) for value, label in Project.Status.choices
     ]
@@ -85,7 +94,9 @@ def dashboard(request):
             "statuses": statuses,
             "latest": latest,
             "drafts": drafts,
-            "can_create": can_create_agreement(request.user),
+            "home": home[1] if home else None,
+            "wide": wide,
+            "can_create": can_create_in_own_scope(request.user),
             **figures,
         },
     )
@@ -105,11 +116,11 @@ def agreement_list(request):
             "sort_query": query_without(request, "page", "sort"),
             "kinds": Agreement.Kind.choices,
             "statuses": Agreement.Status.choices,
-            "can_create": can_create_agreement(request.user),
+            "can_create": can_create_in_own_scope(request.user),
             "partner": Organisation.objects.filter(pk=filters.partner).first() if filters.partner else None,
             "summary": cached_figures(
                 "agreement-list",
-                f"{request.user.is_authenticated}:{query_without(request, 'page', 'sort')}",
+                f"{is_member(request.user)}:{query_without(request, 'page', 'sort')}",
                 lambda: portfolio_summary(queryset),
             ),
             **_filter_choices(),
@@ -119,13 +130,16 @@ def agreement_list(request):
 
 def agreement_detail(request, reference: str):
     agreement = access_agreement(request.user, reference)
-    partnerships = partnerships_with_figures(agreement.partnerships.select_related("organisation")).order_by(
-        "pk"
+    partnerships = list(
+        partnerships_with_figures(agreement.partnerships.select_related("organisation")).order_by("pk")
     )
+    for partnership in partnerships:
+        partnership.agreement = agreement  # the access rule reads it; no query per row
     return render(
         request,
         "web/agreement_detail.html",
         {
+            "proof_readers": {p.pk for p in partnerships if can_read_transfer_proof(request.user, p)},
             "agreement": agreement,
             "summary": agreement_summary(agreement),
             "partnerships": partnerships,
@@ -138,7 +152,7 @@ def agreement_detail(request, reference: str):
             "committees": agreement.committees.select_related("chair"),
             "schedule": agreement_schedule(agreement),
             "transfers": agreement_transfers(agreement),
-            "history": page_history(request.user, agreement),
+            "history": page_history(agreement, shown=is_member(request.user)),
             "versions": agreement_versions(agreement),
             "envelope": framework_envelope(agreement),
         },
@@ -172,7 +186,7 @@ def project_detail(request, reference: str):
             "project": project,
             **project_detail_data(project),
             "can_edit": can_edit_project(request.user, project),
-            "history": page_history(request.user, project),
+            "history": page_history(project, shown=is_member(request.user)),
         },
     )
 
@@ -197,7 +211,7 @@ def organisation_detail(request, pk: int):
             "partnerships": page_of(request, partnerships),
             "projects": projects.select_related("agreement", "province").order_by("reference")[:50],
             "project_count": projects.count(),
-            "history": page_history(request.user, organisation),
+            "history": page_history(organisation, shown=is_member(request.user)),
         },
     )
 

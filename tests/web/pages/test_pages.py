@@ -49,3 +49,23 @@ def test_page_query_counts_do_not_grow_with_the_data(client, seeds):
     synth_generate(agreements=20, seed=22, show_progress=False)
     large = {url: queries_for(client, url) for url in ("/ar/", "/fr/agreements/SYN21-00001/")}
     assert small == large
+
+
+def test_a_province_secretariat_opens_on_its_province_with_a_switch_to_all(client, seeds):
+    from decimal import Decimal
+
+    from shiraka.accounts.models import Membership
+    from tests.factories import province, user_with_role
+
+    inezgane = province("09.273")
+    client.force_login(
+        user_with_role("sg-inezgane", Membership.Role.SECRETARIAT, province=inezgane, region=inezgane.region)
+    )
+    home = client.get("/fr/")
+    assert home.context["summary"].total_amount == Decimal("184503000.00")  # the two Inezgane agreements
+    text = home.content.decode()
+    assert "/fr/new/agreement/" in text and "/fr/agreements/new-from-text/" in text  # its buttons
+    assert 'data-scope="home"' in text and "?scope=all" in text
+    wide = client.get("/fr/", {"scope": "all"})
+    assert wide.context["summary"].total_amount == Decimal("627503000.00")
+    assert 'data-scope="all"' in wide.content.decode()
