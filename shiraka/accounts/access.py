@@ -17,7 +17,7 @@ from django.http import Http404
 
 from shiraka.agreements.models import Agreement, Partnership, Transfer
 from shiraka.followup.models import Committee, Decision, Meeting
-from shiraka.projects.models import Contract, Milestone, ProgressPhoto, Project
+from shiraka.projects.models import Contract, Milestone, Payment, ProgressPhoto, Project
 
 from .models import Membership
 
@@ -289,6 +289,28 @@ def access_contract(user, pk: int) -> Contract:
         pk=pk,
     )
     return _allowed(contract, can_edit_project(user, contract.project))
+
+
+def access_transfer(user, pk: int) -> Transfer:
+    """A transfer to correct (cancel): who may record it may cancel it."""
+    transfer = _one(
+        Transfer.objects.filter(partnership__agreement__in=visible_agreements(user)).select_related(
+            "partnership__agreement", "partnership__organisation"
+        ),
+        pk=pk,
+    )
+    return _allowed(transfer, can_record_transfer(user, transfer.partnership))
+
+
+def access_payment(user, pk: int) -> Payment:
+    """A payment to correct (cancel): who may record it may cancel it."""
+    payment = _one(
+        Payment.objects.filter(contract__project__in=visible_projects(user)).select_related(
+            "contract__project__agreement"
+        ),
+        pk=pk,
+    )
+    return _allowed(payment, can_edit_project(user, payment.contract.project))
 
 
 def access_committee(user, pk: int, *, write: bool = False) -> Committee:

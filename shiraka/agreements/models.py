@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from shiraka.core.formatting import format_amount
-from shiraka.core.models import TrackedModel, author_link, optional_link
+from shiraka.core.models import Cancellable, TrackedModel, author_link, optional_link
 from shiraka.core.money import MoneyField
 from shiraka.core.text import localised
 from shiraka.organisations.models import Organisation, Person
@@ -256,7 +256,7 @@ def transfer_proof_path(instance, filename: str) -> str:
     return f"proofs/transfers/{instance.partnership_id}/{filename}"
 
 
-class Transfer(TrackedModel):
+class Transfer(Cancellable, TrackedModel):
     # The fields that name a record in a page's history (core.history).
     history_label_fields = ("transferred_on", "amount", "reference")
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="transfers")

@@ -109,7 +109,7 @@ def partnerships_with_figures(partnerships: QuerySet, *, today: date | None = No
         committed=effective_commitment(),
         due_to_date=sum_subquery(ScheduledContribution.objects.filter(due_on__lte=today), "partnership"),
         scheduled=sum_subquery(ScheduledContribution.objects.all(), "partnership"),
-        transferred=sum_subquery(Transfer.objects.all(), "partnership"),
+        transferred=sum_subquery(Transfer.objects.standing(), "partnership"),
     ).annotate(
         remaining=as_money(F("committed") - F("transferred")),
         arrears=Greatest(
@@ -127,9 +127,10 @@ def agreement_schedule(agreement: Agreement) -> QuerySet:
 
 
 def agreement_transfers(agreement: Agreement) -> QuerySet:
+    """Every transfer of the agreement, the cancelled ones too (the page strikes them through)."""
     return (
         Transfer.objects.filter(partnership__agreement=agreement)
-        .select_related("partnership__organisation")
+        .select_related("partnership__organisation", "cancelled_by")
         .order_by("-transferred_on", "-pk")
     )
 

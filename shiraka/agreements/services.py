@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from shiraka.core.formatting import format_amount
 from shiraka.core.rules import amount_or_refuse as _amount
 from shiraka.core.rules import check_date_order, check_not_future, check_transition, refuse
-from shiraka.core.services import check_field_names, validated_save, versioned_update
+from shiraka.core.services import check_field_names, money_row_cancel, validated_save, versioned_update
 from shiraka.organisations.models import Organisation, Person
 from shiraka.organisations.services import person_create
 
@@ -383,7 +383,9 @@ def partnership_update(partnership: Partnership, *, expected_version: int, by=No
 
 
 def partnership_transferred(partnership: Partnership) -> Decimal:
-    return Transfer.objects.filter(partnership=partnership).aggregate(t=Sum("amount"))["t"] or Decimal("0.00")
+    return Transfer.objects.standing().filter(partnership=partnership).aggregate(t=Sum("amount"))[
+        "t"
+    ] or Decimal("0.00")
 
 
 def partnership_scheduled(partnership: Partnership) -> Decimal:
@@ -514,3 +516,9 @@ def signatory_add_with_person(
     return signatory_add(
         agreement=agreement, person=person, organisation=organisation, role=role, presided=presided, by=by
     )
+
+
+def transfer_cancel(transfer: Transfer, *, reason: str, expected_version: int, by=None) -> Transfer:
+    """A transfer recorded by mistake is cancelled, never deleted: it stays on the page struck through
+    with who cancelled it and why, and counts in no figure (what it covered is owed again)."""
+    return money_row_cancel(transfer, reason=reason, expected_version=expected_version, by=by)

@@ -48,3 +48,27 @@ class TrackedModel(models.Model):
                 errors.setdefault(name, []).extend(messages)
         if errors:
             raise ValidationError(errors)
+
+
+class CancellableQuerySet(models.QuerySet):
+    def standing(self):
+        """The rows that count: those not cancelled."""
+        return self.filter(cancelled_at__isnull=True)
+
+
+class Cancellable(models.Model):
+    """A money row is never deleted: it is cancelled with a reason, stays visible (struck through,
+    with who and why) and counts in no figure."""
+
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = author_link(_("cancelled by"))
+    cancellation_reason = models.CharField(_("reason for the cancellation"), max_length=500, blank=True)
+
+    objects = CancellableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None

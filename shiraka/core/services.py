@@ -4,6 +4,7 @@ optimistic locking."""
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -66,3 +67,33 @@ def versioned_update(instance: models.Model, *, expected_version: int, by=None, 
     instance.version = expected_version + 1
     validated_save(instance, by=by)
     return instance
+
+
+@transaction.atomic
+def money_row_cancel(row: models.Model, *, reason: str, expected_version: int, by=None) -> models.Model:
+    """Cancel a transfer or a payment: kept, struck through, counted in no figure, with who and why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {
+                "cancellation_reason": ValidationError(
+                    _("Say why: a cancellation needs a reason."), code="reason_required"
+                )
+            }
+        )
+    if type(row)._default_manager.filter(pk=row.pk, cancelled_at__isnull=False).exists():
+        raise ValidationError(
+            {
+                "cancellation_reason": ValidationError(
+                    _("This row is already cancelled."), code="already_cancelled"
+                )
+            }
+        )
+    return versioned_update(
+        row,
+        expected_version=expected_version,
+        by=by,
+        cancelled_at=timezone.now(),
+        cancelled_by=by if getattr(by, "pk", None) else None,
+        cancellation_reason=reason,
+    )

@@ -49,14 +49,14 @@ def agreements_with_figures(agreements: QuerySet, *, today: date | None = None) 
         due_to_date=sum_subquery(
             ScheduledContribution.objects.filter(due_on__lte=today), "partnership__agreement"
         ),
-        transferred=sum_subquery(Transfer.objects.all(), "partnership__agreement"),
+        transferred=sum_subquery(Transfer.objects.standing(), "partnership__agreement"),
         arrears=Coalesce(
             Subquery(arrears_per_partnership, output_field=MoneyField()),
             money_value(ZERO),
             output_field=MoneyField(),
         ),
         budget=sum_subquery(Project.objects.all(), "agreement", "budget"),
-        paid=sum_subquery(Payment.objects.all(), "contract__project__agreement"),
+        paid=sum_subquery(Payment.objects.standing(), "contract__project__agreement"),
         project_count=Coalesce(Subquery(projects.annotate(n=Count("pk")).values("n")[:1]), 0),
         unspecified_partners=Coalesce(
             Subquery(
@@ -159,7 +159,7 @@ def portfolio_summary(agreements: QuerySet, *, today: date | None = None) -> Sum
     projects = _counted(Project.objects.all(), "agreement", agreements)
     progress = projects.aggregate(**project_aggregates())
     by_status = dict(projects.order_by().values_list("status").annotate(n=Count("pk")))
-    paid = _counted(Payment.objects.all(), "contract__project__agreement", agreements).aggregate(
+    paid = _counted(Payment.objects.standing(), "contract__project__agreement", agreements).aggregate(
         t=Sum("amount")
     )["t"]
     return Summary(

@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from shiraka.agreements.models import Agreement
 from shiraka.core.formatting import format_amount
-from shiraka.core.models import TrackedModel, author_link, optional_link
+from shiraka.core.models import Cancellable, TrackedModel, author_link, optional_link
 from shiraka.core.money import MoneyField
 from shiraka.core.text import localised
 from shiraka.organisations.models import Organisation
@@ -274,7 +274,7 @@ class Contract(TrackedModel):
         return f"{self.project.reference} — {self.get_kind_display()} {self.reference} — {format_amount(self.amount)}"
 
 
-class Payment(TrackedModel):
+class Payment(Cancellable, TrackedModel):
     # The fields that name a record in a page's history (core.history).
     history_label_fields = ("paid_on", "amount")
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="payments")

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from shiraka.core.money import MoneyField, money_value
@@ -74,7 +74,8 @@ def project_search(projects: QuerySet, filters: ProjectFilters) -> QuerySet:
 
 def project_page_rows(queryset: QuerySet, sort: str) -> QuerySet:
     paid = (
-        Payment.objects.filter(contract__project=OuterRef("pk"))
+        Payment.objects.standing()
+        .filter(contract__project=OuterRef("pk"))
         .order_by()
         .values("contract__project")
         .annotate(total=Sum("amount"))
@@ -97,14 +98,30 @@ def project_page_rows(queryset: QuerySet, sort: str) -> QuerySet:
     return rows.order_by(*ordering_expressions(PROJECT_SORTS, sort, "reference"))
 
 
+def contracts_with_payments(project: Project) -> QuerySet:
+    """A project's contracts, each with what was paid on it (cancelled payments count in nothing) and
+    its payments in order (the cancelled ones too, for the page to show them struck through)."""
+    standing = Q(payments__cancelled_at__isnull=True)
+    return (
+        project.contracts.select_related("contractor")
+        .annotate(
+            paid=Coalesce(
+                Sum("payments__amount", filter=standing), money_value(ZERO), output_field=MoneyField()
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "payments", queryset=Payment.objects.select_related("cancelled_by").order_by("paid_on", "pk")
+            )
+        )
+        .order_by("pk")
+    )
+
+
 def project_detail(project: Project) -> dict:
     """Everything the project page shows, in a fixed number of queries."""
     fundings = list(ProjectFunding.objects.filter(project=project).select_related("organisation"))
-    contracts = list(
-        project.contracts.select_related("contractor")
-        .annotate(paid=Coalesce(Sum("payments__amount"), money_value(ZERO), output_field=MoneyField()))
-        .prefetch_related("payments")
-    )
+    contracts = list(contracts_with_payments(project))
     paid = sum((c.paid for c in contracts), ZERO)
     return {
         "fundings": fundings,

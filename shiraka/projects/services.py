@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from shiraka.core.formatting import format_amount
 from shiraka.core.rules import amount_or_refuse, check_date_order, check_not_future, check_transition, refuse
-from shiraka.core.services import check_field_names, set_history_user, validated_save, versioned_update
+from shiraka.core.services import (
+    check_field_names,
+    money_row_cancel,
+    set_history_user,
+    validated_save,
+    versioned_update,
+)
 
 from .models import Contract, Milestone, Payment, ProgressPhoto, ProgressUpdate, Project, ProjectFunding
 
@@ -218,6 +224,20 @@ def progress_record(
     if not 0 <= percent <= 100:
         refuse("physical_progress", _("Physical progress is between 0 and 100 %."), "progress_out_of_range")
     check_not_future(reported_on, field="reported_on")
+    previous = (
+        ProgressUpdate.objects.filter(project=project, reported_on__lte=reported_on)
+        .order_by("-reported_on", "-pk")
+        .first()
+    )
+    if previous is not None and percent < previous.physical_progress and not (note or "").strip():
+        # Works do not go backwards on their own: a lower figure is a correction or a loss, and says which.
+        refuse(
+            "note",
+            _("The progress is lower than the %(last)s %% reported on %(on)s: say why in the note."),
+            "progress_lower_needs_reason",
+            last=previous.physical_progress,
+            on=previous.reported_on.isoformat(),
+        )
     update = ProgressUpdate(
         project=project,
         reported_on=reported_on,
@@ -283,7 +303,9 @@ def payment_record(*, contract: Contract, paid_on: date, amount, reference: str 
             _("A payment cannot be made before its contract was signed."),
             "payment_before_contract",
         )
-    paid = Payment.objects.filter(contract=contract).aggregate(t=Sum("amount"))["t"] or Decimal("0.00")
+    paid = Payment.objects.standing().filter(contract=contract).aggregate(t=Sum("amount"))["t"] or Decimal(
+        "0.00"
+    )
     if paid + amount > contract.amount:
         refuse(
             "amount",
@@ -334,3 +356,8 @@ def project_update_with_communes(
     project = project_update(project, expected_version=expected_version, by=by, **changes)
     project.communes.set(communes)
     return project
+
+
+def payment_cancel(payment: Payment, *, reason: str, expected_version: int, by=None) -> Payment:
+    """A payment recorded by mistake is cancelled, never deleted (see `transfer_cancel`)."""
+    return money_row_cancel(payment, reason=reason, expected_version=expected_version, by=by)

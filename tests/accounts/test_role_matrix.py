@@ -69,6 +69,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "partnership_edit": AGREEMENT_KEEPERS,
     "contribution_add": AGREEMENT_KEEPERS,
     "transfer_add": TRANSFER_RECORDERS,
+    "transfer_cancel": TRANSFER_RECORDERS,
     "extraction_create": AGREEMENT_KEEPERS,
     # projects
     "project_add": AGREEMENT_KEEPERS,
@@ -81,6 +82,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "progress_add": PROJECT_TEAM,
     "contract_add": PROJECT_TEAM,
     "payment_add": PROJECT_TEAM,
+    "payment_cancel": PROJECT_TEAM,
     # follow-up
     "committee_create": AGREEMENT_KEEPERS,
     "committee_member_add": AGREEMENT_KEEPERS,
@@ -255,6 +257,22 @@ ACTIONS: dict[str, Action] = {
             "proof": proof_upload(),
         },
         {"Transfer": 1},
+    ),
+    "transfer_cancel": Action(
+        "transfer_cancel",
+        lambda w: (w.transfer.pk,),
+        lambda w: {"version": w.transfer.version, "cancellation_reason": "Saisi deux fois"},
+        {
+            "transfer.version": 1,
+            "transfer.cancelled_at": ANY,
+            "transfer.cancellation_reason": "Saisi deux fois",
+        },
+    ),
+    "payment_cancel": Action(
+        "payment_cancel",
+        lambda w: (w.payment.pk,),
+        lambda w: {"version": w.payment.version, "cancellation_reason": "Décompte erroné"},
+        {"payment.version": 1, "payment.cancelled_at": ANY, "payment.cancellation_reason": "Décompte erroné"},
     ),
     "extraction_create": Action(
         "extract",

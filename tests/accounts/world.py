@@ -93,6 +93,8 @@ WATCHED = {
     "milestone": ("version", "achieved_on"),
     "meeting": ("version", "minutes", "minutes_scan"),
     "decision": ("version", "status"),
+    "transfer": ("version", "cancelled_at", "cancellation_reason"),
+    "payment": ("version", "cancelled_at", "cancellation_reason"),
 }
 
 
@@ -109,6 +111,8 @@ class World:
     project: Project
     milestone: Milestone
     contract: Contract
+    transfer: Transfer  # one recorded transfer, to correct
+    payment: Payment  # one recorded payment, to correct
     committee: Committee
     meeting: Meeting
     decision: Decision
@@ -166,6 +170,10 @@ def build_world(*, published: bool = False) -> World:
         contractor_name="Entreprise du Souss",
         signed_on=date(2024, 1, 20),
     )
+    transfer = agreements.transfer_record(
+        partnership=partnership, transferred_on=date(2024, 2, 1), amount=Decimal("10000.00")
+    )
+    payment = projects.payment_record(contract=contract, paid_on=date(2024, 2, 15), amount=Decimal("5000.00"))
     committee = followup.committee_create(
         kind=Committee.Kind.SUPERVISION,
         name_fr="Comité de suivi",
@@ -198,6 +206,8 @@ def build_world(*, published: bool = False) -> World:
         project=project,
         milestone=milestone,
         contract=contract,
+        transfer=transfer,
+        payment=payment,
         committee=committee,
         meeting=meeting,
         decision=decision,

@@ -134,3 +134,15 @@ def test_payments_cannot_exceed_the_contract(project):
     with pytest.raises(ValidationError) as error:
         projects.payment_record(contract=contract, paid_on=date(2024, 4, 1), amount="100000.01")
     assert codes(error.value, "amount") == ["payment_above_contract"]
+
+
+def test_progress_lower_than_the_last_update_asks_for_a_reason(project):
+    projects.progress_record(project=project, reported_on=date(2024, 6, 1), physical_progress=60)
+    with pytest.raises(ValidationError) as error:
+        projects.progress_record(project=project, reported_on=date(2024, 7, 1), physical_progress=40)
+    assert codes(error.value, "note") == ["progress_lower_needs_reason"]
+    assert "60" in messages(error.value, "note")
+    projects.progress_record(
+        project=project, reported_on=date(2024, 7, 1), physical_progress=40, note="Dalle démolie et refaite"
+    )
+    assert Project.objects.get(pk=project.pk).physical_progress == 40

@@ -5,6 +5,7 @@ from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, F, When
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,20 +14,30 @@ from django.views.decorators.http import require_GET
 from shiraka.accounts.access import (
     access_agreement,
     access_partnership,
+    access_transfer,
     can_create_agreement,
     can_edit_agreement,
     can_edit_project,
     can_record_transfer,
+    editable_agreements,
     is_creator,
     membership_of,
-    visible_agreements,
 )
 from shiraka.agreements import services
 from shiraka.agreements.models import Agreement
 from shiraka.agreements.selectors import partnerships_with_figures
 from shiraka.web.kit.views import form_view, post_data
 
-from .common import add_view, agreement_url, edit_page, inline_form, record_form_view, status_view, update
+from .common import (
+    add_view,
+    agreement_url,
+    cancel_view,
+    edit_page,
+    inline_form,
+    record_form_view,
+    status_view,
+    update,
+)
 from .forms import agreements as forms
 
 edited_agreement = partial(access_agreement, write=True)
@@ -34,18 +45,27 @@ transferring_partnership = partial(access_partnership, transfer=True)
 
 
 def parent_candidates(user) -> list[str]:
-    """References offered for the parent agreement: framework agreements (a datalist, capped)."""
-    frameworks = visible_agreements(user).filter(kind=Agreement.Kind.FRAMEWORK).order_by("-signed_on")
-    return list(frameworks.values_list("reference", flat=True)[:500])
+    """References offered for the parent agreement (a datalist, capped): the agreements the user may
+    attach one to, frameworks first (specific agreements), then the others (amendments)."""
+    parents = editable_agreements(user).exclude(kind=Agreement.Kind.AMENDMENT)
+    ordered = parents.order_by(
+        Case(When(kind=Agreement.Kind.FRAMEWORK, then=0), default=1), F("signed_on").desc(nulls_last=True)
+    )
+    return list(ordered.values_list("reference", flat=True)[:500])
 
 
 def refuse_out_of_scope(user, values: dict) -> None:
-    """A scoped secretariat registers (or moves) agreements within its own territory or programme."""
+    """A scoped secretariat registers (or moves) agreements within its own territory or programme, and
+    attaches them (a specific agreement, an amendment) only to an agreement of its own scope."""
     if not can_create_agreement(
         user, region=values.get("region"), province=values.get("province"), programme=values.get("programme")
     ):
         message = _("You may only register agreements of your own territory or programme.")
         raise ValidationError({"province": ValidationError(message, code="out_of_scope")})
+    parent = values.get("parent")
+    if parent is not None and not can_edit_agreement(user, parent):
+        message = _("You may only attach an agreement to one of your own territory or programme.")
+        raise ValidationError({"parent": ValidationError(message, code="parent_out_of_scope")})
 
 
 @login_required
@@ -178,3 +198,11 @@ def agreement_tools(request, reference: str):
         "web/edit/_agreement_tools_fragment.html",
         {"agreement": agreement, "may_edit": may_edit, "partners": partners, "editable_projects": projects},
     )
+
+
+@login_required
+@edit_page
+def transfer_cancel(request, pk: int):
+    transfer = access_transfer(request.user, pk)
+    title = _("Cancel the transfer: %(transfer)s") % {"transfer": transfer}
+    return cancel_view(request, transfer, service=services.transfer_cancel, title=title)

@@ -11,7 +11,7 @@ from shiraka.agreements.models import Agreement, Partnership
 from shiraka.projects.models import Contract, Milestone, Project
 from shiraka.web.kit.views import form_view, post_data
 
-from .forms.common import StatusForm
+from .forms.common import CancelForm, StatusForm
 
 edit_page = require_http_methods(["GET", "POST"])
 
@@ -132,4 +132,34 @@ def status_view(request, record, *, transitions, choices, service):
         success_message=_("The status was changed."),
         template="web/edit/status_form.html",
         context={"record": record, "current_status": record.get_status_display()},
+    )
+
+
+def cancel_view(request, row, *, service, title: str):
+    """Cancel a transfer or a payment on its row (htmx) or on a page of its own: a reason, the version
+    the user read, then `service`; the row stays, struck through, and counts in no figure."""
+    data, _files = post_data(request)
+    form = CancelForm(data, initial={"version": row.version}, auto_id=f"id_cancel{row.pk}_%s")
+
+    def save(form):
+        values = form.cleaned_data
+        return service(
+            row, reason=values["cancellation_reason"], expected_version=values["version"], by=request.user
+        )
+
+    parent = row.partnership.agreement if hasattr(row, "partnership") else row.contract.project
+    back_url, back_label = home_of(parent)
+    return form_view(
+        request,
+        form,
+        save=save,
+        success_url=back_url,
+        title=title,
+        back_url=back_url,
+        back_label=back_label,
+        success_message=_(
+            "The row was cancelled: it stays visible, struck through, and counts in no figure."
+        ),
+        inline_id=f"cancel-{type(row).__name__.lower()}-{row.pk}",
+        submit_label=_("Cancel this row"),
     )

@@ -5,7 +5,6 @@ from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Sum
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,15 +14,18 @@ from shiraka.accounts.access import (
     access_agreement,
     access_contract,
     access_milestone,
+    access_payment,
     access_project,
     can_edit_project_owned_by,
 )
 from shiraka.projects import services
-from shiraka.projects.models import Contract, Milestone, Payment, ProgressUpdate, Project
+from shiraka.projects.models import Milestone, ProgressUpdate, Project
+from shiraka.projects.selectors import contracts_with_payments
 from shiraka.web.kit.views import post_data
 
 from .common import (
     add_view,
+    cancel_view,
     edit_page,
     home_of,
     inline_form,
@@ -136,10 +138,7 @@ def project_status(request, reference: str):
 @require_GET
 def project_manage(request, reference: str):
     project = edited_project(request.user, reference)
-    payments = Prefetch("payments", queryset=Payment.objects.order_by("paid_on", "pk"))
-    contracts = (
-        Contract.objects.filter(project=project).select_related("contractor").prefetch_related(payments)
-    )
+    contracts = contracts_with_payments(project)
     milestones = list(Milestone.objects.filter(project=project))
     for milestone in milestones:
         if not milestone.achieved_on:
@@ -152,7 +151,7 @@ def project_manage(request, reference: str):
             "payment_form": inline_form(forms.PaymentForm, contract),
             "payment_id": forms.PaymentForm.page.inline_id.format(pk=contract.pk),
         }
-        for contract in contracts.annotate(paid=Sum("payments__amount"))
+        for contract in contracts
     ]
     return render(
         request,
@@ -220,3 +219,11 @@ def commune_options(request):
         province_id = None
     field = forms.communes_field(province_id=province_id)
     return render(request, "web/edit/_commune_options.html", {"field": field, "choices": list(field.choices)})
+
+
+@login_required
+@edit_page
+def payment_cancel(request, pk: int):
+    payment = access_payment(request.user, pk)
+    title = _("Cancel the payment: %(payment)s") % {"payment": payment}
+    return cancel_view(request, payment, service=services.payment_cancel, title=title)

@@ -28,5 +28,7 @@ urlpatterns = [
     path("projects/<str:reference>/contracts/add/", p.contract_add, name="contract_add"),
     path("milestones/<int:pk>/achieve/", p.milestone_achieve, name="milestone_achieve"),
     path("contracts/<int:pk>/payments/add/", p.payment_add, name="payment_add"),
+    path("transfers/<int:pk>/cancel/", a.transfer_cancel, name="transfer_cancel"),
+    path("payments/<int:pk>/cancel/", p.payment_cancel, name="payment_cancel"),
     path("communes/options/", p.commune_options, name="commune_options"),
 ]

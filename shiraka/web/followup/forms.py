@@ -12,7 +12,15 @@ from shiraka.followup.models import Committee, Decision, Meeting
 from shiraka.followup.selectors import organisations_for, province_choices, region_choices
 from shiraka.organisations.models import Person
 from shiraka.projects.models import Project
-from shiraka.web.kit.forms import DateInput, ShirakaForm, TextDirection, VersionedForm, date_field, label
+from shiraka.web.kit.forms import (
+    TEXT_LIMIT,
+    DateInput,
+    ShirakaForm,
+    TextDirection,
+    VersionedForm,
+    date_field,
+    label,
+)
 from shiraka.web.kit.forms import text as text_field
 
 SCAN_KINDS = {PDF, JPEG, PNG}
@@ -182,7 +190,9 @@ class MinutesForm(VersionedForm):
 
 
 class DecisionForm(ShirakaForm):
-    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Decision"), max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 3})
+    )
     responsible = forms.ModelChoiceField(None, required=False, label=_("Responsible organisation"))
     due_on = date_field(Decision, "due_on")
     meeting = forms.ModelChoiceField(None, required=False, label=_("Meeting"))

@@ -80,11 +80,16 @@ class TextDirection:
     FR = {"dir": "ltr", "lang": "fr"}
 
 
+# Long texts (objects, notes, minutes, decisions) end somewhere: a 100 KB word made a page 771,890 px wide.
+TEXT_LIMIT = 10_000
+
+
 def text(model, name: str, *, rows: int | None = None, attrs: dict | None = None, **kwargs):
     field = model._meta.get_field(name)
     kwargs.setdefault("required", not field.blank)
     kwargs.setdefault("help_text", field.help_text)
     if rows:
+        kwargs.setdefault("max_length", TEXT_LIMIT)
         return forms.CharField(
             label=label(model, name), widget=forms.Textarea(attrs={"rows": rows, **(attrs or {})}), **kwargs
         )

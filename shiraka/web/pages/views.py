@@ -12,6 +12,7 @@ from shiraka.accounts.access import (
     can_create_in_own_scope,
     can_edit_project,
     can_read_transfer_proof,
+    can_record_transfer,
     home_scope,
     is_member,
     visible_agreements,
@@ -140,6 +141,7 @@ def agreement_detail(request, reference: str):
         "web/agreement_detail.html",
         {
             "proof_readers": {p.pk for p in partnerships if can_read_transfer_proof(request.user, p)},
+            "transfer_keepers": {p.pk for p in partnerships if can_record_transfer(request.user, p)},
             "agreement": agreement,
             "summary": agreement_summary(agreement),
             "partnerships": partnerships,

@@ -536,3 +536,41 @@ def test_agreement_page_loads_the_tools_and_they_follow_permissions(client, admi
     client.force_login(member(Role.VIEWER))
     tools = page_text(client.get(url("agreement_tools", agreement.reference)))
     assert "<form" not in tools and url("agreement_edit", agreement.reference) not in tools
+
+
+def test_a_secretariat_attaches_an_amendment_only_to_an_agreement_of_its_scope(client, reference):
+    from shiraka.territory.models import Province
+
+    home, away = Province.objects.get(code="09.273"), Province.objects.get(code="10.261")
+    elsewhere = factories.agreement(total="1000000.00", province=away, region=away.region)
+    client.force_login(member("secretariat", province=home, region=home.region))
+    response = client.post(
+        url("agreement_create"),
+        {
+            "reference": "AV-1",
+            "kind": "amendment",
+            "parent_reference": elsewhere.reference,
+            "title_fr": "Avenant",
+            "status": "draft",
+            "region": home.region.pk,
+            "province": home.pk,
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors.as_data()["parent_reference"]
+    assert [error.code for error in errors] == ["parent_out_of_scope"]
+    assert not Agreement.objects.filter(reference="AV-1").exists()
+
+
+def test_a_text_area_has_a_length_limit_with_a_clear_message(client, reference):
+    from shiraka.web.editing.forms.agreements import AgreementForm
+
+    client.force_login(member("administrator"))
+    agreement = factories.agreement(total="1000000.00")
+    data = {key: value for key, value in AgreementForm.initial_for(agreement).items() if value is not None}
+    data.update(version=agreement.version, object_fr="x" * 100_000)
+    response = client.post(url("agreement_edit", agreement.reference), data)
+    assert response.status_code == 200
+    assert "10000" in " ".join(response.context["form"].errors["object_fr"])
+    agreement.refresh_from_db()
+    assert agreement.object_fr == ""

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from shiraka.web.kit.forms import ShirakaForm, VersionedForm, label, text_or_empty
+from shiraka.web.kit.forms import TEXT_LIMIT, ShirakaForm, VersionedForm, label, text_or_empty
 
 
 class RecordForm(ShirakaForm):
@@ -53,6 +53,7 @@ class StatusForm(VersionedForm):
     reason = forms.CharField(
         label=capfirst(_("reason")),
         required=False,
+        max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required for a suspension or a cancellation."),
     )
@@ -64,3 +65,13 @@ class StatusForm(VersionedForm):
             (value, text_) for value, text_ in all_choices if value in next_statuses
         ]
         self.has_next = bool(next_statuses)
+
+
+class CancelForm(VersionedForm):
+    """Why a money row is cancelled: the reason stays on the page beside the struck-through row."""
+
+    cancellation_reason = forms.CharField(
+        label=capfirst(_("reason for the cancellation")),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
