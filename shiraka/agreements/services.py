@@ -256,7 +256,9 @@ def effective_commitment_of(partnership: Partnership) -> Decimal | None:
 def _commitment_room(partnership: Partnership) -> tuple[Decimal | None, Decimal]:
     """(the total the commitments must fit in, what the other partners take of it)."""
     agreement = (
-        Agreement.objects.select_for_update().select_related("parent").get(pk=partnership.agreement_id)
+        Agreement.objects.select_for_update(of=("self",))
+        .select_related("parent")
+        .get(pk=partnership.agreement_id)
     )
     if agreement.kind != Agreement.Kind.AMENDMENT:
         total = (
@@ -415,7 +417,9 @@ def contribution_schedule(
     *, partnership: Partnership, due_on: date, amount, note: str = "", by=None
 ) -> ScheduledContribution:
     amount = _amount(amount, "amount", required=True)
-    partnership = Partnership.objects.select_for_update().select_related("agreement").get(pk=partnership.pk)
+    partnership = (
+        Partnership.objects.select_for_update(of=("self",)).select_related("agreement").get(pk=partnership.pk)
+    )
     committed = _money_commitment(partnership)
     if committed is None:
         refuse(
@@ -455,7 +459,9 @@ def transfer_record(
         refuse("amount", _("A transfer is a positive amount."), "transfer_not_positive")
     check_not_future(transferred_on, field="transferred_on")
     # Lock the partnership row (PostgreSQL); on SQLite the IMMEDIATE transaction serialises writers.
-    partnership = Partnership.objects.select_for_update().select_related("agreement").get(pk=partnership.pk)
+    partnership = (
+        Partnership.objects.select_for_update(of=("self",)).select_related("agreement").get(pk=partnership.pk)
+    )
     committed = _money_commitment(partnership)
     if committed is None:
         refuse(
