@@ -221,3 +221,13 @@ def review_forms(page: str) -> dict[int, dict[str, str]]:
         if "agreement" in data:
             out[int(data["agreement"])] = data
     return out
+
+
+def error_codes(error, field: str) -> list[str]:
+    """The codes of a service's refusal on one field."""
+    return [e.code for e in error.error_dict[field]]
+
+
+def error_messages(error, field: str) -> str:
+    """The messages of a service's refusal on one field, as the reader sees them."""
+    return " ".join(error.message_dict[field])

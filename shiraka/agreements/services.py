@@ -412,21 +412,27 @@ def _money_commitment(partnership: Partnership) -> Decimal | None:
     return effective_commitment_of(partnership)
 
 
-@transaction.atomic
-def contribution_schedule(
-    *, partnership: Partnership, due_on: date, amount, note: str = "", by=None
-) -> ScheduledContribution:
-    amount = _amount(amount, "amount", required=True)
+def _locked_commitment(partnership: Partnership, unspecified_message) -> tuple[Partnership, Decimal]:
+    """The partnership, locked for the money about to be recorded on it, and its amended commitment."""
+    # Lock the partnership row (PostgreSQL); on SQLite the IMMEDIATE transaction serialises writers.
     partnership = (
         Partnership.objects.select_for_update(of=("self",)).select_related("agreement").get(pk=partnership.pk)
     )
     committed = _money_commitment(partnership)
     if committed is None:
-        refuse(
-            "amount",
-            _("This partner's commitment is not specified: record it before scheduling its contributions."),
-            "commitment_not_specified",
-        )
+        refuse("amount", unspecified_message, "commitment_not_specified")
+    return partnership, committed
+
+
+@transaction.atomic
+def contribution_schedule(
+    *, partnership: Partnership, due_on: date, amount, note: str = "", by=None
+) -> ScheduledContribution:
+    amount = _amount(amount, "amount", required=True)
+    partnership, committed = _locked_commitment(
+        partnership,
+        _("This partner's commitment is not specified: record it before scheduling its contributions."),
+    )
     already = partnership_scheduled(partnership)
     if already + amount > committed:
         refuse(
@@ -458,17 +464,9 @@ def transfer_record(
     if amount <= 0:
         refuse("amount", _("A transfer is a positive amount."), "transfer_not_positive")
     check_not_future(transferred_on, field="transferred_on")
-    # Lock the partnership row (PostgreSQL); on SQLite the IMMEDIATE transaction serialises writers.
-    partnership = (
-        Partnership.objects.select_for_update(of=("self",)).select_related("agreement").get(pk=partnership.pk)
+    partnership, committed = _locked_commitment(
+        partnership, _("This partner's commitment is not specified: record it before recording a transfer.")
     )
-    committed = _money_commitment(partnership)
-    if committed is None:
-        refuse(
-            "amount",
-            _("This partner's commitment is not specified: record it before recording a transfer."),
-            "commitment_not_specified",
-        )
     owed = committed - partnership_transferred(partnership)
     if amount > owed:
         refuse(

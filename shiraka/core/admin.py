@@ -6,8 +6,8 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Lists, search, detail and history; no add, change, delete or history revert."""
+class NoWrites:
+    """No add, change or delete, for a model admin and its inlines alike."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -17,20 +17,15 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(NoWrites, SimpleHistoryAdmin):
+    """Lists, search, detail and history; no add, change, delete, bulk action or history revert."""
 
     def get_actions(self, request):
         return {}
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(NoWrites, admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -11,17 +11,11 @@ from shiraka.agreements import services as agreements
 from shiraka.agreements.models import Agreement, Partnership, Transfer
 from shiraka.core.services import VersionConflict
 from tests import factories
+from tests.factories import error_codes as codes
+from tests.factories import error_messages as messages
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
-
-
-def codes(error: ValidationError, field: str) -> list[str]:
-    return [e.code for e in error.error_dict[field]]
-
-
-def messages(error: ValidationError, field: str) -> str:
-    return " ".join(error.message_dict[field])
 
 
 # --- commitments ----------------------------------------------------------------------------------

@@ -9,17 +9,11 @@ from django.utils import timezone
 from shiraka.projects import services as projects
 from shiraka.projects.models import Milestone, Project
 from tests import factories
+from tests.factories import error_codes as codes
+from tests.factories import error_messages as messages
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
-
-
-def codes(error: ValidationError, field: str) -> list[str]:
-    return [e.code for e in error.error_dict[field]]
-
-
-def messages(error: ValidationError, field: str) -> str:
-    return " ".join(error.message_dict[field])
 
 
 # --- dates ----------------------------------------------------------------------------------------
