@@ -58,6 +58,7 @@ class Kind:
     MILESTONE_LATE = "milestone_late"
     CONTRIBUTION_OVERDUE = "contribution_overdue"
     PROGRESS_STALE = "progress_stale"
+    PROJECT_OVERDUE = "project_overdue"
     DECISION_OVERDUE = "decision_overdue"
     COMMITMENTS_OVER_TOTAL = "commitments_over_total"
     BUDGETS_OVER_TOTAL = "budgets_over_total"
@@ -67,6 +68,7 @@ KIND_LABELS = {
     Kind.MILESTONE_LATE: gettext_lazy("Late milestones"),
     Kind.CONTRIBUTION_OVERDUE: gettext_lazy("Contributions overdue"),
     Kind.PROGRESS_STALE: gettext_lazy("Progress not updated"),
+    Kind.PROJECT_OVERDUE: gettext_lazy("Projects past their planned end"),
     Kind.DECISION_OVERDUE: gettext_lazy("Decisions overdue"),
     Kind.COMMITMENTS_OVER_TOTAL: gettext_lazy("Commitments above the agreement total"),
     Kind.BUDGETS_OVER_TOTAL: gettext_lazy("Project budgets above the agreement total"),
@@ -184,6 +186,10 @@ def _patterns(language: str) -> dict[str, str]:
                 "reported %(progress)s %%."
             ),
             "progress_never": _("No progress update has been recorded on “%(project)s”, in works."),
+            Kind.PROJECT_OVERDUE: _(
+                "“%(project)s” was to be completed on %(planned)s and is still %(status)s, at %(progress)s %%: "
+                "%(days)s late."
+            ),
             Kind.DECISION_OVERDUE: _(
                 "Decision “%(decision)s” of the %(committee)s was due on %(due)s and is still %(status)s: "
                 "%(days)s late."
@@ -200,6 +206,7 @@ def _patterns(language: str) -> dict[str, str]:
         }
         patterns.update({f"milestone:{value}": str(label) for value, label in Milestone.Kind.choices})
         patterns.update({f"status:{value}": str(label) for value, label in Decision.Status.choices})
+        patterns.update({f"project:{value}": str(label) for value, label in Project.Status.choices})
     return patterns
 
 
@@ -257,6 +264,18 @@ def _reason_progress(alert: Alert, language: str) -> str:
     }
 
 
+def _reason_project(alert: Alert, language: str) -> str:
+    f = alert.figures
+    patterns = _patterns(language)
+    return patterns[Kind.PROJECT_OVERDUE] % {
+        "project": alert.label,
+        "planned": _iso(alert.since),
+        "status": patterns.get(f"project:{f['status']}", f["status"]),
+        "progress": f["progress"],
+        "days": _days(language, f["days"]),
+    }
+
+
 def _reason_decision(alert: Alert, language: str) -> str:
     f = alert.figures
     patterns = _patterns(language)
@@ -297,6 +316,7 @@ REASONS = {
     Kind.MILESTONE_LATE: _reason_milestone,
     Kind.CONTRIBUTION_OVERDUE: _reason_contribution,
     Kind.PROGRESS_STALE: _reason_progress,
+    Kind.PROJECT_OVERDUE: _reason_project,
     Kind.DECISION_OVERDUE: _reason_decision,
     Kind.COMMITMENTS_OVER_TOTAL: _reason_commitments,
     Kind.BUDGETS_OVER_TOTAL: _reason_budgets,
@@ -511,6 +531,48 @@ def decisions_in_scope(agreements: QuerySet) -> Q:
     )
 
 
+# A project is done once delivered or in service; a cancelled one is no longer expected.
+FINISHED_PROJECT_STATUSES = (Project.Status.DELIVERED, Project.Status.IN_SERVICE, Project.Status.CANCELLED)
+
+
+def projects_overdue(agreements: QuerySet, *, today: date | None = None) -> list[Alert]:
+    """Projects past their planned end and not delivered. One query."""
+    today = today or local_today()
+    rows = (
+        Project.objects.filter(agreement__in=_ids(agreements), planned_end__lt=today)
+        .exclude(status__in=FINISHED_PROJECT_STATUSES)
+        .order_by()
+        .values(
+            "pk", "reference", "title_ar", "title_fr", "status", "physical_progress", "planned_end",
+            "agreement_id", "agreement__reference", "agreement__region_id", "agreement__province_id",
+        )
+    )  # fmt: skip
+    return [
+        Alert(
+            kind=Kind.PROJECT_OVERDUE,
+            severity=_by_age((today - row["planned_end"]).days, high=180, medium=60),
+            object_type="project",
+            object_id=row["pk"],
+            label_ar=row["title_ar"] or row["reference"],
+            label_fr=row["title_fr"] or row["reference"],
+            agreement_id=row["agreement_id"],
+            agreement_reference=row["agreement__reference"],
+            region_id=row["agreement__region_id"],
+            province_id=row["agreement__province_id"],
+            since=row["planned_end"],
+            figures={
+                "days": (today - row["planned_end"]).days,
+                "status": row["status"],
+                "progress": row["physical_progress"],
+                "project_reference": row["reference"],
+            },
+            link_name="web:project",
+            link_arg=row["reference"],
+        )
+        for row in rows
+    ]
+
+
 DECISION_FIELDS = (
     "pk", "text", "status", "due_on", "committee_id", "committee__name_ar", "committee__name_fr",
     "responsible__name_ar", "responsible__name_fr", "agreement_id", "agreement__reference", "agreement__region_id",
@@ -633,6 +695,7 @@ RULES = {
     Kind.MILESTONE_LATE: milestones_late,
     Kind.CONTRIBUTION_OVERDUE: contributions_overdue,
     Kind.PROGRESS_STALE: progress_stale,
+    Kind.PROJECT_OVERDUE: projects_overdue,
     Kind.DECISION_OVERDUE: decisions_overdue,
     Kind.COMMITMENTS_OVER_TOTAL: commitments_over_total,
     Kind.BUDGETS_OVER_TOTAL: budgets_over_total,
@@ -666,4 +729,5 @@ __all__ = [
     "decisions_overdue",
     "milestones_late",
     "progress_stale",
+    "projects_overdue",
 ]

@@ -160,8 +160,10 @@ def agenda_build(committee: Committee, *, today: date | None = None) -> Agenda:
     (late projects, partners in arrears, overdue decisions), in the active language."""
     today = today or local_today()
     agreements = Agreement.objects.filter(committees=committee)
-    late_projects = rules.milestones_late(agreements, today=today) + rules.progress_stale(
-        agreements, today=today
+    late_projects = (
+        rules.milestones_late(agreements, today=today)
+        + rules.projects_overdue(agreements, today=today)
+        + rules.progress_stale(agreements, today=today)
     )
     arrears = rules.contributions_overdue(agreements, today=today)
     decisions = rules.decisions_overdue(agreements, today=today, committee=committee)

@@ -232,4 +232,17 @@ def test_alert_query_count_does_not_grow_with_the_data(reference):
     synth_generate(agreements=30, seed=32, show_progress=False)
     large, large_count = alert_queries()
     assert large_count > small_count > 0
-    assert small == large <= 6
+    assert small == large <= 7  # one query per rule
+
+
+def test_a_project_past_its_planned_end_and_not_delivered_raises_an_alert(reference):
+    a = agreement_in_province()
+    late = project(a, planned_start=date(2024, 1, 1), planned_end=date(2025, 5, 1))
+    project(a, planned_start=date(2024, 1, 1), planned_end=date(2025, 5, 1), status="delivered")
+    project(a, planned_start=date(2024, 1, 1), planned_end=date(2025, 12, 1))
+    [alert] = only(Kind.PROJECT_OVERDUE, a)
+    assert alert.object_id == late.pk and alert.since == date(2025, 5, 1)
+    assert alert.figures["days"] == (TODAY - date(2025, 5, 1)).days
+    with translation.override("fr"):
+        assert "2025-05-01" in alert.reason and "travaux" in alert.reason
+        assert alert.url == f"/fr/projects/{late.reference}/"
