@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Case, Exists, F, OuterRef, QuerySet, Subquery, Sum, When
 from django.db.models.functions import Coalesce, Greatest
 
 from shiraka.core.money import ZERO, MoneyField, money_value
@@ -83,8 +83,19 @@ def effective_commitment():
         .order_by(F("agreement__signed_on").desc(nulls_last=True), "-agreement__pk")
         .values("committed_amount")[:1]
     )
-    return Coalesce(
-        Subquery(amended, output_field=MoneyField()), F("committed_amount"), output_field=MoneyField()
+    # Most agreements are never amended: ask the agreement first (an index lookup on its children),
+    # so the search through the partner's other partnerships runs only where an amendment exists.
+    # A partner such as the ministry sits in thousands of agreements: without the guard the planner
+    # may walk all of them for every row.
+    has_amendment = Exists(
+        Agreement.objects.filter(
+            parent=OuterRef("agreement"), kind=Agreement.Kind.AMENDMENT, status__in=COUNTED_STATUSES
+        )
+    )
+    return Case(
+        When(has_amendment, then=Coalesce(Subquery(amended, output_field=MoneyField()), F("committed_amount"))),
+        default=F("committed_amount"),
+        output_field=MoneyField(),
     )
 
 
