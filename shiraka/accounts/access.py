@@ -15,7 +15,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from shiraka.agreements.models import Agreement, Partnership, Transfer
+from shiraka.agreements.models import (
+    Agreement,
+    Partnership,
+    ScheduledContribution,
+    Signatory,
+    SigningAttendee,
+    Transfer,
+)
 from shiraka.followup.models import Committee, Decision, Meeting
 from shiraka.projects.models import Contract, Milestone, Payment, ProgressPhoto, Project
 
@@ -410,3 +417,39 @@ def can_edit_project_owned_by(user, project, *, owner, delegated_owner) -> bool:
     # An unsaved copy carrying the new owners: the question is the one asked of the saved project.
     after = Project(agreement=project.agreement, owner=owner, delegated_owner=delegated_owner)
     return can_edit_project(user, after)
+
+
+# --- agreement rows to correct ----------------------------------------------------------------------
+
+
+def access_signatory(user, pk: int) -> Signatory:
+    """A signatory to edit or remove: who may add one may correct it."""
+    signatory = _one(
+        Signatory.objects.filter(agreement__in=visible_agreements(user)).select_related(
+            "agreement", "person", "organisation"
+        ),
+        pk=pk,
+    )
+    return _allowed(signatory, can_edit_agreement(user, signatory.agreement))
+
+
+def access_attendee(user, pk: int) -> SigningAttendee:
+    """A signing attendee ("in the presence of") to edit or remove: the agreement's editors."""
+    attendee = _one(
+        SigningAttendee.objects.filter(agreement__in=visible_agreements(user)).select_related(
+            "agreement", "organisation"
+        ),
+        pk=pk,
+    )
+    return _allowed(attendee, can_edit_agreement(user, attendee.agreement))
+
+
+def access_contribution(user, pk: int) -> ScheduledContribution:
+    """A schedule line to edit or remove: the agreement's editors, as for adding one."""
+    contribution = _one(
+        ScheduledContribution.objects.filter(
+            partnership__agreement__in=visible_agreements(user)
+        ).select_related("partnership__agreement", "partnership__organisation"),
+        pk=pk,
+    )
+    return _allowed(contribution, can_edit_agreement(user, contribution.partnership.agreement))

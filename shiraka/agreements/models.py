@@ -141,6 +141,8 @@ class SigningAttendee(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="attendees")
     organisation = optional_link(Organisation, _("organisation"))
     description = models.CharField(_("as written"), max_length=255)
+    # For lost-update checks when the row is corrected or removed (core.services.versioned_update).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -4,6 +4,7 @@ imports, CLI) goes through these functions, so the rules of DESIGN.md §3 hold e
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from shiraka.core.formatting import format_amount
 from shiraka.core.rules import amount_or_refuse as _amount
 from shiraka.core.rules import check_date_order, check_not_future, check_transition, refuse
-from shiraka.core.services import check_field_names, money_row_cancel, validated_save, versioned_update
+from shiraka.core.services import (
+    VersionConflict,
+    check_field_names,
+    money_row_cancel,
+    set_history_user,
+    validated_save,
+    versioned_update,
+)
 from shiraka.organisations.models import Organisation, Person
 from shiraka.organisations.services import person_create
 
@@ -433,7 +441,19 @@ def contribution_schedule(
         partnership,
         _("This partner's commitment is not specified: record it before scheduling its contributions."),
     )
-    already = partnership_scheduled(partnership)
+    _check_schedule_room(partnership, committed, amount)
+    contribution = ScheduledContribution(partnership=partnership, due_on=due_on, amount=amount, note=note)
+    return validated_save(contribution, by=by)
+
+
+def _check_schedule_room(
+    partnership: Partnership, committed: Decimal, amount: Decimal, *, excluding=None
+) -> None:
+    """The schedule stays within the partner's amended commitment (`excluding`: the line being edited)."""
+    lines = ScheduledContribution.objects.filter(partnership=partnership)
+    if excluding is not None:
+        lines = lines.exclude(pk=excluding.pk)
+    already = lines.aggregate(t=Sum("amount"))["t"] or Decimal("0.00")
     if already + amount > committed:
         refuse(
             "amount",
@@ -445,8 +465,6 @@ def contribution_schedule(
             committed=format_amount(committed),
             available=format_amount(committed - already),
         )
-    contribution = ScheduledContribution(partnership=partnership, due_on=due_on, amount=amount, note=note)
-    return validated_save(contribution, by=by)
 
 
 @transaction.atomic
@@ -526,3 +544,158 @@ def transfer_cancel(transfer: Transfer, *, reason: str, expected_version: int, b
     """A transfer recorded by mistake is cancelled, never deleted: it stays on the page struck through
     with who cancelled it and why, and counts in no figure (what it covered is owed again)."""
     return money_row_cancel(transfer, reason=reason, expected_version=expected_version, by=by)
+
+
+# --- corrections: the agreement-side rows are edited or removed under the rules they were added by ---
+
+SIGNATORY_FIELDS = {"person", "organisation", "role", "presided"}
+ATTENDEE_FIELDS = {"description", "organisation"}
+CONTRIBUTION_FIELDS = {"due_on", "amount", "note"}
+
+
+def _versioned_remove(row, *, expected_version: int, by=None) -> None:
+    """Delete `row` only if nobody saved it since `expected_version` was read; its history keeps a
+    "deleted" row naming `by`. The row is locked first (PostgreSQL; SQLite serialises writers)."""
+    current = type(row)._default_manager.select_for_update(of=("self",)).filter(pk=row.pk).first()
+    if current is None:
+        raise ValidationError(_("This row was already removed by someone else."), code="already_removed")
+    if current.version != expected_version:
+        raise VersionConflict(current)
+    set_history_user(current, by)
+    current.delete()
+
+
+@transaction.atomic
+def signatory_update(signatory: Signatory, *, expected_version: int, by=None, **changes) -> Signatory:
+    check_field_names(changes, SIGNATORY_FIELDS, "signatory")
+    person = changes.get("person")
+    if (
+        person is not None
+        and Signatory.objects.filter(agreement_id=signatory.agreement_id, person=person)
+        .exclude(pk=signatory.pk)
+        .exists()
+    ):
+        refuse("person", _("This person already signs this agreement."), "signatory_duplicate")
+    return versioned_update(signatory, expected_version=expected_version, by=by, **changes)
+
+
+@transaction.atomic
+def signatory_remove(signatory: Signatory, *, expected_version: int, by=None) -> None:
+    _versioned_remove(signatory, expected_version=expected_version, by=by)
+
+
+@transaction.atomic
+def attendee_update(
+    attendee: SigningAttendee, *, expected_version: int, by=None, **changes
+) -> SigningAttendee:
+    check_field_names(changes, ATTENDEE_FIELDS, "signing attendee")
+    return versioned_update(attendee, expected_version=expected_version, by=by, **changes)
+
+
+@transaction.atomic
+def attendee_remove(attendee: SigningAttendee, *, expected_version: int, by=None) -> None:
+    _versioned_remove(attendee, expected_version=expected_version, by=by)
+
+
+@transaction.atomic
+def contribution_update(
+    contribution: ScheduledContribution, *, expected_version: int, by=None, **changes
+) -> ScheduledContribution:
+    check_field_names(changes, CONTRIBUTION_FIELDS, "scheduled contribution")
+    if "amount" in changes:
+        changes["amount"] = _amount(changes["amount"], "amount", required=True)
+    partnership, committed = _locked_commitment(
+        contribution.partnership,
+        _("This partner's commitment is not specified: record it before scheduling its contributions."),
+    )
+    amount = changes.get("amount", contribution.amount)
+    saved = ScheduledContribution.objects.filter(pk=contribution.pk).values_list("amount", flat=True).first()
+    # A correction that does not raise the line cannot take the schedule further above the commitment
+    # (an amendment may have lowered it below what was already scheduled): its date or note may change.
+    if saved is None or amount > saved:
+        _check_schedule_room(partnership, committed, amount, excluding=contribution)
+    return versioned_update(contribution, expected_version=expected_version, by=by, **changes)
+
+
+@transaction.atomic
+def contribution_remove(contribution: ScheduledContribution, *, expected_version: int, by=None) -> None:
+    _versioned_remove(contribution, expected_version=expected_version, by=by)
+
+
+def _check_partnership_removable(partnership: Partnership) -> None:
+    """Money rows are never deleted, and a partner that other records name stays until they no longer do."""
+    if Transfer.objects.filter(partnership=partnership).exists():
+        refuse(
+            "organisation",
+            _(
+                "Transfers are recorded for this partner (cancelled ones count too): money rows are never "
+                "deleted, so the partner stays. Correct its commitment instead."
+            ),
+            "partner_has_transfers",
+        )
+    if ScheduledContribution.objects.filter(partnership=partnership).exists():
+        refuse(
+            "organisation",
+            _("This partner has a schedule of contributions: remove its schedule lines first."),
+            "partner_has_schedule",
+        )
+    funded = partnership.agreement.projects.filter(fundings__organisation_id=partnership.organisation_id)
+    if funded.exists():
+        refuse(
+            "organisation",
+            _("This partner funds projects of this agreement (%(projects)s): remove that funding first."),
+            "partner_funds_projects",
+            projects=", ".join(funded.order_by("reference").values_list("reference", flat=True).distinct()),
+        )
+    amended = Partnership.objects.filter(
+        agreement__parent_id=partnership.agreement_id,
+        agreement__kind=Agreement.Kind.AMENDMENT,
+        organisation_id=partnership.organisation_id,
+    )
+    if amended.exists():
+        refuse(
+            "organisation",
+            _(
+                "An amendment changes this partner's commitment (%(references)s): remove it from the "
+                "amendment first."
+            ),
+            "partner_in_amendment",
+            references=", ".join(
+                amended.order_by("agreement__reference").values_list("agreement__reference", flat=True)
+            ),
+        )
+
+
+def _check_amended_money(partnership: Partnership) -> None:
+    """Once an amendment's partner is removed, the amended agreement's partner is held to the commitment
+    that is left: what is scheduled and transferred there must still fit in it."""
+    original = Partnership.objects.filter(
+        agreement_id=partnership.agreement.parent_id, organisation_id=partnership.organisation_id
+    ).first()
+    if original is None:
+        return
+    money = max(partnership_scheduled(original), partnership_transferred(original))
+    committed = effective_commitment_of(original)
+    if money and (committed is None or money > committed):
+        refuse(
+            "organisation",
+            _(
+                "Without this amendment the partner's commitment would be %(committed)s, below the "
+                "%(money)s already scheduled or transferred on %(reference)s."
+            ),
+            "amendment_money_above_commitment",
+            committed=format_amount(committed) if committed is not None else _("not specified"),
+            money=format_amount(money),
+            reference=partnership.agreement.parent.reference,
+        )
+
+
+@transaction.atomic
+def partnership_remove(partnership: Partnership, *, expected_version: int, by=None) -> None:
+    """A partner added by mistake is removed, unless money rows, a project's funding or an amendment
+    name it. Nothing else hangs on a partnership (its schedule is refused above)."""
+    _check_partnership_removable(partnership)
+    _versioned_remove(partnership, expected_version=expected_version, by=by)
+    if partnership.agreement.kind == Agreement.Kind.AMENDMENT and partnership.agreement.parent_id:
+        # Checked once the row is gone (the transaction undoes the removal when refused).
+        _check_amended_money(partnership)

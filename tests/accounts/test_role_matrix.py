@@ -70,6 +70,13 @@ ALLOWED: dict[str, frozenset[str]] = {
     "contribution_add": AGREEMENT_KEEPERS,
     "transfer_add": TRANSFER_RECORDERS,
     "transfer_cancel": TRANSFER_RECORDERS,
+    "signatory_edit": AGREEMENT_KEEPERS,
+    "signatory_remove": AGREEMENT_KEEPERS,
+    "attendee_edit": AGREEMENT_KEEPERS,
+    "attendee_remove": AGREEMENT_KEEPERS,
+    "partnership_remove": AGREEMENT_KEEPERS,
+    "contribution_edit": AGREEMENT_KEEPERS,
+    "contribution_remove": AGREEMENT_KEEPERS,
     "extraction_create": AGREEMENT_KEEPERS,
     # projects
     "project_add": AGREEMENT_KEEPERS,
@@ -267,6 +274,49 @@ ACTIONS: dict[str, Action] = {
             "transfer.cancelled_at": ANY,
             "transfer.cancellation_reason": "Saisi deux fois",
         },
+    ),
+    # Corrections of the agreement's rows: who may add may edit and remove.
+    "signatory_edit": Action(
+        "signatory_edit",
+        lambda w: (w.signatory.pk,),
+        lambda w: {"version": w.signatory.version, "person": w.signatory.person_id, "role": "Wali"},
+        {"signatory.version": 1, "signatory.role": "Wali"},
+    ),
+    "signatory_remove": Action(
+        "signatory_remove",
+        lambda w: (w.spare_signatory.pk,),
+        lambda w: {"version": w.spare_signatory.version},
+        {"Signatory": -1},
+    ),
+    "attendee_edit": Action(
+        "attendee_edit",
+        lambda w: (w.attendee.pk,),
+        lambda w: {"version": w.attendee.version, "description": "En présence du wali"},
+        {"attendee.version": 1, "attendee.description": "En présence du wali"},
+    ),
+    "attendee_remove": Action(
+        "attendee_remove",
+        lambda w: (w.spare_attendee.pk,),
+        lambda w: {"version": w.spare_attendee.version},
+        {"SigningAttendee": -1},
+    ),
+    "partnership_remove": Action(
+        "partnership_remove",
+        lambda w: (w.other_partnership.pk,),  # no money row, no funding, no amendment: removable
+        lambda w: {"version": w.other_partnership.version},
+        {"Partnership": -1},
+    ),
+    "contribution_edit": Action(
+        "contribution_edit",
+        lambda w: (w.contribution.pk,),
+        lambda w: {"version": w.contribution.version, "due_on": "2024-06-30", "amount": "60000.00"},
+        {"contribution.version": 1, "contribution.amount": Decimal("60000.00")},
+    ),
+    "contribution_remove": Action(
+        "contribution_remove",
+        lambda w: (w.spare_contribution.pk,),
+        lambda w: {"version": w.spare_contribution.version},
+        {"ScheduledContribution": -1},
     ),
     "payment_cancel": Action(
         "payment_cancel",

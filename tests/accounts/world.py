@@ -94,6 +94,9 @@ WATCHED = {
     "meeting": ("version", "minutes", "minutes_scan"),
     "decision": ("version", "status"),
     "transfer": ("version", "cancelled_at", "cancellation_reason"),
+    "signatory": ("version", "role"),
+    "attendee": ("version", "description"),
+    "contribution": ("version", "amount"),
     "payment": ("version", "cancelled_at", "cancellation_reason"),
 }
 
@@ -112,6 +115,12 @@ class World:
     milestone: Milestone
     contract: Contract
     transfer: Transfer  # one recorded transfer, to correct
+    signatory: Signatory  # watched, to edit
+    attendee: SigningAttendee  # watched, to edit
+    contribution: ScheduledContribution  # a schedule line of the own partner, watched, to edit
+    spare_signatory: Signatory  # not watched: one that may be removed
+    spare_attendee: SigningAttendee  # not watched: one that may be removed
+    spare_contribution: ScheduledContribution  # not watched: one that may be removed
     payment: Payment  # one recorded payment, to correct
     committee: Committee
     meeting: Meeting
@@ -174,6 +183,20 @@ def build_world(*, published: bool = False) -> World:
         partnership=partnership, transferred_on=date(2024, 2, 1), amount=Decimal("10000.00")
     )
     payment = projects.payment_record(contract=contract, paid_on=date(2024, 2, 15), amount=Decimal("5000.00"))
+    signatory, spare_signatory = (
+        agreements.signatory_add_with_person(
+            agreement=agreement, full_name_fr=name, role=role, organisation=own
+        )
+        for name, role in (("M. Délégué", "Délégué provincial"), ("M. Saisi", "Signataire en double"))
+    )
+    attendee, spare_attendee = (
+        agreements.attendee_add(agreement=agreement, description=text)
+        for text in ("En présence du gouverneur", "Présence saisie par erreur")
+    )
+    contribution, spare_contribution = (
+        agreements.contribution_schedule(partnership=partnership, due_on=due_on, amount=Decimal("50000.00"))
+        for due_on in (date(2024, 6, 30), date(2024, 12, 31))
+    )
     committee = followup.committee_create(
         kind=Committee.Kind.SUPERVISION,
         name_fr="Comité de suivi",
@@ -208,6 +231,12 @@ def build_world(*, published: bool = False) -> World:
         contract=contract,
         transfer=transfer,
         payment=payment,
+        signatory=signatory,
+        attendee=attendee,
+        contribution=contribution,
+        spare_signatory=spare_signatory,
+        spare_attendee=spare_attendee,
+        spare_contribution=spare_contribution,
         committee=committee,
         meeting=meeting,
         decision=decision,

@@ -5,6 +5,7 @@
 
 from django.urls import path
 
+from . import agreement_rows as ar
 from . import agreements as a
 from . import projects as p
 
@@ -29,6 +30,13 @@ urlpatterns = [
     path("milestones/<int:pk>/achieve/", p.milestone_achieve, name="milestone_achieve"),
     path("contracts/<int:pk>/payments/add/", p.payment_add, name="payment_add"),
     path("transfers/<int:pk>/cancel/", a.transfer_cancel, name="transfer_cancel"),
+    path("signatories/<int:pk>/edit/", ar.signatory_edit, name="signatory_edit"),
+    path("signatories/<int:pk>/remove/", ar.signatory_remove, name="signatory_remove"),
+    path("attendees/<int:pk>/edit/", ar.attendee_edit, name="attendee_edit"),
+    path("attendees/<int:pk>/remove/", ar.attendee_remove, name="attendee_remove"),
+    path("partnerships/<int:pk>/remove/", ar.partnership_remove, name="partnership_remove"),
+    path("schedule/<int:pk>/edit/", ar.contribution_edit, name="contribution_edit"),
+    path("schedule/<int:pk>/remove/", ar.contribution_remove, name="contribution_remove"),
     path("payments/<int:pk>/cancel/", p.payment_cancel, name="payment_cancel"),
     path("communes/options/", p.commune_options, name="commune_options"),
 ]

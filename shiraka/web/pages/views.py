@@ -10,6 +10,7 @@ from shiraka.accounts.access import (
     access_agreement,
     access_project,
     can_create_in_own_scope,
+    can_edit_agreement,
     can_edit_project,
     can_read_transfer_proof,
     can_record_transfer,
@@ -142,6 +143,8 @@ def agreement_detail(request, reference: str):
         {
             "proof_readers": {p.pk for p in partnerships if can_read_transfer_proof(request.user, p)},
             "transfer_keepers": {p.pk for p in partnerships if can_record_transfer(request.user, p)},
+            # Signatories, attendees, partners and schedule lines: who may add them may correct them.
+            "row_keeper": can_edit_agreement(request.user, agreement),
             "agreement": agreement,
             "summary": agreement_summary(agreement),
             "partnerships": partnerships,

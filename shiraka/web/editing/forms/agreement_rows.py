@@ -1,0 +1,94 @@
+"""Forms correcting the rows of an agreement page: a signatory, a signing attendee, a schedule line
+(edited, each carrying the version the user read), and the confirmation that removes one of them or
+a partner."""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from shiraka.agreements.models import ScheduledContribution, Signatory, SigningAttendee
+from shiraka.organisations.models import Person
+from shiraka.web.kit import forms as kit
+from shiraka.web.kit.forms import VersionedForm, label, text
+
+from .agreements import ContributionForm, SignatoryForm
+from .common import RecordForm
+
+
+def row_auto_id(kind: str, row) -> str:
+    """Ids unique on the agreement page, where each row may open its own form."""
+    return f"id_{kind}{row.pk}_%s"
+
+
+class SignatoryEditForm(VersionedForm, SignatoryForm):
+    """The signatory's person (one already known: a new person is added as a new signatory), role,
+    organisation and whether they presided."""
+
+    SERVICE_FIELDS = ("person", "role", "organisation", "presided")
+    TEXT_FIELDS = ("role",)
+
+    def __init__(self, *args, row: Signatory, **kwargs):
+        super().__init__(*args, agreement=row.agreement, **kwargs)
+        del self.fields["full_name_ar"], self.fields["full_name_fr"]
+        person = self.fields["person"]
+        person.queryset = Person.objects.filter(Q(pk__in=person.queryset.values("pk")) | Q(pk=row.person_id))
+        person.required = True
+        person.label = label(Signatory, "person")
+        person.help_text = ""
+
+    def clean(self):
+        # SignatoryForm.clean asks for a person or a new name; here the person is a required field.
+        return RecordForm.clean(self)
+
+    @staticmethod
+    def initial_for(row: Signatory) -> dict:
+        return {
+            "person": row.person_id,
+            "role": row.role,
+            "organisation": row.organisation_id,
+            "presided": row.presided,
+            "version": row.version,
+        }
+
+
+class AttendeeEditForm(VersionedForm, RecordForm):
+    description = text(
+        SigningAttendee,
+        "description",
+        attrs={"dir": "auto"},
+        help_text=_("As the text writes it, e.g. «بحضور السيد والي جهة سوس ماسة»."),
+    )
+    layout = [(None, [("description", "col-12"), ("organisation", "col-12")])]
+    SERVICE_FIELDS = ("description", "organisation")
+    TEXT_FIELDS = ("description",)
+
+    def __init__(self, *args, row: SigningAttendee, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"] = kit.organisation_field(
+            label_text=label(SigningAttendee, "organisation"),
+            required=False,
+            first=kit.agreement_territory(row.agreement),
+            first_label=_("Partners and bodies of this territory"),
+        )
+
+    @staticmethod
+    def initial_for(row: SigningAttendee) -> dict:
+        return {"description": row.description, "organisation": row.organisation_id, "version": row.version}
+
+
+class ContributionEditForm(VersionedForm, ContributionForm):
+    def __init__(self, *args, row: ScheduledContribution, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def initial_for(row: ScheduledContribution) -> dict:
+        return {
+            "due_on": row.due_on,
+            "amount": kit.amount_input_value(row.amount),
+            "note": row.note,
+            "version": row.version,
+        }
+
+
+class RemoveForm(VersionedForm):
+    """The confirmation of a removal: only the version the user read, so that a row changed since is
+    not removed unseen."""
