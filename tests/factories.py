@@ -231,3 +231,29 @@ def error_codes(error, field: str) -> list[str]:
 def error_messages(error, field: str) -> str:
     """The messages of a service's refusal on one field, as the reader sees them."""
     return " ".join(error.message_dict[field])
+
+
+def followup_case(code: str = "09.273"):
+    """A committee following one agreement of a province, with two member organisations, a meeting of
+    2024-03-01 (the first present, the second absent) and an open decision it took, due 2024-12-31."""
+    from types import SimpleNamespace
+
+    agreement_ = agreement_in_province(code=code)
+    own, other = organisation(), organisation()
+    committee_ = committee([agreement_], code=code, members=[(own, None, ""), (other, None, "")])
+    meeting = followup.meeting_record(
+        committee=committee_,
+        held_on=date(2024, 3, 1),
+        place="Inezgane",
+        attendees=[(own, None, True), (other, None, False)],
+    )
+    decision = followup.decision_create(
+        committee=committee_,
+        meeting=meeting,
+        text="Lancer les études",
+        responsible=own,
+        due_on=date(2024, 12, 31),
+    )
+    return SimpleNamespace(
+        agreement=agreement_, own=own, other=other, committee=committee_, meeting=meeting, decision=decision
+    )

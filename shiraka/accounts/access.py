@@ -453,3 +453,27 @@ def access_contribution(user, pk: int) -> ScheduledContribution:
         pk=pk,
     )
     return _allowed(contribution, can_edit_agreement(user, contribution.partnership.agreement))
+
+
+# --- follow-up corrections --------------------------------------------------------------------------
+
+
+def access_committee_member(user, pk: int):
+    """A committee member to correct (role) or remove: who may add members may do both."""
+    from shiraka.followup.models import CommitteeMember
+
+    if not is_member(user):
+        raise Http404
+    member = _one(
+        CommitteeMember.objects.select_related(
+            "committee", "committee__region", "committee__province", "organisation", "person"
+        ),
+        pk=pk,
+    )
+    return _allowed(member, can_manage_committee(user, member.committee))
+
+
+def access_decision_write(user, pk: int) -> Decision:
+    """A decision to correct or remove: the committee's managers, as for its status."""
+    decision = access_decision(user, pk)
+    return _allowed(decision, can_manage_committee(user, decision.committee))

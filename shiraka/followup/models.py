@@ -48,6 +48,8 @@ class CommitteeMember(models.Model):
     organisation = optional_link(Organisation, _("organisation"))
     person = optional_link(Person, _("person"))
     role = models.CharField(_("role"), max_length=255, blank=True)
+    # For lost-update checks when the role is edited or the member removed (core.services.versioned_update).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -198,3 +198,179 @@ def meeting_update_minutes(
     if minutes_scan is not None:
         changes["minutes_scan"] = minutes_scan
     return versioned_update(meeting, expected_version=expected_version, by=by, **changes)
+
+
+# --- corrections: edit and remove what was recorded ---------------------------------------------------
+
+
+def _claim(instance, *, expected_version: int) -> None:
+    """Take the record for a removal only if nobody saved it since `expected_version` was read: the
+    compare-and-set is the UPDATE's WHERE clause, as in core.services.versioned_update."""
+    from django.db.models import F
+
+    from shiraka.core.services import VersionConflict
+
+    model = type(instance)
+    claimed = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if claimed != 1:
+        current = model._default_manager.filter(pk=instance.pk).first()
+        raise VersionConflict(current if current is not None else instance)
+
+
+def _delete(instance, *, by=None) -> None:
+    """Delete with the acting user on the history row of the deletion."""
+    set_history_user(instance, by)
+    instance.delete()
+
+
+@transaction.atomic
+def committee_member_update(
+    member: CommitteeMember, *, expected_version: int, role: str, by=None
+) -> CommitteeMember:
+    """Correct a member's role in the committee (who the member is does not change: remove and add)."""
+    return versioned_update(member, expected_version=expected_version, by=by, role=role)
+
+
+@transaction.atomic
+def committee_member_remove(member: CommitteeMember, *, expected_version: int, by=None) -> None:
+    """Take a member off the committee; the attendance already recorded at its meetings stays."""
+    _claim(member, expected_version=expected_version)
+    _delete(member, by=by)
+
+
+def _check_meeting_date(meeting: Meeting, held_on: date) -> None:
+    """What meeting_record checks, and what the meeting's decisions require of its date."""
+    if meeting.minutes.strip() or meeting.minutes_scan:
+        check_not_future(held_on, field="held_on")
+    if meeting.decisions.filter(due_on__lt=held_on).exists():
+        refuse(
+            "held_on",
+            _("A decision of this meeting is due before this date: change its due date first."),
+            "dates_out_of_order",
+        )
+
+
+def _set_attendance(meeting: Meeting, attendees, *, by=None) -> None:
+    """The meeting's attendance becomes `attendees` ((organisation, person, present) each): rows kept
+    are updated where they changed, new ones added, the others deleted, each with its history row."""
+    rows = {(row.organisation_id, row.person_id): row for row in meeting.attendance.all()}
+    wanted = set()
+    for organisation, person, present in attendees:
+        if organisation is None and person is None:
+            refuse("attendees", _("A member is an organisation or a person."), "member_required")
+        key = (getattr(organisation, "pk", None), getattr(person, "pk", None))
+        wanted.add(key)
+        row = rows.get(key) or Attendance(meeting=meeting, organisation=organisation, person=person)
+        if row.pk is None or row.present != bool(present):
+            row.present = bool(present)
+            set_history_user(row, by)
+            row.save()
+    for key, row in rows.items():
+        if key not in wanted:
+            _delete(row, by=by)
+
+
+@transaction.atomic
+def meeting_update(
+    meeting: Meeting,
+    *,
+    expected_version: int,
+    held_on: date,
+    place: str,
+    attendees=None,
+    by=None,
+) -> Meeting:
+    """Correct the date, the place and (when given) the attendance of a meeting, as
+    (organisation, person, present) for everyone on the attendance list."""
+    _check_meeting_date(meeting, held_on)
+    meeting = versioned_update(
+        meeting, expected_version=expected_version, by=by, held_on=held_on, place=place
+    )
+    if attendees is not None:
+        _set_attendance(meeting, attendees, by=by)
+    return meeting
+
+
+def meeting_check_removable(meeting: Meeting) -> None:
+    """A meeting that took decisions or has its signed minutes is part of the record: it stays."""
+    if meeting.decisions.exists():
+        refuse(
+            "meeting",
+            _("This meeting took decisions: it cannot be removed. Correct it instead."),
+            "meeting_has_decisions",
+        )
+    if meeting.minutes_scan:
+        refuse(
+            "meeting",
+            _("The signed minutes of this meeting are attached: it cannot be removed. Correct it instead."),
+            "meeting_has_scan",
+        )
+
+
+@transaction.atomic
+def meeting_remove(meeting: Meeting, *, expected_version: int, by=None) -> None:
+    """Remove a meeting recorded by mistake, with its attendance (each deletion in the history)."""
+    _claim(meeting, expected_version=expected_version)
+    meeting.refresh_from_db()
+    meeting_check_removable(meeting)
+    for row in meeting.attendance.all():
+        _delete(row, by=by)
+    _delete(meeting, by=by)
+
+
+def _check_decision(decision: Decision, *, text: str, due_on, agreement, project) -> None:
+    """The checks of decision_create, on the decision's own meeting."""
+    if not text.strip():
+        refuse("text", _("Write the decision."), "required")
+    meeting = decision.meeting
+    if meeting is not None and due_on is not None and due_on < meeting.held_on:
+        refuse(
+            "due_on",
+            _("The due date cannot be before the meeting that took the decision."),
+            "dates_out_of_order",
+        )
+    if project is not None and agreement is not None and project.agreement_id != agreement.pk:
+        refuse("project", _("This project belongs to another agreement."), "project_other_agreement")
+
+
+@transaction.atomic
+def decision_update(
+    decision: Decision,
+    *,
+    expected_version: int,
+    text: str,
+    responsible=None,
+    due_on: date | None = None,
+    agreement=None,
+    project=None,
+    by=None,
+) -> Decision:
+    """Correct what a decision says: its text, who does it, by when, on which agreement or project.
+    Its status moves with decision_set_status."""
+    _check_decision(decision, text=text, due_on=due_on, agreement=agreement, project=project)
+    return versioned_update(
+        decision,
+        expected_version=expected_version,
+        by=by,
+        text=text,
+        responsible=responsible,
+        due_on=due_on,
+        agreement=agreement,
+        project=project,
+    )
+
+
+@transaction.atomic
+def decision_remove(decision: Decision, *, expected_version: int, by=None) -> None:
+    """Remove a decision recorded by mistake while it is still open; once work began, drop it instead."""
+    _claim(decision, expected_version=expected_version)
+    decision.refresh_from_db()
+    if decision.status != Decision.Status.OPEN:
+        refuse(
+            "status",
+            _("Only an open decision can be removed; once work has begun, mark it dropped instead."),
+            "decision_not_open",
+        )
+    _delete(decision, by=by)

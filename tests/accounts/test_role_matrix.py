@@ -97,6 +97,12 @@ ALLOWED: dict[str, frozenset[str]] = {
     "meeting_minutes_edit": AGREEMENT_KEEPERS,
     "decision_create": AGREEMENT_KEEPERS,
     "decision_status": AGREEMENT_KEEPERS,
+    "committee_member_edit": AGREEMENT_KEEPERS,
+    "committee_member_remove": AGREEMENT_KEEPERS,
+    "meeting_edit": AGREEMENT_KEEPERS,
+    "meeting_remove": AGREEMENT_KEEPERS,
+    "decision_edit": AGREEMENT_KEEPERS,
+    "decision_remove": AGREEMENT_KEEPERS,
 }
 
 # A secretariat out of scope may register agreements and committees in its own territory: it may open
@@ -457,6 +463,53 @@ ACTIONS: dict[str, Action] = {
         lambda w: {"status": "in_progress", "on": "2024-06-03", "version": w.decision.version},
         {"decision.version": 1, "decision.status": "in_progress"},
         form_page=False,
+    ),
+    # Corrections of the follow-up record: who may add may edit and remove.
+    "committee_member_edit": Action(
+        "committee_member_edit",
+        lambda w: (w.member.pk,),
+        lambda w: {"version": w.member.version, "role": "présidente"},
+        {"member.version": 1, "member.role": "présidente"},
+    ),
+    "committee_member_remove": Action(
+        "committee_member_remove",
+        lambda w: (w.committee.members.get(organisation=w.other).pk,),
+        lambda w: {"version": 1},
+        {"CommitteeMember": -1},
+    ),
+    "meeting_edit": Action(
+        "meeting_edit",
+        lambda w: (w.meeting.pk,),
+        lambda w: {
+            "version": w.meeting.version,
+            "held_on": "2024-03-02",
+            "place": "Aït Melloul",
+            "attendees": [f"{w.own.pk}-0", f"{w.other.pk}-0"],
+        },
+        {"meeting.version": 1, "meeting.held_on": date(2024, 3, 2), "meeting.place": "Aït Melloul"},
+    ),
+    "meeting_remove": Action(
+        "meeting_remove",
+        lambda w: (w.spare_meeting.pk,),
+        lambda w: {"version": w.spare_meeting.version},
+        {"Meeting": -1, "Attendance": -1},
+    ),
+    "decision_edit": Action(
+        "decision_edit",
+        lambda w: (w.decision.pk,),
+        lambda w: {
+            "version": w.decision.version,
+            "text": "Lancer les études techniques",
+            "responsible": w.other.pk,
+            "due_on": "2025-03-31",
+        },
+        {"decision.version": 1, "decision.text": "Lancer les études techniques"},
+    ),
+    "decision_remove": Action(
+        "decision_remove",
+        lambda w: (w.spare_decision.pk,),
+        lambda w: {"version": w.spare_decision.version},
+        {"Decision": -1},
     ),
 }
 

@@ -91,8 +91,9 @@ WATCHED = {
     "partnership": ("version", "committed_amount"),
     "project": ("version", "status", "title_fr", "owner_id"),
     "milestone": ("version", "achieved_on"),
-    "meeting": ("version", "minutes", "minutes_scan"),
-    "decision": ("version", "status"),
+    "meeting": ("version", "minutes", "minutes_scan", "held_on", "place"),
+    "decision": ("version", "status", "text"),
+    "member": ("version", "role"),
     "transfer": ("version", "cancelled_at", "cancellation_reason"),
     "signatory": ("version", "role"),
     "attendee": ("version", "description"),
@@ -123,8 +124,11 @@ class World:
     spare_contribution: ScheduledContribution  # not watched: one that may be removed
     payment: Payment  # one recorded payment, to correct
     committee: Committee
+    member: CommitteeMember  # the own organisation's seat on the committee
     meeting: Meeting
     decision: Decision
+    spare_meeting: Meeting  # no decision, no signed scan: one that may be removed
+    spare_decision: Decision  # open and not watched: one that may be removed
 
     def snapshot(self) -> dict:
         """Row counts of every model an action may write, and the watched fields of the records."""
@@ -217,6 +221,10 @@ def build_world(*, published: bool = False) -> World:
         responsible=own,
         due_on=date(2024, 12, 31),
     )
+    spare_meeting = followup.meeting_record(
+        committee=committee, held_on=date(2024, 5, 2), attendees=[(own, None, True)]
+    )
+    spare_decision = followup.decision_create(committee=committee, text="Décision saisie par erreur")
     return World(
         province=province,
         elsewhere=elsewhere,
@@ -238,8 +246,11 @@ def build_world(*, published: bool = False) -> World:
         spare_attendee=spare_attendee,
         spare_contribution=spare_contribution,
         committee=committee,
+        member=committee.members.get(organisation=own),
         meeting=meeting,
         decision=decision,
+        spare_meeting=spare_meeting,
+        spare_decision=spare_decision,
     )
 
 

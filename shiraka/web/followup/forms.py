@@ -147,7 +147,8 @@ class MemberForm(ShirakaForm):
 def member_label(member) -> str:
     parts = [str(part) for part in (member.person, member.organisation) if part is not None]
     name = " — ".join(parts)
-    return f"{name} ({member.role})" if member.role else name
+    role = getattr(member, "role", "")  # an attendance row has none
+    return f"{name} ({role})" if role else name
 
 
 class MeetingForm(ShirakaForm):
@@ -216,3 +217,70 @@ class DecisionForm(ShirakaForm):
 class DecisionStatusForm(VersionedForm):
     status = forms.ChoiceField(label=_("New status"), choices=Decision.Status.choices)
     on = forms.DateField(label=_("Date"), widget=DateInput())
+
+
+# --- corrections -----------------------------------------------------------------------------------
+
+
+class MemberRoleForm(VersionedForm):
+    role = forms.CharField(label=_("Role in the committee"), max_length=255, required=False)
+
+
+def attendee_key(organisation_id, person_id) -> str:
+    return f"{organisation_id or 0}-{person_id or 0}"
+
+
+class MeetingEditForm(VersionedForm):
+    """The date, the place and who was present: everyone on the attendance list, then the members
+    who joined the committee since (ticked, they are added to the list)."""
+
+    held_on = date_field(Meeting, "held_on", required=True)
+    place = text_field(Meeting, "place")
+    attendees = forms.MultipleChoiceField(
+        label=_("Present"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    layout = [(None, [("held_on", "col-md-4"), ("place", "col-md-8"), "attendees"])]
+
+    def __init__(self, *args, meeting: Meeting, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.listed = {}  # key → (organisation, person, already on the attendance list)
+        choices = []
+        for row in meeting.attendance.select_related("organisation", "person").order_by("pk"):
+            key = attendee_key(row.organisation_id, row.person_id)
+            self.listed[key] = (row.organisation, row.person, True)
+            choices.append((key, member_label(row)))
+        for member in members:
+            key = attendee_key(member.organisation_id, member.person_id)
+            if key not in self.listed:
+                self.listed[key] = (member.organisation, member.person, False)
+                choices.append((key, member_label(member)))
+        self.fields["attendees"].choices = choices
+        if not self.is_bound:
+            self.initial.setdefault(
+                "attendees",
+                [
+                    attendee_key(r.organisation_id, r.person_id)
+                    for r in meeting.attendance.filter(present=True)
+                ],
+            )
+
+    def attendance(self) -> list[tuple]:
+        """(organisation, person, present) for everyone listed, and for the new members ticked."""
+        present = set(self.cleaned_data["attendees"])
+        return [
+            (organisation, person, key in present)
+            for key, (organisation, person, listed) in self.listed.items()
+            if listed or key in present
+        ]
+
+
+class DecisionEditForm(VersionedForm, DecisionForm):
+    """The decision form without its meeting (a decision stays with the meeting that took it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["meeting"]
+
+
+class RemoveForm(VersionedForm):
+    """The confirmation of a removal: the version the user read, nothing else."""
