@@ -24,7 +24,15 @@ from shiraka.agreements.models import (
     Transfer,
 )
 from shiraka.followup.models import Committee, Decision, Meeting
-from shiraka.projects.models import Contract, Milestone, Payment, ProgressPhoto, Project
+from shiraka.projects.models import (
+    Contract,
+    Milestone,
+    Payment,
+    ProgressPhoto,
+    ProgressUpdate,
+    Project,
+    ProjectFunding,
+)
 
 from .models import Membership
 
@@ -417,6 +425,42 @@ def can_edit_project_owned_by(user, project, *, owner, delegated_owner) -> bool:
     # An unsaved copy carrying the new owners: the question is the one asked of the saved project.
     after = Project(agreement=project.agreement, owner=owner, delegated_owner=delegated_owner)
     return can_edit_project(user, after)
+
+
+# --- corrections of a project's rows ----------------------------------------------------------------
+# Who may add a funding line, a progress update or a photo may edit and remove it (`access_milestone`
+# and `access_contract` serve their edits and removals too).
+
+
+def access_funding(user, pk: int) -> ProjectFunding:
+    funding = _one(
+        ProjectFunding.objects.filter(project__in=visible_projects(user)).select_related(
+            "project__agreement", "organisation"
+        ),
+        pk=pk,
+    )
+    return _allowed(funding, can_edit_project(user, funding.project))
+
+
+def access_progress_update(user, pk: int) -> ProgressUpdate:
+    update = _one(
+        ProgressUpdate.objects.filter(project__in=visible_projects(user)).select_related(
+            "project__agreement"
+        ),
+        pk=pk,
+    )
+    return _allowed(update, can_edit_project(user, update.project))
+
+
+def access_progress_photo_edit(user, pk: int) -> ProgressPhoto:
+    """A site photo to remove (`access_progress_photo` reads one)."""
+    photo = _one(
+        ProgressPhoto.objects.filter(update__project__in=visible_projects(user)).select_related(
+            "update__project__agreement"
+        ),
+        pk=pk,
+    )
+    return _allowed(photo, can_edit_project(user, photo.update.project))
 
 
 # --- agreement rows to correct ----------------------------------------------------------------------

@@ -235,6 +235,8 @@ class ProgressPhoto(models.Model):
     update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="photos")
     image = models.FileField(_("photo"), upload_to=progress_photo_path, max_length=300)
     caption = models.CharField(_("caption"), max_length=255, blank=True)
+    # For the lost-update check when a photo is removed (core.services.versioned_update).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

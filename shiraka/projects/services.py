@@ -3,13 +3,15 @@
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from shiraka.core.formatting import format_amount
 from shiraka.core.rules import amount_or_refuse, check_date_order, check_not_future, check_transition, refuse
 from shiraka.core.services import (
+    VersionConflict,
     check_field_names,
     money_row_cancel,
     set_history_user,
@@ -361,3 +363,229 @@ def project_update_with_communes(
 def payment_cancel(payment: Payment, *, reason: str, expected_version: int, by=None) -> Payment:
     """A payment recorded by mistake is cancelled, never deleted (see `transfer_cancel`)."""
     return money_row_cancel(payment, reason=reason, expected_version=expected_version, by=by)
+
+
+# --- corrections: every project-side record may be edited or removed ----------------------------------
+#
+# The same rules as when the record was added, the version the user read (no lost update), and the
+# history with its author, removals included (django-simple-history records deletes). Payments are
+# never removed: they are cancelled with a reason (`payment_cancel`), and a contract with a payment,
+# cancelled or not, stays.
+
+FUNDING_FIELDS = {"amount"}
+MILESTONE_FIELDS = {"kind", "planned_on", "achieved_on", "note"}
+CONTRACT_FIELDS = {
+    "kind",
+    "reference",
+    "contractor",
+    "contractor_name",
+    "amount",
+    "signed_on",
+    "duration_days",
+}
+
+
+def _claim(instance, expected_version: int) -> None:
+    """Compare-and-set on the version before a removal (see `versioned_update`): someone who changed
+    the record since it was read wins, and nothing is removed."""
+    model = type(instance)
+    claimed = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if claimed != 1:
+        current = model._default_manager.filter(pk=instance.pk).first()
+        if current is None:
+            refuse(NON_FIELD_ERRORS, _("This record was already removed."), "already_removed")
+        raise VersionConflict(current)
+    instance.version = expected_version + 1
+
+
+def _remove(instance, *, expected_version: int, by=None) -> None:
+    _claim(instance, expected_version)
+    set_history_user(instance, by)
+    instance.delete()
+
+
+def _funded_besides(funding: ProjectFunding) -> Decimal:
+    others = ProjectFunding.objects.filter(project_id=funding.project_id).exclude(pk=funding.pk)
+    return others.aggregate(t=Sum("amount"))["t"] or Decimal("0")
+
+
+@transaction.atomic
+def funding_update(funding: ProjectFunding, *, expected_version: int, by=None, **changes) -> ProjectFunding:
+    check_field_names(changes, FUNDING_FIELDS, "funding")
+    if "amount" in changes:
+        changes["amount"] = amount_or_refuse(changes["amount"], "amount")
+        project = funding.project
+        amount = changes["amount"]
+        if (
+            amount is not None
+            and project.budget is not None
+            and _funded_besides(funding) + amount > project.budget
+        ):
+            refuse(
+                "amount",
+                _("The funding would exceed the project's budget of %(budget)s."),
+                "funding_above_budget",
+                budget=format_amount(project.budget),
+            )
+    return versioned_update(funding, expected_version=expected_version, by=by, **changes)
+
+
+@transaction.atomic
+def funding_remove(funding: ProjectFunding, *, expected_version: int, by=None) -> None:
+    _remove(funding, expected_version=expected_version, by=by)
+
+
+OPENING_KINDS = (Milestone.Kind.PROVISIONAL_ACCEPTANCE, Milestone.Kind.OPENING)
+
+
+def _check_in_service_keeps_its_date(milestone: Milestone, field: str, *, after: dict | None) -> None:
+    """A project in service shows when it opened: its opening date, or a provisional acceptance (or
+    opening) milestone achieved. Correcting (`after`: its values once changed) or removing (`after`
+    None) `milestone` must not take the last one away."""
+    project = Project.objects.get(pk=milestone.project_id)
+    if project.status != S.IN_SERVICE or project.opened_on:
+        return
+    if after is not None and after["kind"] in OPENING_KINDS and after["achieved_on"]:
+        return
+    others = Milestone.objects.filter(project=project, kind__in=OPENING_KINDS, achieved_on__isnull=False)
+    if not others.exclude(pk=milestone.pk).exists():
+        refuse(
+            field,
+            _(
+                "The project is in service: it needs its provisional acceptance or opening date "
+                "until its opening date is entered on the project."
+            ),
+            "in_service_without_date",
+        )
+
+
+@transaction.atomic
+def milestone_update(milestone: Milestone, *, expected_version: int, by=None, **changes) -> Milestone:
+    check_field_names(changes, MILESTONE_FIELDS, "milestone")
+    check_not_future(changes.get("achieved_on"), field="achieved_on")
+    after = {name: changes.get(name, getattr(milestone, name)) for name in ("kind", "achieved_on")}
+    _check_in_service_keeps_its_date(milestone, "achieved_on", after=after)
+    return versioned_update(milestone, expected_version=expected_version, by=by, **changes)
+
+
+@transaction.atomic
+def milestone_remove(milestone: Milestone, *, expected_version: int, by=None) -> None:
+    _check_in_service_keeps_its_date(milestone, NON_FIELD_ERRORS, after=None)
+    _remove(milestone, expected_version=expected_version, by=by)
+
+
+def _previous_update(update: ProgressUpdate) -> ProgressUpdate | None:
+    """The update before `update` in the project's order (latest first: date, then entry)."""
+    earlier = Q(reported_on__lt=update.reported_on) | Q(reported_on=update.reported_on, pk__lt=update.pk)
+    return (
+        ProgressUpdate.objects.filter(earlier, project_id=update.project_id)
+        .order_by("-reported_on", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def progress_update_edit(
+    update: ProgressUpdate, *, expected_version: int, note: str, by=None
+) -> ProgressUpdate:
+    previous = _previous_update(update)
+    if previous is not None and update.physical_progress < previous.physical_progress and not note.strip():
+        refuse(
+            "note",
+            _("The progress is lower than the %(last)s %% reported on %(on)s: say why in the note."),
+            "progress_lower_needs_reason",
+            last=previous.physical_progress,
+            on=previous.reported_on.isoformat(),
+        )
+    return versioned_update(update, expected_version=expected_version, by=by, note=note)
+
+
+def _follow_latest_progress(project: Project, by=None) -> Project:
+    """The project's progress is that of its latest update; with none left, 0 and no date."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    latest = ProgressUpdate.objects.filter(project=project).order_by("-reported_on", "-pk").first()
+    percent, on = (latest.physical_progress, latest.reported_on) if latest else (0, None)
+    if (project.physical_progress, project.progress_updated_on) != (percent, on):
+        project.physical_progress = percent
+        project.progress_updated_on = on
+        project.version += 1
+        set_history_user(project, by)
+        project.save(update_fields=["physical_progress", "progress_updated_on", "version", "updated_at"])
+    return project
+
+
+def _delete_files_on_commit(names) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        if name:
+            transaction.on_commit(lambda name=name: default_storage.delete(name))
+
+
+@transaction.atomic
+def progress_update_remove(update: ProgressUpdate, *, expected_version: int, by=None) -> Project:
+    """Remove an update and its photos; the project's progress then follows the latest update left."""
+    _claim(update, expected_version)
+    photos = list(update.photos.all())
+    for photo in photos:
+        set_history_user(photo, by)
+        photo.delete()
+    set_history_user(update, by)
+    update.delete()
+    _delete_files_on_commit(photo.image.name for photo in photos)
+    return _follow_latest_progress(update.project, by=by)
+
+
+@transaction.atomic
+def progress_photo_remove(photo: ProgressPhoto, *, expected_version: int, by=None) -> None:
+    name = photo.image.name
+    _remove(photo, expected_version=expected_version, by=by)
+    _delete_files_on_commit([name])
+
+
+@transaction.atomic
+def contract_update(contract: Contract, *, expected_version: int, by=None, **changes) -> Contract:
+    check_field_names(changes, CONTRACT_FIELDS, "contract")
+    if "amount" in changes:
+        changes["amount"] = amount_or_refuse(changes["amount"], "amount", required=True)
+    locked = Contract.objects.select_for_update().get(pk=contract.pk)
+    after = {name: changes.get(name, getattr(locked, name)) for name in CONTRACT_FIELDS}
+    check_not_future(after["signed_on"], field="signed_on")
+    if after["contractor"] is None and not (after["contractor_name"] or "").strip():
+        refuse("contractor_name", _("Name the contractor."), "contractor_required")
+    standing = Payment.objects.standing().filter(contract=locked)
+    paid = standing.aggregate(t=Sum("amount"))["t"] or Decimal("0.00")
+    if after["amount"] < paid:
+        refuse(
+            "amount",
+            _("%(paid)s has already been paid on this contract: its amount cannot be lower."),
+            "contract_below_payments",
+            paid=format_amount(paid),
+        )
+    first_paid = standing.order_by("paid_on").values_list("paid_on", flat=True).first()
+    if after["signed_on"] and first_paid and after["signed_on"] > first_paid:
+        refuse(
+            "signed_on",
+            _("A payment was made on %(on)s: the contract was signed by then."),
+            "contract_after_payment",
+            on=first_paid.isoformat(),
+        )
+    return versioned_update(contract, expected_version=expected_version, by=by, **changes)
+
+
+@transaction.atomic
+def contract_remove(contract: Contract, *, expected_version: int, by=None) -> None:
+    """A contract goes only while it has no payment: payments, even cancelled, are never removed."""
+    locked = Contract.objects.select_for_update().get(pk=contract.pk)
+    if Payment.objects.filter(contract=locked).exists():
+        refuse(
+            NON_FIELD_ERRORS,
+            _(
+                "This contract has payments: it cannot be removed. A payment recorded by mistake is "
+                "cancelled with a reason; correct the contract instead."
+            ),
+            "contract_has_payments",
+        )
+    _remove(contract, expected_version=expected_version, by=by)

@@ -90,6 +90,15 @@ ALLOWED: dict[str, frozenset[str]] = {
     "contract_add": PROJECT_TEAM,
     "payment_add": PROJECT_TEAM,
     "payment_cancel": PROJECT_TEAM,
+    "funding_edit": PROJECT_TEAM,
+    "funding_remove": PROJECT_TEAM,
+    "milestone_edit": PROJECT_TEAM,
+    "milestone_remove": PROJECT_TEAM,
+    "progress_edit": PROJECT_TEAM,
+    "progress_remove": PROJECT_TEAM,
+    "photo_remove": PROJECT_TEAM,
+    "contract_edit": PROJECT_TEAM,
+    "contract_remove": PROJECT_TEAM,
     # follow-up
     "committee_create": AGREEMENT_KEEPERS,
     "committee_member_add": AGREEMENT_KEEPERS,
@@ -401,6 +410,72 @@ ACTIONS: dict[str, Action] = {
         lambda w: (w.contract.pk,),
         lambda w: {"paid_on": "2024-03-01", "amount": "10000.00", "reference": "OP-1"},
         {"Payment": 1},
+    ),
+    # Corrections of the project's rows: who may add may edit and remove.
+    "funding_edit": Action(
+        "funding_edit",
+        lambda w: (w.funding.pk,),
+        lambda w: {"amount": "60000.00", "version": w.funding.version},
+        {"funding.version": 1, "funding.amount": Decimal("60000.00")},
+    ),
+    "funding_remove": Action(
+        "funding_remove",
+        lambda w: (w.spare_funding.pk,),
+        lambda w: {"version": w.spare_funding.version},
+        {"ProjectFunding": -1},
+    ),
+    "milestone_edit": Action(
+        "milestone_edit",
+        lambda w: (w.milestone.pk,),
+        lambda w: {
+            "kind": "studies",
+            "planned_on": "2024-04-01",
+            "achieved_on": "2024-05-02",
+            "version": w.milestone.version,
+        },
+        {"milestone.version": 1, "milestone.achieved_on": date(2024, 5, 2)},
+    ),
+    "milestone_remove": Action(
+        "milestone_remove",
+        lambda w: (w.spare_milestone.pk,),
+        lambda w: {"version": w.spare_milestone.version},
+        {"Milestone": -1},
+    ),
+    "progress_edit": Action(
+        "progress_edit",
+        lambda w: (w.progress.pk,),
+        lambda w: {"note": "Fondations coulées", "version": w.progress.version},
+        {"progress.version": 1, "progress.note": "Fondations coulées"},
+    ),
+    "progress_remove": Action(
+        "progress_remove",
+        lambda w: (w.spare_progress.pk,),  # not the latest: the project's progress stays
+        lambda w: {"version": w.spare_progress.version},
+        {"ProgressUpdate": -1, "ProgressPhoto": -1},
+    ),
+    "photo_remove": Action(
+        "photo_remove",
+        lambda w: (w.spare_progress.photos.get().pk,),
+        lambda w: {"version": 1},
+        {"ProgressPhoto": -1},
+    ),
+    "contract_edit": Action(
+        "contract_edit",
+        lambda w: (w.contract.pk,),
+        lambda w: {
+            "kind": "works",
+            "contractor_name": "Entreprise du Souss",
+            "amount": "190000.00",
+            "signed_on": "2024-01-20",
+            "version": w.contract.version,
+        },
+        {"contract.version": 1, "contract.amount": Decimal("190000.00")},
+    ),
+    "contract_remove": Action(
+        "contract_remove",
+        lambda w: (w.spare_contract.pk,),  # no payment: removable
+        lambda w: {"version": w.spare_contract.version},
+        {"Contract": -1},
     ),
     "committee_create": Action(
         "committee_new",

@@ -99,6 +99,9 @@ WATCHED = {
     "attendee": ("version", "description"),
     "contribution": ("version", "amount"),
     "payment": ("version", "cancelled_at", "cancellation_reason"),
+    "funding": ("version", "amount"),
+    "progress": ("version", "note"),
+    "contract": ("version", "amount"),
 }
 
 
@@ -123,6 +126,12 @@ class World:
     spare_attendee: SigningAttendee  # not watched: one that may be removed
     spare_contribution: ScheduledContribution  # not watched: one that may be removed
     payment: Payment  # one recorded payment, to correct
+    funding: ProjectFunding  # the own organisation's funding line, watched, to edit
+    progress: ProgressUpdate  # watched, to edit its note
+    spare_funding: ProjectFunding  # not watched: one that may be removed
+    spare_milestone: Milestone  # not watched: one that may be removed
+    spare_progress: ProgressUpdate  # the earliest update, with a photo, not watched: one that may be removed
+    spare_contract: Contract  # no payment, not watched: one that may be removed
     committee: Committee
     member: CommitteeMember  # the own organisation's seat on the committee
     meeting: Meeting
@@ -187,6 +196,20 @@ def build_world(*, published: bool = False) -> World:
         partnership=partnership, transferred_on=date(2024, 2, 1), amount=Decimal("10000.00")
     )
     payment = projects.payment_record(contract=contract, paid_on=date(2024, 2, 15), amount=Decimal("5000.00"))
+    funding, spare_funding = (
+        projects.project_fund(project=project, organisation=funder, amount=Decimal("50000.00"))
+        for funder in (own, third)
+    )
+    # Earlier and lower than what the other actions and fixtures record (10 % and 30 % on 2024-05-02).
+    spare_progress, progress = (
+        projects.progress_record(project=project, reported_on=on, physical_progress=5, photos=photos)
+        for on, photos in ((date(2024, 3, 1), [stored_photo()]), (date(2024, 4, 1), []))
+    )
+    spare_milestone = projects.milestone_plan(project=project, kind=Milestone.Kind.TENDER)
+    spare_contract = projects.contract_sign(
+        project=project, kind=Contract.Kind.GOODS, amount=Decimal("1000.00"), contractor_name="Fournisseur"
+    )
+    project.refresh_from_db()
     signatory, spare_signatory = (
         agreements.signatory_add_with_person(
             agreement=agreement, full_name_fr=name, role=role, organisation=own
@@ -239,6 +262,12 @@ def build_world(*, published: bool = False) -> World:
         contract=contract,
         transfer=transfer,
         payment=payment,
+        funding=funding,
+        progress=progress,
+        spare_funding=spare_funding,
+        spare_milestone=spare_milestone,
+        spare_progress=spare_progress,
+        spare_contract=spare_contract,
         signatory=signatory,
         attendee=attendee,
         contribution=contribution,

@@ -140,6 +140,14 @@ def project_manage(request, reference: str):
     project = edited_project(request.user, reference)
     contracts = contracts_with_payments(project)
     milestones = list(Milestone.objects.filter(project=project))
+    fundings = list(project.fundings.select_related("organisation"))
+    updates = list(
+        ProgressUpdate.objects.filter(project=project).select_related("author").prefetch_related("photos")[:5]
+    )
+    # The slot on each row where its Edit or Remove form opens (htmx).
+    for kind, rows in (("milestone", milestones), ("funding", fundings), ("progress", updates)):
+        for row in rows:
+            row.slot = f"{kind}-slot-{row.pk}"
     for milestone in milestones:
         if not milestone.achieved_on:
             achieve = forms.MilestoneAchieveForm
@@ -150,6 +158,7 @@ def project_manage(request, reference: str):
             "contract": contract,
             "payment_form": inline_form(forms.PaymentForm, contract),
             "payment_id": forms.PaymentForm.page.inline_id.format(pk=contract.pk),
+            "slot": f"contract-slot-{contract.pk}",
         }
         for contract in contracts
     ]
@@ -159,11 +168,9 @@ def project_manage(request, reference: str):
         {
             "project": project,
             "communes": project.communes.select_related("province"),
-            "fundings": project.fundings.select_related("organisation"),
+            "fundings": fundings,
             "milestones": milestones,
-            "updates": ProgressUpdate.objects.filter(project=project)
-            .select_related("author")
-            .prefetch_related("photos"),
+            "updates": updates,
             "contracts": contract_rows,
             "funding_form": inline_form(forms.FundingForm, project, project=project),
             "milestone_form": inline_form(forms.MilestoneForm, project),

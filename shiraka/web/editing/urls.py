@@ -7,6 +7,7 @@ from django.urls import path
 
 from . import agreement_rows as ar
 from . import agreements as a
+from . import project_rows as rows
 from . import projects as p
 
 urlpatterns = [
@@ -38,5 +39,14 @@ urlpatterns = [
     path("schedule/<int:pk>/edit/", ar.contribution_edit, name="contribution_edit"),
     path("schedule/<int:pk>/remove/", ar.contribution_remove, name="contribution_remove"),
     path("payments/<int:pk>/cancel/", p.payment_cancel, name="payment_cancel"),
+    path("funding/<int:pk>/edit/", rows.funding_edit, name="funding_edit"),
+    path("funding/<int:pk>/remove/", rows.funding_remove, name="funding_remove"),
+    path("milestones/<int:pk>/edit/", rows.milestone_edit, name="milestone_edit"),
+    path("milestones/<int:pk>/remove/", rows.milestone_remove, name="milestone_remove"),
+    path("progress/<int:pk>/edit/", rows.progress_edit, name="progress_edit"),
+    path("progress/<int:pk>/remove/", rows.progress_remove, name="progress_remove"),
+    path("photos/<int:pk>/remove/", rows.photo_remove, name="photo_remove"),
+    path("contracts/<int:pk>/edit/", rows.contract_edit, name="contract_edit"),
+    path("contracts/<int:pk>/remove/", rows.contract_remove, name="contract_remove"),
     path("communes/options/", p.commune_options, name="commune_options"),
 ]

@@ -1,0 +1,133 @@
+"""Corrections of a project's rows, from its update page: a funding line, a milestone, a progress
+update (its note, or the whole update), a site photo, a contract. An edit is the row's form with the
+version the user read; a removal is a confirmation with that version. Both open on the row (htmx) or
+on a page of their own, and answer like the other edit views: back to the update page, or a refresh
+under htmx."""
+
+from django.contrib.auth.decorators import login_required
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shiraka.accounts.access import (
+    access_contract,
+    access_funding,
+    access_milestone,
+    access_progress_photo_edit,
+    access_progress_update,
+)
+from shiraka.projects import services
+from shiraka.web.kit.views import post_data
+
+from .common import edit_page, project_url, record_form_view, update
+from .forms import project_rows as forms
+
+
+def project_of(record):
+    return record.update.project if hasattr(record, "update") else record.project
+
+
+def photo_name(photo) -> str:
+    """A site photo as its update names it: the date, and the caption when it has one."""
+    return " ".join(part for part in (f"{photo.update.reported_on:%Y-%m-%d}", photo.caption) if part)
+
+
+def edit_view(fetch, form_class, service):
+    """The view correcting the row `fetch(user, pk)` returns (404 or 403 when refused) with
+    `form_class`, then `service(row, expected_version=…, by=user, **values)`."""
+    page = form_class.page
+
+    @login_required
+    @edit_page
+    def view(request, pk: int):
+        record = fetch(request.user, pk)
+        project = project_of(record)
+        data, files = post_data(request)
+        form = form_class(
+            data, files, initial=form_class.initial_for(record), auto_id=page.auto_id.format(pk=record.pk)
+        )
+        return record_form_view(
+            request,
+            project,
+            form,
+            save=lambda form: update(service, record, request.user, form),
+            title=page.title % {"record": form_class.name_of(record)},
+            success_message=page.saved,
+            success_url=project_url(project),
+            inline_id=page.inline_id.format(pk=record.pk),
+            submit_label=page.submit_label,
+        )
+
+    return view
+
+
+def remove_view(fetch, service, *, kind: str, title, saved, name=str):
+    """The confirmation removing the row `fetch(user, pk)` returns: the version the user read, then
+    `service(row, expected_version=…, by=user)`. `title` names the row, `name(row)`, as %(record)s."""
+
+    @login_required
+    @edit_page
+    def view(request, pk: int):
+        record = fetch(request.user, pk)
+        project = project_of(record)
+        data, _files = post_data(request)
+        form = forms.RemoveForm(data, initial={"version": record.version}, auto_id=f"id_remove_{kind}{pk}_%s")
+
+        def save(form):
+            return service(record, expected_version=form.cleaned_data["version"], by=request.user)
+
+        return record_form_view(
+            request,
+            project,
+            form,
+            save=save,
+            title=title % {"record": name(record)},
+            success_message=saved,
+            success_url=project_url(project),
+            inline_id=f"{kind}-remove-{record.pk}",
+            submit_label=_("Remove"),
+        )
+
+    return view
+
+
+funding_edit = edit_view(access_funding, forms.FundingEditForm, services.funding_update)
+milestone_edit = edit_view(access_milestone, forms.MilestoneEditForm, services.milestone_update)
+progress_edit = edit_view(access_progress_update, forms.ProgressEditForm, services.progress_update_edit)
+contract_edit = edit_view(access_contract, forms.ContractEditForm, services.contract_update)
+
+funding_remove = remove_view(
+    access_funding,
+    services.funding_remove,
+    kind="funding",
+    title=gettext_lazy("Remove the funding line: %(record)s?"),
+    saved=gettext_lazy("The funding line was removed."),
+)
+milestone_remove = remove_view(
+    access_milestone,
+    services.milestone_remove,
+    kind="milestone",
+    title=gettext_lazy("Remove the milestone: %(record)s?"),
+    saved=gettext_lazy("The milestone was removed."),
+)
+progress_remove = remove_view(
+    access_progress_update,
+    services.progress_update_remove,
+    kind="progress",
+    title=gettext_lazy("Remove the progress update and its photos: %(record)s?"),
+    saved=gettext_lazy("The progress update was removed; the project shows the latest one left."),
+)
+photo_remove = remove_view(
+    access_progress_photo_edit,
+    services.progress_photo_remove,
+    kind="photo",
+    title=gettext_lazy("Remove the site photo of %(record)s?"),
+    saved=gettext_lazy("The photo was removed."),
+    name=photo_name,
+)
+contract_remove = remove_view(
+    access_contract,
+    services.contract_remove,
+    kind="contract",
+    title=gettext_lazy("Remove the contract: %(record)s?"),
+    saved=gettext_lazy("The contract was removed."),
+)
