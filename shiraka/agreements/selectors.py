@@ -93,7 +93,9 @@ def effective_commitment():
         )
     )
     return Case(
-        When(has_amendment, then=Coalesce(Subquery(amended, output_field=MoneyField()), F("committed_amount"))),
+        When(
+            has_amendment, then=Coalesce(Subquery(amended, output_field=MoneyField()), F("committed_amount"))
+        ),
         default=F("committed_amount"),
         output_field=MoneyField(),
     )

@@ -155,23 +155,28 @@ class Agenda:
         return "\n".join(blocks)
 
 
+def _agenda_alerts(committee: Committee, today: date) -> tuple[list, list, list, list]:
+    """The committee's open alerts in the agenda's four groups, each most serious first."""
+    agreements = Agreement.objects.filter(committees=committee)
+    groups = (
+        rules.milestones_late(agreements, today=today)
+        + rules.projects_overdue(agreements, today=today)
+        + rules.progress_stale(agreements, today=today),
+        rules.contributions_overdue(agreements, today=today),
+        rules.decisions_overdue(agreements, today=today, committee=committee),
+        rules.commitments_over_total(agreements, today=today)
+        + rules.budgets_over_total(agreements, today=today),
+    )
+    for group in groups:
+        group.sort(key=Alert.sort_key)
+    return groups
+
+
 def agenda_build(committee: Committee, *, today: date | None = None) -> Agenda:
     """The agenda a meeting of `committee` starts from: its open alerts on the agreements it follows
     (late projects, partners in arrears, overdue decisions), in the active language."""
     today = today or local_today()
-    agreements = Agreement.objects.filter(committees=committee)
-    late_projects = (
-        rules.milestones_late(agreements, today=today)
-        + rules.projects_overdue(agreements, today=today)
-        + rules.progress_stale(agreements, today=today)
-    )
-    arrears = rules.contributions_overdue(agreements, today=today)
-    decisions = rules.decisions_overdue(agreements, today=today, committee=committee)
-    inconsistencies = rules.commitments_over_total(agreements, today=today) + rules.budgets_over_total(
-        agreements, today=today
-    )
-    for group in (late_projects, arrears, decisions, inconsistencies):
-        group.sort(key=Alert.sort_key)
+    late_projects, arrears, decisions, inconsistencies = _agenda_alerts(committee, today)
 
     items = []
     previous = committee.meetings.filter(held_on__lt=today).order_by("-held_on").first()
