@@ -521,3 +521,54 @@ def access_decision_write(user, pk: int) -> Decision:
     """A decision to correct or remove: the committee's managers, as for its status."""
     decision = access_decision(user, pk)
     return _allowed(decision, can_manage_committee(user, decision.committee))
+
+
+# --- users --------------------------------------------------------------------------------------------
+# Administrators manage every user; a secretariat the users whose membership lies within its own
+# scope, never an administrator, and it grants only the roles below, within its scope.
+
+SECRETARIAT_GRANTS = {Role.SECRETARIAT, Role.FOCAL_POINT, Role.PROJECT_EDITOR, Role.VIEWER}
+
+
+def may_manage_users(user) -> bool:
+    """Does the user reach the people pages at all (what it may do there is asked below)."""
+    return role_of(user) in CREATOR_ROLES
+
+
+def manageable_users(user) -> QuerySet:
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.all()
+    role = role_of(user)
+    if role == Role.ADMINISTRATOR:
+        return users
+    if role != Role.SECRETARIAT:
+        return users.none()
+    return (
+        users.filter(membership__isnull=False, is_superuser=False)
+        .exclude(membership__role=Role.ADMINISTRATOR)
+        .filter(scope_filter(membership_of(user), "membership__"))
+    )
+
+
+def can_grant(user, *, role, region=None, province=None, programme=None) -> bool:
+    """May `user` give a membership of `role` scoped to region/province/programme."""
+    granted_by = role_of(user)
+    if granted_by == Role.ADMINISTRATOR:
+        return True
+    if granted_by != Role.SECRETARIAT or role not in SECRETARIAT_GRANTS:
+        return False
+    region_id = getattr(region, "pk", None) or getattr(province, "region_id", None)
+    return _in_scope(
+        membership_of(user),
+        region_id=region_id,
+        province_id=getattr(province, "pk", None),
+        programme_id=getattr(programme, "pk", None),
+    )
+
+
+def access_user(user, pk: int):
+    """A user to manage: 404 for one the user may not manage (a missing one answers the same)."""
+    if not may_manage_users(user):
+        raise PermissionDenied
+    return _one(manageable_users(user).select_related("membership"), pk=pk)

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 
 app_name = "web"
 # One URL module per area. The edit, extraction and follow-up areas come first: their fixed paths
@@ -8,7 +8,23 @@ urlpatterns = [
     path("", include("shiraka.web.editing.urls")),
     path("", include("shiraka.web.extract.urls")),
     path("", include("shiraka.web.followup.urls")),
+    path("", include("shiraka.web.people.urls")),
     path("", include("shiraka.web.pages.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The first-login link of a new user (shiraka.accounts.services.first_login_link): choose a password.
+    # Templates of our own names: django.contrib.admin ships registration/password_reset_*.html too.
+    path(
+        "reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="registration/password_reset_choose.html",
+            success_url=reverse_lazy("web:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_reset_saved.html"),
+        name="password_reset_complete",
+    ),
 ]

@@ -15,8 +15,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver
 
+from shiraka.accounts.models import Membership
 from shiraka.agreements import services as agreement_services
 from shiraka.followup import services as followup_services
 from shiraka.projects import services as project_services
@@ -25,6 +27,7 @@ from shiraka.web.editing.forms import agreements as agreement_forms
 from shiraka.web.editing.forms import projects as project_forms
 from tests.factories import INEZGANE, page_text, review_forms, url
 
+from . import world as world_module
 from .world import (
     ADMINISTRATOR,
     ANONYMOUS,
@@ -47,6 +50,8 @@ from .world import (
 )
 
 pytestmark = pytest.mark.django_db
+# The people pages write users and memberships: the snapshot counts them with the rest.
+world_module.COUNTED = (*world_module.COUNTED, get_user_model(), Membership, Membership.history.model)
 
 # --- the policy at a glance --------------------------------------------------------------------------
 #
@@ -112,6 +117,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     "meeting_remove": AGREEMENT_KEEPERS,
     "decision_edit": AGREEMENT_KEEPERS,
     "decision_remove": AGREEMENT_KEEPERS,
+    # users: administrators, and the secretariat for the users of its own scope
+    "person_new": AGREEMENT_KEEPERS,
+    "person_edit": AGREEMENT_KEEPERS,
+    "person_deactivate": AGREEMENT_KEEPERS,
 }
 
 # A secretariat out of scope may register agreements and committees in its own territory: it may open
@@ -122,8 +131,16 @@ FORM_OPEN_TO = {
     "agreement_create": {SECRETARIAT_OUT},
     "extraction_create": {SECRETARIAT_OUT},
     "committee_create": {SECRETARIAT_OUT},
+    "person_new": {SECRETARIAT_OUT},
 }
-REFUSED_ON_THE_FORM = {("agreement_create", SECRETARIAT_OUT), ("extraction_create", SECRETARIAT_OUT)}
+REFUSED_ON_THE_FORM = {
+    ("agreement_create", SECRETARIAT_OUT),
+    ("extraction_create", SECRETARIAT_OUT),
+    ("person_new", SECRETARIAT_OUT),
+}
+# A user out of a secretariat's scope does not exist for it (404, as a missing one); the roles that
+# manage no user at all are refused (403).
+REFUSED_AS_MISSING = {("person_edit", SECRETARIAT_OUT), ("person_deactivate", SECRETARIAT_OUT)}
 
 # URL names that only read (no POST accepted or no write done): checked by test_every_write_url_is_in_the_matrix.
 READ_ONLY_URLS = {
@@ -147,6 +164,10 @@ READ_ONLY_URLS = {
     "meeting_scan",
     "login",
     "logout",
+    "people",
+    "person_first_login",  # shows a link made on request, writes nothing (tests/accounts/test_people.py)
+    "password_reset_confirm",  # the first-login link: its token is the right
+    "password_reset_complete",
 }
 # URLs reached by an action of the matrix after its first request.
 SECOND_STEPS = {"extract_review": "extraction_create"}
@@ -218,6 +239,28 @@ def project_edit_post(world: World) -> dict:
     data = form_data(project_forms.ProjectForm.initial_for(world.project))
     data["title_fr"] = "Centre de santé rénové"
     return data
+
+
+def managed_user(world: World):
+    """The user the people actions change: a viewer of the world's province."""
+    user, created = get_user_model().objects.get_or_create(username="matrix-managed")
+    if created:
+        Membership.objects.create(
+            user=user, role=Membership.Role.VIEWER, province=world.province, region=world.province.region
+        )
+    return user
+
+
+def person_post(world: World) -> dict:
+    return {
+        "username": "matrix-new",
+        "first_name": "Nadia",
+        "email": "nadia@example.ma",
+        "organisation": world.own.pk,
+        "role": "focal_point",
+        "region": world.province.region_id,
+        "province": world.province.pk,
+    }
 
 
 def extraction_perform(client, world: World):
@@ -586,6 +629,22 @@ ACTIONS: dict[str, Action] = {
         lambda w: {"version": w.spare_decision.version},
         {"Decision": -1},
     ),
+    # Users (the membership's history counts each change and who made it).
+    "person_new": Action(
+        "person_new", data=person_post, changes={"User": 1, "Membership": 1, "HistoricalMembership": 1}
+    ),
+    "person_edit": Action(
+        "person",
+        lambda w: (managed_user(w).pk,),
+        lambda w: {"role": "project_editor", "organisation": w.own.pk, "province": w.province.pk},
+        {"HistoricalMembership": 1},
+    ),
+    "person_deactivate": Action(
+        "person_active",
+        lambda w: (managed_user(w).pk,),  # the form page, fetched first, makes the user
+        lambda w: {"active": "0"},
+        {"HistoricalMembership": 1},
+    ),
 }
 
 assert set(ACTIONS) == set(ALLOWED), "every action has its line in the policy table, and the reverse"
@@ -612,7 +671,7 @@ def is_login_redirect(response) -> bool:
     return response.status_code == 302 and url("login") in response["Location"]
 
 
-def assert_refused(response, role: str, *, on_the_form: bool = False) -> None:
+def assert_refused(response, role: str, *, on_the_form: bool = False, missing: bool = False) -> None:
     if role == ANONYMOUS:
         assert is_login_redirect(response), (response.status_code, response.get("Location"))
     elif on_the_form:
@@ -621,7 +680,8 @@ def assert_refused(response, role: str, *, on_the_form: bool = False) -> None:
             "a refusal on the form says why"
         )
     else:
-        assert response.status_code == 403, (response.status_code, response.get("Location"))
+        expected = 404 if missing else 403
+        assert response.status_code == expected, (response.status_code, response.get("Location"))
 
 
 def assert_changes(before: dict, after: dict, expected: dict) -> None:
@@ -661,7 +721,7 @@ def test_role_matrix(client, world, name, role):
         if allowed or role in FORM_OPEN_TO.get(name, ()):
             assert response.status_code == 200, (response.status_code, response.get("Location"))
         else:
-            assert_refused(response, role)
+            assert_refused(response, role, missing=(name, role) in REFUSED_AS_MISSING)
     if action.data is None and action.perform is None:
         return
 
@@ -676,7 +736,12 @@ def test_role_matrix(client, world, name, role):
         assert_changes(before, after, action.changes)
         assert after != before
     else:
-        assert_refused(response, role, on_the_form=(name, role) in REFUSED_ON_THE_FORM)
+        assert_refused(
+            response,
+            role,
+            on_the_form=(name, role) in REFUSED_ON_THE_FORM,
+            missing=(name, role) in REFUSED_AS_MISSING,
+        )
         assert after == before, {k: (before[k], after[k]) for k in before if before[k] != after[k]}
 
 

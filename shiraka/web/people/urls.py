@@ -1,0 +1,13 @@
+"""URL patterns of the people pages (users, their memberships and accounts)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("people/", views.people, name="people"),
+    path("people/new/", views.person_new, name="person_new"),
+    path("people/<int:pk>/", views.person, name="person"),
+    path("people/<int:pk>/active/", views.person_active, name="person_active"),
+    path("people/<int:pk>/first-login/", views.person_first_login, name="person_first_login"),
+]
