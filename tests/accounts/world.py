@@ -84,6 +84,10 @@ COUNTED = (
     Meeting,
     Attendance,
     Decision,
+    # The people pages write users and memberships.
+    get_user_model(),
+    Membership,
+    Membership.history.model,
 )
 # Fields of the world's records that the edit actions change.
 WATCHED = {
