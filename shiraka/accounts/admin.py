@@ -1,11 +1,13 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from shiraka.core.admin import ReadOnlyAdmin
 
 from .models import Membership
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
+    # Roles and scopes are given on the Users pages, where who may grant what is checked.
     list_display = ["user", "organisation", "role", "region", "province", "programme"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__email", "organisation__name_ar", "organisation__name_fr"]

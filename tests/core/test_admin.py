@@ -29,7 +29,7 @@ def test_every_admin_list_and_search_answers(admin_client, seeds):
         assert admin_client.get(url, {"q": "كلميم"}).status_code == 200, url
 
 
-WRITABLE_IN_THE_ADMIN = {"membership"}  # users and their roles are managed there until the app has a page
+WRITABLE_IN_THE_ADMIN: set[str] = set()  # roles and scopes are given on the Users pages
 
 
 def test_the_admin_writes_no_domain_record(admin_client, seeds):
