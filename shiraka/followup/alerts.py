@@ -332,6 +332,30 @@ def _ids(agreements: QuerySet) -> QuerySet:
     return counted_agreements(agreements).order_by().values("pk")
 
 
+def _project_alert(
+    kind: str, severity: str, row: dict, *, via: str = "", since, figures: dict, **link
+) -> Alert:
+    """An alert on a project from a query row whose project fields are named with the prefix `via`
+    ("project__" when the row is a milestone's), linked by default to the project's row on its agreement."""
+    reference = row[f"{via}reference"]
+    link = link or {"link_fragment": f"project-{reference}"}
+    return Alert(
+        kind=kind,
+        severity=severity,
+        object_type="project",
+        object_id=row["project_id" if via else "pk"],
+        label_ar=row[f"{via}title_ar"] or reference,
+        label_fr=row[f"{via}title_fr"] or reference,
+        agreement_id=row[f"{via}agreement_id"],
+        agreement_reference=row[f"{via}agreement__reference"],
+        region_id=row[f"{via}agreement__region_id"],
+        province_id=row[f"{via}agreement__province_id"],
+        since=since,
+        figures={**figures, "project_reference": reference},
+        **link,
+    )
+
+
 def milestones_late(agreements: QuerySet, *, today: date | None = None) -> list[Alert]:
     """Projects with milestones planned before today and not achieved. One GROUP BY query; the
     oldest late milestone is found with MIN over "planned date|kind" text, so no subquery per row."""
@@ -363,25 +387,13 @@ def milestones_late(agreements: QuerySet, *, today: date | None = None) -> list[
         planned = date.fromisoformat(planned_text[:10])
         days = (today - planned).days
         alerts.append(
-            Alert(
-                kind=Kind.MILESTONE_LATE,
-                severity=_by_age(days, high=180, medium=30),
-                object_type="project",
-                object_id=row["project_id"],
-                label_ar=row["project__title_ar"] or row["project__reference"],
-                label_fr=row["project__title_fr"] or row["project__reference"],
-                agreement_id=row["project__agreement_id"],
-                agreement_reference=row["project__agreement__reference"],
-                region_id=row["project__agreement__region_id"],
-                province_id=row["project__agreement__province_id"],
+            _project_alert(
+                Kind.MILESTONE_LATE,
+                _by_age(days, high=180, medium=30),
+                row,
+                via="project__",
                 since=planned,
-                figures={
-                    "milestone": milestone,
-                    "days": days,
-                    "late": row["late"],
-                    "project_reference": row["project__reference"],
-                },
-                link_fragment=f"project-{row['project__reference']}",
+                figures={"milestone": milestone, "days": days, "late": row["late"]},
             )
         )
     return alerts
@@ -495,25 +507,12 @@ def progress_stale(
         since = last or row["actual_start"]
         age = (today - since).days if since else days
         alerts.append(
-            Alert(
-                kind=Kind.PROGRESS_STALE,
-                severity=_by_age(age, high=180, medium=120) if last else Severity.MEDIUM,
-                object_type="project",
-                object_id=row["pk"],
-                label_ar=row["title_ar"] or row["reference"],
-                label_fr=row["title_fr"] or row["reference"],
-                agreement_id=row["agreement_id"],
-                agreement_reference=row["agreement__reference"],
-                region_id=row["agreement__region_id"],
-                province_id=row["agreement__province_id"],
+            _project_alert(
+                Kind.PROGRESS_STALE,
+                _by_age(age, high=180, medium=120) if last else Severity.MEDIUM,
+                row,
                 since=since,
-                figures={
-                    "last": last,
-                    "days": age,
-                    "progress": row["physical_progress"],
-                    "project_reference": row["reference"],
-                },
-                link_fragment=f"project-{row['reference']}",
+                figures={"last": last, "days": age, "progress": row["physical_progress"]},
             )
         )
     return alerts
@@ -548,23 +547,15 @@ def projects_overdue(agreements: QuerySet, *, today: date | None = None) -> list
         )
     )  # fmt: skip
     return [
-        Alert(
-            kind=Kind.PROJECT_OVERDUE,
-            severity=_by_age((today - row["planned_end"]).days, high=180, medium=60),
-            object_type="project",
-            object_id=row["pk"],
-            label_ar=row["title_ar"] or row["reference"],
-            label_fr=row["title_fr"] or row["reference"],
-            agreement_id=row["agreement_id"],
-            agreement_reference=row["agreement__reference"],
-            region_id=row["agreement__region_id"],
-            province_id=row["agreement__province_id"],
+        _project_alert(
+            Kind.PROJECT_OVERDUE,
+            _by_age((today - row["planned_end"]).days, high=180, medium=60),
+            row,
             since=row["planned_end"],
             figures={
                 "days": (today - row["planned_end"]).days,
                 "status": row["status"],
                 "progress": row["physical_progress"],
-                "project_reference": row["reference"],
             },
             link_name="web:project",
             link_arg=row["reference"],
