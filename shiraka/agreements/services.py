@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from shiraka.core.formatting import format_amount
 from shiraka.core.rules import amount_or_refuse as _amount
-from shiraka.core.rules import check_date_order, check_not_future, check_transition, refuse
+from shiraka.core.rules import check_date_order, check_not_future, refuse
 from shiraka.core.services import (
     VersionConflict,
     check_field_names,
     money_row_cancel,
     set_history_user,
+    status_change,
     validated_save,
     versioned_update,
 )
@@ -184,22 +185,15 @@ def agreement_update(agreement: Agreement, *, expected_version: int, by=None, **
 def agreement_set_status(
     agreement: Agreement, *, status: str, reason: str = "", expected_version: int, by=None
 ) -> Agreement:
-    check_transition(
-        agreement.status,
-        status,
-        AGREEMENT_TRANSITIONS,
-        labels=dict(S.choices),
-        reason=reason,
-        reason_required=REASON_REQUIRED,
-    )
-    agreement.status = status
-    _check_agreement(agreement)
-    return versioned_update(
+    return status_change(
         agreement,
+        status=status,
+        reason=reason,
+        transitions=AGREEMENT_TRANSITIONS,
+        reason_required=REASON_REQUIRED,
+        check=_check_agreement,
         expected_version=expected_version,
         by=by,
-        status=status,
-        status_reason=reason if status in REASON_REQUIRED else agreement.status_reason,
     )
 
 

@@ -7,6 +7,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shiraka.core.rules import check_transition
+
 
 class VersionConflict(ValidationError):
     """Someone else saved the record after it was read; nothing was written."""
@@ -96,4 +98,36 @@ def money_row_cancel(row: models.Model, *, reason: str, expected_version: int, b
         cancelled_at=timezone.now(),
         cancelled_by=by if getattr(by, "pk", None) else None,
         cancellation_reason=reason,
+    )
+
+
+def status_change(
+    record,
+    *,
+    status: str,
+    reason: str,
+    transitions: dict,
+    reason_required: set,
+    check,
+    expected_version: int,
+    by=None,
+):
+    """Move `record` along its status path (forward only; a suspension or a cancellation says why),
+    check what the new status requires with `check(record)`, and save with the version the user read."""
+    check_transition(
+        record.status,
+        status,
+        transitions,
+        labels=dict(type(record).Status.choices),
+        reason=reason,
+        reason_required=reason_required,
+    )
+    record.status = status
+    check(record)
+    return versioned_update(
+        record,
+        expected_version=expected_version,
+        by=by,
+        status=status,
+        status_reason=reason if status in reason_required else record.status_reason,
     )

@@ -9,12 +9,13 @@ from django.db.models import F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from shiraka.core.formatting import format_amount
-from shiraka.core.rules import amount_or_refuse, check_date_order, check_not_future, check_transition, refuse
+from shiraka.core.rules import amount_or_refuse, check_date_order, check_not_future, refuse
 from shiraka.core.services import (
     VersionConflict,
     check_field_names,
     money_row_cancel,
     set_history_user,
+    status_change,
     validated_save,
     versioned_update,
 )
@@ -151,22 +152,15 @@ def project_update(project: Project, *, expected_version: int, by=None, **change
 def project_set_status(
     project: Project, *, status: str, reason: str = "", expected_version: int, by=None
 ) -> Project:
-    check_transition(
-        project.status,
-        status,
-        PROJECT_TRANSITIONS,
-        labels=dict(S.choices),
-        reason=reason,
-        reason_required=REASON_REQUIRED,
-    )
-    project.status = status
-    _check_project(project)
-    return versioned_update(
+    return status_change(
         project,
+        status=status,
+        reason=reason,
+        transitions=PROJECT_TRANSITIONS,
+        reason_required=REASON_REQUIRED,
+        check=_check_project,
         expected_version=expected_version,
         by=by,
-        status=status,
-        status_reason=reason if status in REASON_REQUIRED else project.status_reason,
     )
 
 
