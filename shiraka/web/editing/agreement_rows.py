@@ -17,7 +17,7 @@ from shiraka.accounts.access import (
 from shiraka.agreements import services
 from shiraka.web.kit.views import post_data
 
-from .common import agreement_url, edit_page, record_form_view, update
+from .common import agreement_url, edit_page, record_form_view, remove_view, update
 from .forms import agreement_rows as forms
 
 
@@ -56,36 +56,16 @@ def edit_row_view(fetch, form_class, service, kind: str, *, title, saved):
     return view
 
 
-def remove_row_view(fetch, service, kind: str, *, title, removed, name=lambda row: row):
-    """The view removing one `kind` row: GET asks for confirmation, POST (with the version read)
-    removes it through `service`, which may refuse with a message shown on the confirmation."""
-
-    @login_required
-    @edit_page
-    def view(request, pk: int):
-        row = fetch(request.user, pk)
-        data, _files = post_data(request)
-        form = forms.RemoveForm(
-            data, initial={"version": row.version}, auto_id=forms.row_auto_id(f"remove-{kind}", row)
-        )
-        agreement = agreement_of(row)
-
-        def save(form):
-            return service(row, expected_version=form.cleaned_data["version"], by=request.user)
-
-        return record_form_view(
-            request,
-            agreement,
-            form,
-            save=save,
-            title=title % {"row": name(row)},
-            success_message=removed,
-            success_url=agreement_url(agreement),
-            inline_id=f"remove-{kind}-{row.pk}",
-            submit_label=_("Remove"),
-        )
-
-    return view
+def remove_row_view(fetch, service, kind: str, *, title, removed, name=str):
+    return remove_view(
+        fetch,
+        service,
+        home=agreement_of,
+        inline_id=f"remove-{kind}-{{pk}}",
+        title=title,
+        removed=removed,
+        name=name,
+    )
 
 
 signatory_edit = edit_row_view(

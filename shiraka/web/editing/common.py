@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from shiraka.agreements.models import Agreement, Partnership
 from shiraka.projects.models import Contract, Milestone, Project
+from shiraka.web.kit.forms import RemoveForm
 from shiraka.web.kit.views import form_view, post_data
 
 from .forms.common import CancelForm, StatusForm
@@ -163,3 +164,37 @@ def cancel_view(request, row, *, service, title: str):
         inline_id=f"cancel-{type(row).__name__.lower()}-{row.pk}",
         submit_label=_("Cancel this row"),
     )
+
+
+def remove_view(fetch, service, *, home, inline_id: str, title, removed, name=str):
+    """The view removing the row `fetch(user, pk)` returns (404 or 403 when refused): GET asks for
+    confirmation, POST (with the version read) removes it through `service(row, expected_version=…,
+    by=user)`, which may refuse with a message shown on the confirmation. `home(row)` is the agreement or
+    project whose page shows the row; `title` names the row, `name(row)`, as %(row)s or %(record)s;
+    `inline_id` is the confirmation's id on that page, with `{pk}` for the row's."""
+
+    @login_required
+    @edit_page
+    def view(request, pk: int):
+        row = fetch(request.user, pk)
+        parent = home(row)
+        form_id = inline_id.format(pk=row.pk)
+        data, _files = post_data(request)
+        form = RemoveForm(data, initial={"version": row.version}, auto_id=f"id_{form_id}_%s")
+
+        def save(form):
+            return service(row, expected_version=form.cleaned_data["version"], by=request.user)
+
+        return record_form_view(
+            request,
+            parent,
+            form,
+            save=save,
+            title=title % {"row": name(row), "record": name(row)},
+            success_message=removed,
+            success_url=home_of(parent)[0],
+            inline_id=form_id,
+            submit_label=_("Remove"),
+        )
+
+    return view

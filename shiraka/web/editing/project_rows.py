@@ -5,7 +5,6 @@ on a page of their own, and answer like the other edit views: back to the update
 under htmx."""
 
 from django.contrib.auth.decorators import login_required
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shiraka.accounts.access import (
@@ -18,7 +17,7 @@ from shiraka.accounts.access import (
 from shiraka.projects import services
 from shiraka.web.kit.views import post_data
 
-from .common import edit_page, project_url, record_form_view, update
+from .common import edit_page, project_url, record_form_view, remove_view, update
 from .forms import project_rows as forms
 
 
@@ -60,34 +59,16 @@ def edit_view(fetch, form_class, service):
     return view
 
 
-def remove_view(fetch, service, *, kind: str, title, saved, name=str):
-    """The confirmation removing the row `fetch(user, pk)` returns: the version the user read, then
-    `service(row, expected_version=…, by=user)`. `title` names the row, `name(row)`, as %(record)s."""
-
-    @login_required
-    @edit_page
-    def view(request, pk: int):
-        record = fetch(request.user, pk)
-        project = project_of(record)
-        data, _files = post_data(request)
-        form = forms.RemoveForm(data, initial={"version": record.version}, auto_id=f"id_remove_{kind}{pk}_%s")
-
-        def save(form):
-            return service(record, expected_version=form.cleaned_data["version"], by=request.user)
-
-        return record_form_view(
-            request,
-            project,
-            form,
-            save=save,
-            title=title % {"record": name(record)},
-            success_message=saved,
-            success_url=project_url(project),
-            inline_id=f"{kind}-remove-{record.pk}",
-            submit_label=_("Remove"),
-        )
-
-    return view
+def project_remove_view(fetch, service, *, kind: str, title, saved, name=str):
+    return remove_view(
+        fetch,
+        service,
+        home=project_of,
+        inline_id=f"{kind}-remove-{{pk}}",
+        title=title,
+        removed=saved,
+        name=name,
+    )
 
 
 funding_edit = edit_view(access_funding, forms.FundingEditForm, services.funding_update)
@@ -95,28 +76,28 @@ milestone_edit = edit_view(access_milestone, forms.MilestoneEditForm, services.m
 progress_edit = edit_view(access_progress_update, forms.ProgressEditForm, services.progress_update_edit)
 contract_edit = edit_view(access_contract, forms.ContractEditForm, services.contract_update)
 
-funding_remove = remove_view(
+funding_remove = project_remove_view(
     access_funding,
     services.funding_remove,
     kind="funding",
     title=gettext_lazy("Remove the funding line: %(record)s?"),
     saved=gettext_lazy("The funding line was removed."),
 )
-milestone_remove = remove_view(
+milestone_remove = project_remove_view(
     access_milestone,
     services.milestone_remove,
     kind="milestone",
     title=gettext_lazy("Remove the milestone: %(record)s?"),
     saved=gettext_lazy("The milestone was removed."),
 )
-progress_remove = remove_view(
+progress_remove = project_remove_view(
     access_progress_update,
     services.progress_update_remove,
     kind="progress",
     title=gettext_lazy("Remove the progress update and its photos: %(record)s?"),
     saved=gettext_lazy("The progress update was removed; the project shows the latest one left."),
 )
-photo_remove = remove_view(
+photo_remove = project_remove_view(
     access_progress_photo_edit,
     services.progress_photo_remove,
     kind="photo",
@@ -124,7 +105,7 @@ photo_remove = remove_view(
     saved=gettext_lazy("The photo was removed."),
     name=photo_name,
 )
-contract_remove = remove_view(
+contract_remove = project_remove_view(
     access_contract,
     services.contract_remove,
     kind="contract",

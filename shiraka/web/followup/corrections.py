@@ -16,10 +16,10 @@ from django.views.decorators.http import require_http_methods
 
 from shiraka.accounts.access import access_committee_member, access_decision_write, access_meeting
 from shiraka.followup import services
-from shiraka.web.kit.forms import FAILED, run_service
+from shiraka.web.kit.forms import FAILED, RemoveForm, run_service
 from shiraka.web.kit.views import is_htmx, post_data
 
-from .forms import DecisionEditForm, MeetingEditForm, MemberRoleForm, RemoveForm, member_label
+from .forms import DecisionEditForm, MeetingEditForm, MemberRoleForm, member_label
 
 FORM_PAGE = "web/followup/form_page.html"
 INLINE_FORM = "web/followup/_inline_form.html"

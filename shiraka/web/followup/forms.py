@@ -280,7 +280,3 @@ class DecisionEditForm(VersionedForm, DecisionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["meeting"]
-
-
-class RemoveForm(VersionedForm):
-    """The confirmation of a removal: the version the user read, nothing else."""

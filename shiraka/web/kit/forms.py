@@ -285,6 +285,11 @@ class VersionedForm(ShirakaForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class RemoveForm(VersionedForm):
+    """The confirmation of a removal: only the version the user read, so that a record changed since
+    is not removed unseen."""
+
+
 def text_or_empty(value) -> str:
     return value or ""
 

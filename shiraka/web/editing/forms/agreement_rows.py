@@ -87,8 +87,3 @@ class ContributionEditForm(VersionedForm, ContributionForm):
             "note": row.note,
             "version": row.version,
         }
-
-
-class RemoveForm(VersionedForm):
-    """The confirmation of a removal: only the version the user read, so that a row changed since is
-    not removed unseen."""

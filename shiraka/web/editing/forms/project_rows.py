@@ -77,7 +77,3 @@ class ContractEditForm(VersionedForm, ContractForm):
     def initial_for(contract: models.Contract) -> dict:
         initial = {name: getattr(contract, name) for name in ContractForm.SERVICE_FIELDS}
         return {**initial, "amount": amount_input_value(contract.amount), "version": contract.version}
-
-
-class RemoveForm(VersionedForm):
-    """The confirmation that removes a row: only the version the user read."""
