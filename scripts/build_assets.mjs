@@ -15,11 +15,21 @@ const files = [
   ["bootstrap/dist/js/bootstrap.bundle.min.js", "bootstrap/bootstrap.bundle.min.js"],
   ["bootstrap/dist/js/bootstrap.bundle.min.js.map", "bootstrap/bootstrap.bundle.min.js.map"],
   ["htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"],
+  // Charts (bar, line, pie: the "common" build) and the province map, no tile server.
+  ["echarts/dist/echarts.common.min.js", "echarts/echarts.common.min.js"],
+  ["leaflet/dist/leaflet.js", "leaflet/leaflet.js"],
+  ["leaflet/dist/leaflet.js.map", "leaflet/leaflet.js.map"],
+  ["leaflet/dist/leaflet.css", "leaflet/leaflet.css"],
+  ["leaflet/dist/images", "leaflet/images"],
+  ["leaflet.markercluster/dist/leaflet.markercluster.js", "leaflet/leaflet.markercluster.js"],
+  ["leaflet.markercluster/dist/leaflet.markercluster.js.map", "leaflet/leaflet.markercluster.js.map"],
+  ["leaflet.markercluster/dist/MarkerCluster.css", "leaflet/MarkerCluster.css"],
+  ["leaflet.markercluster/dist/MarkerCluster.Default.css", "leaflet/MarkerCluster.Default.css"],
 ];
 rmSync(target, { recursive: true, force: true });
 for (const [source, destination] of files) {
   const to = join(target, destination);
   mkdirSync(dirname(to), { recursive: true });
-  cpSync(join(root, "node_modules", source), to);
+  cpSync(join(root, "node_modules", source), to, { recursive: true });
 }
 console.log(`front-end assets: ${files.length} files in shiraka/static/vendor`);
