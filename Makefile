@@ -55,6 +55,8 @@ test-postgres:
 	fi
 
 eval: install
+	@echo "== per-article errors on dev (- missed, + false hit); scores of the two halves at the end"
+	$(BIN)/python scripts/eval_report.py ../shared/corpus/dev
 	$(PYTHON) ../shared/corpus/score.py ../shared/corpus/dev --run "$(BIN)/python -m shiraka.extraction.cli"
 	$(PYTHON) ../shared/corpus/score.py ../shared/corpus/seeds --run "$(BIN)/python -m shiraka.extraction.cli"
 
