@@ -115,9 +115,18 @@ INSTALLED_APPS = [
     "shiraka.projects",
     "shiraka.followup",
     "shiraka.intake",
+    "shiraka.reporting",
     "shiraka.demo",
+    "shiraka.exchange",
     "shiraka.web",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background jobs (large imports): django-tasks with its database backend, so one machine needs no
+# Redis; `shiraka db_worker` runs them. SHIRAKA_TASKS_BACKEND=django_tasks.backends.immediate.
+# ImmediateBackend runs them inside the request instead (tests, a machine without a worker).
+TASKS = {"default": {"BACKEND": os.environ.get("SHIRAKA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

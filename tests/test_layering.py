@@ -20,6 +20,7 @@ LAYERS = [
     "followup",
     "accounts",
     "intake",
+    "reporting",
     "demo",
     "web",
 ]
