@@ -82,6 +82,7 @@ class Document:
     body: int = 0
     word_index: dict[str, list[int]] | None = None  # first word of a name -> its token indices
     fullest: dict[str, Mention | None] = field(default_factory=dict)  # name -> fullest spelling
+    chairs: list[Signatory] = field(default_factory=list)  # presiding a council session
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
         for start, end in self.sentences:
@@ -557,8 +558,29 @@ def _signatories(doc: Document, scope: tuple[int, int]) -> list[Signatory]:
                 (signers if person.name else unnamed_signers).append(person)
             elif preside_positions:
                 (presiders if person.name else unnamed_presiders).append(person)
-    chosen = _resolve(doc, signers + unnamed_signers) or _resolve(doc, presiders + unnamed_presiders)
+    chairs = [p for p in presiders + unnamed_presiders if _chairs_a_session(doc, p)]
+    # A session's chair signs nothing, but the title still names the council that approves.
+    doc.chairs = _resolve(doc, chairs)
+    presiders = [p for p in presiders + unnamed_presiders if p not in chairs]
+    chosen = _resolve(doc, signers + unnamed_signers) or _resolve(doc, presiders)
     return chosen
+
+
+# «ترأس أشغال الدورة …», «برئاسة … الدورة», «session présidée par …»: a council sitting, where
+# members vote and nobody signs.
+_SESSION_RE = re.compile(
+    r"(?<!\w)(?:ال)?دور[ةه]|(?<!\w)اجتماع|(?<!\w)جلس[ةه]|\bsession|\bréunion|\bséance", re.I
+)
+
+
+def _chairs_a_session(doc: Document, person: Person) -> bool:
+    """A presiding official whose sentence speaks of a session and of no signing."""
+    s, e = doc.sentence_of(person.start)
+    sentence = doc.text[s:e]
+    if re.search(r"توقيع|وقع|sign", sentence, re.I):
+        return False
+    window = doc.text[max(s, person.start - 90) : min(e, person.end + 90)]
+    return bool(_SESSION_RE.search(window))
 
 
 def _resolve(doc: Document, people: list[Person]) -> list[Signatory]:
@@ -589,7 +611,7 @@ def _resolve(doc: Document, people: list[Person]) -> list[Signatory]:
 def _partners(doc: Document, parties, signers: list[Signatory]) -> list[Mention]:
     found: list[Mention] = list(parties.institutions)
     if len(parties.institutions) < 2:
-        for signer in signers:
+        for signer in signers or doc.chairs:
             if not signer.role:
                 continue
             derived = derive_institution(signer.role)

@@ -1,0 +1,35 @@
+"""Rules that follow the language of the press rather than any one article (sentences written
+for these tests)."""
+
+from shiraka.extraction import extract
+
+
+def draft(text: str, index: int = 0):
+    return extract(text).agreements[index]
+
+
+def test_chair_of_a_council_session_is_not_a_signatory_but_names_the_council() -> None:
+    text = (
+        "عقد المجلس الإقليمي لتاونات دورته العادية، وترأس أشغال هذه الدورة كريم بناني رئيس المجلس الإقليمي "
+        "لتاونات. وصادق الأعضاء على اتفاقية شراكة لبناء مركز صحي بقرية با محمد."
+    )
+    agreement = draft(text)
+    assert agreement.signatories == []
+    assert any("المجلس الإقليمي" in p.text for p in agreement.partners)
+
+
+def test_official_presiding_a_signing_ceremony_is_still_listed() -> None:
+    text = (
+        "ترأس كريم بناني عامل إقليم تاونات مراسيم توقيع اتفاقية شراكة بين المجلس الإقليمي لتاونات "
+        "ووزارة الصحة لبناء مركز صحي."
+    )
+    assert [s.name for s in draft(text).signatories] == ["كريم بناني"]
+
+
+def test_french_session_chair_is_not_a_signatory() -> None:
+    text = (
+        "Le conseil provincial de Taza a tenu sa session ordinaire, présidée par Karim Bennani, président "
+        "du conseil. Les membres ont approuvé une convention de partenariat avec la délégation provinciale "
+        "de la Santé pour équiper le centre de santé."
+    )
+    assert draft(text).signatories == []
