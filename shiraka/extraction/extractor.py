@@ -650,9 +650,52 @@ def _fullest_form(doc: Document, item: Mention) -> Mention:
     return cache[name] or item
 
 
+# A body named by its generic word alone («الجهة», «المجلس», «la province») stands for the council
+# or territory of that kind the text names in full; each generic word lists the folded openings of
+# such full names.
+_GENERIC_BODIES = {
+    "الجهه": ("مجلس جهه", "المجلس الجهوي", "جهه"),
+    "المجلس": ("مجلس", "المجلس"),
+    "الاقليم": ("مجلس اقليم", "المجلس الاقليمي", "اقليم"),
+    "العماله": ("مجلس عماله", "عماله"),
+    "الجماعه": ("مجلس جماعه", "جماعه"),
+    "la region": ("conseil regional", "conseil de la region", "region"),
+    "le conseil": ("conseil",),
+    "la province": ("conseil provincial", "province"),
+}
+
+
+def _generic_body(doc: Document, name: str) -> Mention | None:
+    openings = _GENERIC_BODIES.get(fold(name))
+    if not openings:
+        return None
+    best: tuple[int, int] | None = None
+    for i, tok in enumerate(doc.tokens):
+        key = fold_word(tok.key)
+        if not any(
+            key in _word_variants(fold_word(o.split()[0])) or o.split()[0] in _word_variants(key)
+            for o in openings
+        ):
+            continue
+        found = institution_at(doc.tokens, doc.text, i)
+        if not found or found[2] - i < 2 or found[2] - i > 10:
+            continue
+        phrase = clean_phrase(doc.text[found[0] : found[1]])
+        if not fold(phrase).startswith(openings) or fold(phrase) in _GENERIC_BODIES:
+            continue
+        if any(s <= found[0] < e for s, e in (p.role_span for p in doc.people if p.role_span)):
+            continue
+        if best is None or found[1] - found[0] > best[1] - best[0]:
+            best = found[:2]
+    return Mention(clean_phrase(doc.text[best[0] : best[1]]), best) if best else None
+
+
 def _fullest_uncached(doc: Document, item: Mention) -> Mention | None:
     text = doc.text
     name = item.text.strip()
+    generic = _generic_body(doc, name)
+    if generic:
+        return generic
     if _ACRONYM.match(name):
         m = re.search(r"\(\s*" + re.escape(name) + r"\s*\)", text)
         if m:

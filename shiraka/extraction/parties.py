@@ -169,7 +169,8 @@ _FR_LINKS = _f({"de", "du", "des", "d", "la", "l", "et", "le", "a", "à", "sur"}
 _FR_PURPOSE_HEADS = _f({"association", "associations", "fondation", "ligue", "federation", "centre"})
 
 _TRIGGERS_AR = re.compile(
-    r"(?<!\w)(?:بين|وبين|ب?مساهم[ةه]|بشراك[ةه] مع|شراك[ةه] مع|مبرم[ةه] مع|المبرم[ةه] مع|تربط)(?!\w)"
+    r"(?<!\w)(?:بين|وبين|ب?مساهم[ةه]|بشراك[ةه] مع|شراك[ةه] مع|مبرم[ةه] مع|المبرم[ةه] مع|تربط|"
+    r"ب?تنسيق مع|ب?تعاون مع)(?!\w)"
 )
 _AGREEMENT_WITH = re.compile(r"(?:[اإ]تفاقي[ةه]|[اإ]تفاق|تفاهم|شراك[ةه]|عقود)(?:\s+\S+){0,3}?\s+مع(?!\w)")
 _SIGN_SUBJECT = re.compile(r"(?<!\w)(?:و?وق[ّ]?ع(?:ت)?(?:\s+كل\s+من)?|و?تلتزم|و?تساهم|و?يلتزم|و?يساهم)(?!\w)")
@@ -266,7 +267,25 @@ def _arabic_name_ends(tokens: list[Token], j: int, head_key: str) -> bool:
         return True  # «لتعزيز …» is a purpose; «لتازة» is a place
     if key in ("السيد", "السيده"):
         return True
+    if _adverbial(key):
+        return True
     return tok.text[:1].isascii() and not tokens[j - 1].text[:1].isascii() and key.startswith("و")
+
+
+# «بالإجماع», «بمبلغ», «بتنسيق مع», «بمعاينة»: a verbal noun after «ب» says how or with what the
+# body acts; it is not part of its name. Places («بني ملال», «بركان») are looked up first.
+_ADVERBIAL = re.compile(r"^ب(?:ال)?[تم]\w{3,}$|^بالا\w{3,}$")
+# Words that never continue a body's name: a project follows, or the people in the room.
+_AR_NAME_BREAKS = _f({"مشروع", "مشاريع", "الحاضرين", "الحاضرون", "ضمنه", "ضمنها", "بنسبه", "اي"})
+
+
+def _adverbial(key: str) -> bool:
+    if key in _AR_NAME_BREAKS:
+        return True
+    if not _ADVERBIAL.match(key):
+        return False
+    places = gazetteer()
+    return not places.lookup(name_key(key)) and not places.lookup(name_key(key[1:]))
 
 
 def _french_name_ends(tokens: list[Token], j: int, head: Token) -> bool:

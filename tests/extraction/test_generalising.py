@@ -33,3 +33,35 @@ def test_french_session_chair_is_not_a_signatory() -> None:
         "de la Santé pour équiper le centre de santé."
     )
     assert draft(text).signatories == []
+
+
+def partner_names(text: str, index: int = 0) -> list[str]:
+    return [p.text for p in draft(text, index).partners]
+
+
+def test_manner_words_after_a_body_are_not_part_of_its_name() -> None:
+    text = (
+        "صادق مجلس جهة سوس ماسة بالإجماع على اتفاقية شراكة مع وزارة الصحة بمبلغ 12 مليون درهم لبناء مستشفى."
+    )
+    names = partner_names(text)
+    assert "مجلس جهة سوس ماسة" in names
+    assert not any("الإجماع" in n or "بمبلغ" in n for n in names)
+
+
+def test_body_acting_in_coordination_with_another_names_both() -> None:
+    text = (
+        "وقع مجلس جهة الشرق بتنسيق مع الوزارة المكلفة بالماء اتفاقية إطار لإنجاز مشاريع الماء الصالح للشرب."
+    )
+    names = partner_names(text)
+    assert "مجلس جهة الشرق" in names
+    assert any(n.startswith("الوزارة المكلفة") for n in names)
+
+
+def test_generic_word_for_a_council_takes_the_full_name_from_the_text() -> None:
+    text = (
+        "انعقدت دورة مجلس جهة درعة تافيلالت يوم الاثنين. وصادق الأعضاء على اتفاقية شراكة لتأهيل المستشفى "
+        "الإقليمي بمساهمة الجهة ووزارة الصحة."
+    )
+    names = partner_names(text)
+    assert "الجهة" not in names
+    assert "مجلس جهة درعة تافيلالت" in names
