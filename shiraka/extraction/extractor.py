@@ -169,7 +169,7 @@ def _money(text: str) -> list[Money]:
 # --- agreements ----------------------------------------------------------------------------
 
 _AGREEMENT_RE = re.compile(
-    r"(?<!\w)(?:[وبل]|لل|وب|ول|ك)?(?:ال)?(?:[اإ]تفاقي(?:ة|ات|تين|تان)|[اإ]تفاق|مذكر(?:ة|ات)\s+(?:ال)?تفاهم|"
+    r"(?<!\w)(?:[وبل]|لل|وب|ول|ك)?(?:ال)?(?:[اإ]تفاقي(?:ة|ات|تين|تان|تي)|[اإ]تفاق|مذكر(?:ة|ات)\s+(?:ال)?تفاهم|"
     r"بروتوكول|عقود)(?!\w)|(?<!\w)(?:conventions?(?:-cadres?)?|accords?(?:-cadres?)?|protocoles?\s+d['’]accord|"
     r"m[ée]morandum|contrats?)(?!\w)",
     re.I,
@@ -198,7 +198,7 @@ def _agreement_mentions(doc: Document) -> list[AgreementMention]:
     out: list[AgreementMention] = []
     for m in _AGREEMENT_RE.finditer(text):
         word = fold(m.group())
-        plural = bool(re.search(r"ات$|تين$|تان$|s$|عقود|s-cadres$", word))
+        plural = bool(re.search(r"ات$|تين$|تان$|تي$|s$|عقود|s-cadres$", word))
         before = fold(text[max(0, m.start() - 40) : m.start()])
         after = fold(text[m.end() : m.end() + 30])
         ordinal = _ordinal_near(before, after)
@@ -258,7 +258,7 @@ def _segments(doc: Document) -> list[Segment]:
             break
     if len(markers) < 2:
         head = _head_mention(mentions)
-        return [Segment(0, len(text), head, head.kind)]
+        return [Segment(0, len(text), head, _single_kind(doc, head))]
     markers.sort(key=lambda t: t[0])
     plural_kind = _head_mention(mentions).kind
     out = []
@@ -269,8 +269,25 @@ def _segments(doc: Document) -> list[Segment]:
         )
         if mention and mention.ordinal and mention.kind == "other":
             kind = plural_kind
+        if mention and mention.new and kind == "other" and out and _another(text, mention):
+            kind = out[-1].kind  # «اتفاقية أخرى», «une autre convention»: one more of the same kind
         out.append(Segment(start, end, mention, kind))
     return out
+
+
+def _another(text: str, mention: AgreementMention) -> bool:
+    after = fold(text[mention.end : mention.end + 12])
+    before = fold(text[max(0, mention.start - 12) : mention.start])
+    return bool(re.match(r"^\s*اخر[يى]", after) or re.search(r"autre\s*$", before))
+
+
+def _single_kind(doc: Document, head: AgreementMention) -> str:
+    """One agreement named bare in the body («الاتفاقية») takes the qualifier its headline or
+    another mention gives it («اتفاقية شراكة …»)."""
+    if head.kind != "other":
+        return head.kind
+    kinds = [m.kind for m in doc.mentions if not m.plural and m.kind != "other"]
+    return kinds[0] if kinds and len(set(kinds)) == 1 else head.kind
 
 
 def _ordinal_markers(doc: Document, mentions: list[AgreementMention]) -> list:

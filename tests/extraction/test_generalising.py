@@ -65,3 +65,28 @@ def test_generic_word_for_a_council_takes_the_full_name_from_the_text() -> None:
     names = partner_names(text)
     assert "الجهة" not in names
     assert "مجلس جهة درعة تافيلالت" in names
+
+
+def test_dual_construct_state_is_an_agreement_mention() -> None:
+    text = (
+        "وقعت المديرية الجهوية للصحة بالرباط اتفاقيتي شراكة مع جمعية النور. وتهم الاتفاقية الأولى بناء "
+        "مركز صحي، فيما تهم الاتفاقية الثانية اقتناء سيارة إسعاف."
+    )
+    result = extract(text)
+    assert [a.kind for a in result.agreements] == ["partnership", "partnership"]
+
+
+def test_bare_agreement_takes_the_qualifier_of_its_headline() -> None:
+    text = (
+        "اتفاقية شراكة لتأهيل المراكز الصحية بإقليم تازة\n\n"
+        "صادق المجلس الإقليمي لتازة على الاتفاقية التي تروم تأهيل عشرة مراكز صحية."
+    )
+    assert draft(text).kind == "partnership"
+
+
+def test_another_agreement_is_of_the_same_kind() -> None:
+    text = (
+        "وقع المجلس الإقليمي اتفاقية شراكة مع مندوبية الصحة لاقتناء سيارات إسعاف. كما وقع اتفاقية أخرى مع "
+        "جمعية الأمل لتسيير دار الأمومة."
+    )
+    assert [a.kind for a in extract(text).agreements] == ["partnership", "partnership"]
