@@ -28,7 +28,7 @@ _SIGN_RE = re.compile(
     r"توقيع|وق[ّ]?ع(?:ت|ها|ه|تها|وا)?(?!\w)|إمضاء|امضاء|sign[ée]|signature|paraph[ée]|conclu", re.I
 )
 _PRESIDE_RE = re.compile(
-    r"تر[أا]س|[أا]شرف|إشراف|اشراف|رئاسة|الت[أا]شير|présid|sous la présidence|supervis", re.I
+    r"تر[أا]س|[أا]شرف|إشراف|اشراف|رئاسة|الت[أا]شير|présid(?!ente?s?\b)|sous la présidence|supervis", re.I
 )
 _PRESENCE_RE = re.compile(r"بحضور|حضر|en présence|la présence|présence d", re.I)
 _APPROVAL_RE = re.compile(r"صادق|المصادقة|مصادقة|وافق|approuv|adopt|examin", re.I)
@@ -36,7 +36,7 @@ _SPEECH_RE = re.compile(r"(?:^|\s)(?:و?قال|و?أكد|و?اكد|a déclaré|a
 _TOTAL_RE = re.compile(r"[إا]جمالي|مجموع|global|total|الكلفة الإجمالية|coût global", re.I)
 _ALLOCATION_RE = re.compile(
     r"غلاف|كلفة|تكلفة|ميزانية|بقيمة|مبلغ|قدره|قدرها|رصد|خصص|enveloppe|montant|coût|budget|valeur|"
-    r"تكلفتها|كلفتها|تبلغ|بلغت|يبلغ|إجمالي|بتكلفة|بكلفة",
+    r"تكلفتها|كلفتها|تبلغ|بلغت|يبلغ|إجمالي|بتكلفة|بكلفة|استثمار|investissement",
     re.I,
 )
 _CONTRIBUTION_RE = re.compile(
@@ -488,10 +488,14 @@ def _fill_amounts(doc: Document, draft: AgreementDraft, scope: tuple[int, int]) 
         after = text[money.end : money.end + 20]
         if _ANNUAL_RE.search(after):
             continue
-        contribution = bool(_CONTRIBUTION_RE.search(before))
-        if _TOTAL_RE.search(before) and not contribution:
+        contribution = _last_match(_CONTRIBUTION_RE, before)
+        # «تساهم … في توسيع المستشفى بكلفة إجمالية تقدر ب 13 مليون»: the words nearest the
+        # amount say what it is.
+        overall = _last_match(_TOTAL_RE, before)
+        allocation = _last_match(_ALLOCATION_RE, before)
+        if overall > contribution:
             ranked.append((0, order, money))
-        elif _ALLOCATION_RE.search(before) and not contribution:
+        elif allocation > contribution:
             ranked.append((1, order, money))
     if ranked:
         total = min(ranked)[2]
@@ -506,6 +510,11 @@ def _fill_amounts(doc: Document, draft: AgreementDraft, scope: tuple[int, int]) 
         draft.total_span = (total.start, total.end)
     if draft.amounts:
         draft.currency = total.currency if total and total.currency else "MAD"
+
+
+def _last_match(regex: re.Pattern[str], text: str) -> int:
+    """Where the last match of `regex` in `text` starts, -1 without one."""
+    return max((m.start() for m in regex.finditer(text)), default=-1)
 
 
 def _purpose(doc: Document, money: Money) -> str:

@@ -186,7 +186,7 @@ def _person_at(tokens: list[Token], text: str, i: int, used_until: int) -> tuple
     arabic = not _latin(tok)
     name_start = None
     if _is_honorific(tok) and i + 1 < len(tokens):
-        # «MM. Miraoui et Ait Taleb» names only surnames; handled by the caller's coreference.
+        # «MM. Alaoui et Bennani» names only surnames; handled by the caller's coreference.
         if _is_title(tokens[i + 1]):
             role_end = _role_end(tokens, text, i + 1, arabic)
             span = (tokens[i + 1].start, tokens[role_end - 1].end)

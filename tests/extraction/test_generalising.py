@@ -90,3 +90,29 @@ def test_another_agreement_is_of_the_same_kind() -> None:
         "جمعية الأمل لتسيير دار الأمومة."
     )
     assert [a.kind for a in extract(text).agreements] == ["partnership", "partnership"]
+
+
+def test_total_stated_after_a_contribution_in_the_same_clause() -> None:
+    text = (
+        "صادق مجلس جهة فاس مكناس على اتفاقية شراكة تساهم بموجبها الجهة بمبلغ 6 ملايين درهم في توسيع "
+        "المستشفى الإقليمي بصفرو بكلفة إجمالية تقدر ب 13 مليون درهم."
+    )
+    assert draft(text).total_amount == 13_000_000
+
+
+def test_investment_figure_with_a_contribution_inside_it() -> None:
+    text = (
+        "La convention de partenariat signée à Fès entre la Région et le ministère de la Santé prévoit un "
+        "investissement de près de 350 MDH, dont une contribution de 100 MDH de la Région."
+    )
+    agreement = draft(text)
+    assert agreement.total_amount == 350_000_000
+    assert sorted(a.amount for a in agreement.amounts) == [100_000_000, 350_000_000]
+
+
+def test_a_president_named_in_a_statement_has_not_presided_a_signing() -> None:
+    text = (
+        "Le Conseil de la région de Fès-Meknès a approuvé une convention de partenariat avec le ministère "
+        "de la Santé.\n\nLe président du Conseil, Karim Alami, a déclaré que trois hôpitaux seront construits."
+    )
+    assert draft(text).signatories == []
