@@ -19,8 +19,12 @@ def insert_rows(model: type[models.Model], objects: list[models.Model], *, batch
         if isinstance(field, MoneyField):
             converters.append(lambda v: None if v is None else int(v * 100))
         elif isinstance(field, models.DateTimeField):
+            # Timestamps left empty get "now"; a nullable one (a money row's cancelled_at) stays empty,
+            # or every bulk-inserted transfer and payment would read as cancelled and count nowhere.
             converters.append(
-                lambda v, now=now: now if v is None else connection.ops.adapt_datetimefield_value(v)
+                lambda v, now=now, null=field.null: (
+                    (None if null else now) if v is None else connection.ops.adapt_datetimefield_value(v)
+                )
             )
         elif isinstance(field, models.DateField):
             converters.append(connection.ops.adapt_datefield_value)

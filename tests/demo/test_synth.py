@@ -60,3 +60,13 @@ def test_synthetic_data_keeps_the_rules(reference):
         assert paid <= amount
     assert Agreement.history.filter(history_type="+").count() == Agreement.objects.count()
     assert all(isinstance(a.total_amount, Decimal) for a in Agreement.objects.all())
+
+
+def test_synthetic_transfers_and_payments_count_in_the_figures(reference):
+    """Bulk-inserted money rows are standing, not cancelled: the demo's dashboard shows transfers."""
+    synth_generate(agreements=10, seed=5, show_progress=False)
+    assert Transfer.objects.exists() and Payment.objects.exists()
+    assert not Transfer.objects.filter(cancelled_at__isnull=False).exists()
+    assert not Payment.objects.filter(cancelled_at__isnull=False).exists()
+    summary = portfolio_summary(Agreement.objects.all())
+    assert summary.transferred > 0 and summary.paid > 0
