@@ -245,10 +245,13 @@ def _phrase_end(tokens: list[Token], text: str, i: int) -> int:
         if _BREAK.search(gap) or _COMMA.search(gap):
             break
         tok = tokens[j]
+        if _capacity(tokens, j):
+            j += 2  # «مستشفى … بسعة 250 سريرا»: the capacity belongs to the project
+            continue
         if any(ch.isdigit() for ch in tok.key) and j - i > 4 and tokens[j - 1].key not in _GRADE_WORDS:
             break
         if arabic:
-            if tok.key in _AR_ENDS and not (tok.key == "من" and tokens[j - 1].key in ("كل", "بكل")):
+            if tok.key in _AR_ENDS and not _phrase_goes_on(tokens, j):
                 break
             # «… و إنشاء …», «… وتجهيز …» begin the next item unless the two actions share an
             # object («إحداث وتجهيز مركز»): keep going when the action comes right after another.
@@ -260,7 +263,7 @@ def _phrase_end(tokens: list[Token], text: str, i: int) -> int:
                     continue
                 break
         else:
-            if tok.key in _FR_ENDS:
+            if tok.key in _FR_ENDS and not _phrase_goes_on(tokens, j):
                 break
             if tok.key == "et" and j + 1 < len(tokens) and _action(tokens[j + 1])[0]:
                 if j - i <= 1:
@@ -269,6 +272,32 @@ def _phrase_end(tokens: list[Token], text: str, i: int) -> int:
                 break
         j += 1
     return min(j, len(tokens))
+
+
+# «العديد من الطرق», «مجموعة من المحاور», «على مستوى», «au profit de»: a quantity or a place
+# word that the next words complete; the phrase is not over.
+_QUANTITY_WORDS = _f({"العديد", "مجموعه", "عدد", "جمله", "بعض", "كل", "بكل", "اكثر", "ازيد"})
+_ON = next(iter(_f({"على"})))
+_LEVEL_WORDS = _f({"مستوى", "صعيد"})
+_CAPACITY_UNITS = _f({"سرير", "سريرا", "اسره", "اسرة", "lits", "lit", "places", "مقعد", "مقعدا"})
+
+
+def _phrase_goes_on(tokens: list[Token], j: int) -> bool:
+    key = tokens[j].key
+    previous = tokens[j - 1].key
+    following = tokens[j + 1].key if j + 1 < len(tokens) else ""
+    if key == _ON:
+        return following in _LEVEL_WORDS
+    if key == "من":
+        return previous in _QUANTITY_WORDS
+    if key == "au":
+        return following == "profit"
+    return False
+
+
+def _capacity(tokens: list[Token], j: int) -> bool:
+    following = tokens[j + 1].key if j + 1 < len(tokens) else ""
+    return tokens[j].key.isdigit() and following in _CAPACITY_UNITS
 
 
 def _dedupe(items: list[Mention]) -> list[Mention]:

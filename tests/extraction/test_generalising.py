@@ -116,3 +116,22 @@ def test_a_president_named_in_a_statement_has_not_presided_a_signing() -> None:
         "de la Santé.\n\nLe président du Conseil, Karim Alami, a déclaré que trois hôpitaux seront construits."
     )
     assert draft(text).signatories == []
+
+
+def project_names(text: str) -> list[str]:
+    return [p.text for p in draft(text).projects]
+
+
+def test_project_phrase_keeps_its_quantity_and_capacity() -> None:
+    text = (
+        "وقعت وزارة الصحة ومجلس جهة سوس ماسة اتفاقية شراكة لبناء مستشفى إقليمي جديد بتارودانت بسعة 250 سريرا، "
+        "وتأهيل مجموعة من المراكز الصحية القروية."
+    )
+    names = project_names(text)
+    assert any(n.endswith("250 سريرا") for n in names), names
+    assert any("مجموعة من المراكز الصحية" in n for n in names), names
+
+
+def test_project_phrase_goes_on_after_a_level_word() -> None:
+    text = "صادق المجلس على اتفاقية شراكة لخلق فضاءات خضراء على مستوى موقع المستشفى القديم."
+    assert any("على مستوى موقع المستشفى" in n for n in project_names(text))
