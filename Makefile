@@ -21,7 +21,11 @@ $(VENV)/.installed: $(BIN)/activate pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	@touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed local.env
+
+# Development settings of this checkout (debug on, a generated key): the CLI works without exports.
+local.env:
+	$(PYTHON) scripts/local_settings.py $@
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund

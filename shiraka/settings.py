@@ -68,15 +68,28 @@ def sqlite_database(path: Path) -> dict:
     }
 
 
-DEBUG = env_bool("SHIRAKA_DEBUG", False)
+def local_settings(path: str) -> dict[str, str]:
+    """KEY=VALUE lines of the development checkout's git-ignored `local.env` (written by `make install`
+    with a generated key), so that `shiraka …` works there without exporting anything."""
+    if not path or not Path(path).is_file():
+        return {}
+    pairs = (line.split("=", 1) for line in Path(path).read_text().splitlines() if "=" in line)
+    return {key.strip(): value.strip() for key, value in pairs if not key.strip().startswith("#")}
+
+
+# Only the debug switch and the key come from the file, and only where the environment is silent.
+# The WSGI entry point (gunicorn) empties SHIRAKA_LOCAL_SETTINGS: a served app reads its environment
+# alone, so production still refuses to start without a real key.
+LOCAL = local_settings(os.environ.get("SHIRAKA_LOCAL_SETTINGS", str(PROJECT_DIR / "local.env")))
+DEBUG = env_bool("SHIRAKA_DEBUG", LOCAL.get("SHIRAKA_DEBUG", "").lower() in {"1", "true", "yes", "on"})
 SECRET_KEY = os.environ.get("SHIRAKA_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "SHIRAKA_SECRET_KEY is not set. Production mode refuses to start without a secret key; "
-            "set SHIRAKA_SECRET_KEY, or SHIRAKA_DEBUG=1 on a development machine."
+            "set SHIRAKA_SECRET_KEY, or on a development machine run `make install` (it writes local.env)."
         )
-    SECRET_KEY = "development-only-key-never-used-when-debug-is-off"
+    SECRET_KEY = LOCAL.get("SHIRAKA_SECRET_KEY") or "development-only-key-never-used-when-debug-is-off"
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("SHIRAKA_ALLOWED_HOSTS", "").split(",") if h.strip()]
 if DEBUG and not ALLOWED_HOSTS:
