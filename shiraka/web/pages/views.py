@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from shiraka.accounts.access import (
     access_agreement,
@@ -45,9 +46,11 @@ from shiraka.portfolio.selectors import (
 from shiraka.projects.models import Category, Project
 from shiraka.projects.selectors import ProjectFilters, project_page_rows, project_search
 from shiraka.projects.selectors import project_detail as project_detail_data
+from shiraka.reporting.selectors import progress_by_quarter
 from shiraka.territory.models import Province, Region
 
 from ..kit.views import page_of, query_without
+from . import charts
 
 DASHBOARD_ROWS = 20
 
@@ -81,6 +84,7 @@ def dashboard(request):
             "programmes": breakdown(agreements, "programme"),
             "partners": breakdown_by_partner(agreements, limit=10),
             "categories": breakdown_by_category(agreements),
+            "progress_points": progress_by_quarter(agreements),
         },
     )
     summary = figures["summary"]
@@ -99,9 +103,28 @@ def dashboard(request):
             "home": home[1] if home else None,
             "wide": wide,
             "can_create": can_create_in_own_scope(request.user),
+            "charts": _charts(figures, statuses),
             **figures,
         },
     )
+
+
+def _charts(figures: dict, statuses) -> dict:
+    """The dashboard's and territory pages' pictures, from figures already counted."""
+    result = {
+        "partners": charts.partners_chart(figures["partners"]),
+        "statuses": charts.statuses_chart(statuses),
+        "categories": charts.categories_chart(figures["categories"]),
+        "progress": charts.progress_chart(figures["progress_points"]),
+    }
+    for key, title, unknown in (
+        ("regions", _("Transferred and arrears by region"), _("no region")),
+        ("provinces", _("Transferred and arrears by province"), _("Whole region")),
+        ("programmes", _("Transferred and arrears by programme"), _("no programme")),
+    ):
+        if figures.get(key):
+            result[key] = charts.territories_chart(figures[key], title, unknown=unknown)
+    return result
 
 
 def agreement_list(request):
@@ -207,13 +230,15 @@ def organisation_detail(request, pk: int):
         ).select_related("agreement")
     ).order_by("-agreement__signed_on", "pk")
     projects = visible_projects(request.user).filter(Q(owner=organisation) | Q(delegated_owner=organisation))
+    page = page_of(request, partnerships)
     return render(
         request,
         "web/organisation_detail.html",
         {
             "organisation": organisation,
             "summary": partner_summary(organisation, agreements=visible),
-            "partnerships": page_of(request, partnerships),
+            "partnerships": page,
+            "chart": charts.agreements_chart(page.object_list),
             "projects": projects.select_related("agreement", "province").order_by("reference")[:50],
             "project_count": projects.count(),
             "history": page_history(organisation, shown=is_member(request.user)),
@@ -221,17 +246,27 @@ def organisation_detail(request, pk: int):
     )
 
 
-def _territory_context(request, agreements, population):
+def _territory_context(request, agreements, population, provinces=None):
     summary = portfolio_summary(agreements)
     per_inhabitant = (summary.total_amount / population).quantize(Decimal("0.01")) if population else None
+    figures = {
+        "categories": breakdown_by_category(agreements),
+        "partners": breakdown_by_partner(agreements, limit=10),
+        "progress_points": progress_by_quarter(agreements),
+        "provinces": provinces or [],
+    }
+    statuses = [
+        (value, label, summary.projects_by_status.get(value, 0)) for value, label in Project.Status.choices
+    ]
     return {
         "summary": summary,
         "per_inhabitant": per_inhabitant,
         "latest": agreements_with_figures(
             agreements.select_related("region", "province").order_by("-signed_on", "-pk")
         )[:DASHBOARD_ROWS],
-        "categories": breakdown_by_category(agreements),
-        "partners": breakdown_by_partner(agreements, limit=10),
+        "statuses": statuses,
+        "charts": _charts(figures, statuses),
+        **figures,
     }
 
 
@@ -244,8 +279,9 @@ def region_detail(request, code: str):
         {
             "territory": region,
             "kind": "region",
-            "provinces": breakdown(agreements, "province"),
-            **_territory_context(request, agreements, region.population_2024),
+            **_territory_context(
+                request, agreements, region.population_2024, provinces=breakdown(agreements, "province")
+            ),
         },
     )
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReportingConfig(AppConfig):
+    name = "shiraka.reporting"
+    verbose_name = "Reporting"
