@@ -35,6 +35,9 @@ class ImportJob(models.Model):
         verbose_name = _("import")
         verbose_name_plural = _("imports")
 
+    def __str__(self) -> str:
+        return self.file_name
+
     @property
     def running(self) -> bool:
         return self.state in {self.State.QUEUED, self.State.CHECKING, self.State.WRITING}

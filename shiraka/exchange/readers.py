@@ -1,0 +1,189 @@
+"""Workbooks and CSV files read into tables of raw cells, after the file itself has been checked:
+size, emptiness, and for a workbook the ZIP directory (uncompressed size, number of parts) before any
+reader opens it. A file refused as a whole raises `FileRefused` with a message in the reader's
+language; a formula is refused cell by cell, so the report names each one."""
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from shiraka.core.text import fold
+from shiraka.core.uploads import XLSX, check_upload
+
+from .columns import IMPORT_ORDER, Column, Sheet, header_names, sheet_names
+
+OLD_EXCEL = b"\xd0\xcf\x11\xe0"  # the OLE header of .xls files
+CSV_DELIMITERS = ",;\t"
+INSTRUCTIONS = {"instructions", "تعليمات", "mode demploi"}
+
+
+class FileRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Table:
+    sheet: Sheet
+    title: str
+    columns: dict[int, Column]
+    headers: dict[str, str]  # column key → header as written in the file
+    rows: Iterator  # (line, {column key: raw value}, formula column keys)
+    size: int = 0  # rows announced by the file (an estimate for the progress bar)
+    unknown_headers: list[str] = field(default_factory=list)
+
+
+def _size_of(file) -> int:
+    size = getattr(file, "size", None)
+    if size is None:
+        file.seek(0, io.SEEK_END)
+        size = file.tell()
+    file.seek(0)
+    return size
+
+
+def open_tables(file) -> list[Table]:
+    """The tables of an uploaded workbook or CSV file, in the order their rows must be written."""
+    if _size_of(file) == 0:
+        raise FileRefused(_("This file is empty."))
+    file.seek(0)
+    head = file.read(8)
+    file.seek(0)
+    if head.startswith(OLD_EXCEL):
+        raise FileRefused(_("This is an old Excel file (.xls): save it as an Excel workbook (.xlsx) first."))
+    if head.startswith(b"PK"):
+        try:
+            check_upload(file, allowed={XLSX})  # size, ZIP directory, content types: before openpyxl
+        except ValidationError as error:
+            raise FileRefused(" ".join(str(m) for m in error.messages)) from None
+        tables = _workbook_tables(file)
+    else:
+        tables = [_csv_table(file)]
+    if not tables:
+        raise FileRefused(_("No sheet of this file has the columns of a Shiraka template."))
+    order = [sheet.key for sheet in IMPORT_ORDER]
+    return sorted(tables, key=lambda t: order.index(t.sheet.key))
+
+
+def _match_headers(values: list, sheet: Sheet | None) -> tuple[Sheet | None, dict[int, Column], list[str]]:
+    folded = [fold(str(v)) if v is not None else "" for v in values]
+    candidates = [sheet] if sheet else list(IMPORT_ORDER)
+    best = (None, {}, [])
+    for candidate in candidates:
+        names = header_names(candidate.key)
+        columns = {i: names[f] for i, f in enumerate(folded) if f in names}
+        required = {c.key for c in candidate.columns if c.required}
+        if sheet is None and not required <= {c.key for c in columns.values()}:
+            continue
+        if len(columns) > len(best[1]):
+            unknown = [str(values[i]) for i, f in enumerate(folded) if f and i not in columns]
+            best = (candidate, columns, unknown)
+    return best
+
+
+def _workbook_tables(file) -> list[Table]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=False)
+    except Exception:
+        raise FileRefused(
+            _("This workbook cannot be read: open it in Excel and save it again as .xlsx.")
+        ) from None
+    tables = []
+    for worksheet in workbook.worksheets:
+        title = worksheet.title
+        if fold(title) in INSTRUCTIONS:
+            continue
+        rows = worksheet.iter_rows()
+        header = next(rows, None)
+        if header is None:
+            continue
+        sheet, columns, unknown = _match_headers(
+            [c.value for c in header], sheet_names().get(fold(title)[:31])
+        )
+        if sheet is None or not columns:
+            continue
+        tables.append(
+            Table(
+                sheet=sheet,
+                title=title,
+                columns=columns,
+                headers={c.key: str(header[i].value) for i, c in columns.items()},
+                rows=_cells(rows, columns),
+                size=max((worksheet.max_row or 1) - 1, 0),
+                unknown_headers=unknown,
+            )
+        )
+    return tables
+
+
+def _cells(rows, columns: dict[int, Column]) -> Iterator:
+    for line, row in enumerate(rows, start=2):
+        values, formulas = {}, []
+        for index, column in columns.items():
+            cell = row[index] if index < len(row) else None
+            if cell is None:
+                continue
+            if getattr(cell, "data_type", None) == "f":
+                formulas.append(column.key)
+                continue
+            values[column.key] = cell.value
+        if any(v is not None and str(v).strip() for v in values.values()) or formulas:
+            yield line, values, formulas
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        guess = data.decode("cp1256")
+    except UnicodeDecodeError:
+        guess = ""
+    if any("\u0621" <= ch <= "\u064a" for ch in guess):
+        raise FileRefused(
+            _(
+                "This CSV file is in Windows-1256 (Excel's Arabic encoding), not in UTF-8: in Excel, "
+                'choose Save As, then "CSV UTF-8 (comma delimited)", and upload that file.'
+            )
+        )
+    raise FileRefused(_('This CSV file is not in UTF-8: save it as "CSV UTF-8" and upload it again.'))
+
+
+def _csv_table(file) -> Table:
+    file.seek(0)
+    content = _decode(file.read())
+    first = content.split("\n", 1)[0]
+    delimiter = max(CSV_DELIMITERS, key=first.count)
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+    header = next(reader, None)
+    if not header or not any(h.strip() for h in header):
+        raise FileRefused(_("This file is empty."))
+    sheet, columns, unknown = _match_headers(header, None)
+    if sheet is None:
+        raise FileRefused(
+            _("The columns of this file were not recognised: start from a template downloaded from Shiraka.")
+        )
+
+    def rows():
+        for line, values in enumerate(reader, start=2):
+            cells = {c.key: values[i] for i, c in columns.items() if i < len(values)}
+            if any(v.strip() for v in cells.values()):
+                yield line, cells, []
+
+    return Table(
+        sheet=sheet,
+        title=str(sheet.label),
+        columns=columns,
+        headers={c.key: header[i] for i, c in columns.items()},
+        rows=rows(),
+        size=content.count("\n"),
+        unknown_headers=unknown,
+    )
