@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "shiraka.demo",
     "shiraka.exchange",
     "shiraka.web",
+    "ninja",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -3,6 +3,7 @@ role, the seed texts, small valid PNG and PDF files, and helpers to read pages a
 
 import html
 import io
+import json
 from datetime import date
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -257,3 +258,21 @@ def followup_case(code: str = "09.273"):
     return SimpleNamespace(
         agreement=agreement_, own=own, other=other, committee=committee_, meeting=meeting, decision=decision
     )
+
+
+def api_token(user) -> str:
+    """A personal API token of `user`, as the tokens page gives it."""
+    from shiraka.accounts.services import api_token_create
+
+    return api_token_create(user=user, name="test tool")[1]
+
+
+def api_call(client, method: str, path: str, *, token: str | None = None, body=None, language: str = "fr"):
+    """A call to /api/v1/`path` as a tool makes it: JSON body, bearer token, Accept-Language."""
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    if token:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    send = getattr(client, method.lower())
+    if body is None:
+        return send(f"/api/v1/{path}", **headers)
+    return send(f"/api/v1/{path}", data=json.dumps(body), content_type="application/json", **headers)

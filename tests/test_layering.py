@@ -23,6 +23,7 @@ LAYERS = [
     "reporting",
     "demo",
     "web",
+    "api",
 ]
 # The project's own modules at the top: settings, URLs, the `shiraka` command, WSGI.
 TOP = {"__init__", "settings", "urls", "cli", "wsgi"}

@@ -11,9 +11,10 @@ Two kinds of functions:
 None of them reads a request, so the CLI, imports and the API ask the same questions for a given
 user. Anonymous users are `AnonymousUser`; `None` never stands for "everyone"."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from shiraka.agreements.models import (
     Agreement,
@@ -34,7 +35,7 @@ from shiraka.projects.models import (
     ProjectFunding,
 )
 
-from .models import Membership
+from .models import ApiToken, Membership
 
 Role = Membership.Role
 CREATOR_ROLES = {Role.ADMINISTRATOR, Role.SECRETARIAT}
@@ -190,6 +191,20 @@ def can_edit_agreement(user, agreement) -> bool:
         province_id=agreement.province_id,
         programme_id=agreement.programme_id,
     )
+
+
+def check_agreement_scope(user, values: dict) -> None:
+    """A scoped secretariat registers (or moves) agreements within its own territory or programme, and
+    attaches them (a specific agreement, an amendment) only to an agreement of its own scope."""
+    if not can_create_agreement(
+        user, region=values.get("region"), province=values.get("province"), programme=values.get("programme")
+    ):
+        message = gettext("You may only register agreements of your own territory or programme.")
+        raise ValidationError({"province": ValidationError(message, code="out_of_scope")})
+    parent = values.get("parent")
+    if parent is not None and not can_edit_agreement(user, parent):
+        message = gettext("You may only attach an agreement to one of your own territory or programme.")
+        raise ValidationError({"parent": ValidationError(message, code="parent_out_of_scope")})
 
 
 def _member_of(user, role: str, organisation_ids) -> bool:
@@ -427,6 +442,18 @@ def can_edit_project_owned_by(user, project, *, owner, delegated_owner) -> bool:
     return can_edit_project(user, after)
 
 
+def check_project_owners(user, project, values: dict) -> None:
+    """A project editor keeps its organisation as owner or delegated owner: otherwise one save would
+    lock it out of the project it is updating."""
+    owners = {name: values.get(name, getattr(project, name)) for name in ("owner", "delegated_owner")}
+    if not can_edit_project_owned_by(user, project, **owners):
+        message = gettext(
+            "Your organisation must stay the owner or the delegated owner: otherwise you could no "
+            "longer update this project."
+        )
+        raise ValidationError({"owner": ValidationError(message, code="owner_lock_out")})
+
+
 # --- corrections of a project's rows ----------------------------------------------------------------
 # Who may add a funding line, a progress update or a photo may edit and remove it (`access_milestone`
 # and `access_contract` serve their edits and removals too).
@@ -572,3 +599,14 @@ def access_user(user, pk: int):
     if not may_manage_users(user):
         raise PermissionDenied
     return _one(manageable_users(user).select_related("membership"), pk=pk)
+
+
+def own_api_tokens(user) -> QuerySet:
+    """A token is its owner's alone: nobody else lists or revokes it, not even an administrator."""
+    if not is_signed_in(user):
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=user)
+
+
+def access_api_token(user, pk: int):
+    return _one(own_api_tokens(user), pk=pk)

@@ -1,8 +1,10 @@
 """Writes about users: the alert digests each user receives for their own scope; users, their
 memberships, activation and first-login links."""
 
+import hashlib
+import secrets
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
@@ -13,6 +15,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
+from django.utils import timezone
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -23,7 +26,7 @@ from shiraka.followup.alerts import KIND_LABELS, KINDS
 from shiraka.followup.selectors import alert_list
 
 from .access import Role, can_grant, followed_agreements
-from .models import Membership
+from .models import ApiToken, Membership
 
 DIGEST_MAX_LINES = 200
 
@@ -187,3 +190,60 @@ def first_login_link(user, *, base_url: str) -> str:
         },
     )
     return base_url.rstrip("/") + path
+
+
+# --- personal API tokens ----------------------------------------------------------------------------
+
+TOKEN_PREFIX = "shk_"
+ACTIVE_TOKENS_PER_USER = 20
+# Recording every use would write on every API call: once a minute is enough to tell a live token.
+TOKEN_USE_PRECISION = timedelta(minutes=1)
+
+
+def token_digest(token: str) -> str:
+    """The token is 256 random bits: a plain SHA-256 is enough (no password to stretch)."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
+    """A new token for `user`, returned with its clear text, which is never stored or shown again."""
+    name = (name or "").strip()
+    if not name:
+        refuse("name", _("Give the token a name, e.g. the tool that will use it."), "required")
+    active = ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
+    if active.count() >= ACTIVE_TOKENS_PER_USER:
+        refuse(
+            "name",
+            _("You already have %(count)s active tokens: revoke one you no longer use first."),
+            "too_many_tokens",
+            count=ACTIVE_TOKENS_PER_USER,
+        )
+    clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, prefix=clear[: len(TOKEN_PREFIX) + 6], digest=token_digest(clear))
+    validated_save(token)
+    return token, clear
+
+
+def api_token_revoke(token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def api_token_user(clear: str):
+    """The active owner of an active token, or None."""
+    if not clear.startswith(TOKEN_PREFIX) or len(clear) > 100:
+        return None
+    token = (
+        ApiToken.objects.filter(digest=token_digest(clear), revoked_at__isnull=True, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -11,11 +11,12 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from shiraka.agreements.models import Agreement
+from shiraka.core.cache import memoised_figures
 from shiraka.core.rules import today as local_today
 from shiraka.territory.models import Province, Region
 
 from . import alerts as rules
-from .alerts import Alert, Kind
+from .alerts import KINDS, SEVERITY_RANK, Alert, Kind
 from .models import Committee, Decision, Meeting
 
 # ---------------------------------------------------------------------------------------------
@@ -51,6 +52,28 @@ def alert_list(
         agreements, region=region, province=province, agreement_ids=agreement_ids
     )
     return rules.compute(agreements, today=today or local_today(), kinds=kinds)
+
+
+def sorted_alerts(agreements: QuerySet, *, region=None, province=None, scope: str) -> list[Alert]:
+    """The alerts of `agreements` by kind, most serious first in each; `scope` names the reader's
+    followed agreements for the memo (pages, API and digests of one scope share one computation)."""
+
+    def compute():
+        found = alert_list(agreements, region=region, province=province)
+        found.sort(
+            key=lambda a: (
+                KINDS.index(a.kind),
+                SEVERITY_RANK[a.severity],
+                a.since or a.sort_key()[2],
+                a.object_id,
+            )
+        )
+        return found
+
+    # At national scale every rule runs over hundreds of thousands of rows: reuse the result until
+    # the data changes (the cache's data version) or a minute has passed.
+    key = f"{scope}:{getattr(region, 'pk', region)}:{getattr(province, 'pk', province)}"
+    return memoised_figures("alerts", key, compute)
 
 
 def alerts_by_kind(alerts: list[Alert]) -> dict[str, list[Alert]]:

@@ -339,3 +339,8 @@ def breakdown_by_category(agreements: QuerySet) -> list[dict]:
 def agreement_page_rows(queryset: QuerySet, sort: str) -> QuerySet:
     rows = agreements_with_figures(queryset.select_related("region", "province", "programme"))
     return rows.order_by(*ordering_expressions(AGREEMENT_SORTS, sort, "-signed"))
+
+
+def per_inhabitant(amount: Decimal, population: int | None) -> Decimal | None:
+    """Dirhams per inhabitant of the 2024 census (None where the population is unknown)."""
+    return (amount / population).quantize(Decimal("0.01")) if population else None

@@ -4,7 +4,7 @@ partners, schedules and transfers, and the edit tools of the agreement page."""
 from functools import partial
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, When
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,10 +15,10 @@ from shiraka.accounts.access import (
     access_agreement,
     access_partnership,
     access_transfer,
-    can_create_agreement,
     can_edit_agreement,
     can_edit_project,
     can_record_transfer,
+    check_agreement_scope,
     editable_agreements,
     is_creator,
     membership_of,
@@ -54,20 +54,6 @@ def parent_candidates(user) -> list[str]:
     return list(ordered.values_list("reference", flat=True)[:500])
 
 
-def refuse_out_of_scope(user, values: dict) -> None:
-    """A scoped secretariat registers (or moves) agreements within its own territory or programme, and
-    attaches them (a specific agreement, an amendment) only to an agreement of its own scope."""
-    if not can_create_agreement(
-        user, region=values.get("region"), province=values.get("province"), programme=values.get("programme")
-    ):
-        message = _("You may only register agreements of your own territory or programme.")
-        raise ValidationError({"province": ValidationError(message, code="out_of_scope")})
-    parent = values.get("parent")
-    if parent is not None and not can_edit_agreement(user, parent):
-        message = _("You may only attach an agreement to one of your own territory or programme.")
-        raise ValidationError({"parent": ValidationError(message, code="parent_out_of_scope")})
-
-
 @login_required
 @edit_page
 def agreement_create(request):
@@ -83,7 +69,7 @@ def agreement_create(request):
     form = forms.AgreementForm(data, initial=initial, parent_candidates=parent_candidates(request.user))
 
     def save(form):
-        refuse_out_of_scope(request.user, form.cleaned_data)
+        check_agreement_scope(request.user, form.cleaned_data)
         return services.agreement_create(by=request.user, **form.service_values())
 
     return form_view(
@@ -112,7 +98,7 @@ def agreement_edit(request, reference: str):
     )
 
     def save(form):
-        refuse_out_of_scope(request.user, form.cleaned_data)
+        check_agreement_scope(request.user, form.cleaned_data)
         return update(services.agreement_update, agreement, request.user, form)
 
     title = _("Edit the agreement %(reference)s") % {"reference": agreement.reference}

@@ -4,7 +4,6 @@ funding, milestones, progress with photos, contracts and payments."""
 from functools import partial
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from shiraka.accounts.access import (
     access_milestone,
     access_payment,
     access_project,
-    can_edit_project_owned_by,
+    check_project_owners,
 )
 from shiraka.projects import services
 from shiraka.projects.models import Milestone, ProgressUpdate, Project
@@ -107,14 +106,7 @@ def project_edit(request, reference: str):
     form = project_form(forms.ProjectEditForm, request, agreement=project.agreement, initial=initial)
 
     def save(form):
-        values = form.service_values()
-        owners = {"owner": values["owner"], "delegated_owner": values["delegated_owner"]}
-        if not can_edit_project_owned_by(request.user, project, **owners):
-            message = _(
-                "Your organisation must stay the owner or the delegated owner: otherwise you could no "
-                "longer update this project."
-            )
-            raise ValidationError({"owner": ValidationError(message, code="owner_lock_out")})
+        check_project_owners(request.user, project, form.service_values())
         return update(services.project_update_with_communes, project, request.user, form)
 
     return project_form_view(

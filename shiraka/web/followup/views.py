@@ -27,13 +27,12 @@ from shiraka.accounts.access import (
     is_member,
     visible_committees,
 )
-from shiraka.core.cache import memoised_figures
 from shiraka.core.history import page_history
 from shiraka.core.rules import today as local_today
 from shiraka.followup import services
-from shiraka.followup.alerts import KIND_LABELS, KINDS, SEVERITY_RANK
+from shiraka.followup.alerts import KIND_LABELS, KINDS
 from shiraka.followup.models import Committee
-from shiraka.followup.selectors import agenda_build, alert_list, committees_with_counts
+from shiraka.followup.selectors import agenda_build, committees_with_counts, sorted_alerts
 from shiraka.followup.selectors import committee_detail as committee_figures
 from shiraka.followup.selectors import meeting_detail as meeting_figures
 from shiraka.web.kit.forms import FAILED, run_service
@@ -82,23 +81,9 @@ def committee_form_page(request, committee, form, save, *, done=None, **context)
 
 def alerts_in_scope(user, *, region, province) -> list:
     """The alerts of the agreements `user` follows, grouped by kind, most serious first in each."""
-
-    def sorted_alerts():
-        found = alert_list(followed_agreements(user), region=region, province=province)
-        found.sort(
-            key=lambda a: (
-                KINDS.index(a.kind),
-                SEVERITY_RANK[a.severity],
-                a.since or a.sort_key()[2],
-                a.object_id,
-            )
-        )
-        return found
-
-    # At national scale every rule runs over hundreds of thousands of rows: reuse the result until
-    # the data changes (the cache's data version) or a minute has passed.
-    scope = f"{followed_scope_key(user)}:{getattr(region, 'pk', None)}:{getattr(province, 'pk', None)}"
-    return memoised_figures("alerts", scope, sorted_alerts)
+    return sorted_alerts(
+        followed_agreements(user), region=region, province=province, scope=followed_scope_key(user)
+    )
 
 
 @login_required

@@ -1,0 +1,27 @@
+"""Bounded pages for every list: at most MAX_LIMIT items, an offset no deeper than MAX_OFFSET (past it,
+narrow the filters or use the exports)."""
+
+from collections.abc import Callable
+
+from ninja import Schema
+from pydantic import Field
+
+MAX_LIMIT = 200
+MAX_OFFSET = 100_000
+# Identifiers beyond a 64-bit integer cannot exist: refused by the schema before any query.
+MAX_ID = 2**63 - 1
+
+
+class Paging(Schema):
+    limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"Items per page (at most {MAX_LIMIT}).")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")
+
+
+def paginate(queryset, paging: Paging, convert: Callable = lambda row: row) -> dict:
+    rows = queryset[paging.offset : paging.offset + paging.limit]
+    return {
+        "count": len(queryset) if isinstance(queryset, list) else queryset.count(),
+        "limit": paging.limit,
+        "offset": paging.offset,
+        "items": [convert(row) for row in rows],
+    }

@@ -1,0 +1,114 @@
+"""The supervision and follow-up committees, their meetings and decisions, and the alerts: internal,
+read by members of an organisation only (anonymous callers get empty lists and 404s, as on the pages)."""
+
+from ninja import Path, Query, Router
+from pydantic import Field
+
+from shiraka.accounts.access import followed_agreements, followed_scope_key, visible_committees
+from shiraka.followup.alerts import KINDS
+from shiraka.followup.models import Decision, Meeting
+from shiraka.followup.selectors import sorted_alerts
+from shiraka.territory.models import Province, Region
+
+from ..auth import OPTIONAL_TOKEN, caller
+from ..errors import found
+from ..paging import MAX_ID, Paging, paginate
+from ..schemas import AlertOut, CommitteeOut, DecisionOut, MeetingOut, page_schema
+from .rows import fields_of
+
+router = Router(tags=["follow-up"])
+RecordId = Path(..., ge=1, le=MAX_ID)
+
+
+def committee_row(committee) -> dict:
+    return fields_of(committee, "name_ar", "name_fr", "kind", "region_id", "province_id") | {
+        "agreements": [agreement.reference for agreement in committee.agreements.all()]
+    }
+
+
+def meeting_row(meeting) -> dict:
+    return fields_of(meeting, "committee_id", "held_on", "place", "agenda", "minutes")
+
+
+def decision_row(decision) -> dict:
+    names = ("committee_id", "meeting_id", "text", "responsible_id", "due_on", "status", "closed_on")
+    return fields_of(decision, *names) | {
+        "agreement": decision.agreement.reference if decision.agreement_id else None,
+        "project": decision.project.reference if decision.project_id else None,
+    }
+
+
+class CommitteeQuery(Paging):
+    region: int | None = Field(None, ge=1, le=MAX_ID)
+    province: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+@router.get("/committees", response=page_schema(CommitteeOut), openapi_extra=OPTIONAL_TOKEN)
+def committees(request, query: Query[CommitteeQuery]):
+    rows = visible_committees(caller(request)).prefetch_related("agreements")
+    if query.region:
+        rows = rows.filter(region_id=query.region)
+    if query.province:
+        rows = rows.filter(province_id=query.province)
+    return paginate(rows.order_by("pk"), query, committee_row)
+
+
+@router.get("/committees/{pk}", response=CommitteeOut, openapi_extra=OPTIONAL_TOKEN)
+def committee(request, pk: int = RecordId):
+    return committee_row(found(visible_committees(caller(request)).filter(pk=pk)))
+
+
+@router.get("/committees/{pk}/meetings", response=page_schema(MeetingOut), openapi_extra=OPTIONAL_TOKEN)
+def meetings(request, query: Query[Paging], pk: int = RecordId):
+    committee_id = found(visible_committees(caller(request)).filter(pk=pk)).pk
+    rows = Meeting.objects.filter(committee_id=committee_id).order_by("-held_on", "-pk")
+    return paginate(rows, query, meeting_row)
+
+
+class DecisionQuery(Paging):
+    status: Decision.Status | None = None
+
+
+@router.get("/committees/{pk}/decisions", response=page_schema(DecisionOut), openapi_extra=OPTIONAL_TOKEN)
+def decisions(request, query: Query[DecisionQuery], pk: int = RecordId):
+    committee_id = found(visible_committees(caller(request)).filter(pk=pk)).pk
+    rows = Decision.objects.filter(committee_id=committee_id).select_related("agreement", "project")
+    if query.status:
+        rows = rows.filter(status=query.status)
+    return paginate(rows.order_by("due_on", "pk"), query, decision_row)
+
+
+class AlertQuery(Paging):
+    kind: str | None = Field(None, pattern="^(" + "|".join(KINDS) + ")$")
+    region: int | None = Field(None, ge=1, le=MAX_ID)
+    province: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+def alert_row(alert) -> dict:
+    return {
+        "kind": alert.kind,
+        "severity": alert.severity,
+        "object_type": alert.object_type,
+        "object_id": alert.object_id,
+        "label": alert.label,
+        "agreement": alert.agreement_reference,
+        "region_id": alert.region_id,
+        "province_id": alert.province_id,
+        "since": alert.since,
+        "amount": alert.amount,
+    }
+
+
+@router.get("/alerts", response=page_schema(AlertOut), openapi_extra=OPTIONAL_TOKEN)
+def alerts(request, query: Query[AlertQuery]):
+    """The alerts of the agreements the caller follows, as on the alerts page (none for the public)."""
+    user = caller(request)
+    region = Region.objects.filter(pk=query.region).first() if query.region else None
+    province = Province.objects.filter(pk=query.province).first() if query.province else None
+    if (query.region and region is None) or (query.province and province is None):
+        return paginate([], query)
+    found_alerts = sorted_alerts(
+        followed_agreements(user), region=region, province=province, scope=followed_scope_key(user)
+    )
+    shown = [alert for alert in found_alerts if not query.kind or alert.kind == query.kind]
+    return paginate(shown, query, alert_row)

@@ -1,0 +1,223 @@
+"""Projects: lists with the pages' filters, detail with funding, milestones, progress and contracts,
+and what the secretariat and the owner's project editor record."""
+
+from django.db import transaction
+from django.db.models import Count
+from ninja import Path, Query, Router, Status
+from pydantic import Field
+
+from shiraka.accounts.access import (
+    access_agreement,
+    access_milestone,
+    access_progress_update,
+    access_project,
+    check_project_owners,
+    visible_projects,
+)
+from shiraka.organisations.models import Organisation
+from shiraka.projects import services
+from shiraka.projects.models import Category, Milestone, Payment, Project
+from shiraka.projects.selectors import (
+    PROJECT_SORTS,
+    ProjectFilters,
+    contracts_with_payments,
+    project_page_rows,
+    project_search,
+)
+from shiraka.territory.models import Commune, HealthFacilityType, Province, Region
+
+from ..auth import OPTIONAL_TOKEN, caller, write_token
+from ..inputs import (
+    MilestoneIn,
+    MilestonePatch,
+    ProgressIn,
+    ProgressPatch,
+    ProjectIn,
+    ProjectPatch,
+    StatusIn,
+    no_nul,
+    one_of,
+    refuse_unknown,
+)
+from ..paging import MAX_ID, Paging, paginate
+from ..schemas import MilestoneOut, PaymentOut, ProgressOut, ProjectDetailOut, ProjectOut, page_schema
+from .rows import contract_row, fields_of, payment_row, progress_row, project_row
+
+router = Router(tags=["projects"])
+RecordId = Path(..., ge=1, le=MAX_ID)
+
+
+class ProjectQuery(Paging):
+    q: str = Field("", max_length=200, description="Words of the reference, title or description.")
+    region: int | None = Field(None, ge=1, le=MAX_ID)
+    province: int | None = Field(None, ge=1, le=MAX_ID)
+    category: Category | None = None
+    status: Project.Status | None = None
+    agreement: str = Field("", max_length=60, description="Reference of the agreement.")
+    owner: int | None = Field(None, ge=1, le=MAX_ID, description="Owner or delegated owner organisation.")
+    late: bool = Field(False, description="Only projects with a milestone past its planned date.")
+    sort: str = Field("reference", pattern="^(" + "|".join(sorted(PROJECT_SORTS)) + ")$")
+
+
+@router.get("/projects", response=page_schema(ProjectOut), openapi_extra=OPTIONAL_TOKEN)
+def projects(request, query: Query[ProjectQuery]):
+    """The projects the caller may see, filtered and sorted as on the projects page."""
+    values = query.dict(exclude={"limit", "offset"})
+    values.update(
+        q=values["q"].replace("\x00", ""),
+        agreement=values["agreement"].replace("\x00", ""),
+        category=values["category"] or "",
+        status=values["status"] or "",
+    )
+    filters = ProjectFilters(**values)
+    rows = project_page_rows(project_search(visible_projects(caller(request)), filters), filters.sort)
+    return paginate(rows, query, project_row)
+
+
+def project_detail(project: Project) -> dict:
+    project = (
+        Project.objects.select_related("agreement", "facility_type")
+        .prefetch_related("communes", "fundings", "milestones")
+        .get(pk=project.pk)
+    )
+    updates = project.progress_updates.annotate(photo_count=Count("photos")).order_by("-reported_on", "-pk")
+    return {
+        **project_row(project),
+        "description": project.description,
+        "status_reason": project.status_reason,
+        "facility_type": project.facility_type.code if project.facility_type else None,
+        "communes": [commune.code for commune in project.communes.all()],
+        "latitude": project.latitude,
+        "longitude": project.longitude,
+        "opened_on": project.opened_on,
+        "units": project.units,
+        "beds": project.beds,
+        "beneficiaries": project.beneficiaries,
+        "fundings": [fields_of(f, "organisation_id", "amount") for f in project.fundings.all()],
+        "milestones": [milestone_row(m) for m in project.milestones.all()],
+        "progress": [progress_row(update) for update in updates[:50]],
+        "contracts": [contract_row(contract) for contract in contracts_with_payments(project)],
+    }
+
+
+def milestone_row(milestone: Milestone) -> dict:
+    return fields_of(milestone, "kind", "planned_on", "achieved_on", "note")
+
+
+@router.get("/projects/{reference}", response=ProjectDetailOut, openapi_extra=OPTIONAL_TOKEN)
+def project(request, reference: str):
+    return project_detail(access_project(caller(request), reference[:60]))
+
+
+@router.get("/projects/{reference}/payments", response=page_schema(PaymentOut), openapi_extra=OPTIONAL_TOKEN)
+def project_payments(request, reference: str, query: Query[Paging]):
+    """Payments on the project's contracts, cancelled ones included (they count in no figure)."""
+    record = access_project(caller(request), reference[:60])
+    rows = Payment.objects.filter(contract__project=record).order_by("paid_on", "pk")
+    return paginate(rows, query, payment_row)
+
+
+def project_links(values: dict) -> dict:
+    for name, model in {"region": Region, "province": Province}.items():
+        if name in values:
+            values[name] = one_of(model, values[name], name)
+    for name in ("owner", "delegated_owner"):
+        if name in values:
+            values[name] = one_of(Organisation, values[name], name)
+    if values.get("facility_type") is not None:
+        values["facility_type"] = found_or_refuse(
+            HealthFacilityType, "facility_type", code=values["facility_type"]
+        )
+    if values.get("communes") is not None:
+        codes = set(values["communes"])
+        communes = list(Commune.objects.filter(code__in=codes).select_related("province"))
+        if len(communes) != len(codes):
+            refuse_unknown("communes")
+        values["communes"] = communes
+    return values
+
+
+def found_or_refuse(model, field: str, **lookup):
+    record = model.objects.filter(**lookup).first()
+    if record is None:
+        refuse_unknown(field)
+    return record
+
+
+@router.post("/projects", response={201: ProjectDetailOut}, auth=write_token)
+def project_create(request, payload: ProjectIn):
+    """Add a project to an agreement the caller may edit."""
+    user = request.auth
+    values = no_nul(payload.dict())
+    agreement = access_agreement(user, values.pop("agreement"), write=True)
+    values = project_links(values)
+    values["communes"] = values.get("communes") or ()
+    created = services.project_create(agreement=agreement, by=user, **values)
+    return Status(201, project_detail(created))
+
+
+@router.patch("/projects/{reference}", response=ProjectDetailOut, auth=write_token)
+def project_update(request, reference: str, payload: ProjectPatch):
+    """Change some fields; `version` must be the one read (409 if someone saved since)."""
+    user = request.auth
+    record = access_project(user, reference[:60], write=True)
+    values = project_links(no_nul(payload.dict(exclude_unset=True)))
+    version = values.pop("version")
+    with transaction.atomic():
+        check_project_owners(user, record, values)
+        if "communes" in values:
+            communes = values.pop("communes") or []
+            services.project_update_with_communes(
+                record, expected_version=version, communes=communes, by=user, **values
+            )
+        else:
+            services.project_update(record, expected_version=version, by=user, **values)
+    return project_detail(record)
+
+
+@router.post("/projects/{reference}/status", response=ProjectDetailOut, auth=write_token)
+def project_status(request, reference: str, payload: StatusIn):
+    user = request.auth
+    record = access_project(user, reference[:60], write=True)
+    services.project_set_status(
+        record, status=payload.status, reason=payload.reason, expected_version=payload.version, by=user
+    )
+    return project_detail(record)
+
+
+@router.post("/projects/{reference}/milestones", response={201: MilestoneOut}, auth=write_token)
+def milestone_create(request, reference: str, payload: MilestoneIn):
+    user = request.auth
+    record = access_project(user, reference[:60], write=True)
+    return Status(
+        201, milestone_row(services.milestone_plan(project=record, by=user, **no_nul(payload.dict())))
+    )
+
+
+@router.patch("/milestones/{pk}", response=MilestoneOut, auth=write_token)
+def milestone_update(request, payload: MilestonePatch, pk: int = RecordId):
+    user = request.auth
+    record = access_milestone(user, pk)
+    values = no_nul(payload.dict(exclude_unset=True))
+    version = values.pop("version")
+    return milestone_row(services.milestone_update(record, expected_version=version, by=user, **values))
+
+
+@router.post("/projects/{reference}/progress", response={201: ProgressOut}, auth=write_token)
+def progress_create(request, reference: str, payload: ProgressIn):
+    """Report physical progress (photos are added on the project's page)."""
+    user = request.auth
+    record = access_project(user, reference[:60], write=True)
+    created = services.progress_record(project=record, by=user, **no_nul(payload.dict()))
+    return Status(201, progress_row(created))
+
+
+@router.patch("/progress/{pk}", response=ProgressOut, auth=write_token)
+def progress_update(request, payload: ProgressPatch, pk: int = RecordId):
+    user = request.auth
+    record = access_progress_update(user, pk)
+    values = no_nul(payload.dict())
+    updated = services.progress_update_edit(
+        record, expected_version=values["version"], note=values["note"], by=user
+    )
+    return progress_row(updated)

@@ -1,0 +1,94 @@
+"""Territories, organisations and programmes: the reference the other objects point to."""
+
+from django.db.models import Q
+from ninja import Path, Query, Router
+from pydantic import Field
+
+from shiraka.agreements.models import Programme
+from shiraka.organisations.models import Organisation
+from shiraka.territory.models import Commune, Province, Region
+
+from ..errors import found
+from ..paging import MAX_ID, Paging, paginate
+from ..schemas import CommuneOut, OrganisationOut, ProgrammeOut, ProvinceOut, RegionOut, page_schema
+
+router = Router(tags=["reference"])
+
+
+class NameSearch(Paging):
+    q: str = Field("", max_length=200, description="Part of the Arabic or French name.")
+
+
+def by_name(queryset, q: str):
+    q = q.replace("\x00", "").strip()
+    if not q:
+        return queryset
+    return queryset.filter(Q(name_ar__icontains=q) | Q(name_fr__icontains=q))
+
+
+class ProvinceQuery(NameSearch):
+    region: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class CommuneQuery(NameSearch):
+    province: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class OrganisationQuery(NameSearch):
+    kind: Organisation.Kind | None = None
+
+
+class ProgrammeQuery(NameSearch):
+    kind: Programme.Kind | None = None
+
+
+@router.get("/regions", response=page_schema(RegionOut))
+def regions(request, query: Query[NameSearch]):
+    return paginate(by_name(Region.objects.order_by("code"), query.q), query)
+
+
+@router.get("/regions/{code}", response=RegionOut)
+def region(request, code: str):
+    return found(Region.objects.filter(code=code[:10]))
+
+
+@router.get("/provinces", response=page_schema(ProvinceOut))
+def provinces(request, query: Query[ProvinceQuery]):
+    rows = by_name(Province.objects.order_by("code"), query.q)
+    if query.region:
+        rows = rows.filter(region_id=query.region)
+    return paginate(rows, query)
+
+
+@router.get("/provinces/{code}", response=ProvinceOut)
+def province(request, code: str):
+    return found(Province.objects.filter(code=code[:10]))
+
+
+@router.get("/communes", response=page_schema(CommuneOut))
+def communes(request, query: Query[CommuneQuery]):
+    rows = by_name(Commune.objects.order_by("code"), query.q)
+    if query.province:
+        rows = rows.filter(province_id=query.province)
+    return paginate(rows, query)
+
+
+@router.get("/organisations", response=page_schema(OrganisationOut))
+def organisations(request, query: Query[OrganisationQuery]):
+    rows = by_name(Organisation.objects.order_by("pk"), query.q)
+    if query.kind:
+        rows = rows.filter(kind=query.kind)
+    return paginate(rows, query)
+
+
+@router.get("/organisations/{pk}", response=OrganisationOut)
+def organisation(request, pk: int = Path(..., ge=1, le=MAX_ID)):
+    return found(Organisation.objects.filter(pk=pk))
+
+
+@router.get("/programmes", response=page_schema(ProgrammeOut))
+def programmes(request, query: Query[ProgrammeQuery]):
+    rows = by_name(Programme.objects.order_by("code"), query.q)
+    if query.kind:
+        rows = rows.filter(kind=query.kind)
+    return paginate(rows, query)
