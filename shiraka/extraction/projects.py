@@ -94,6 +94,13 @@ _FR_ENDS = _f(
     }
 )
 _MAX_TOKENS = 12
+_ASIDE = re.compile(r"\s*\([^()\n]{1,24}\)")
+_OBJECTIVES = _f({"developpement", "renforcement"})
+# «تعزيز» is an aim before an offer, capacities or cooperation, a component before equipment.
+_AR_STRENGTHEN = _f({"تعزيز"})
+_ABSTRACT_OBJECTS = _f(
+    {"العرض", "عرض", "قدرات", "القدرات", "التعاون", "الشراكه", "مجال", "وتنويع", "الحكامه"}
+)
 # «المركز الصحي القروي صنف 2 …»: a grade number is part of the name, not an amount.
 _GRADE_WORDS = _f({"صنف", "درجه", "مستوي", "type", "categorie", "niveau"})
 _DEMONSTRATIVES = _f({"هذه", "هذا", "هاته", "هذين", "هاتين", "ces", "cette", "ce", "cet"})
@@ -140,6 +147,11 @@ def find_projects(
         if not is_action or tok.key == "mise" and not _mise(tokens, i):
             i += 1
             continue
+        if _objective(tokens, i, drop):
+            # «تعزيز العرض الصحي», «développement régional»: what the agreement aims at; its
+            # components are named by the other actions.
+            i += 1
+            continue
         if _in_proper_name(tok, text) or skip and any(a <= tok.start < b for a, b in skip):
             # «l'Initiative nationale pour le Développement humain» names a programme.
             i += 1
@@ -150,9 +162,12 @@ def find_projects(
             i = max(j, i + 1)
             continue
         start = tok.start + drop
-        phrase = clean_phrase(text[start : tokens[j - 1].end])
+        end = tokens[j - 1].end
+        if text[end : end + 1] == ")" and text.count("(", start, end) > text.count(")", start, end):
+            end += 1
+        phrase = _balanced(clean_phrase(text[start:end]))
         if j - i >= 2 and not any(s <= start - scope[0] < e for s, e in money_spans):
-            out.append(Mention(phrase, (start, tokens[j - 1].end)))
+            out.append(Mention(phrase, (start, end)))
             first_end, shared = _shared_action_items(tokens, text, i, j, scope)
             if shared:
                 # The first site is read whole too («… صنف 2 اصديف بجماعة زناكة»).
@@ -163,6 +178,19 @@ def find_projects(
                 j = _index_at(tokens, shared[-1].span[1]) if shared[-1].span else j
         i = max(j, i + 1)
     return _dedupe(out)
+
+
+def _objective(tokens: list[Token], i: int, drop: int) -> bool:
+    key = tokens[i].key[drop:]
+    if key in _OBJECTIVES:
+        return True
+    following = tokens[i + 1].key if i + 1 < len(tokens) else ""
+    return key in _AR_STRENGTHEN and following in _ABSTRACT_OBJECTS
+
+
+def _balanced(phrase: str) -> str:
+    """clean_phrase trims a closing parenthesis; an aside that ends the phrase keeps it."""
+    return phrase + ")" if phrase.count("(") > phrase.count(")") else phrase
 
 
 def _index_at(tokens: list[Token], pos: int) -> int:
@@ -242,6 +270,11 @@ def _phrase_end(tokens: list[Token], text: str, i: int) -> int:
     j = i + 1
     while j < len(tokens) and j - i < _MAX_TOKENS:
         gap = text[tokens[j - 1].end : tokens[j].start]
+        aside = _ASIDE.match(text, tokens[j - 1].end) if j - i >= 2 else None
+        if aside and not find_money(aside.group()):
+            # «مركب رياضي (800 م2)», «centre de santé (niveau 1)»: a short aside belongs to the name.
+            j = _index_at(tokens, aside.end())
+            continue
         if _BREAK.search(gap) or _COMMA.search(gap):
             break
         tok = tokens[j]
@@ -292,6 +325,9 @@ def _phrase_goes_on(tokens: list[Token], j: int) -> bool:
         return previous in _QUANTITY_WORDS
     if key == "au":
         return following == "profit"
+    if key in ("d'une", "d'un"):
+        # «acquisition d'une ambulance» names its object; «… d'une part» ends a side of a list.
+        return following not in ("part", "autre", "valeur", "enveloppe", "montant", "cout", "duree")
     return False
 
 

@@ -135,3 +135,23 @@ def test_project_phrase_keeps_its_quantity_and_capacity() -> None:
 def test_project_phrase_goes_on_after_a_level_word() -> None:
     text = "صادق المجلس على اتفاقية شراكة لخلق فضاءات خضراء على مستوى موقع المستشفى القديم."
     assert any("على مستوى موقع المستشفى" in n for n in project_names(text))
+
+
+def test_aims_are_not_components() -> None:
+    text = (
+        "Une convention de partenariat a été signée entre la Région et la commune de Taza pour le "
+        "développement régional et la construction d'un centre de santé."
+    )
+    names = project_names(text)
+    assert not any(n.startswith("développement") for n in names)
+    assert any(n.startswith("construction d'un centre de santé") for n in names)
+
+
+def test_short_aside_and_indefinite_object_stay_in_the_phrase() -> None:
+    text = (
+        "Le conseil a signé une convention de partenariat avec la commune de Taza pour la construction d'un "
+        "centre de santé (niveau 1) au quartier Nahda et l'acquisition d'une ambulance."
+    )
+    names = project_names(text)
+    assert "construction d'un centre de santé (niveau 1)" in names
+    assert any(n.startswith("acquisition d'une ambulance") for n in names), names
