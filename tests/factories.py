@@ -276,3 +276,30 @@ def api_call(client, method: str, path: str, *, token: str | None = None, body=N
     if body is None:
         return send(f"/api/v1/{path}", **headers)
     return send(f"/api/v1/{path}", data=json.dumps(body), content_type="application/json", **headers)
+
+
+# --- exchange: workbooks and CSV files as secretariats make them ----------------------------------------
+
+
+def workbook_bytes(sheets: dict[str, list[list]]) -> bytes:
+    """An .xlsx file: sheet title → rows (the first row: headers). A value starting with "=" is a formula."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        worksheet = workbook.create_sheet(title)
+        for row in rows:
+            worksheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def sheet_headers(sheet_key: str, keys: list[str], language: str = "fr") -> list[str]:
+    """The headers of `keys` in a Shiraka template sheet, as written in `language`."""
+    from shiraka.exchange.columns import SHEETS
+
+    columns = {column.key: column for column in SHEETS[sheet_key].columns}
+    with translation.override(language):
+        return [columns[key].header() for key in keys]
