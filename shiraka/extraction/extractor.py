@@ -209,6 +209,8 @@ def _agreement_mentions(doc: Document) -> list[AgreementMention]:
         new = indefinite and (
             bool(re.search(r"(?:^|\s)كما(?:\s|$)", clause))
             or bool(re.match(r"^\s*(?:اخري|ثانيه|autre)", after))
+            or bool(re.search(r"(?:une|un)\s+autre\s*$", before))
+            or bool(re.search(r"(?:^|\s)(?:egalement|aussi|en outre|de meme)(?:\s|$)", clause))
         )
         line_start = text.rfind("\n", 0, m.start()) + 1
         prefix = text[line_start : m.start()]

@@ -155,3 +155,15 @@ def test_short_aside_and_indefinite_object_stay_in_the_phrase() -> None:
     names = project_names(text)
     assert "construction d'un centre de santé (niveau 1)" in names
     assert any(n.startswith("acquisition d'une ambulance") for n in names), names
+
+
+def test_french_further_agreements_are_told_apart() -> None:
+    text = (
+        "Le conseil communal de Taza a approuvé une convention pour la construction d'un centre de santé, "
+        "pour un montant de 6 MDH, ainsi qu'une autre convention pour la création d'un centre de formation "
+        "(14 MDH). Les membres ont également approuvé une convention-cadre avec l'Université de Fès."
+    )
+    result = extract(text)
+    assert len(result.agreements) == 3
+    assert [a.total_amount for a in result.agreements[:2]] == [6_000_000, 14_000_000]
+    assert result.agreements[2].kind == "framework"
