@@ -31,7 +31,7 @@ _PRESIDE_RE = re.compile(
     r"تر[أا]س|[أا]شرف|إشراف|اشراف|رئاسة|الت[أا]شير|présid(?!ente?s?\b)|sous la présidence|supervis", re.I
 )
 _PRESENCE_RE = re.compile(r"بحضور|حضر|en présence|la présence|présence d", re.I)
-_APPROVAL_RE = re.compile(r"صادق|المصادقة|مصادقة|وافق|approuv|adopt|examin", re.I)
+_APPROVAL_RE = re.compile(r"صادق|المصادقة|مصادقة|وافق|صو[ّ]?ت|التصويت|approuv|adopt|examin|vot[ée]", re.I)
 _SPEECH_RE = re.compile(r"(?:^|\s)(?:و?قال|و?أكد|و?اكد|a déclaré|a souligné|a affirmé)(?:\s|$)")
 _TOTAL_RE = re.compile(r"[إا]جمالي|مجموع|global|total|الكلفة الإجمالية|coût global", re.I)
 _ALLOCATION_RE = re.compile(
@@ -248,6 +248,9 @@ def _segments(doc: Document) -> list[Segment]:
     if not mentions:
         return [Segment(0, len(text), None, "other")]
     first = next((m for m in mentions if not m.plural), mentions[0])
+    if first.new and mentions[0].plural:
+        # «صادق على اتفاقيات … كما صادق على اتفاقية …»: the batch comes first, then one more.
+        first = mentions[0]
     markers: list[tuple[int, AgreementMention | None, str | None]] = []
     for candidate in (
         _ordinal_markers(doc, mentions),

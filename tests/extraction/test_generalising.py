@@ -167,3 +167,14 @@ def test_french_further_agreements_are_told_apart() -> None:
     assert len(result.agreements) == 3
     assert [a.total_amount for a in result.agreements[:2]] == [6_000_000, 14_000_000]
     assert result.agreements[2].kind == "framework"
+
+
+def test_a_vote_is_an_approval_and_a_further_agreement_after_a_batch_is_its_own() -> None:
+    text = (
+        "انعقدت دورة مجلس جهة سوس ماسة. وصوت أعضاء المجلس بالإجماع على مشاريع اتفاقيات شراكة لتأهيل الطرق "
+        "القروية بمساهمة الجهة بمبلغ 20 مليون درهم. كما وافق الأعضاء على مشروع اتفاقية شراكة لبناء مستشفى "
+        "بغلاف مالي إجمالي قدره 300 مليون درهم."
+    )
+    result = extract(text)
+    assert len(result.agreements) == 2
+    assert result.agreements[1].total_amount == 300_000_000
