@@ -174,7 +174,13 @@ _TRIGGERS_AR = re.compile(
 )
 _AGREEMENT_WITH = re.compile(r"(?:[اإ]تفاقي[ةه]|[اإ]تفاق|تفاهم|شراك[ةه]|عقود)(?:\s+\S+){0,3}?\s+مع(?!\w)")
 _SIGN_SUBJECT = re.compile(r"(?<!\w)(?:و?وق[ّ]?ع(?:ت)?(?:\s+كل\s+من)?|و?تلتزم|و?تساهم|و?يلتزم|و?يساهم)(?!\w)")
-_TRIGGERS_FR = re.compile(r"(?<!\w)(?:entre|conclues? entre|sign[ée]+s? (?:entre|avec)|avec)(?!\w)", re.I)
+_TRIGGERS_FR = re.compile(
+    r"(?<!\w)(?:entre|conclues? entre|sign[ée]+s? (?:entre|avec)|avec|liant|à savoir|"
+    r"(?:partenaires|parties)\s+(?:de\s+(?:cette|ces|la|cet)\s+\w+\s+)?sont)(?!\w)",
+    re.I,
+)
+# «… liant le Conseil aux communes de …»: the bodies bound to the first one follow «à/au/aux».
+_LINKED_TO_FR = re.compile(r"(?<!\w)liant\s+[^.,;:\n]{1,60}?\s(?:aux|au|à)\s", re.I)
 _APPROVAL = re.compile(r"(?<!\w)(?:صادق(?:ت)?|وافق(?:ت)?|(?:بعد\s+|ب)?مصادق[ةه])(?!\w)")
 _ASIDE = re.compile(r"\s*\([^()\n]{1,40}\)")
 _FR_SUBJECT = re.compile(r"(?i)(?:^|[.\n]\s*)(?:[A-Z]\w+\s+[–-]\s+)?(le|la|l['’])\s*(conseil|commune)\b")
@@ -232,7 +238,7 @@ def institution_at(tokens: list[Token], text: str, i: int) -> tuple[int, int, in
     j = i + 1
     while j < len(tokens) and j - i < 14:
         gap = text[tokens[j - 1].end : tokens[j].start]
-        if _BREAK.search(gap) or _COMMA.search(gap):
+        if _BREAK.search(gap) or _COMMA.search(gap) and not _ministry_goes_on(tokens, j, head, arabic):
             break
         if _arabic_name_ends(tokens, j, head_key) if arabic else _french_name_ends(tokens, j, head):
             break
@@ -246,6 +252,14 @@ def institution_at(tokens: list[Token], text: str, i: int) -> tuple[int, int, in
         return None
     # A lone generic head («le conseil») is kept only if something follows it.
     return start, end, j
+
+
+def _ministry_goes_on(tokens: list[Token], j: int, head: Token, arabic: bool) -> bool:
+    """«ministère du Tourisme, de l'Artisanat et de …»: a ministry's portfolios run on after a comma."""
+    if arabic or fold(head.text.split("'")[-1].split("’")[-1]) != "ministere":
+        return False
+    key = tokens[j].key
+    return key in ("de", "du", "des") or key.startswith(("d'", "de l'"))
 
 
 def _arabic_name_ends(tokens: list[Token], j: int, head_key: str) -> bool:
@@ -292,6 +306,8 @@ def _french_name_ends(tokens: list[Token], j: int, head: Token) -> bool:
     """Does token j end a French institution name (a stop word, a title, the next party)?"""
     tok = tokens[j]
     low = tok.key
+    if tok.text in ("a", "ont") and j + 1 < len(tokens) and not tokens[j + 1].text[:1].isupper():
+        return True  # «… a approuvé»: the verb, not «à»
     if low == "pour" and fold(head.text.split("'")[-1].split("’")[-1]) not in _FR_PURPOSE_HEADS:
         return True
     if low in _FR_STOPS and low not in _FR_LINKS and low != "pour":
@@ -345,6 +361,33 @@ def _plural_list(tokens: list[Token], text: str, i: int, j: int) -> list[Mention
         return None
     words = " ".join(prefix_words)
     return [Mention(f"{words} {text[p.start : p.end]}", (p.start, p.end)) for p in places]
+
+
+def _fr_commune_list(tokens: list[Token], text: str, i: int) -> list[Mention] | None:
+    """«communes de Tiflet, Sidi Allal et Ain Johra» → one «commune de X» per name."""
+    if tokens[i].key != "communes" or i + 1 >= len(tokens) or tokens[i + 1].key not in ("de", "d'"):
+        return None
+    out: list[Mention] = []
+    k = i + 2 if tokens[i + 1].key == "de" else i + 1
+    while k < len(tokens):
+        start = k
+        while k < len(tokens) and tokens[k].text[:1].isupper() and tokens[k].text.isascii():
+            k += 1
+            if _BREAK.search(text[tokens[k - 1].end : tokens[k].start] if k < len(tokens) else "."):
+                break
+            if _COMMA.search(text[tokens[k - 1].end : tokens[k].start]):
+                break
+        if k == start:
+            break
+        name = text[tokens[start].start : tokens[k - 1].end]
+        out.append(Mention(f"commune de {name}", (tokens[start].start, tokens[k - 1].end)))
+        if k >= len(tokens) or _BREAK.search(text[tokens[k - 1].end : tokens[k].start]):
+            break
+        if tokens[k].key == "et" and k + 1 < len(tokens) and tokens[k + 1].text[:1].isupper():
+            k += 1
+        elif not _COMMA.search(text[tokens[k - 1].end : tokens[k].start]):
+            break
+    return out or None
 
 
 def find_parties(tokens: list[Token], text: str, people: list[Person], scope: tuple[int, int]) -> Parties:
@@ -404,6 +447,8 @@ def _zone_starts(text: str, scope: tuple[int, int]) -> list[int]:
                     continue
             out.append(m.end())
     for m in _AGREEMENT_WITH.finditer(text, scope[0], scope[1]):
+        out.append(m.end())
+    for m in _LINKED_TO_FR.finditer(text, scope[0], scope[1]):
         out.append(m.end())
     for m in _SIGN_SUBJECT.finditer(text, scope[0], scope[1]):
         out.append(m.end())
@@ -467,6 +512,10 @@ def _read_item(tokens: list[Token], text: str, people: list[Person], i: int, par
             if derived:
                 parties.from_people.append(Mention(derived, person.role_span))
         return _index_after(tokens, person.end), "join"
+    communes = _fr_commune_list(tokens, text, i)
+    if communes:
+        parties.institutions.extend(communes)
+        return _index_after(tokens, communes[-1].span[1]), "join"
     plural_end = institution_at(tokens, text, i)
     if plural_end is None:
         if tok.key in AR_TITLES or tok.key.startswith("و") and tok.key[1:] in AR_TITLES:

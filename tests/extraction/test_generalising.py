@@ -178,3 +178,16 @@ def test_a_vote_is_an_approval_and_a_further_agreement_after_a_batch_is_its_own(
     result = extract(text)
     assert len(result.agreements) == 2
     assert result.agreements[1].total_amount == 300_000_000
+
+
+def test_french_linking_list_of_communes_and_a_ministry_with_its_portfolios() -> None:
+    text = (
+        "Le Conseil provincial de Taza a approuvé des conventions liant le Conseil aux communes de Tahla, "
+        "Bouhlou et Oued Amlil. Les partenaires de cette convention sont le ministère de l’Intérieur, de la "
+        "Santé et de l’Emploi et la Chambre d’artisanat de Fès."
+    )
+    names = partner_names(text)
+    assert "Conseil provincial de Taza" in names
+    for commune in ("commune de Tahla", "commune de Bouhlou", "commune de Oued Amlil"):
+        assert commune in names
+    assert "ministère de l’Intérieur, de la Santé et de l’Emploi" in names
