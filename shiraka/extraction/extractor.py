@@ -690,14 +690,25 @@ _GENERIC_BODIES = {
     "الاقليم": ("مجلس اقليم", "المجلس الاقليمي", "اقليم"),
     "العماله": ("مجلس عماله", "عماله"),
     "الجماعه": ("مجلس جماعه", "جماعه"),
+    "مجلس الجهه": ("مجلس جهه", "المجلس الجهوي"),
+    "المجلس الجهوي": ("مجلس جهه", "مجلس الجهه", "المجلس الجهوي"),
+    "المجلس الاقليمي": ("مجلس اقليم", "المجلس الاقليمي"),
+    "الوزاره": ("وزاره", "الوزاره"),
+    "الموسسه": ("موسسه", "الموسسه"),
+    "الجمعيه": ("جمعيه", "الجمعيه"),
+    "الهييه": ("هييه", "الهييه"),
     "la region": ("conseil regional", "conseil de la region", "region"),
     "le conseil": ("conseil",),
     "la province": ("conseil provincial", "province"),
 }
 
 
+# «المجلس ذاته», «le conseil lui-même»: the same body, named again.
+_SAME = re.compile(r"\s+(?:ذاته|نفسه|المذكور|lui-même|même)$")
+
+
 def _generic_body(doc: Document, name: str) -> Mention | None:
-    openings = _GENERIC_BODIES.get(fold(name))
+    openings = _GENERIC_BODIES.get(fold(_SAME.sub("", name)))
     if not openings:
         return None
     best: tuple[int, int] | None = None

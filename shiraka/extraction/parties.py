@@ -166,7 +166,9 @@ _FR_STOPS = _f(
 )
 _FR_LINKS = _f({"de", "du", "des", "d", "la", "l", "et", "le", "a", "à", "sur"})
 # Association-like heads keep «pour …» in their name («Association Sanad pour le soutien …»).
-_FR_PURPOSE_HEADS = _f({"association", "associations", "fondation", "ligue", "federation", "centre"})
+_FR_PURPOSE_HEADS = _f(
+    {"association", "associations", "fondation", "ligue", "federation", "centre", "agence"}
+)
 
 _TRIGGERS_AR = re.compile(
     r"(?<!\w)(?:بين|وبين|ب?مساهم[ةه]|بشراك[ةه] مع|شراك[ةه] مع|مبرم[ةه] مع|المبرم[ةه] مع|تربط|"
@@ -270,6 +272,8 @@ def _arabic_name_ends(tokens: list[Token], j: int, head_key: str) -> bool:
         return True
     if key.startswith("و") and (key[1:] in AR_HEADS or _strip(key[1:]) in AR_HEADS or key[1:] in AR_TITLES):
         return True
+    if key.startswith("و") and key[1:] in _AR_STOPS and len(key) > 4:
+        return True  # «… واتفاقية أخرى مع …»: the next clause
     if key == "و" and j + 1 < len(tokens) and (_is_head(tokens[j + 1]) or tokens[j + 1].key in AR_TITLES):
         return True
     if (

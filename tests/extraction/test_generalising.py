@@ -191,3 +191,23 @@ def test_french_linking_list_of_communes_and_a_ministry_with_its_portfolios() ->
     for commune in ("commune de Tahla", "commune de Bouhlou", "commune de Oued Amlil"):
         assert commune in names
     assert "ministère de l’Intérieur, de la Santé et de l’Emploi" in names
+
+
+def test_the_same_council_named_again_is_not_a_second_partner() -> None:
+    text = (
+        "صادق مجلس جهة فاس مكناس على اتفاقية شراكة مع المندوبية الجهوية للصحة، ويساهم المجلس ذاته بمبلغ "
+        "10 ملايين درهم."
+    )
+    names = partner_names(text)
+    assert "المجلس ذاته" not in names
+    assert "مجلس جهة فاس مكناس" in names
+
+
+def test_a_body_name_ends_before_the_next_agreement_and_an_agency_keeps_its_purpose() -> None:
+    text = "صادق المجلس على اتفاقية شراكة مع مؤسسة الأمل للتنمية واتفاقية أخرى مع جمعية أصدقاء المستشفى."
+    assert "مؤسسة الأمل للتنمية" in [p.text for a in extract(text).agreements for p in a.partners]
+    text = (
+        "Une convention a été signée entre la Région et l'Agence nationale pour la promotion de l'emploi "
+        "et des compétences."
+    )
+    assert any(n.startswith("Agence nationale pour la promotion") for n in partner_names(text))
