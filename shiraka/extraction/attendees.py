@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import AR_HEADS, AR_HONORIFICS, AR_TITLES, FR_HEADS, FR_HONORIFICS, FR_TITLES, _f
 from .model import Mention
 from .people import Person
+from .text import fold
 
 _PRESENCE = re.compile(
     r"(?<!\w)(?:و?بحضور|و?حضره|وحضر|حضر)\s+(?:كل\s+من\s+)?"
@@ -23,7 +25,7 @@ _END = re.compile(
 _SPLIT = re.compile(
     r"\s*[،,]\s*|\s+ainsi\s+que\s+|\s+et\s+(?=(?:du\s+|des\s+)?(?:M\.|Mme|MM\.|l['’]|la\s|le\s|les\s))"
     r"|\s+و\s*(?=(?:كذا\s+)?(?:السيد|السيدة|ممثل|ممثلي|رئيس|رئيسة|عامل|والي|المدير|المديرة|وزير|وزيرة|"
-    r"الكاتب|المندوب|عدد|مجموعة|بعض|[اأ]عضاء|ال))"
+    r"الكاتب|المندوب|عدد|مجموعة|بعض|[اأ]عضاء|منتخب|فعاليات|شخصيات|[اأ]طر|مسؤول|برلماني|ال))"
 )
 _LEAD = re.compile(
     r"^(?:و\s*كذا|وكذا|كذا|و\s+|et\s+(?:de\s+|du\s+|des\s+|d['’])?|de\s+|du\s+|des\s+|d['’])\s*"
@@ -67,3 +69,44 @@ def find_attendees(text: str, people: list[Person] | None = None) -> list[Mentio
             ):
                 found.append(Mention(stripped, (start, stop)))
     return found
+
+
+# Words that open the description of someone present: a title, an honorific, a body, or one who
+# stands for a body.
+_OPENINGS = (
+    AR_TITLES
+    | AR_HONORIFICS
+    | AR_HEADS
+    | FR_TITLES
+    | FR_HONORIFICS
+    | FR_HEADS
+    | _f(
+        {
+            "ممثل",
+            "ممثلي",
+            "ممثلو",
+            "ممثله",
+            "اعضاء",
+            "representant",
+            "representants",
+            "representante",
+            "membres",
+        }
+    )
+)
+_FR_ARTICLES = _f({"le", "la", "les", "l", "du", "des", "de", "d", "et"})
+
+
+def looks_like_attendee(description: str) -> bool:
+    """Whether a piece of an attendance list names someone (a title, an honorific, a body)
+    rather than a piece of sentence or a crowd («ومنتخبين», «qui a souligné …»)."""
+    words = [w for w in re.split(r"[\s'’]+", fold(description)) if w]
+    while words and words[0] in _FR_ARTICLES:
+        words = words[1:]
+    if not words:
+        return False
+    first = words[0].rstrip(".")
+    candidates = {first}
+    if first.startswith("و") and len(first) > 3:
+        candidates.add(first[1:])
+    return bool(candidates & _OPENINGS)

@@ -270,6 +270,8 @@ def _arabic_name_ends(tokens: list[Token], j: int, head_key: str) -> bool:
     key = tok.key
     if key in _AR_STOPS or key in AR_TITLES or any(ch.isdigit() for ch in key):
         return True
+    if tok.text.rstrip("ـ") in ("ب", "ل"):
+        return True  # «تساهم الوزارة ب 600 مليون»: a preposition written apart
     if key.startswith("و") and (key[1:] in AR_HEADS or _strip(key[1:]) in AR_HEADS or key[1:] in AR_TITLES):
         return True
     if key.startswith("و") and key[1:] in _AR_STOPS and len(key) > 4:

@@ -151,6 +151,17 @@ class OrganisationIndex:
                 key = name_key(name)
                 if key:
                     self.by_key.setdefault(key, organisation)
+        # Short forms come after every full name, so that a full name always wins.
+        short: dict[str, set[int]] = {}
+        for organisation in self.organisations:
+            for name in (organisation.name_ar, organisation.name_fr, organisation.name_en):
+                for form in short_forms(name or ""):
+                    key = name_key(form)
+                    if key and key not in self.by_key:
+                        short.setdefault(key, set()).add(organisation.pk)
+        for key, pks in short.items():
+            if len(pks) == 1:  # a short form two bodies share names neither
+                self.by_key[key] = self.by_pk[pks.pop()]
 
     def match(self, mention: str, gazetteer: Gazetteer | None = None) -> Organisation | None:
         """Same normalised name; failing that, a bare territory name («جهة سوس ماسة», «جماعة
@@ -164,6 +175,38 @@ class OrganisationIndex:
         if place is None:
             return None
         return self.by_code.get(territorial_body_code(place.kind, place.place.code))
+
+
+# A ministry or its services named by their first portfolio («وزارة الصحة» for «وزارة الصحة والحماية
+# الاجتماعية», «ministère de la Santé» for «… de la Santé et de la Protection sociale»); a
+# parenthesised part is optional («Direction régionale de la santé (et de la protection sociale)»).
+_PORTFOLIO_HEADS = re.compile(
+    r"^(?:ال)?(?:وزار[ةه]|مديري[ةه]|مندوبي[ةه])|^(?:minist[èe]re|direction|d[ée]l[ée]gation|ministry|"
+    r"regional|provincial)",
+    re.I,
+)
+_AR_SECOND_PORTFOLIO = re.compile(r"\s+و(?=ال)")
+_FR_SECOND_PORTFOLIO = re.compile(
+    r"\s+(?:et|and)\s+(?=(?:de\s+(?:la\s+|l['’])|du\s+|des\s+|the\s+)?\w)", re.I
+)
+
+
+def short_forms(name: str) -> list[str]:
+    """The usual shorter ways of writing an institution's name."""
+    name = name.strip()
+    forms = []
+    without_aside = re.sub(r"\s*\([^()]*\)", "", name).strip()
+    if without_aside != name:
+        forms.append(without_aside)
+        forms.append(re.sub(r"[()]", "", name))
+    for full in [without_aside]:
+        if not _PORTFOLIO_HEADS.search(full):
+            continue
+        splitter = _AR_SECOND_PORTFOLIO if not full[:1].isascii() else _FR_SECOND_PORTFOLIO
+        first = splitter.split(full, maxsplit=1)[0].strip()
+        if first != full and len(first.split()) >= 2:
+            forms.append(first)
+    return forms
 
 
 _KIND_GUESSES = [
@@ -233,6 +276,8 @@ _CATEGORY_RULES = [
     (Category.IMAGING_EQUIPMENT, r"تجهيزات|اجهزه|معدات|كاشف|رنين|تصوير|[ée]quipements?|irm|scanners?"),
     (Category.HEALTH_CENTRE, r"(?:مركز|مراكز)\w* (?:ال)?صحي|centres? de sante"),
     (Category.FACILITY_UPGRADE, r"تاهيل|تهيئ|mise a niveau|rehabilitation"),
+    # A hospital built, of no more specific kind: the taxonomy's hospital category, to be checked.
+    (Category.PROXIMITY_HOSPITAL, r"مستشف|استشفايي|hopita|centre hospitalier"),
 ]
 
 

@@ -25,8 +25,9 @@ from django.utils.translation import gettext_lazy
 
 from shiraka.agreements.models import Agreement
 from shiraka.core.formatting import format_amount
-from shiraka.core.text import name_key, script_language
+from shiraka.core.text import fold, name_key, script_language
 from shiraka.extraction import AgreementDraft, ExtractionResult, extract
+from shiraka.extraction.attendees import looks_like_attendee
 from shiraka.extraction.parties import derive_institution
 
 from .matching import (
@@ -131,6 +132,7 @@ def proposal(reading: DraftReading, index: int, draft: AgreementDraft) -> Agreem
         [_attendee(reading, description) for description, _span in reading.attendees] if index == 0 else []
     )
     budgets = _amounts(reading, draft, result)
+    _contributions(reading, draft, result)
     _projects(draft, places, budgets, result)
     result.locations = [
         _location(mention, place) for mention, place in zip(draft.locations, places, strict=False)
@@ -193,8 +195,9 @@ def _signatory(draft: AgreementDraft, signatory, partner_keys: list[str]) -> Row
 
 def _attendee(reading: DraftReading, description: str) -> RowProposal:
     organisation = reading.attendee_organisation(description)
+    # A piece of sentence or a crowd («ومنتخبين») is offered unticked, for the reader to judge.
     initial = {
-        "include": True,
+        "include": bool(organisation) or looks_like_attendee(description),
         "description": description[:255],
         "organisation": organisation.pk if organisation else None,
     }
@@ -218,6 +221,45 @@ def _amounts(reading: DraftReading, draft: AgreementDraft, result: AgreementProp
                 usage = _("budget of project %(n)s") % {"n": inside[0] + 1}
         result.amounts.append((format_amount(item.amount), item.purpose, usage))
     return budgets
+
+
+# How a text names a partner again before its share: the body's generic word.
+_GENERIC_WORDS = {
+    "ministry": ("الوزارة", "le ministère", "ministère"),
+    "regional_council": ("الجهة", "مجلس الجهة", "المجلس الجهوي", "la région", "le conseil régional"),
+    "provincial_council": ("الإقليم", "المجلس الإقليمي", "مجلس العمالة", "le conseil provincial"),
+    "commune": ("الجماعة", "مجلس الجماعة", "la commune"),
+}
+
+
+def _contributions(reading: DraftReading, draft: AgreementDraft, result: AgreementProposal) -> None:
+    """«تساهم فيه وزارة الصحة ب 600 مليون درهم والجهة ب 300 مليون»: an amount right after a partner's
+    name (or its generic word), in the same clause, is that partner's committed amount."""
+    used = {draft.total_span} | {item.span for item in draft.amounts if item.amount == draft.total_amount}
+    previous_end = 0
+    for n, item in enumerate(draft.amounts):
+        window_start = max(previous_end, reading.clause(item.span[0], item.span[1])[0])
+        previous_end = item.span[1]
+        if item.span in used or any(item.amount == row.initial.get("budget") for row in result.projects):
+            continue
+        window = fold(reading.text[window_start : item.span[0]])
+        best = None
+        for k, row in enumerate(result.partners):
+            at = max((window.rfind(fold(name)) for name in _partner_names(row)), default=-1)
+            if at >= 0 and (best is None or at > best[0]):
+                best = (at, k)
+        if best is not None and result.partners[best[1]].initial.get("committed_amount") is None:
+            result.partners[best[1]].initial.update(committed_amount=item.amount, is_funder=True)
+            amount, purpose, _usage = result.amounts[n]
+            result.amounts[n] = (amount, purpose, _("share of partner %(n)s") % {"n": best[1] + 1})
+
+
+def _partner_names(row: RowProposal) -> list[str]:
+    names = [row.read]
+    words = row.read.split()
+    if len(words) > 2:
+        names.append(" ".join(words[:2]))  # «وزارة الصحة …», «مجلس جهة …»
+    return names + list(_GENERIC_WORDS.get(str(row.initial.get("new_kind")), ()))
 
 
 def _projects(draft: AgreementDraft, places, budgets: dict[int, Decimal], result: AgreementProposal) -> None:
