@@ -15,7 +15,7 @@ from shiraka.core.money import MAX_AMOUNT
 from shiraka.core.rules import refuse
 from shiraka.projects.models import Category, Milestone, Project
 
-from .paging import MAX_ID
+from .paging import MAX_ID, choice
 
 Id = int
 Amount = Decimal
@@ -46,7 +46,7 @@ class Versioned(Schema):
 
 
 class AgreementFieldsIn(Schema):
-    kind: Agreement.Kind | None = None
+    kind: choice(Agreement.Kind) | None = None
     parent: str | None = text(60, None, description="Reference of the framework or amended agreement.")
     title_ar: str = text(500)
     title_fr: str = text(500)
@@ -66,8 +66,8 @@ class AgreementFieldsIn(Schema):
 
 class AgreementIn(AgreementFieldsIn):
     reference: str = Field(..., min_length=1, max_length=60)
-    kind: Agreement.Kind
-    status: Agreement.Status = Agreement.Status.DRAFT
+    kind: choice(Agreement.Kind)
+    status: choice(Agreement.Status) = "draft"
     status_reason: str = text(10_000)
 
 
@@ -128,7 +128,7 @@ class ProjectFieldsIn(Schema):
     title_ar: str = text(500)
     title_fr: str = text(500)
     description: str = text(10_000)
-    category: Category | None = None
+    category: choice(Category) | None = None
     facility_type: str | None = text(20, None, description="Code of the health facility type.")
     region: Id | None = record_id()
     province: Id | None = record_id()
@@ -152,8 +152,8 @@ class ProjectFieldsIn(Schema):
 class ProjectIn(ProjectFieldsIn):
     agreement: str = Field(..., min_length=1, max_length=60, description="Reference of the agreement.")
     reference: str = Field(..., min_length=1, max_length=60)
-    category: Category
-    status: Project.Status = Project.Status.PLANNED
+    category: choice(Category)
+    status: choice(Project.Status) = "planned"
     status_reason: str = text(10_000)
 
 
@@ -162,14 +162,14 @@ class ProjectPatch(ProjectFieldsIn, Versioned):
 
 
 class MilestoneIn(Schema):
-    kind: Milestone.Kind
+    kind: choice(Milestone.Kind)
     planned_on: date | None = day()
     achieved_on: date | None = day()
     note: str = text(255)
 
 
 class MilestonePatch(Versioned):
-    kind: Milestone.Kind | None = None
+    kind: choice(Milestone.Kind) | None = None
     planned_on: date | None = day()
     achieved_on: date | None = day()
     note: str | None = text(255, None)

@@ -2,6 +2,7 @@
 narrow the filters or use the exports)."""
 
 from collections.abc import Callable
+from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -25,3 +26,9 @@ def paginate(queryset, paging: Paging, convert: Callable = lambda row: row) -> d
         "offset": paging.offset,
         "items": [convert(row) for row in rows],
     }
+
+
+def choice(choices):
+    """The values of a model's choices as a literal: the schema lists them under the field's own name
+    (several models have a `Kind`; as enums they would share one name in the schema)."""
+    return Literal[tuple(choices.values)]

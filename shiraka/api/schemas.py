@@ -313,3 +313,27 @@ class SummaryOut(Schema):
     weighted_progress: float | None = Field(description="Physical progress weighted by budget (%).")
     population_2024: int | None = Field(None, description="When a region or province is given.")
     investment_per_inhabitant: Money = Field(None, description="Total in force ÷ population, in dirhams.")
+
+
+class ErrorItem(Schema):
+    field: str
+    message: str
+    code: str
+
+
+class ErrorOut(Schema):
+    """Every refusal: `detail` in the caller's language, a stable `code`, and the fields at fault."""
+
+    detail: str
+    code: str
+    errors: list[ErrorItem]
+    current_version: int | None = Field(None, description="On a 409: the version now saved.")
+
+
+READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def answers(schema, status: int = 200, *, write: bool = False) -> dict:
+    """The operation's documented answers: its own, and the refusals it may give."""
+    return {status: schema, **(WRITE_ERRORS if write else READ_ERRORS)}

@@ -111,7 +111,8 @@ def test_filters_narrow_the_list_as_on_the_page(client, portfolio):
         "agreements?limit=100000",
         "agreements?offset=-1",
         "agreements?sort=;drop",
-        "projects?province=1%00",
+        "projects?province=1x",
+        "projects?category=%00",
         "communes?province=18446744073709551616",
     ],
 )
@@ -125,6 +126,8 @@ def test_hostile_query_strings_are_refused_with_a_json_422(client, reference, qu
 def test_nul_and_huge_identifiers_in_paths_are_404_not_errors(client, reference):
     assert f.api_call(client, "get", "agreements/%00").status_code == 404
     assert f.api_call(client, "get", "organisations/99999999999999999999").status_code == 422
+    assert f.api_call(client, "get", "projects?q=%00abc").status_code == 200
+    assert f.api_call(client, "get", "agreements?q=" + "x" * 10_000).status_code == 422
 
 
 def test_errors_speak_the_callers_language(client, reference):

@@ -25,8 +25,8 @@ from shiraka.territory.models import Province, Region
 
 from ..auth import OPTIONAL_TOKEN, caller, write_token
 from ..inputs import AgreementIn, AgreementPatch, StatusIn, by_reference, no_nul, one_of
-from ..paging import MAX_ID, Paging, paginate
-from ..schemas import AgreementDetailOut, AgreementOut, page_schema
+from ..paging import MAX_ID, Paging, choice, paginate
+from ..schemas import AgreementDetailOut, AgreementOut, answers, page_schema
 from .rows import agreement_row, partnership_row, signatory_row
 
 router = Router(tags=["agreements"])
@@ -37,8 +37,8 @@ class AgreementQuery(Paging):
     region: int | None = Field(None, ge=1, le=MAX_ID)
     province: int | None = Field(None, ge=1, le=MAX_ID)
     programme: int | None = Field(None, ge=1, le=MAX_ID)
-    kind: Agreement.Kind | None = None
-    status: Agreement.Status | None = None
+    kind: choice(Agreement.Kind) | None = None
+    status: choice(Agreement.Status) | None = None
     partner: int | None = Field(None, ge=1, le=MAX_ID, description="Organisation id of a partner.")
     year: int | None = Field(None, ge=1950, le=2100, description="Year of signing.")
     sort: str = Field("-signed", pattern="^(" + "|".join(sorted(AGREEMENT_SORTS)) + ")$")
@@ -52,7 +52,7 @@ def agreement_filters(query) -> AgreementFilters:
     return AgreementFilters(**values)
 
 
-@router.get("/agreements", response=page_schema(AgreementOut), openapi_extra=OPTIONAL_TOKEN)
+@router.get("/agreements", response=answers(page_schema(AgreementOut)), openapi_extra=OPTIONAL_TOKEN)
 def agreements(request, query: Query[AgreementQuery]):
     """The agreements the caller may see, filtered and sorted as on the agreements page."""
     filters = agreement_filters(query)
@@ -78,7 +78,7 @@ def agreement_detail(user, agreement: Agreement) -> dict:
     }
 
 
-@router.get("/agreements/{reference}", response=AgreementDetailOut, openapi_extra=OPTIONAL_TOKEN)
+@router.get("/agreements/{reference}", response=answers(AgreementDetailOut), openapi_extra=OPTIONAL_TOKEN)
 def agreement(request, reference: str):
     user = caller(request)
     return agreement_detail(user, access_agreement(user, reference[:60]))
@@ -95,7 +95,7 @@ def agreement_links(values: dict) -> dict:
     return values
 
 
-@router.post("/agreements", response={201: AgreementDetailOut}, auth=write_token)
+@router.post("/agreements", response=answers(AgreementDetailOut, 201, write=True), auth=write_token)
 def agreement_create(request, payload: AgreementIn):
     """Register an agreement (administrators, and secretariats within their territory or programme)."""
     user = request.auth
@@ -108,7 +108,7 @@ def agreement_create(request, payload: AgreementIn):
     return Status(201, agreement_detail(user, created))
 
 
-@router.patch("/agreements/{reference}", response=AgreementDetailOut, auth=write_token)
+@router.patch("/agreements/{reference}", response=answers(AgreementDetailOut, write=True), auth=write_token)
 def agreement_update(request, reference: str, payload: AgreementPatch):
     """Change some fields; `version` must be the one read (409 if someone saved since)."""
     user = request.auth
@@ -124,7 +124,9 @@ def agreement_update(request, reference: str, payload: AgreementPatch):
     return agreement_detail(user, updated)
 
 
-@router.post("/agreements/{reference}/status", response=AgreementDetailOut, auth=write_token)
+@router.post(
+    "/agreements/{reference}/status", response=answers(AgreementDetailOut, write=True), auth=write_token
+)
 def agreement_status(request, reference: str, payload: StatusIn):
     """Move the agreement along its status path (a suspension or cancellation needs a reason)."""
     user = request.auth

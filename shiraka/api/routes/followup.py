@@ -12,8 +12,8 @@ from shiraka.territory.models import Province, Region
 
 from ..auth import OPTIONAL_TOKEN, caller
 from ..errors import found
-from ..paging import MAX_ID, Paging, paginate
-from ..schemas import AlertOut, CommitteeOut, DecisionOut, MeetingOut, page_schema
+from ..paging import MAX_ID, Paging, choice, paginate
+from ..schemas import AlertOut, CommitteeOut, DecisionOut, MeetingOut, answers, page_schema
 from .rows import fields_of
 
 router = Router(tags=["follow-up"])
@@ -43,7 +43,7 @@ class CommitteeQuery(Paging):
     province: int | None = Field(None, ge=1, le=MAX_ID)
 
 
-@router.get("/committees", response=page_schema(CommitteeOut), openapi_extra=OPTIONAL_TOKEN)
+@router.get("/committees", response=answers(page_schema(CommitteeOut)), openapi_extra=OPTIONAL_TOKEN)
 def committees(request, query: Query[CommitteeQuery]):
     rows = visible_committees(caller(request)).prefetch_related("agreements")
     if query.region:
@@ -53,12 +53,14 @@ def committees(request, query: Query[CommitteeQuery]):
     return paginate(rows.order_by("pk"), query, committee_row)
 
 
-@router.get("/committees/{pk}", response=CommitteeOut, openapi_extra=OPTIONAL_TOKEN)
+@router.get("/committees/{pk}", response=answers(CommitteeOut), openapi_extra=OPTIONAL_TOKEN)
 def committee(request, pk: int = RecordId):
     return committee_row(found(visible_committees(caller(request)).filter(pk=pk)))
 
 
-@router.get("/committees/{pk}/meetings", response=page_schema(MeetingOut), openapi_extra=OPTIONAL_TOKEN)
+@router.get(
+    "/committees/{pk}/meetings", response=answers(page_schema(MeetingOut)), openapi_extra=OPTIONAL_TOKEN
+)
 def meetings(request, query: Query[Paging], pk: int = RecordId):
     committee_id = found(visible_committees(caller(request)).filter(pk=pk)).pk
     rows = Meeting.objects.filter(committee_id=committee_id).order_by("-held_on", "-pk")
@@ -66,10 +68,12 @@ def meetings(request, query: Query[Paging], pk: int = RecordId):
 
 
 class DecisionQuery(Paging):
-    status: Decision.Status | None = None
+    status: choice(Decision.Status) | None = None
 
 
-@router.get("/committees/{pk}/decisions", response=page_schema(DecisionOut), openapi_extra=OPTIONAL_TOKEN)
+@router.get(
+    "/committees/{pk}/decisions", response=answers(page_schema(DecisionOut)), openapi_extra=OPTIONAL_TOKEN
+)
 def decisions(request, query: Query[DecisionQuery], pk: int = RecordId):
     committee_id = found(visible_committees(caller(request)).filter(pk=pk)).pk
     rows = Decision.objects.filter(committee_id=committee_id).select_related("agreement", "project")
@@ -99,7 +103,7 @@ def alert_row(alert) -> dict:
     }
 
 
-@router.get("/alerts", response=page_schema(AlertOut), openapi_extra=OPTIONAL_TOKEN)
+@router.get("/alerts", response=answers(page_schema(AlertOut)), openapi_extra=OPTIONAL_TOKEN)
 def alerts(request, query: Query[AlertQuery]):
     """The alerts of the agreements the caller follows, as on the alerts page (none for the public)."""
     user = caller(request)

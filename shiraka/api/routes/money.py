@@ -28,7 +28,7 @@ from ..inputs import (
     one_of,
 )
 from ..paging import MAX_ID, Paging, paginate
-from ..schemas import ContributionOut, PartnershipOut, TransferOut, page_schema
+from ..schemas import ContributionOut, PartnershipOut, TransferOut, answers, page_schema
 from .rows import contribution_row, partnership_row, transfer_row
 
 router = Router(tags=["partners and money"])
@@ -48,7 +48,9 @@ def partnership_read(user, pk: int) -> dict:
 
 
 @router.get(
-    "/agreements/{reference}/partnerships", response=page_schema(PartnershipOut), openapi_extra=OPTIONAL_TOKEN
+    "/agreements/{reference}/partnerships",
+    response=answers(page_schema(PartnershipOut)),
+    openapi_extra=OPTIONAL_TOKEN,
 )
 def agreement_partnerships(request, reference: str, query: Query[Paging]):
     user = caller(request)
@@ -57,12 +59,16 @@ def agreement_partnerships(request, reference: str, query: Query[Paging]):
     return paginate(rows, query, partnership_row)
 
 
-@router.get("/partnerships/{pk}", response=PartnershipOut, openapi_extra=OPTIONAL_TOKEN)
+@router.get("/partnerships/{pk}", response=answers(PartnershipOut), openapi_extra=OPTIONAL_TOKEN)
 def partnership(request, pk: int = RecordId):
     return partnership_read(caller(request), pk)
 
 
-@router.post("/agreements/{reference}/partnerships", response={201: PartnershipOut}, auth=write_token)
+@router.post(
+    "/agreements/{reference}/partnerships",
+    response=answers(PartnershipOut, 201, write=True),
+    auth=write_token,
+)
 def partnership_create(request, reference: str, payload: PartnershipIn):
     """Add a partner with its commitment (None when the agreement does not state it)."""
     user = request.auth
@@ -73,7 +79,7 @@ def partnership_create(request, reference: str, payload: PartnershipIn):
     return Status(201, partnership_read(user, created.pk))
 
 
-@router.patch("/partnerships/{pk}", response=PartnershipOut, auth=write_token)
+@router.patch("/partnerships/{pk}", response=answers(PartnershipOut, write=True), auth=write_token)
 def partnership_update(request, payload: PartnershipPatch, pk: int = RecordId):
     user = request.auth
     record = access_partnership(user, pk)
@@ -87,7 +93,9 @@ def partnership_update(request, payload: PartnershipPatch, pk: int = RecordId):
 
 
 @router.get(
-    "/partnerships/{pk}/schedule", response=page_schema(ContributionOut), openapi_extra=OPTIONAL_TOKEN
+    "/partnerships/{pk}/schedule",
+    response=answers(page_schema(ContributionOut)),
+    openapi_extra=OPTIONAL_TOKEN,
 )
 def partnership_schedule(request, query: Query[Paging], pk: int = RecordId):
     user = caller(request)
@@ -96,7 +104,9 @@ def partnership_schedule(request, query: Query[Paging], pk: int = RecordId):
     return paginate(rows, query, contribution_row)
 
 
-@router.post("/partnerships/{pk}/schedule", response={201: ContributionOut}, auth=write_token)
+@router.post(
+    "/partnerships/{pk}/schedule", response=answers(ContributionOut, 201, write=True), auth=write_token
+)
 def contribution_create(request, payload: ContributionIn, pk: int = RecordId):
     """Schedule a contribution; the schedule stays within the partner's commitment."""
     user = request.auth
@@ -105,7 +115,7 @@ def contribution_create(request, payload: ContributionIn, pk: int = RecordId):
     return Status(201, contribution_row(created))
 
 
-@router.patch("/schedule/{pk}", response=ContributionOut, auth=write_token)
+@router.patch("/schedule/{pk}", response=answers(ContributionOut, write=True), auth=write_token)
 def contribution_update(request, payload: ContributionPatch, pk: int = RecordId):
     user = request.auth
     record = access_contribution(user, pk)
@@ -124,7 +134,9 @@ def visible_transfers(user):
 
 
 @router.get(
-    "/agreements/{reference}/transfers", response=page_schema(TransferOut), openapi_extra=OPTIONAL_TOKEN
+    "/agreements/{reference}/transfers",
+    response=answers(page_schema(TransferOut)),
+    openapi_extra=OPTIONAL_TOKEN,
 )
 def agreement_transfers(request, reference: str, query: Query[Paging]):
     """Every transfer of the agreement, cancelled ones included (they count in no figure)."""
@@ -134,13 +146,13 @@ def agreement_transfers(request, reference: str, query: Query[Paging]):
     return paginate(rows, query, lambda row: transfer_row(row, user))
 
 
-@router.get("/transfers/{pk}", response=TransferOut, openapi_extra=OPTIONAL_TOKEN)
+@router.get("/transfers/{pk}", response=answers(TransferOut), openapi_extra=OPTIONAL_TOKEN)
 def transfer(request, pk: int = RecordId):
     user = caller(request)
     return transfer_row(found(visible_transfers(user).filter(pk=pk)), user)
 
 
-@router.post("/partnerships/{pk}/transfers", response={201: TransferOut}, auth=write_token)
+@router.post("/partnerships/{pk}/transfers", response=answers(TransferOut, 201, write=True), auth=write_token)
 def transfer_create(request, payload: TransferIn, pk: int = RecordId):
     """Record a transfer: the agreement's keepers, or the focal point of the paying organisation."""
     user = request.auth
@@ -149,7 +161,7 @@ def transfer_create(request, payload: TransferIn, pk: int = RecordId):
     return Status(201, transfer_row(created, user))
 
 
-@router.post("/transfers/{pk}/cancel", response=TransferOut, auth=write_token)
+@router.post("/transfers/{pk}/cancel", response=answers(TransferOut, write=True), auth=write_token)
 def transfer_cancel(request, payload: CancelIn, pk: int = RecordId):
     """A transfer recorded by mistake is cancelled with a reason, never deleted."""
     user = request.auth

@@ -39,8 +39,16 @@ from ..inputs import (
     one_of,
     refuse_unknown,
 )
-from ..paging import MAX_ID, Paging, paginate
-from ..schemas import MilestoneOut, PaymentOut, ProgressOut, ProjectDetailOut, ProjectOut, page_schema
+from ..paging import MAX_ID, Paging, choice, paginate
+from ..schemas import (
+    MilestoneOut,
+    PaymentOut,
+    ProgressOut,
+    ProjectDetailOut,
+    ProjectOut,
+    answers,
+    page_schema,
+)
 from .rows import contract_row, fields_of, payment_row, progress_row, project_row
 
 router = Router(tags=["projects"])
@@ -51,15 +59,15 @@ class ProjectQuery(Paging):
     q: str = Field("", max_length=200, description="Words of the reference, title or description.")
     region: int | None = Field(None, ge=1, le=MAX_ID)
     province: int | None = Field(None, ge=1, le=MAX_ID)
-    category: Category | None = None
-    status: Project.Status | None = None
+    category: choice(Category) | None = None
+    status: choice(Project.Status) | None = None
     agreement: str = Field("", max_length=60, description="Reference of the agreement.")
     owner: int | None = Field(None, ge=1, le=MAX_ID, description="Owner or delegated owner organisation.")
     late: bool = Field(False, description="Only projects with a milestone past its planned date.")
     sort: str = Field("reference", pattern="^(" + "|".join(sorted(PROJECT_SORTS)) + ")$")
 
 
-@router.get("/projects", response=page_schema(ProjectOut), openapi_extra=OPTIONAL_TOKEN)
+@router.get("/projects", response=answers(page_schema(ProjectOut)), openapi_extra=OPTIONAL_TOKEN)
 def projects(request, query: Query[ProjectQuery]):
     """The projects the caller may see, filtered and sorted as on the projects page."""
     values = query.dict(exclude={"limit", "offset"})
@@ -104,12 +112,14 @@ def milestone_row(milestone: Milestone) -> dict:
     return fields_of(milestone, "kind", "planned_on", "achieved_on", "note")
 
 
-@router.get("/projects/{reference}", response=ProjectDetailOut, openapi_extra=OPTIONAL_TOKEN)
+@router.get("/projects/{reference}", response=answers(ProjectDetailOut), openapi_extra=OPTIONAL_TOKEN)
 def project(request, reference: str):
     return project_detail(access_project(caller(request), reference[:60]))
 
 
-@router.get("/projects/{reference}/payments", response=page_schema(PaymentOut), openapi_extra=OPTIONAL_TOKEN)
+@router.get(
+    "/projects/{reference}/payments", response=answers(page_schema(PaymentOut)), openapi_extra=OPTIONAL_TOKEN
+)
 def project_payments(request, reference: str, query: Query[Paging]):
     """Payments on the project's contracts, cancelled ones included (they count in no figure)."""
     record = access_project(caller(request), reference[:60])
@@ -144,7 +154,7 @@ def found_or_refuse(model, field: str, **lookup):
     return record
 
 
-@router.post("/projects", response={201: ProjectDetailOut}, auth=write_token)
+@router.post("/projects", response=answers(ProjectDetailOut, 201, write=True), auth=write_token)
 def project_create(request, payload: ProjectIn):
     """Add a project to an agreement the caller may edit."""
     user = request.auth
@@ -156,7 +166,7 @@ def project_create(request, payload: ProjectIn):
     return Status(201, project_detail(created))
 
 
-@router.patch("/projects/{reference}", response=ProjectDetailOut, auth=write_token)
+@router.patch("/projects/{reference}", response=answers(ProjectDetailOut, write=True), auth=write_token)
 def project_update(request, reference: str, payload: ProjectPatch):
     """Change some fields; `version` must be the one read (409 if someone saved since)."""
     user = request.auth
@@ -175,7 +185,7 @@ def project_update(request, reference: str, payload: ProjectPatch):
     return project_detail(record)
 
 
-@router.post("/projects/{reference}/status", response=ProjectDetailOut, auth=write_token)
+@router.post("/projects/{reference}/status", response=answers(ProjectDetailOut, write=True), auth=write_token)
 def project_status(request, reference: str, payload: StatusIn):
     user = request.auth
     record = access_project(user, reference[:60], write=True)
@@ -185,7 +195,9 @@ def project_status(request, reference: str, payload: StatusIn):
     return project_detail(record)
 
 
-@router.post("/projects/{reference}/milestones", response={201: MilestoneOut}, auth=write_token)
+@router.post(
+    "/projects/{reference}/milestones", response=answers(MilestoneOut, 201, write=True), auth=write_token
+)
 def milestone_create(request, reference: str, payload: MilestoneIn):
     user = request.auth
     record = access_project(user, reference[:60], write=True)
@@ -194,7 +206,7 @@ def milestone_create(request, reference: str, payload: MilestoneIn):
     )
 
 
-@router.patch("/milestones/{pk}", response=MilestoneOut, auth=write_token)
+@router.patch("/milestones/{pk}", response=answers(MilestoneOut, write=True), auth=write_token)
 def milestone_update(request, payload: MilestonePatch, pk: int = RecordId):
     user = request.auth
     record = access_milestone(user, pk)
@@ -203,7 +215,9 @@ def milestone_update(request, payload: MilestonePatch, pk: int = RecordId):
     return milestone_row(services.milestone_update(record, expected_version=version, by=user, **values))
 
 
-@router.post("/projects/{reference}/progress", response={201: ProgressOut}, auth=write_token)
+@router.post(
+    "/projects/{reference}/progress", response=answers(ProgressOut, 201, write=True), auth=write_token
+)
 def progress_create(request, reference: str, payload: ProgressIn):
     """Report physical progress (photos are added on the project's page)."""
     user = request.auth
@@ -212,7 +226,7 @@ def progress_create(request, reference: str, payload: ProgressIn):
     return Status(201, progress_row(created))
 
 
-@router.patch("/progress/{pk}", response=ProgressOut, auth=write_token)
+@router.patch("/progress/{pk}", response=answers(ProgressOut, write=True), auth=write_token)
 def progress_update(request, payload: ProgressPatch, pk: int = RecordId):
     user = request.auth
     record = access_progress_update(user, pk)

@@ -8,9 +8,10 @@ from shiraka.agreements.models import Programme
 from shiraka.organisations.models import Organisation
 from shiraka.territory.models import Commune, Province, Region
 
+from ..auth import OPTIONAL_TOKEN
 from ..errors import found
-from ..paging import MAX_ID, Paging, paginate
-from ..schemas import CommuneOut, OrganisationOut, ProgrammeOut, ProvinceOut, RegionOut, page_schema
+from ..paging import MAX_ID, Paging, choice, paginate
+from ..schemas import CommuneOut, OrganisationOut, ProgrammeOut, ProvinceOut, RegionOut, answers, page_schema
 
 router = Router(tags=["reference"])
 
@@ -35,24 +36,24 @@ class CommuneQuery(NameSearch):
 
 
 class OrganisationQuery(NameSearch):
-    kind: Organisation.Kind | None = None
+    kind: choice(Organisation.Kind) | None = None
 
 
 class ProgrammeQuery(NameSearch):
-    kind: Programme.Kind | None = None
+    kind: choice(Programme.Kind) | None = None
 
 
-@router.get("/regions", response=page_schema(RegionOut))
+@router.get("/regions", response=answers(page_schema(RegionOut)), openapi_extra=OPTIONAL_TOKEN)
 def regions(request, query: Query[NameSearch]):
     return paginate(by_name(Region.objects.order_by("code"), query.q), query)
 
 
-@router.get("/regions/{code}", response=RegionOut)
+@router.get("/regions/{code}", response=answers(RegionOut), openapi_extra=OPTIONAL_TOKEN)
 def region(request, code: str):
     return found(Region.objects.filter(code=code[:10]))
 
 
-@router.get("/provinces", response=page_schema(ProvinceOut))
+@router.get("/provinces", response=answers(page_schema(ProvinceOut)), openapi_extra=OPTIONAL_TOKEN)
 def provinces(request, query: Query[ProvinceQuery]):
     rows = by_name(Province.objects.order_by("code"), query.q)
     if query.region:
@@ -60,12 +61,12 @@ def provinces(request, query: Query[ProvinceQuery]):
     return paginate(rows, query)
 
 
-@router.get("/provinces/{code}", response=ProvinceOut)
+@router.get("/provinces/{code}", response=answers(ProvinceOut), openapi_extra=OPTIONAL_TOKEN)
 def province(request, code: str):
     return found(Province.objects.filter(code=code[:10]))
 
 
-@router.get("/communes", response=page_schema(CommuneOut))
+@router.get("/communes", response=answers(page_schema(CommuneOut)), openapi_extra=OPTIONAL_TOKEN)
 def communes(request, query: Query[CommuneQuery]):
     rows = by_name(Commune.objects.order_by("code"), query.q)
     if query.province:
@@ -73,7 +74,7 @@ def communes(request, query: Query[CommuneQuery]):
     return paginate(rows, query)
 
 
-@router.get("/organisations", response=page_schema(OrganisationOut))
+@router.get("/organisations", response=answers(page_schema(OrganisationOut)), openapi_extra=OPTIONAL_TOKEN)
 def organisations(request, query: Query[OrganisationQuery]):
     rows = by_name(Organisation.objects.order_by("pk"), query.q)
     if query.kind:
@@ -81,12 +82,12 @@ def organisations(request, query: Query[OrganisationQuery]):
     return paginate(rows, query)
 
 
-@router.get("/organisations/{pk}", response=OrganisationOut)
+@router.get("/organisations/{pk}", response=answers(OrganisationOut), openapi_extra=OPTIONAL_TOKEN)
 def organisation(request, pk: int = Path(..., ge=1, le=MAX_ID)):
     return found(Organisation.objects.filter(pk=pk))
 
 
-@router.get("/programmes", response=page_schema(ProgrammeOut))
+@router.get("/programmes", response=answers(page_schema(ProgrammeOut)), openapi_extra=OPTIONAL_TOKEN)
 def programmes(request, query: Query[ProgrammeQuery]):
     rows = by_name(Programme.objects.order_by("code"), query.q)
     if query.kind:
