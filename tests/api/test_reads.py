@@ -178,3 +178,47 @@ def test_the_schema_and_the_documentation_are_served_from_the_app(client, refere
     assert schema.status_code == 200 and schema.json()["openapi"].startswith("3.1")
     docs = client.get("/api/v1/docs").content.decode()
     assert "cdn" not in docs.lower() and "/static/" in docs
+
+
+def test_without_accept_language_errors_are_in_arabic(client, reference):
+    body = client.get("/api/v1/agreements/NOPE").json()
+    assert any("\u0600" <= ch <= "\u06ff" for ch in body["detail"])
+
+
+def count_queries(client, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert f.api_call(client, "get", path).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("path", ["agreements", "projects", "summary"])
+def test_a_page_of_the_api_costs_the_same_queries_whatever_the_data_size(client, reference, path):
+    def grow(n):
+        for _ in range(n):
+            agreement = f.agreement_in_province(is_published=True)
+            f.partner_with_schedule(agreement, due=[(date(2024, 2, 1), "1000.00")])
+            f.project(agreement)
+
+    grow(2)
+    small = count_queries(client, path)
+    grow(12)
+    assert count_queries(client, path) == small <= 8
+
+
+def test_project_children_have_their_lists_and_details(client, portfolio):
+    published, _hidden, _paying = portfolio
+    project = published.projects.get()
+    from shiraka.projects import services as project_services
+
+    milestone = project_services.milestone_plan(project=project, kind="studies", planned_on=date(2024, 3, 1))
+    update = project_services.progress_record(
+        project=project, reported_on=date(2024, 5, 1), physical_progress=20
+    )
+    listed = f.api_call(client, "get", f"projects/{project.reference}/milestones").json()
+    assert [row["id"] for row in listed["items"]] == [milestone.pk]
+    assert f.api_call(client, "get", f"milestones/{milestone.pk}").json()["kind"] == "studies"
+    assert f.api_call(client, "get", f"progress/{update.pk}").json()["physical_progress"] == 20
+    assert f.api_call(client, "get", f"projects/{project.reference}/contracts").json()["count"] == 0

@@ -82,6 +82,18 @@ def decisions(request, query: Query[DecisionQuery], pk: int = RecordId):
     return paginate(rows.order_by("due_on", "pk"), query, decision_row)
 
 
+@router.get("/meetings/{pk}", response=answers(MeetingOut), openapi_extra=OPTIONAL_TOKEN)
+def meeting(request, pk: int = RecordId):
+    rows = Meeting.objects.filter(committee__in=visible_committees(caller(request)))
+    return meeting_row(found(rows.filter(pk=pk)))
+
+
+@router.get("/decisions/{pk}", response=answers(DecisionOut), openapi_extra=OPTIONAL_TOKEN)
+def decision(request, pk: int = RecordId):
+    rows = Decision.objects.filter(committee__in=visible_committees(caller(request)))
+    return decision_row(found(rows.select_related("agreement", "project").filter(pk=pk)))
+
+
 class AlertQuery(Paging):
     kind: str | None = Field(None, pattern="^(" + "|".join(KINDS) + ")$")
     region: int | None = Field(None, ge=1, le=MAX_ID)

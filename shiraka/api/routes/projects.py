@@ -16,7 +16,7 @@ from shiraka.accounts.access import (
 )
 from shiraka.organisations.models import Organisation
 from shiraka.projects import services
-from shiraka.projects.models import Category, Milestone, Payment, Project
+from shiraka.projects.models import Category, Milestone, Payment, ProgressUpdate, Project
 from shiraka.projects.selectors import (
     PROJECT_SORTS,
     ProjectFilters,
@@ -27,6 +27,7 @@ from shiraka.projects.selectors import (
 from shiraka.territory.models import Commune, HealthFacilityType, Province, Region
 
 from ..auth import OPTIONAL_TOKEN, caller, write_token
+from ..errors import found
 from ..inputs import (
     MilestoneIn,
     MilestonePatch,
@@ -41,6 +42,8 @@ from ..inputs import (
 )
 from ..paging import MAX_ID, Paging, choice, paginate
 from ..schemas import (
+    ContractOut,
+    FundingOut,
     MilestoneOut,
     PaymentOut,
     ProgressOut,
@@ -115,6 +118,58 @@ def milestone_row(milestone: Milestone) -> dict:
 @router.get("/projects/{reference}", response=answers(ProjectDetailOut), openapi_extra=OPTIONAL_TOKEN)
 def project(request, reference: str):
     return project_detail(access_project(caller(request), reference[:60]))
+
+
+@router.get(
+    "/projects/{reference}/milestones",
+    response=answers(page_schema(MilestoneOut)),
+    openapi_extra=OPTIONAL_TOKEN,
+)
+def project_milestones(request, reference: str, query: Query[Paging]):
+    record = access_project(caller(request), reference[:60])
+    rows = Milestone.objects.filter(project=record).order_by("planned_on", "pk")
+    return paginate(rows, query, milestone_row)
+
+
+@router.get(
+    "/projects/{reference}/progress", response=answers(page_schema(ProgressOut)), openapi_extra=OPTIONAL_TOKEN
+)
+def project_progress(request, reference: str, query: Query[Paging]):
+    """Progress reports, latest first (photos are counted; they are seen on the project's page)."""
+    record = access_project(caller(request), reference[:60])
+    rows = record.progress_updates.annotate(photo_count=Count("photos")).order_by("-reported_on", "-pk")
+    return paginate(rows, query, progress_row)
+
+
+@router.get(
+    "/projects/{reference}/contracts",
+    response=answers(page_schema(ContractOut)),
+    openapi_extra=OPTIONAL_TOKEN,
+)
+def project_contracts(request, reference: str, query: Query[Paging]):
+    record = access_project(caller(request), reference[:60])
+    return paginate(contracts_with_payments(record), query, contract_row)
+
+
+@router.get(
+    "/projects/{reference}/fundings", response=answers(page_schema(FundingOut)), openapi_extra=OPTIONAL_TOKEN
+)
+def project_fundings(request, reference: str, query: Query[Paging]):
+    record = access_project(caller(request), reference[:60])
+    rows = record.fundings.order_by("pk")
+    return paginate(rows, query, lambda funding: fields_of(funding, "organisation_id", "amount"))
+
+
+@router.get("/milestones/{pk}", response=answers(MilestoneOut), openapi_extra=OPTIONAL_TOKEN)
+def milestone(request, pk: int = RecordId):
+    rows = Milestone.objects.filter(project__in=visible_projects(caller(request)))
+    return milestone_row(found(rows.filter(pk=pk)))
+
+
+@router.get("/progress/{pk}", response=answers(ProgressOut), openapi_extra=OPTIONAL_TOKEN)
+def progress(request, pk: int = RecordId):
+    rows = ProgressUpdate.objects.filter(project__in=visible_projects(caller(request)))
+    return progress_row(found(rows.annotate(photo_count=Count("photos")).filter(pk=pk)))
 
 
 @router.get(

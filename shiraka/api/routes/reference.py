@@ -74,6 +74,11 @@ def communes(request, query: Query[CommuneQuery]):
     return paginate(rows, query)
 
 
+@router.get("/communes/{code}", response=answers(CommuneOut), openapi_extra=OPTIONAL_TOKEN)
+def commune(request, code: str):
+    return found(Commune.objects.filter(code=code[:20]))
+
+
 @router.get("/organisations", response=answers(page_schema(OrganisationOut)), openapi_extra=OPTIONAL_TOKEN)
 def organisations(request, query: Query[OrganisationQuery]):
     rows = by_name(Organisation.objects.order_by("pk"), query.q)
@@ -93,3 +98,8 @@ def programmes(request, query: Query[ProgrammeQuery]):
     if query.kind:
         rows = rows.filter(kind=query.kind)
     return paginate(rows, query)
+
+
+@router.get("/programmes/{code}", response=answers(ProgrammeOut), openapi_extra=OPTIONAL_TOKEN)
+def programme(request, code: str):
+    return found(Programme.objects.filter(code=code[:80]))

@@ -1,7 +1,7 @@
 """Records turned into the API's dictionaries. What anonymous visitors may not read (a transfer's bank
 reference and note) is blanked here, by asking the access module."""
 
-from shiraka.accounts.access import is_member
+from shiraka.accounts.access import can_read_transfer_proof, is_member
 
 FIGURES = ("total", "committed", "unallocated", "due_to_date", "transferred", "arrears", "budget", "paid")
 
@@ -94,7 +94,7 @@ def transfer_row(transfer, user) -> dict:
         "amount": transfer.amount,
         "reference": transfer.reference if member else "",
         "note": transfer.note if member else "",
-        "has_proof": bool(transfer.proof) and member,
+        "has_proof": bool(transfer.proof) and can_read_transfer_proof(user, partnership),
         "cancelled_at": transfer.cancelled_at,
         "cancellation_reason": transfer.cancellation_reason if member else "",
         "version": transfer.version,
