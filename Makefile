@@ -43,6 +43,11 @@ db: install
 	SHIRAKA_DEBUG=1 $(BIN)/shiraka migrate --no-input -v 0
 	SHIRAKA_DEBUG=1 $(BIN)/shiraka load_reference
 	SHIRAKA_DEBUG=1 $(BIN)/shiraka load_demo
+	@# A small fictional portfolio beside the seeds, so that charts, map and reports show something
+	@# on the first visit (marked fictional in its titles and on every page). SHIRAKA_DEMO_FICTIONAL=0 skips it.
+	@if [ "$${SHIRAKA_DEMO_FICTIONAL:-1}" != "0" ]; then \
+		SHIRAKA_DEBUG=1 $(BIN)/shiraka synth --agreements 300 --seed 900 --fictional --quiet; \
+	fi
 
 test: install assets messages test-sqlite test-postgres
 

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
@@ -30,6 +32,7 @@ from shiraka.projects.models import (
     Project,
     ProjectFunding,
 )
+from shiraka.reporting.geo import province_rings
 from shiraka.territory.models import Commune, HealthFacilityType, Province, Region
 
 ANCHOR = date(2026, 1, 1)
@@ -173,6 +176,20 @@ class SynthReport:
         )
 
 
+# The demo's synthetic portfolio says what it is in its data: titles and source text (`synth --fictional`).
+FICTIONAL_AR = "[بيانات وهمية] "
+FICTIONAL_FR = "[Données fictives] "
+FICTIONAL_NOTE = (
+    "Données fictives générées par « shiraka synth » pour la démonstration : aucun de ces accords n'existe.\n"
+    "بيانات وهمية أنشأها الأمر «shiraka synth» للعرض التوضيحي: لا وجود لأي من هذه الاتفاقيات."
+)
+
+
+def fictional_marker() -> Path:
+    """A file in the data folder that tells every page a fictional portfolio is loaded (a banner)."""
+    return Path(settings.DATA_DIR) / "fictional-portfolio.txt"
+
+
 def reference_prefix(seed: int) -> str:
     return f"SYN{seed}-"
 
@@ -193,6 +210,9 @@ def synth_delete(seed: int) -> int:
     Project.objects.filter(agreement__in=ids).delete()
     Transfer.objects.filter(partnership__agreement__in=ids).delete()
     Partnership.objects.filter(agreement__in=ids).delete()
+    marker = fictional_marker()
+    if marker.exists() and marker.read_text(encoding="utf-8").startswith(reference_prefix(seed)):
+        marker.unlink()
     return Agreement.objects.filter(pk__in=ids).delete()[0]
 
 
@@ -236,7 +256,13 @@ class Progress:
 
 
 def synth_generate(
-    *, agreements: int, seed: int, by=None, progress: Callable | None = None, show_progress: bool = True
+    *,
+    agreements: int,
+    seed: int,
+    by=None,
+    progress: Callable | None = None,
+    show_progress: bool = True,
+    fictional: bool = False,
 ) -> SynthReport:
     rng = random.Random(seed)
     report = SynthReport()
@@ -262,6 +288,10 @@ def synth_generate(
         category_weights=[CATEGORY_PROFILE[c][2] for c in category_names],
         report=report,
         by=by,
+        fictional=fictional,
+        # Coordinates draw from their own generator: the rest of the data stays what the seed made it.
+        places=random.Random(f"places-{seed}"),
+        rings=province_rings(),
     )
 
     chunk = 250
@@ -271,6 +301,8 @@ def synth_generate(
         bar.advance(min(chunk, agreements - start), f"{report.projects} projects")
     bar.close()
     bump_data_version()  # bulk writes send no signals
+    if fictional:
+        fictional_marker().write_text(f"{reference_prefix(seed)}\n{FICTIONAL_NOTE}\n", encoding="utf-8")
     return report
 
 
@@ -332,6 +364,32 @@ class _World:
     category_weights: list
     report: SynthReport
     by: object = None
+    fictional: bool = False
+    places: random.Random | None = None
+    rings: dict | None = None
+
+    def point_in(self, province) -> tuple[Decimal, Decimal] | None:
+        """A point inside the province's outline (rejection sampling in its bounding box)."""
+        ring = (self.rings or {}).get(province.code)
+        if not ring or self.places is None:
+            return None
+        xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+        x, y = sum(xs) / len(xs), sum(ys) / len(ys)
+        for _attempt in range(30):
+            cx, cy = self.places.uniform(min(xs), max(xs)), self.places.uniform(min(ys), max(ys))
+            if _inside(cx, cy, ring):
+                x, y = cx, cy
+                break
+        return Decimal(f"{y:.6f}"), Decimal(f"{x:.6f}")
+
+
+def _inside(x: float, y: float, ring: list) -> bool:
+    """Ray casting: does the horizontal ray from (x, y) cross the ring an odd number of times?"""
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
 
 
 def _synth_chunk(world: _World, numbers) -> None:
@@ -386,6 +444,10 @@ def _synth_agreements(world: _World, numbers) -> tuple[list, list]:
             )
         )
         plans.append((region, province, signed_on, duration, project_count, is_indh, status))
+    if world.fictional:
+        for row in agreement_rows:
+            row.title_ar, row.title_fr = FICTIONAL_AR + row.title_ar, FICTIONAL_FR + row.title_fr
+            row.source_text = FICTIONAL_NOTE
     for row in agreement_rows:
         row.search_text = row.build_search_text()
     created = bulk_create_with_history(agreement_rows, Agreement, batch_size=BATCH, default_user=world.by)
@@ -486,6 +548,9 @@ def _project_row(world: _World, agreement, index, budget, plan) -> tuple[Project
         physical_progress=progress,
         progress_updated_on=ANCHOR - timedelta(days=rng.randint(5, 200)) if progress else None,
     )
+    if world.fictional:
+        project.title_ar, project.title_fr = FICTIONAL_AR + project.title_ar, FICTIONAL_FR + project.title_fr
+    project.latitude, project.longitude = world.point_in(target_province) or (None, None)
     return project, (commune, signed_on, planned_start, planned_end, project_status, progress)
 
 

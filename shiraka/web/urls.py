@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("shiraka.web.extract.urls")),
     path("", include("shiraka.web.followup.urls")),
     path("", include("shiraka.web.people.urls")),
+    path("", include("shiraka.web.portal.urls")),
     path("", include("shiraka.web.pages.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -165,6 +165,13 @@ READ_ONLY_URLS = {
     "person_first_login",  # shows a link made on request, writes nothing (tests/accounts/test_people.py)
     "password_reset_confirm",  # the first-login link: its token is the right
     "password_reset_complete",
+    # The public portal (tests/web/portal): reading pages and files, GET only.
+    "portal",
+    "map",
+    "equity",
+    "open_data",
+    "open_data_iati",
+    "provinces_geojson",
 }
 # Each user's own API tokens (any signed-in user, on their own tokens only): tests/accounts/test_api_tokens.py.
 OWN_ACCOUNT_URLS = {"api_tokens", "api_token_revoke"}

@@ -19,7 +19,7 @@ def _millions(value) -> float:
     return float((Decimal(value or 0) / MILLION).quantize(Decimal("0.01")))
 
 
-def _marks() -> dict:
+def number_marks() -> dict:
     """How the page writes a plain number, for axis labels (same marks as `core.formatting`)."""
     return {"ar": {"decimal": ",", "group": "."}, "en": {"decimal": ".", "group": ","}}.get(
         reader_language(), {"decimal": ",", "group": "\u00a0"}
@@ -56,7 +56,7 @@ def chart(kind: str, title: str, categories, series, *, unit: str = "") -> dict:
         "categories": [str(c) for c in categories],
         "series": series,
         "unit": unit,
-        "marks": _marks(),
+        "marks": number_marks(),
         "rtl": reader_language() == "ar",
     }
 

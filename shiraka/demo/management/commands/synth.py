@@ -17,8 +17,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--replace", action="store_true", help="delete this seed's synthetic data first")
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--fictional",
+            action="store_true",
+            help="mark every agreement and project as fictional in its title and source text (the demo's "
+            "portfolio), and do nothing when this seed's data is already there",
+        )
 
-    def handle(self, *args, agreements: int, seed: int, replace: bool, quiet: bool, **options):
+    def handle(
+        self, *args, agreements: int, seed: int, replace: bool, quiet: bool, fictional: bool, **options
+    ):
         if agreements < 1 or agreements > 100_000:
             raise CommandError("--agreements must be between 1 and 100000.", returncode=2)
         if seed < 0:
@@ -26,6 +34,9 @@ class Command(BaseCommand):
         if not Region.objects.exists():
             reference_load()
         if synth_exists(seed):
+            if fictional and not replace:
+                self.stdout.write(f"Fictional portfolio (seed {seed}) already present.")
+                return
             if not replace:
                 raise CommandError(
                     f"Synthetic data for seed {seed} already exists; use --replace or another --seed.",
@@ -33,7 +44,9 @@ class Command(BaseCommand):
                 )
             synth_delete(seed)
         started = time.perf_counter()
-        report = synth_generate(agreements=agreements, seed=seed, show_progress=not quiet)
+        report = synth_generate(
+            agreements=agreements, seed=seed, show_progress=not quiet, fictional=fictional
+        )
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"Synthetic portfolio (seed {seed}) in {elapsed:.1f} s: {report}")

@@ -1,0 +1,1 @@
+"""The public portal: what anonymous visitors (and everyone) read about the published portfolio."""
