@@ -20,6 +20,9 @@ MAX_BYTES = 1_048_576
 MAX_FILE_BYTES = 10 * 1024 * 1024  # a .docx or .pdf; its text is then capped at MAX_BYTES
 MAX_DOCX_XML_BYTES = 20 * 1024 * 1024  # uncompressed word/document.xml
 MAX_PDF_PAGES = 200
+# What a person may hand to the review page: 50,000 characters, some twenty press articles. The
+# review shows every value read with its form rows; past this, one view takes seconds.
+MAX_TEXT_CHARS = 50_000
 FILE_TYPES = (".txt", ".docx", ".pdf")
 
 # Every refusal, in English. The command line prints them as they are; the web shows its own
@@ -33,6 +36,7 @@ REFUSALS = {
     "binary": "input looks binary (NUL bytes), not text",
     "encoding": "input is not valid UTF-8 text",
     "empty": "input is empty",
+    "too_long": "text is longer than 50,000 characters; paste one article",
     "language": "text is neither Arabic nor French; nothing extracted",
     "both": "give either a text or a file, not both",
     "type": "only .txt, .docx and .pdf files can be read",
@@ -85,7 +89,10 @@ def document_text(text: str = "", upload=None) -> str:
         raise Refusal("both")
     if upload is not None:
         text = file_text(upload.name or "", upload, size=upload.size)
-    return checked(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = checked(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if len(text) > MAX_TEXT_CHARS:
+        raise Refusal("too_long")
+    return text
 
 
 # --- files ---------------------------------------------------------------------------------------

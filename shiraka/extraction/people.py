@@ -29,15 +29,20 @@ class Person:
     role: str | None
     role_span: tuple[int, int] | None
 
+    # Read for every token against every person: kept to plain comparisons.
     @property
     def start(self) -> int:
-        spans = [s for s in (self.name_span, self.role_span) if s]
-        return min(s[0] for s in spans)
+        a, b = self.name_span, self.role_span
+        if a and b:
+            return a[0] if a[0] < b[0] else b[0]
+        return (a or b)[0]
 
     @property
     def end(self) -> int:
-        spans = [s for s in (self.name_span, self.role_span) if s]
-        return max(s[1] for s in spans)
+        a, b = self.name_span, self.role_span
+        if a and b:
+            return a[1] if a[1] > b[1] else b[1]
+        return (a or b)[1]
 
 
 def _strip(key: str, options: tuple[str, ...] = ("و", "ب", "ل")) -> str:

@@ -40,6 +40,9 @@ from .matching import (
 )
 
 CLAUSE_ENDS = "،,;؛.\n"
+# Rows offered per section of one agreement: an article names far fewer; a text past this is not
+# one agreement's report, and every row is a form on the page.
+MAX_ROWS = 30
 
 
 @lru_cache(maxsize=8)
@@ -116,6 +119,7 @@ class AgreementProposal:
     communes: list[tuple[int, str]] = field(default_factory=list)  # those the text names, for projects
     amounts: list[tuple[str, str, str]] = field(default_factory=list)  # (amount, purpose, used as)
     locations: list[tuple[str, str]] = field(default_factory=list)  # (as read, matched to)
+    left_out: int = 0  # rows read in the text past MAX_ROWS in a section, not offered
 
 
 def proposals(reading: DraftReading) -> list[AgreementProposal]:
@@ -134,6 +138,13 @@ def proposal(reading: DraftReading, index: int, draft: AgreementDraft) -> Agreem
     budgets = _amounts(reading, draft, result)
     _contributions(reading, draft, result)
     _projects(draft, places, budgets, result)
+    for section in ("partners", "signatories", "attendees", "projects"):
+        rows = getattr(result, section)
+        result.left_out += max(0, len(rows) - MAX_ROWS)
+        setattr(result, section, rows[:MAX_ROWS])
+    for row in result.signatories:
+        if row.initial.get("partner") is not None and row.initial["partner"] >= MAX_ROWS:
+            row.initial["partner"] = None
     result.locations = [
         _location(mention, place) for mention, place in zip(draft.locations, places, strict=False)
     ]

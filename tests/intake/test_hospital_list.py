@@ -62,3 +62,15 @@ def test_french_ministry_short_form_is_matched(reference):
     )
     [proposal] = proposals(DraftReading(text))
     assert "MSPS" in codes(proposal.partners)
+
+
+def test_a_text_far_longer_than_an_article_offers_a_bounded_number_of_rows(reference):
+    from shiraka.intake.proposal import MAX_ROWS
+
+    sentence = (
+        "وقعت وزارة الصحة اتفاقية شراكة بحضور السيد محمد العلوي عامل إقليم جرادة لبناء مستشفى القرب بجرادة.\n"
+    )
+    text = "".join(sentence.replace("محمد العلوي", f"محمد العلوي {n}") for n in range(60))
+    [proposal, *_] = proposals(DraftReading(text))
+    assert len(proposal.attendees) <= MAX_ROWS
+    assert proposal.left_out > 0

@@ -6,6 +6,9 @@ The forms check types and sizes; which rows are kept and what they become is dec
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from shiraka.accounts.access import editable_agreements
@@ -25,6 +28,10 @@ REFUSAL_MESSAGES = {
         "The text is larger than 1 MB (1,048,576 bytes): it is not a press release, nothing was read."
     ),
     "file_too_large": _("The file is larger than 10 MB; nothing was read."),
+    "too_long": _(
+        "The text is longer than 50,000 characters, far more than a press release: paste only the "
+        "article. Nothing was read."
+    ),
     "language": _("The text is neither Arabic nor French; nothing was extracted."),
     "both": _("Paste a text or choose a file, not both."),
     "type": _("Only .txt, .docx and .pdf files can be read."),
@@ -59,6 +66,22 @@ class DraftSourceForm(ShirakaForm):
         return data
 
 
+class ReviewSelect(forms.Select):
+    """A select written out directly. The review repeats the list of every recorded organisation
+    in each partner and attendee row; Django's per-option templates made one view of a single
+    article take over a second."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = []
+        for option_value, label in self.choices:
+            key = "" if option_value is None else str(option_value)
+            mark = " selected" if key in chosen else ""
+            options.append(f'<option value="{escape(key)}"{mark}>{escape(label)}</option>')
+        final = self.build_attrs(self.attrs, attrs)
+        return mark_safe(f'<select name="{escape(name)}"{flatatt(final)}>{"".join(options)}</select>')
+
+
 class DraftForm(ShirakaForm):
     """A form of the review: small controls, amounts pre-filled as people write them, and the
     choices read once per page (`choices={"organisation": [(pk, label), ...]}`)."""
@@ -67,6 +90,10 @@ class DraftForm(ShirakaForm):
 
     def __init__(self, *args, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget = ReviewSelect(attrs=field.widget.attrs)
+                field.widget.choices = field.choices
         self.initial = {
             name: amount_input_value(value) if isinstance(self.fields.get(name), AmountField) else value
             for name, value in self.initial.items()

@@ -7,7 +7,7 @@ browser sends back."""
 import secrets
 
 SESSION_KEY = "shiraka_extract_drafts"
-DRAFTS_KEPT = 2  # texts kept per session (each up to 1 MB)
+DRAFTS_KEPT = 2  # texts kept per session (each up to 50,000 characters)
 
 
 def _drafts(request) -> dict:

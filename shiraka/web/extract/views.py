@@ -20,9 +20,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shiraka.accounts.access import can_create_in_own_scope
+from shiraka.extraction.documents import MAX_TEXT_CHARS
 from shiraka.intake.proposal import DraftReading, proposals
 
-from .forms import DraftSourceForm
+from .forms import REFUSAL_MESSAGES, DraftSourceForm
 from .highlight import draft_spans, highlight, legend
 from .review import confirm, organisation_choices, review_of
 from .session import draft_created, draft_load, draft_store
@@ -67,6 +68,10 @@ def extract_review(request, token: str):
         messages.warning(
             request, _("This draft is no longer kept (it expires with your session): paste the text again.")
         )
+        return redirect("web:extract")
+    if len(stored["text"]) > MAX_TEXT_CHARS:
+        # Kept from before the limit: refused as the start page would refuse it now.
+        messages.warning(request, REFUSAL_MESSAGES["too_long"])
         return redirect("web:extract")
     reading = DraftReading(stored["text"])
     posted = _posted_index(request, len(reading.result.agreements))
