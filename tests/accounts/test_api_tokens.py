@@ -37,7 +37,7 @@ def test_a_token_needs_a_name_and_nothing_is_created_without_one(client, referen
 
 def test_revoking_stops_the_token(client, reference):
     user = signed_in(client)
-    client.post(url("api_tokens"), {"name": "outil"})
+    client.post(url("api_tokens"), {"name": "synchro-comptable-7"})
     clear = page_text(client.get(url("api_tokens"))).split('id="new-token">')[1].split("<")[0]
     token = ApiToken.objects.get(user=user)
     assert client.post(url("api_token_revoke", token.pk)).status_code == 302
@@ -47,11 +47,11 @@ def test_revoking_stops_the_token(client, reference):
 def test_nobody_revokes_someone_elses_token_not_even_an_administrator(client, reference):
     owner = member(Membership.Role.VIEWER)
     client.force_login(owner)
-    client.post(url("api_tokens"), {"name": "outil"})
+    client.post(url("api_tokens"), {"name": "synchro-comptable-7"})
     token = ApiToken.objects.get(user=owner)
     signed_in(client, Membership.Role.ADMINISTRATOR)
     assert client.post(url("api_token_revoke", token.pk)).status_code == 404
-    assert "outil" not in page_text(client.get(url("api_tokens")))
+    assert "synchro-comptable-7" not in page_text(client.get(url("api_tokens")))
     token.refresh_from_db()
     assert token.is_active
 
