@@ -17,10 +17,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from shiraka.accounts.access import can_create_agreement
-from shiraka.agreements.models import Agreement
+from shiraka.agreements.models import Agreement, Programme
 from shiraka.agreements.services import agreement_create, attendee_add, partnership_commit, signatory_add
 from shiraka.core.rules import today
-from shiraka.core.text import script_language
+from shiraka.core.text import name_key, script_language
 from shiraka.organisations.models import Organisation
 from shiraka.organisations.services import organisation_create, person_create
 from shiraka.projects.services import project_create
@@ -49,7 +49,7 @@ class ReviewedDraft:
     (its pk) or asks to `create` one, the other rows when they are ticked (`include`).
 
     - agreement: kind, title, signed_on, signed_place, total_amount, programme, region, province,
-      parent (records, not pks);
+      parent (records, not pks), new_programme ({"name", "kind"} or None: created with it);
     - partners: organisation (pk), create, new_name, new_kind, committed_amount and ROLE_FLAGS;
     - signatories: include, name, role, partner (the index of a partner row), presided;
     - attendees: include, description, organisation (pk);
@@ -77,6 +77,7 @@ REVIEW_FIELDS = {
         "region": "region",
         "province": "province",
         "programme": "programme",
+        "new_programme": "new_programme",
     },
     "partners": {
         "committed_amount": "committed_amount",
@@ -340,6 +341,39 @@ def _projects_create(agreement: Agreement, projects: list[dict], *, language: st
             )
 
 
+def _programme_create(values: dict, agreement: dict, *, language: str, by) -> Programme:
+    """A programme named on the review, in the agreement's province or region; refused when one
+    of that name is recorded (choose it instead)."""
+    name = values["name"].strip()
+    key = name_key(name)
+    if any(key in (name_key(p.name_ar), name_key(p.name_fr)) for p in Programme.objects.all()):
+        raise ValidationError(
+            {
+                "agreement.new_programme": ValidationError(
+                    _("A programme of this name is recorded: choose it in the list."), code="programme_exists"
+                )
+            }
+        )
+    stem = f"programme-{today():%Y%m%d}"
+    taken = set(Programme.objects.filter(code__startswith=stem).values_list("code", flat=True))
+    code = next(f"{stem}-{n:03d}" for n in range(1, len(taken) + 2) if f"{stem}-{n:03d}" not in taken)
+    programme = Programme(
+        code=code,
+        kind=values.get("kind") or Programme.Kind.OTHER,
+        region=agreement.get("region"),
+        province=agreement.get("province"),
+        **_localised(name, language, "name"),
+    )
+    with _section("agreement"):
+        try:
+            programme.full_clean()
+        except ValidationError as error:
+            raise ValidationError({"new_programme": error.messages}) from None
+    programme._history_user = by
+    programme.save()
+    return programme
+
+
 @transaction.atomic
 def agreement_create_from_draft(
     *,
@@ -369,6 +403,12 @@ def agreement_create_from_draft(
     `partners.2.committed_amount`, `projects.0.category`) and nothing is written.
     """
     language = script_language(text)
+    agreement_data = dict(agreement_data)
+    new_programme = agreement_data.pop("new_programme", None)
+    if new_programme:
+        agreement_data["programme"] = _programme_create(
+            new_programme, agreement_data, language=language, by=by
+        )
     with _section("agreement"):
         agreement = _create_agreement(text=text, data=agreement_data, language=language, by=by)
     organisations = _partners_commit(agreement, partners, language=language, by=by)

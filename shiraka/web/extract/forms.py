@@ -142,6 +142,20 @@ class DraftAgreementForm(DraftForm):
     signed_place = forms.CharField(label=_("Place of signing"), max_length=255, required=False)
     total_amount = AmountField(label=_("Total amount (MAD)"), help_text="")
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.all(), required=False)
+    new_programme = forms.CharField(
+        label=_("Or a new programme"),
+        max_length=255,
+        required=False,
+        help_text=_(
+            "A programme not recorded yet: it is created with the agreement, in its region or province."
+        ),
+    )
+    new_programme_kind = forms.ChoiceField(
+        label=_("Kind of the new programme"),
+        choices=Programme.Kind.choices,
+        initial=Programme.Kind.OTHER,
+        required=False,
+    )
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False)
     province = forms.ModelChoiceField(
         label=_("Province or prefecture"), queryset=Province.objects.all(), required=False
@@ -167,9 +181,18 @@ class DraftAgreementForm(DraftForm):
             raise ValidationError(_("No agreement you may edit has this reference."), code="parent_unknown")
         return parent
 
+    def clean(self):
+        data = super().clean()
+        if data.get("programme") and (data.get("new_programme") or "").strip():
+            self.add_error("new_programme", _("Choose a recorded programme or name a new one, not both."))
+        return data
+
     def agreement_values(self) -> dict:
         values = dict(self.cleaned_data)
         values["parent"] = values.pop("parent_reference")
+        name = values.pop("new_programme", "").strip()
+        kind = values.pop("new_programme_kind", "") or Programme.Kind.OTHER
+        values["new_programme"] = {"name": name, "kind": kind} if name else None
         return values
 
 
