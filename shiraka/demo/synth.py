@@ -12,9 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
@@ -32,6 +30,7 @@ from shiraka.projects.models import (
     Project,
     ProjectFunding,
 )
+from shiraka.reporting.fictional import FICTIONAL_AR, FICTIONAL_FR, FICTIONAL_NOTE, fictional_marker
 from shiraka.reporting.geo import province_rings
 from shiraka.territory.models import Commune, HealthFacilityType, Province, Region
 
@@ -174,20 +173,6 @@ class SynthReport:
             f"{self.milestones} milestones, {self.updates} progress updates, {self.committees} committees, "
             f"{self.meetings} meetings, {self.decisions} decisions"
         )
-
-
-# The demo's synthetic portfolio says what it is in its data: titles and source text (`synth --fictional`).
-FICTIONAL_AR = "[بيانات وهمية] "
-FICTIONAL_FR = "[Données fictives] "
-FICTIONAL_NOTE = (
-    "Données fictives générées par « shiraka synth » pour la démonstration : aucun de ces accords n'existe.\n"
-    "بيانات وهمية أنشأها الأمر «shiraka synth» للعرض التوضيحي: لا وجود لأي من هذه الاتفاقيات."
-)
-
-
-def fictional_marker() -> Path:
-    """A file in the data folder that tells every page a fictional portfolio is loaded (a banner)."""
-    return Path(settings.DATA_DIR) / "fictional-portfolio.txt"
 
 
 def reference_prefix(seed: int) -> str:

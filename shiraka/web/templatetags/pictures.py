@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from shiraka.demo.synth import fictional_marker
+from shiraka.reporting.fictional import fictional_marker
 
 from ..pages.charts import number_marks
 
