@@ -802,6 +802,11 @@ def _word_variants(key: str) -> set[str]:
 _SEAT_BEFORE = re.compile(r"(?:مقر|ولاي[ةه]|مجلس|siège|wilaya|conseil)\s+(?:(?:de\s+)?(?:la\s+|l')?)?$", re.I)
 
 
+# «commune de Tarnata», «province de Zagora»: the French administrative word kept, as the text
+# writes it (a commune and the province of one name are two places).
+_FR_ADMIN_BEFORE = re.compile(r"(?<!\w)(?:commune|province|préfecture)\s+(?:de\s+|d['’])$", re.I)
+
+
 def _locations(doc: Document, scope: tuple[int, int], preamble_end: int = 0) -> list[Mention]:
     """Places of the agreement in `scope`; with several agreements, the places of the shared
     preamble (before the first agreement's own segment) belong to each of them."""
@@ -823,7 +828,8 @@ def _locations(doc: Document, scope: tuple[int, int], preamble_end: int = 0) -> 
         ):
             continue  # «بمقر ولاية جهة …» in the preamble names an institution's seat
         if doc.language == "fr":
-            start = place.start
+            admin = _FR_ADMIN_BEFORE.search(doc.text, max(0, place.start - 16), place.start)
+            start = admin.start() if admin else place.start
         mention = Mention(clean_phrase(doc.text[start : place.end]), (start, place.end))
         code = place.place.code
         if code in index:

@@ -211,3 +211,12 @@ def test_a_body_name_ends_before_the_next_agreement_and_an_agency_keeps_its_purp
         "et des compétences."
     )
     assert any(n.startswith("Agence nationale pour la promotion") for n in partner_names(text))
+
+
+def test_french_places_keep_their_administrative_word() -> None:
+    text = (
+        "Le conseil provincial de Taza a approuvé une convention de partenariat avec la commune de Tahla "
+        "pour la construction d'un centre de santé."
+    )
+    names = [p.text for p in draft(text).locations]
+    assert "commune de Tahla" in names
