@@ -30,7 +30,7 @@ from .columns import (
     TRANSFERS,
 )
 
-CHUNK = 2000
+CHUNK = 500
 KINDS = ("agreements", "projects", "transfers", "commitments", "alerts")
 
 
