@@ -804,6 +804,23 @@ _SEAT_BEFORE = re.compile(r"(?:مقر|ولاي[ةه]|مجلس|siège|wilaya|cons
 
 # «commune de Tarnata», «province de Zagora»: the French administrative word kept, as the text
 # writes it (a commune and the province of one name are two places).
+_LOCALITY_BEFORE = re.compile(
+    r"(?<!\w)(?:ب|و|ل)?(?:ال)?(?:دوار|دواوير|حي|أحياء|احياء|منتزه|douars?|quartiers?)\s((?:[^\s.,،;؛:\n]+\s+){0,8})$",
+    re.I,
+)
+# Words that close a list of localities: a preposition with the article, an administrative word.
+_LOCALITY_LIST_ENDS = re.compile(r"^(?:ب|ل|و)?(?:ال|لل)|^(?:ب|و)?(?:إقليم|اقليم|جماعة|عمالة|جهة)$")
+
+
+def _in_locality_list(text: str, pos: int) -> bool:
+    m = _LOCALITY_BEFORE.search(text, max(0, pos - 80), pos)
+    if not m:
+        return False
+    words = m.group(1).split()
+    # «دواوير أولاد زراد الواد لخضر …» runs on; «… بالماء الصالح للشرب بإقليم …» has ended.
+    return not any(_LOCALITY_LIST_ENDS.match(w) and not w.startswith(("ال", "وال")) for w in words)
+
+
 _FR_ADMIN_BEFORE = re.compile(r"(?<!\w)(?:commune|province|préfecture)\s+(?:de\s+|d['’])$", re.I)
 
 
@@ -822,6 +839,8 @@ def _locations(doc: Document, scope: tuple[int, int], preamble_end: int = 0) -> 
             continue
         if any(s <= place.start < e for s, e in roles + names):
             continue
+        if _in_locality_list(doc.text, place.start):
+            continue  # a douar, a neighbourhood or a park of the list, not a commune
         start = place.admin_start if place.admin_start is not None else place.start
         if not scope[0] <= place.start < scope[1] and _SEAT_BEFORE.search(
             doc.text, max(0, start - 16), start

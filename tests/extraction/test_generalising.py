@@ -220,3 +220,12 @@ def test_french_places_keep_their_administrative_word() -> None:
     )
     names = [p.text for p in draft(text).locations]
     assert "commune de Tahla" in names
+
+
+def test_douars_and_neighbourhoods_are_not_locations() -> None:
+    text = (
+        "وقع المجلس الإقليمي لتازة اتفاقية شراكة لتزويد دواوير تاهلة وبوهلو بالماء الصالح للشرب بإقليم تازة."
+    )
+    names = [p.text for p in draft(text).locations]
+    assert not any("تاهلة" in n or "بوهلو" in n for n in names), names
+    assert "إقليم تازة" in names  # the list of douars has ended before it
