@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import tracemalloc
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
