@@ -865,7 +865,38 @@ def _locations(doc: Document, scope: tuple[int, int], preamble_end: int = 0) -> 
         out.append(mention)
     if doc.language == "ar":
         _unlisted_communes(doc, scope, preamble_end, roles + names, out)
+        _arrondissements(doc, scope, preamble_end, out)
     return out
+
+
+# «بمقاطعة يعقوب المنصور», «مقاطعة سيدي يوسف بن علي»: a city's district, named in up to four
+# words; the name ends at punctuation or at a word with an attached preposition or conjunction.
+_DISTRICT_RE = re.compile(r"(?<!\w)(?:[وبل])?(مقاطع[ةه])((?:\s+[\u0621-\u064a]{2,}){1,4})")
+_DISTRICT_NAME_ENDS = re.compile(r"^(?:[وبلف](?!ن$)\S|التي$|الذي$|ال(?:حضري|جديد)\S*$)")
+
+
+def _arrondissements(doc: Document, scope: tuple[int, int], preamble_end: int, out: list) -> None:
+    known = {compact_key(m.text) for m in out}
+    for m in _DISTRICT_RE.finditer(doc.text, doc.body, scope[1]):
+        start = m.start(1)
+        if not (scope[0] <= start < scope[1] or start < preamble_end):
+            continue
+        words = []
+        people = [p.name_span[0] for p in doc.people if p.name_span and p.name_span[0] > m.start(2)]
+        for word in re.finditer(r"\S+", m.group(2)):
+            at = m.start(2) + word.start()
+            ends = _DISTRICT_NAME_ENDS.match(word.group()) and word.group() not in ("بن", "بني")
+            if words and ends or at in people:
+                break
+            words.append(word.group())
+        if not words:
+            continue
+        phrase = f"{m.group(1)} {' '.join(words)}"
+        if compact_key(phrase) in known:
+            continue
+        known.add(compact_key(phrase))
+        end = doc.text.find(words[-1], m.start(2)) + len(words[-1])
+        out.append(Mention(phrase, (start, end)))
 
 
 # «بجماعة زناكة»: a commune named with its administrative word, even when the reference list

@@ -229,3 +229,13 @@ def test_douars_and_neighbourhoods_are_not_locations() -> None:
     names = [p.text for p in draft(text).locations]
     assert not any("تاهلة" in n or "بوهلو" in n for n in names), names
     assert "إقليم تازة" in names  # the list of douars has ended before it
+
+
+def test_city_districts_are_read_whole() -> None:
+    text = (
+        "وقعت وزارة الشباب والرياضة ومجلس مقاطعة سيدي يوسف بن علي اتفاقية شراكة لإحداث ملعب للقرب "
+        "بمقاطعة بني مكادة، بحضور السيد كريم العلمي."
+    )
+    names = [p.text for p in draft(text).locations]
+    assert "مقاطعة سيدي يوسف بن علي" in names
+    assert "مقاطعة بني مكادة" in names
