@@ -215,3 +215,9 @@ def no_nul(values: dict) -> dict:
                 {name: ValidationError(_("This text contains a NUL character."), code="nul")}
             )
     return values
+
+
+def changes(patch: Versioned) -> tuple[dict, int]:
+    """The fields a PATCH sent (and only those), and the version it read."""
+    values = no_nul(patch.dict(exclude_unset=True))
+    return values, values.pop("version")

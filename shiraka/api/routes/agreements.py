@@ -23,10 +23,11 @@ from shiraka.agreements.selectors import (
 from shiraka.portfolio.selectors import agreement_page_rows, agreements_with_figures
 from shiraka.territory.models import Province, Region
 
-from ..auth import OPTIONAL_TOKEN, caller, write_token
-from ..inputs import AgreementIn, AgreementPatch, StatusIn, by_reference, no_nul, one_of
+from ..auth import caller, write_token
+from ..inputs import AgreementIn, AgreementPatch, StatusIn, by_reference, changes, no_nul, one_of
 from ..paging import MAX_ID, Paging, choice, paginate
-from ..schemas import AgreementDetailOut, AgreementOut, answers, page_schema
+from ..schemas import AgreementDetailOut, AgreementOut, answers
+from .common import read
 from .rows import agreement_row, partnership_row, signatory_row
 
 router = Router(tags=["agreements"])
@@ -52,7 +53,7 @@ def agreement_filters(query) -> AgreementFilters:
     return AgreementFilters(**values)
 
 
-@router.get("/agreements", response=answers(page_schema(AgreementOut)), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/agreements", AgreementOut, many=True)
 def agreements(request, query: Query[AgreementQuery]):
     """The agreements the caller may see, filtered and sorted as on the agreements page."""
     filters = agreement_filters(query)
@@ -78,7 +79,7 @@ def agreement_detail(user, agreement: Agreement) -> dict:
     }
 
 
-@router.get("/agreements/{reference}", response=answers(AgreementDetailOut), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/agreements/{reference}", AgreementDetailOut)
 def agreement(request, reference: str):
     user = caller(request)
     return agreement_detail(user, access_agreement(user, reference[:60]))
@@ -113,8 +114,8 @@ def agreement_update(request, reference: str, payload: AgreementPatch):
     """Change some fields; `version` must be the one read (409 if someone saved since)."""
     user = request.auth
     record = access_agreement(user, reference[:60], write=True)
-    values = agreement_links(no_nul(payload.dict(exclude_unset=True)))
-    version = values.pop("version")
+    values, version = changes(payload)
+    values = agreement_links(values)
     with transaction.atomic():
         scope = {
             name: values.get(name, getattr(record, name)) for name in ("region", "province", "programme")

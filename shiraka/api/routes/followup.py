@@ -1,7 +1,7 @@
 """The supervision and follow-up committees, their meetings and decisions, and the alerts: internal,
 read by members of an organisation only (anonymous callers get empty lists and 404s, as on the pages)."""
 
-from ninja import Path, Query, Router
+from ninja import Query, Router
 from pydantic import Field
 
 from shiraka.accounts.access import followed_agreements, followed_scope_key, visible_committees
@@ -10,14 +10,14 @@ from shiraka.followup.models import Decision, Meeting
 from shiraka.followup.selectors import sorted_alerts
 from shiraka.territory.models import Province, Region
 
-from ..auth import OPTIONAL_TOKEN, caller
+from ..auth import caller
 from ..errors import found
 from ..paging import MAX_ID, Paging, choice, paginate
-from ..schemas import AlertOut, CommitteeOut, DecisionOut, MeetingOut, answers, page_schema
+from ..schemas import AlertOut, CommitteeOut, DecisionOut, MeetingOut
+from .common import RecordId, read
 from .rows import fields_of
 
 router = Router(tags=["follow-up"])
-RecordId = Path(..., ge=1, le=MAX_ID)
 
 
 def committee_row(committee) -> dict:
@@ -43,7 +43,7 @@ class CommitteeQuery(Paging):
     province: int | None = Field(None, ge=1, le=MAX_ID)
 
 
-@router.get("/committees", response=answers(page_schema(CommitteeOut)), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/committees", CommitteeOut, many=True)
 def committees(request, query: Query[CommitteeQuery]):
     rows = visible_committees(caller(request)).prefetch_related("agreements")
     if query.region:
@@ -53,14 +53,12 @@ def committees(request, query: Query[CommitteeQuery]):
     return paginate(rows.order_by("pk"), query, committee_row)
 
 
-@router.get("/committees/{pk}", response=answers(CommitteeOut), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/committees/{pk}", CommitteeOut)
 def committee(request, pk: int = RecordId):
     return committee_row(found(visible_committees(caller(request)).filter(pk=pk)))
 
 
-@router.get(
-    "/committees/{pk}/meetings", response=answers(page_schema(MeetingOut)), openapi_extra=OPTIONAL_TOKEN
-)
+@read(router, "/committees/{pk}/meetings", MeetingOut, many=True)
 def meetings(request, query: Query[Paging], pk: int = RecordId):
     committee_id = found(visible_committees(caller(request)).filter(pk=pk)).pk
     rows = Meeting.objects.filter(committee_id=committee_id).order_by("-held_on", "-pk")
@@ -71,9 +69,7 @@ class DecisionQuery(Paging):
     status: choice(Decision.Status) | None = None
 
 
-@router.get(
-    "/committees/{pk}/decisions", response=answers(page_schema(DecisionOut)), openapi_extra=OPTIONAL_TOKEN
-)
+@read(router, "/committees/{pk}/decisions", DecisionOut, many=True)
 def decisions(request, query: Query[DecisionQuery], pk: int = RecordId):
     committee_id = found(visible_committees(caller(request)).filter(pk=pk)).pk
     rows = Decision.objects.filter(committee_id=committee_id).select_related("agreement", "project")
@@ -82,13 +78,13 @@ def decisions(request, query: Query[DecisionQuery], pk: int = RecordId):
     return paginate(rows.order_by("due_on", "pk"), query, decision_row)
 
 
-@router.get("/meetings/{pk}", response=answers(MeetingOut), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/meetings/{pk}", MeetingOut)
 def meeting(request, pk: int = RecordId):
     rows = Meeting.objects.filter(committee__in=visible_committees(caller(request)))
     return meeting_row(found(rows.filter(pk=pk)))
 
 
-@router.get("/decisions/{pk}", response=answers(DecisionOut), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/decisions/{pk}", DecisionOut)
 def decision(request, pk: int = RecordId):
     rows = Decision.objects.filter(committee__in=visible_committees(caller(request)))
     return decision_row(found(rows.select_related("agreement", "project").filter(pk=pk)))
@@ -115,7 +111,7 @@ def alert_row(alert) -> dict:
     }
 
 
-@router.get("/alerts", response=answers(page_schema(AlertOut)), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/alerts", AlertOut, many=True)
 def alerts(request, query: Query[AlertQuery]):
     """The alerts of the agreements the caller follows, as on the alerts page (none for the public)."""
     user = caller(request)

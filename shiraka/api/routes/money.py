@@ -1,7 +1,7 @@
 """Partners, their commitments, schedules and transfers: what a secretariat records and what a partner's
 focal point sends from its accounting (transfers of its own organisation only)."""
 
-from ninja import Path, Query, Router, Status
+from ninja import Query, Router, Status
 
 from shiraka.accounts.access import (
     access_agreement,
@@ -15,7 +15,7 @@ from shiraka.agreements.models import Partnership, ScheduledContribution, Transf
 from shiraka.agreements.selectors import partnerships_with_figures
 from shiraka.organisations.models import Organisation
 
-from ..auth import OPTIONAL_TOKEN, caller, write_token
+from ..auth import caller, write_token
 from ..errors import found
 from ..inputs import (
     CancelIn,
@@ -24,15 +24,16 @@ from ..inputs import (
     PartnershipIn,
     PartnershipPatch,
     TransferIn,
+    changes,
     no_nul,
     one_of,
 )
-from ..paging import MAX_ID, Paging, paginate
-from ..schemas import ContributionOut, PartnershipOut, TransferOut, answers, page_schema
+from ..paging import Paging, paginate
+from ..schemas import ContributionOut, PartnershipOut, TransferOut, answers
+from .common import RecordId, read
 from .rows import contribution_row, partnership_row, transfer_row
 
 router = Router(tags=["partners and money"])
-RecordId = Path(..., ge=1, le=MAX_ID)
 
 
 def visible_partnerships(user):
@@ -47,11 +48,7 @@ def partnership_read(user, pk: int) -> dict:
     return partnership_row(found(visible_partnerships(user).filter(pk=pk)))
 
 
-@router.get(
-    "/agreements/{reference}/partnerships",
-    response=answers(page_schema(PartnershipOut)),
-    openapi_extra=OPTIONAL_TOKEN,
-)
+@read(router, "/agreements/{reference}/partnerships", PartnershipOut, many=True)
 def agreement_partnerships(request, reference: str, query: Query[Paging]):
     user = caller(request)
     agreement = access_agreement(user, reference[:60])
@@ -59,7 +56,7 @@ def agreement_partnerships(request, reference: str, query: Query[Paging]):
     return paginate(rows, query, partnership_row)
 
 
-@router.get("/partnerships/{pk}", response=answers(PartnershipOut), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/partnerships/{pk}", PartnershipOut)
 def partnership(request, pk: int = RecordId):
     return partnership_read(caller(request), pk)
 
@@ -83,8 +80,7 @@ def partnership_create(request, reference: str, payload: PartnershipIn):
 def partnership_update(request, payload: PartnershipPatch, pk: int = RecordId):
     user = request.auth
     record = access_partnership(user, pk)
-    values = no_nul(payload.dict(exclude_unset=True))
-    version = values.pop("version")
+    values, version = changes(payload)
     services.partnership_update(record, expected_version=version, by=user, **values)
     return partnership_read(user, pk)
 
@@ -92,11 +88,7 @@ def partnership_update(request, payload: PartnershipPatch, pk: int = RecordId):
 # --- schedule ----------------------------------------------------------------------------------------
 
 
-@router.get(
-    "/partnerships/{pk}/schedule",
-    response=answers(page_schema(ContributionOut)),
-    openapi_extra=OPTIONAL_TOKEN,
-)
+@read(router, "/partnerships/{pk}/schedule", ContributionOut, many=True)
 def partnership_schedule(request, query: Query[Paging], pk: int = RecordId):
     user = caller(request)
     partnership_id = found(visible_partnerships(user).filter(pk=pk)).pk
@@ -119,8 +111,7 @@ def contribution_create(request, payload: ContributionIn, pk: int = RecordId):
 def contribution_update(request, payload: ContributionPatch, pk: int = RecordId):
     user = request.auth
     record = access_contribution(user, pk)
-    values = no_nul(payload.dict(exclude_unset=True))
-    version = values.pop("version")
+    values, version = changes(payload)
     return contribution_row(services.contribution_update(record, expected_version=version, by=user, **values))
 
 
@@ -133,11 +124,7 @@ def visible_transfers(user):
     )
 
 
-@router.get(
-    "/agreements/{reference}/transfers",
-    response=answers(page_schema(TransferOut)),
-    openapi_extra=OPTIONAL_TOKEN,
-)
+@read(router, "/agreements/{reference}/transfers", TransferOut, many=True)
 def agreement_transfers(request, reference: str, query: Query[Paging]):
     """Every transfer of the agreement, cancelled ones included (they count in no figure)."""
     user = caller(request)
@@ -146,7 +133,7 @@ def agreement_transfers(request, reference: str, query: Query[Paging]):
     return paginate(rows, query, lambda row: transfer_row(row, user))
 
 
-@router.get("/transfers/{pk}", response=answers(TransferOut), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/transfers/{pk}", TransferOut)
 def transfer(request, pk: int = RecordId):
     user = caller(request)
     return transfer_row(found(visible_transfers(user).filter(pk=pk)), user)

@@ -8,10 +8,11 @@ from shiraka.agreements.models import Partnership
 from shiraka.portfolio.selectors import per_inhabitant, portfolio_summary
 from shiraka.territory.models import Province, Region
 
-from ..auth import OPTIONAL_TOKEN, caller
+from ..auth import caller
 from ..errors import found
 from ..paging import MAX_ID
-from ..schemas import SummaryOut, answers
+from ..schemas import SummaryOut
+from .common import read
 
 router = Router(tags=["figures"])
 
@@ -23,7 +24,7 @@ class SummaryQuery(Schema):
     partner: int | None = Field(None, ge=1, le=MAX_ID, description="Organisation id of a partner.")
 
 
-@router.get("/summary", response=answers(SummaryOut), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/summary", SummaryOut)
 def summary(request, query: Query[SummaryQuery]):
     """Agreements, total, committed, unallocated, due to date, transferred, arrears, projects by status
     and weighted progress of the agreements the caller may see (published ones for the public)."""

@@ -3,7 +3,7 @@ and what the secretariat and the owner's project editor record."""
 
 from django.db import transaction
 from django.db.models import Count
-from ninja import Path, Query, Router, Status
+from ninja import Query, Router, Status
 from pydantic import Field
 
 from shiraka.accounts.access import (
@@ -26,7 +26,7 @@ from shiraka.projects.selectors import (
 )
 from shiraka.territory.models import Commune, HealthFacilityType, Province, Region
 
-from ..auth import OPTIONAL_TOKEN, caller, write_token
+from ..auth import caller, write_token
 from ..errors import found
 from ..inputs import (
     MilestoneIn,
@@ -36,6 +36,7 @@ from ..inputs import (
     ProjectIn,
     ProjectPatch,
     StatusIn,
+    changes,
     no_nul,
     one_of,
     refuse_unknown,
@@ -50,12 +51,11 @@ from ..schemas import (
     ProjectDetailOut,
     ProjectOut,
     answers,
-    page_schema,
 )
+from .common import RecordId, read
 from .rows import contract_row, fields_of, payment_row, progress_row, project_row
 
 router = Router(tags=["projects"])
-RecordId = Path(..., ge=1, le=MAX_ID)
 
 
 class ProjectQuery(Paging):
@@ -70,7 +70,7 @@ class ProjectQuery(Paging):
     sort: str = Field("reference", pattern="^(" + "|".join(sorted(PROJECT_SORTS)) + ")$")
 
 
-@router.get("/projects", response=answers(page_schema(ProjectOut)), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/projects", ProjectOut, many=True)
 def projects(request, query: Query[ProjectQuery]):
     """The projects the caller may see, filtered and sorted as on the projects page."""
     values = query.dict(exclude={"limit", "offset"})
@@ -115,25 +115,19 @@ def milestone_row(milestone: Milestone) -> dict:
     return fields_of(milestone, "kind", "planned_on", "achieved_on", "note")
 
 
-@router.get("/projects/{reference}", response=answers(ProjectDetailOut), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/projects/{reference}", ProjectDetailOut)
 def project(request, reference: str):
     return project_detail(access_project(caller(request), reference[:60]))
 
 
-@router.get(
-    "/projects/{reference}/milestones",
-    response=answers(page_schema(MilestoneOut)),
-    openapi_extra=OPTIONAL_TOKEN,
-)
+@read(router, "/projects/{reference}/milestones", MilestoneOut, many=True)
 def project_milestones(request, reference: str, query: Query[Paging]):
     record = access_project(caller(request), reference[:60])
     rows = Milestone.objects.filter(project=record).order_by("planned_on", "pk")
     return paginate(rows, query, milestone_row)
 
 
-@router.get(
-    "/projects/{reference}/progress", response=answers(page_schema(ProgressOut)), openapi_extra=OPTIONAL_TOKEN
-)
+@read(router, "/projects/{reference}/progress", ProgressOut, many=True)
 def project_progress(request, reference: str, query: Query[Paging]):
     """Progress reports, latest first (photos are counted; they are seen on the project's page)."""
     record = access_project(caller(request), reference[:60])
@@ -141,40 +135,32 @@ def project_progress(request, reference: str, query: Query[Paging]):
     return paginate(rows, query, progress_row)
 
 
-@router.get(
-    "/projects/{reference}/contracts",
-    response=answers(page_schema(ContractOut)),
-    openapi_extra=OPTIONAL_TOKEN,
-)
+@read(router, "/projects/{reference}/contracts", ContractOut, many=True)
 def project_contracts(request, reference: str, query: Query[Paging]):
     record = access_project(caller(request), reference[:60])
     return paginate(contracts_with_payments(record), query, contract_row)
 
 
-@router.get(
-    "/projects/{reference}/fundings", response=answers(page_schema(FundingOut)), openapi_extra=OPTIONAL_TOKEN
-)
+@read(router, "/projects/{reference}/fundings", FundingOut, many=True)
 def project_fundings(request, reference: str, query: Query[Paging]):
     record = access_project(caller(request), reference[:60])
     rows = record.fundings.order_by("pk")
     return paginate(rows, query, lambda funding: fields_of(funding, "organisation_id", "amount"))
 
 
-@router.get("/milestones/{pk}", response=answers(MilestoneOut), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/milestones/{pk}", MilestoneOut)
 def milestone(request, pk: int = RecordId):
     rows = Milestone.objects.filter(project__in=visible_projects(caller(request)))
     return milestone_row(found(rows.filter(pk=pk)))
 
 
-@router.get("/progress/{pk}", response=answers(ProgressOut), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/progress/{pk}", ProgressOut)
 def progress(request, pk: int = RecordId):
     rows = ProgressUpdate.objects.filter(project__in=visible_projects(caller(request)))
     return progress_row(found(rows.annotate(photo_count=Count("photos")).filter(pk=pk)))
 
 
-@router.get(
-    "/projects/{reference}/payments", response=answers(page_schema(PaymentOut)), openapi_extra=OPTIONAL_TOKEN
-)
+@read(router, "/projects/{reference}/payments", PaymentOut, many=True)
 def project_payments(request, reference: str, query: Query[Paging]):
     """Payments on the project's contracts, cancelled ones included (they count in no figure)."""
     record = access_project(caller(request), reference[:60])
@@ -226,8 +212,8 @@ def project_update(request, reference: str, payload: ProjectPatch):
     """Change some fields; `version` must be the one read (409 if someone saved since)."""
     user = request.auth
     record = access_project(user, reference[:60], write=True)
-    values = project_links(no_nul(payload.dict(exclude_unset=True)))
-    version = values.pop("version")
+    values, version = changes(payload)
+    values = project_links(values)
     with transaction.atomic():
         check_project_owners(user, record, values)
         if "communes" in values:
@@ -265,8 +251,7 @@ def milestone_create(request, reference: str, payload: MilestoneIn):
 def milestone_update(request, payload: MilestonePatch, pk: int = RecordId):
     user = request.auth
     record = access_milestone(user, pk)
-    values = no_nul(payload.dict(exclude_unset=True))
-    version = values.pop("version")
+    values, version = changes(payload)
     return milestone_row(services.milestone_update(record, expected_version=version, by=user, **values))
 
 

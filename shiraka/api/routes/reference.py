@@ -5,13 +5,14 @@ from ninja import Path, Query, Router
 from pydantic import Field
 
 from shiraka.agreements.models import Programme
+from shiraka.core.querying import filter_given
 from shiraka.organisations.models import Organisation
 from shiraka.territory.models import Commune, Province, Region
 
-from ..auth import OPTIONAL_TOKEN
 from ..errors import found
 from ..paging import MAX_ID, Paging, choice, paginate
-from ..schemas import CommuneOut, OrganisationOut, ProgrammeOut, ProvinceOut, RegionOut, answers, page_schema
+from ..schemas import CommuneOut, OrganisationOut, ProgrammeOut, ProvinceOut, RegionOut
+from .common import read
 
 router = Router(tags=["reference"])
 
@@ -25,6 +26,10 @@ def by_name(queryset, q: str):
     if not q:
         return queryset
     return queryset.filter(Q(name_ar__icontains=q) | Q(name_fr__icontains=q))
+
+
+def named_page(queryset, query, **lookups):
+    return paginate(filter_given(by_name(queryset, query.q), **lookups), query)
 
 
 class ProvinceQuery(NameSearch):
@@ -43,63 +48,51 @@ class ProgrammeQuery(NameSearch):
     kind: choice(Programme.Kind) | None = None
 
 
-@router.get("/regions", response=answers(page_schema(RegionOut)), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/regions", RegionOut, many=True)
 def regions(request, query: Query[NameSearch]):
-    return paginate(by_name(Region.objects.order_by("code"), query.q), query)
+    return named_page(Region.objects.order_by("code"), query)
 
 
-@router.get("/regions/{code}", response=answers(RegionOut), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/regions/{code}", RegionOut)
 def region(request, code: str):
     return found(Region.objects.filter(code=code[:10]))
 
 
-@router.get("/provinces", response=answers(page_schema(ProvinceOut)), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/provinces", ProvinceOut, many=True)
 def provinces(request, query: Query[ProvinceQuery]):
-    rows = by_name(Province.objects.order_by("code"), query.q)
-    if query.region:
-        rows = rows.filter(region_id=query.region)
-    return paginate(rows, query)
+    return named_page(Province.objects.order_by("code"), query, region_id=query.region)
 
 
-@router.get("/provinces/{code}", response=answers(ProvinceOut), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/provinces/{code}", ProvinceOut)
 def province(request, code: str):
     return found(Province.objects.filter(code=code[:10]))
 
 
-@router.get("/communes", response=answers(page_schema(CommuneOut)), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/communes", CommuneOut, many=True)
 def communes(request, query: Query[CommuneQuery]):
-    rows = by_name(Commune.objects.order_by("code"), query.q)
-    if query.province:
-        rows = rows.filter(province_id=query.province)
-    return paginate(rows, query)
+    return named_page(Commune.objects.order_by("code"), query, province_id=query.province)
 
 
-@router.get("/communes/{code}", response=answers(CommuneOut), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/communes/{code}", CommuneOut)
 def commune(request, code: str):
     return found(Commune.objects.filter(code=code[:20]))
 
 
-@router.get("/organisations", response=answers(page_schema(OrganisationOut)), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/organisations", OrganisationOut, many=True)
 def organisations(request, query: Query[OrganisationQuery]):
-    rows = by_name(Organisation.objects.order_by("pk"), query.q)
-    if query.kind:
-        rows = rows.filter(kind=query.kind)
-    return paginate(rows, query)
+    return named_page(Organisation.objects.order_by("pk"), query, kind=query.kind)
 
 
-@router.get("/organisations/{pk}", response=answers(OrganisationOut), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/organisations/{pk}", OrganisationOut)
 def organisation(request, pk: int = Path(..., ge=1, le=MAX_ID)):
     return found(Organisation.objects.filter(pk=pk))
 
 
-@router.get("/programmes", response=answers(page_schema(ProgrammeOut)), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/programmes", ProgrammeOut, many=True)
 def programmes(request, query: Query[ProgrammeQuery]):
-    rows = by_name(Programme.objects.order_by("code"), query.q)
-    if query.kind:
-        rows = rows.filter(kind=query.kind)
-    return paginate(rows, query)
+    return named_page(Programme.objects.order_by("code"), query, kind=query.kind)
 
 
-@router.get("/programmes/{code}", response=answers(ProgrammeOut), openapi_extra=OPTIONAL_TOKEN)
+@read(router, "/programmes/{code}", ProgrammeOut)
 def programme(request, code: str):
     return found(Programme.objects.filter(code=code[:80]))
