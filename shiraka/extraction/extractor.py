@@ -607,10 +607,9 @@ _SESSION_RE = re.compile(
 def _chairs_a_session(doc: Document, person: Person) -> bool:
     """A presiding official whose sentence speaks of a session and of no signing."""
     s, e = doc.sentence_of(person.start)
-    sentence = doc.text[s:e]
-    if re.search(r"توقيع|وقع|sign", sentence, re.I):
+    if _SIGN_RE.search(doc.text, s, e):
         return False
-    window = doc.text[max(s, person.start - 90) : min(e, person.end + 90)]
+    window = doc.text[s : min(e, person.end + 90)]
     return bool(_SESSION_RE.search(window))
 
 

@@ -239,3 +239,19 @@ def test_city_districts_are_read_whole() -> None:
     names = [p.text for p in draft(text).locations]
     assert "مقاطعة سيدي يوسف بن علي" in names
     assert "مقاطعة بني مكادة" in names
+
+
+def test_conventions_initialled_at_a_meeting_keep_its_chair() -> None:
+    text = (
+        "Deux conventions de partenariat ont été paraphées lors de la réunion du comité provincial, tenue "
+        "sous la présidence du gouverneur de la province, Karim Alami, pour équiper le centre de santé."
+    )
+    assert [s.name for s in draft(text).signatories] == ["Karim Alami"]
+
+
+def test_chair_named_long_after_the_session_word_is_still_a_chair() -> None:
+    text = (
+        "عرفت الدورة العادية لمجلس عمالة فاس، لشهر فبراير 2026، المنعقدة يوم الاثنين العاشر من الشهر الجاري "
+        "بمقر العمالة، برئاسة كريم العلمي رئيس المجلس، المصادقة على اتفاقية شراكة لبناء مركز صحي."
+    )
+    assert draft(text).signatories == []
