@@ -168,6 +168,11 @@ def find_projects(
         phrase = _balanced(clean_phrase(text[start:end]))
         if j - i >= 2 and not any(s <= start - scope[0] < e for s, e in money_spans):
             out.append(Mention(phrase, (start, end)))
+            further = _further_facilities(tokens, text, j, scope)
+            if further:
+                # «إحداث مركب رياضي بالحي أ، وملعب للقرب بالحي ب»: one action, several facilities.
+                out.extend(further)
+                j = _index_at(tokens, further[-1].span[1]) if further[-1].span else j
             first_end, shared = _shared_action_items(tokens, text, i, j, scope)
             if shared:
                 # The first site is read whole too («… صنف 2 اصديف بجماعة زناكة»).
@@ -186,6 +191,64 @@ def _objective(tokens: list[Token], i: int, drop: int) -> bool:
         return True
     following = tokens[i + 1].key if i + 1 < len(tokens) else ""
     return key in _AR_STRENGTHEN and following in _ABSTRACT_OBJECTS
+
+
+# Nouns of a facility or an item that an action named before it applies to as well.
+_FACILITIES = _f(
+    {
+        "مركز",
+        "مراكز",
+        "مستشفي",
+        "مستشفى",
+        "ملعب",
+        "مركب",
+        "دار",
+        "قاعه",
+        "مصحه",
+        "وحده",
+        "مختبر",
+        "مستوصف",
+        "سياره",
+        "سيارات",
+        "centre",
+        "hopital",
+        "unite",
+        "salle",
+        "maison",
+        "complexe",
+        "terrain",
+        "dispensaire",
+    }
+)
+
+
+def _further_facilities(tokens: list[Token], text: str, j: int, scope: tuple[int, int]) -> list[Mention]:
+    """Facilities listed after an action's first object, each after «، و» / «et» / a comma."""
+    out: list[Mention] = []
+    while j < len(tokens) and tokens[j].start < scope[1] and len(out) < 10:
+        gap = text[tokens[j - 1].end : tokens[j].start]
+        if _BREAK.search(gap.replace("(", "").replace(")", "")):
+            break
+        k, key = j, tokens[j].key
+        if key in ("و", "et") and k + 1 < len(tokens):
+            k, key = k + 1, tokens[k + 1].key
+        elif key.startswith("و") and key[1:] in _FACILITIES:
+            key = key[1:]
+        elif not _COMMA.search(gap):
+            break
+        if key.startswith(("l'", "d'", "un", "une")) and k + 1 < len(tokens) and key in ("un", "une"):
+            k, key = k + 1, tokens[k + 1].key
+        if key not in _FACILITIES:
+            break
+        start = tokens[k].start + (
+            1 if tokens[k].key.startswith("و") and tokens[k].key[1:] in _FACILITIES else 0
+        )
+        stop = _phrase_end(tokens, text, k)
+        if stop - k < 2:
+            break
+        out.append(Mention(clean_phrase(text[start : tokens[stop - 1].end]), (start, tokens[stop - 1].end)))
+        j = stop
+    return out
 
 
 def _balanced(phrase: str) -> str:

@@ -255,3 +255,13 @@ def test_chair_named_long_after_the_session_word_is_still_a_chair() -> None:
         "بمقر العمالة، برئاسة كريم العلمي رئيس المجلس، المصادقة على اتفاقية شراكة لبناء مركز صحي."
     )
     assert draft(text).signatories == []
+
+
+def test_one_action_over_several_facilities_gives_one_project_each() -> None:
+    text = (
+        "وقعت وزارة الشباب والرياضة ومجلس جهة فاس مكناس اتفاقية شراكة تهم إحداث مركب رياضي للقرب بمدينة صفرو، "
+        "وملعب لكرة القدم بمدينة تازة."
+    )
+    names = project_names(text)
+    assert any(n.startswith("إحداث مركب رياضي") for n in names), names
+    assert any(n.startswith("ملعب لكرة القدم") for n in names), names
