@@ -145,6 +145,7 @@ TASKS = {"default": {"BACKEND": os.environ.get("SHIRAKA_TASKS_BACKEND", "django_
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "shiraka.web.kit.params.BoundedInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

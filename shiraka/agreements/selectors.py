@@ -12,7 +12,15 @@ from django.db.models import Case, Exists, F, OuterRef, QuerySet, Subquery, Sum,
 from django.db.models.functions import Coalesce, Greatest
 
 from shiraka.core.money import ZERO, MoneyField, money_value
-from shiraka.core.querying import as_money, choice_param, filter_given, int_param, sum_subquery, text_search
+from shiraka.core.querying import (
+    as_money,
+    choice_param,
+    filter_given,
+    int_param,
+    sum_subquery,
+    text_search,
+    year_param,
+)
 from shiraka.core.rules import today as local_today
 
 from .models import Agreement, Partnership, ScheduledContribution, Transfer
@@ -184,7 +192,7 @@ class AgreementFilters:
             kind=choice_param(params, "kind", Agreement.Kind.values),
             status=choice_param(params, "status", Agreement.Status.values),
             partner=int_param(params, "partner"),
-            year=int_param(params, "year"),
+            year=year_param(params, "year"),
             sort=choice_param(params, "sort", AGREEMENT_SORTS, "-signed"),
         )
 

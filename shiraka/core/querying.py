@@ -7,10 +7,30 @@ from django.db.models.functions import Coalesce
 from shiraka.core.money import ZERO, MoneyField, money_value
 from shiraka.core.text import search_terms
 
+# Every identifier and whole number a request carries is read here (the list filters through
+# `int_param`, the views and the web kit through `whole_number`): beyond a 64-bit integer SQLite
+# raises OverflowError, and a year past 9999 is no date at all.
+MAX_ID = 2**63 - 1
+MAX_YEAR = 9999
 
-def int_param(params, name: str) -> int | None:
-    value = (params.get(name) or "").strip()
-    return int(value) if value.isdigit() else None
+
+def whole_number(value, low: int = 1, high: int = MAX_ID) -> int | None:
+    """`value` as a whole number within [low, high] written in ASCII digits (an optional minus sign
+    only when `low` is negative), else None: never an exception, whatever the text."""
+    text = str(value if value is not None else "").strip()
+    digits = text[1:] if text.startswith("-") and low < 0 else text
+    if not digits or len(digits) > 19 or not (digits.isascii() and digits.isdigit()):
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
+
+
+def int_param(params, name: str, high: int = MAX_ID) -> int | None:
+    return whole_number(params.get(name), high=high)
+
+
+def year_param(params, name: str) -> int | None:
+    return whole_number(params.get(name), high=MAX_YEAR)
 
 
 def choice_param(params, name: str, allowed, default: str = "") -> str:

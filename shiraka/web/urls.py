@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
+from shiraka.web.kit.params import LoginForm
+
 app_name = "web"
 # One URL module per area. The edit, extraction and follow-up areas come first: their fixed paths
 # (e.g. agreements/new-from-text/) must win over the reading pages' detail patterns.
@@ -11,7 +13,7 @@ urlpatterns = [
     path("", include("shiraka.web.people.urls")),
     path("", include("shiraka.web.portal.urls")),
     path("", include("shiraka.web.pages.urls")),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The first-login link of a new user (shiraka.accounts.services.first_login_link): choose a password.
     # Templates of our own names: django.contrib.admin ships registration/password_reset_*.html too.

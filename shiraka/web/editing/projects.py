@@ -20,6 +20,7 @@ from shiraka.accounts.access import (
 from shiraka.projects import services
 from shiraka.projects.models import Milestone, ProgressUpdate, Project
 from shiraka.projects.selectors import contracts_with_payments
+from shiraka.web.kit.params import whole_number
 from shiraka.web.kit.views import post_data
 
 from .common import (
@@ -46,7 +47,7 @@ def project_form(form_class, request, *, initial, **kwargs):
     if request.method == "POST" and "refresh_communes" in request.POST:
         typed = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
         typed["communes"] = request.POST.getlist("communes")
-        return form_class(initial=typed, province_id=request.POST.get("province") or None, **kwargs)
+        return form_class(initial=typed, province_id=whole_number(request.POST.get("province")), **kwargs)
     data, _files = post_data(request)
     return form_class(data, initial=initial, **kwargs)
 
@@ -213,9 +214,7 @@ def milestone_achieve(request, pk: int):
 @require_GET
 def commune_options(request):
     """The <option>s of one province's communes, for the project form's htmx reload."""
-    province_id = request.GET.get("province") or None
-    if province_id is not None and not str(province_id).isdigit():
-        province_id = None
+    province_id = whole_number(request.GET.get("province"))
     field = forms.communes_field(province_id=province_id)
     return render(request, "web/edit/_commune_options.html", {"field": field, "choices": list(field.choices)})
 

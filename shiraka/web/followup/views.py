@@ -36,6 +36,7 @@ from shiraka.followup.selectors import agenda_build, committees_with_counts, sor
 from shiraka.followup.selectors import committee_detail as committee_figures
 from shiraka.followup.selectors import meeting_detail as meeting_figures
 from shiraka.web.kit.forms import FAILED, run_service
+from shiraka.web.kit.params import whole_number
 from shiraka.web.kit.views import page_of, post_data, query_without
 
 from .forms import (
@@ -308,8 +309,8 @@ def meeting_minutes_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def decision_new(request, pk: int):
     committee = access_committee(request.user, pk, write=True)
-    meeting = request.GET.get("meeting", "")
-    initial = {"meeting": int(meeting)} if meeting.isdigit() else {}
+    meeting = whole_number(request.GET.get("meeting"))
+    initial = {"meeting": meeting} if meeting else {}
     form = DecisionForm(request.POST or None, committee=committee, initial=initial)
 
     def done(decision):

@@ -23,6 +23,8 @@ from shiraka.core.services import VersionConflict
 from shiraka.organisations.models import Organisation
 from shiraka.territory.models import Province
 
+from .params import whole_number
+
 AMOUNT_HELP = _("in dirhams, e.g. 1500000.00")
 
 
@@ -146,12 +148,32 @@ class GroupedChoices:
         return self.label_of(obj) if self.label_of else str(obj)
 
 
-class GroupedModelChoiceField(GroupedChoices, forms.ModelChoiceField):
-    pass
+class BoundedKeys:
+    """Row keys are whole numbers within 64 bits before they reach a query: beyond, SQLite raises
+    OverflowError on `pk IN (…)` instead of finding nothing (the one bounded path: kit/params.py)."""
+
+    def bounded_key(self, value):
+        if self.to_field_name is None and whole_number(value) is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return value
 
 
-class GroupedModelMultipleChoiceField(GroupedChoices, forms.ModelMultipleChoiceField):
-    pass
+class GroupedModelChoiceField(BoundedKeys, GroupedChoices, forms.ModelChoiceField):
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        return super().to_python(self.bounded_key(value))
+
+
+class GroupedModelMultipleChoiceField(BoundedKeys, GroupedChoices, forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        if isinstance(value, (list, tuple)):
+            for key in value:
+                if key not in self.empty_values:
+                    self.bounded_key(key)
+        return super()._check_values(value)
 
 
 KIND_ORDER = {kind: index for index, kind in enumerate(Organisation.Kind.values)}

@@ -14,6 +14,7 @@ from shiraka.projects import models
 from shiraka.territory.models import Commune, HealthFacilityType, Province
 from shiraka.web.kit import forms as kit
 from shiraka.web.kit.forms import AmountField, TextDirection, VersionedForm, date_field, label, text
+from shiraka.web.kit.params import whole_number
 
 from .common import FormPage, RecordForm, integer
 
@@ -113,10 +114,10 @@ class ProjectForm(RecordForm):
                 first_label=_("Partners, public agencies and bodies of this territory"),
             )
         if self.is_bound:
-            province_id = self.data.get(self.add_prefix("province")) or None
-        province_id = province_id or self.initial.get("province") or agreement.province_id
-        if isinstance(province_id, Province):
-            province_id = province_id.pk
+            province_id = whole_number(self.data.get(self.add_prefix("province")))
+        typed = self.initial.get("province")
+        typed = typed.pk if isinstance(typed, Province) else typed
+        province_id = province_id or whole_number(typed) or agreement.province_id
         self.fields["communes"] = communes_field(province_id=province_id, region_id=agreement.region_id)
         self.fields["communes"].widget.attrs["size"] = "8"
         self.fields["province"].refresh_button = _("Show the communes of this province")
