@@ -711,6 +711,9 @@ def _generic_body(doc: Document, name: str) -> Mention | None:
     if not openings:
         return None
     best: tuple[int, int] | None = None
+    in_title: tuple[int, int] | None = None  # only inside a person's title («رئيس الجمعية …»)
+    roles = [p.role_span for p in doc.people if p.role_span]
+    names = [p.name_span for p in doc.people if p.name_span]
     for i, tok in enumerate(doc.tokens):
         key = fold_word(tok.key)
         if not any(
@@ -721,13 +724,17 @@ def _generic_body(doc: Document, name: str) -> Mention | None:
         found = institution_at(doc.tokens, doc.text, i)
         if not found or found[2] - i < 2 or found[2] - i > 10:
             continue
-        phrase = clean_phrase(doc.text[found[0] : found[1]])
+        end = min([found[1], *(s for s, _e in names if found[0] < s < found[1])])
+        phrase = clean_phrase(doc.text[found[0] : end])
         if not fold(phrase).startswith(openings) or fold(phrase) in _GENERIC_BODIES:
             continue
-        if any(s <= found[0] < e for s, e in (p.role_span for p in doc.people if p.role_span)):
+        if any(s <= found[0] < e for s, e in roles):
+            if in_title is None or end - found[0] > in_title[1] - in_title[0]:
+                in_title = (found[0], end)
             continue
-        if best is None or found[1] - found[0] > best[1] - best[0]:
-            best = found[:2]
+        if best is None or end - found[0] > best[1] - best[0]:
+            best = (found[0], end)
+    best = best or in_title
     return Mention(clean_phrase(doc.text[best[0] : best[1]]), best) if best else None
 
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from .gazetteer import find_places, gazetteer, name_key
-from .lexicon import AR_HEADS, AR_TITLES, FR_HEADS, FR_TITLES, _f
+from .lexicon import AR_HEADS, AR_HONORIFICS, AR_TITLES, FR_HEADS, FR_TITLES, _f
 from .model import Mention
 from .people import Person
 from .text import Token, clean_phrase, compact_key, fold
@@ -164,6 +164,9 @@ _FR_STOPS = _f(
         "aux",
     }
 )
+_FR_PRESENT_VERBS = _f(
+    {"adopte", "approuve", "examine", "valide", "signe", "tient", "vote", "conclut", "lance", "scelle"}
+)
 _FR_LINKS = _f({"de", "du", "des", "d", "la", "l", "et", "le", "a", "à", "sur"})
 # Association-like heads keep «pour …» in their name («Association Sanad pour le soutien …»).
 _FR_PURPOSE_HEADS = _f(
@@ -285,7 +288,7 @@ def _arabic_name_ends(tokens: list[Token], j: int, head_key: str) -> bool:
         and not gazetteer().lookup(name_key(key[1:]))
     ):
         return True  # «لتعزيز …» is a purpose; «لتازة» is a place
-    if key in ("السيد", "السيده"):
+    if key in ("السيد", "السيده") or key in AR_HONORIFICS:
         return True
     if _adverbial(key):
         return True
@@ -296,7 +299,30 @@ def _arabic_name_ends(tokens: list[Token], j: int, head_key: str) -> bool:
 # body acts; it is not part of its name. Places («بني ملال», «بركان») are looked up first.
 _ADVERBIAL = re.compile(r"^ب(?:ال)?[تم]\w{3,}$|^بالا\w{3,}$")
 # Words that never continue a body's name: a project follows, or the people in the room.
-_AR_NAME_BREAKS = _f({"مشروع", "مشاريع", "الحاضرين", "الحاضرون", "ضمنه", "ضمنها", "بنسبه", "اي"})
+_AR_NAME_BREAKS = _f(
+    {
+        "مشروع",
+        "مشاريع",
+        "الحاضرين",
+        "الحاضرون",
+        "ضمنه",
+        "ضمنها",
+        "بنسبه",
+        "اي",
+        # a headline's verb in the present: «مجلس جماعة … يصادق على …»
+        "يصادق",
+        "تصادق",
+        "يوافق",
+        "توافق",
+        "يصوت",
+        "يوقع",
+        "توقع",
+        "يعقد",
+        "تعقد",
+        "يبرم",
+        "تبرم",
+    }
+)
 
 
 def _adverbial(key: str) -> bool:
@@ -314,6 +340,8 @@ def _french_name_ends(tokens: list[Token], j: int, head: Token) -> bool:
     low = tok.key
     if tok.text in ("a", "ont") and j + 1 < len(tokens) and not tokens[j + 1].text[:1].isupper():
         return True  # «… a approuvé»: the verb, not «à»
+    if low in _FR_PRESENT_VERBS:
+        return True  # a headline: «Le conseil provincial adopte des projets»
     if low == "pour" and fold(head.text.split("'")[-1].split("’")[-1]) not in _FR_PURPOSE_HEADS:
         return True
     if low in _FR_STOPS and low not in _FR_LINKS and low != "pour":
@@ -435,7 +463,8 @@ def find_approvers(tokens: list[Token], text: str, scope: tuple[int, int]) -> li
 
 
 def _has_verb_after(text: str, pos: int) -> bool:
-    return bool(re.match(r"\s*(?:a|ont|avait|vient)\s", text[pos : pos + 12]))
+    m = re.match(r"\s*(\w+)\s", text[pos : pos + 16])
+    return bool(m) and (m.group(1) in ("a", "ont", "avait", "vient") or fold(m.group(1)) in _FR_PRESENT_VERBS)
 
 
 def _zone_starts(text: str, scope: tuple[int, int]) -> list[int]:

@@ -16,6 +16,7 @@ from .lexicon import (
     FR_HONORIFICS,
     FR_PARTICLES,
     FR_TITLES,
+    _f,
 )
 from .text import Token, clean_phrase, compact_key, fold
 
@@ -90,7 +91,7 @@ def _ar_name_token(token: Token) -> bool:
     bare = _strip(key, ("و",))
     if key in AR_NAME_STOPS or bare in AR_NAME_STOPS or _is_title(token) or _is_honorific(token):
         return False
-    if key in AR_HEADS or bare in AR_HEADS:
+    if key in AR_HEADS or bare in AR_HEADS or bare in _STANDS_FOR:
         return False
     # «لتدارك», «بالمهدي», «للعلوم»: a preposition before a noun, not part of a name.
     if key.startswith(("لت", "لا", "لل", "بال", "بت", "لم", "وال", "واست", "وزياد")) or key in _REGNAL:
@@ -98,6 +99,8 @@ def _ar_name_token(token: Token) -> bool:
     return True
 
 
+# «… محمد بودرا وممثل الهيئة …»: the next person of a list, who stands for a body.
+_STANDS_FOR = _f({"ممثل", "ممثله", "ممثلو", "ممثلي"})
 _REGNAL = {"الثاني", "الاول", "الثالث", "الخامس", "السادس", "الرابع"}
 
 

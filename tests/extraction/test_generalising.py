@@ -265,3 +265,17 @@ def test_one_action_over_several_facilities_gives_one_project_each() -> None:
     names = project_names(text)
     assert any(n.startswith("إحداث مركب رياضي") for n in names), names
     assert any(n.startswith("ملعب لكرة القدم") for n in names), names
+
+
+def test_a_headline_verb_and_an_honorific_end_a_body_name() -> None:
+    names = partner_names(
+        "Le conseil provincial de Taza adopte une convention de partenariat avec l'Agence du Nord."
+    )
+    assert "conseil provincial de Taza" in [n[:1].lower() + n[1:] for n in names]
+    text = (
+        "وقع رئيس جمعية الأمل الدكتور كريم العلمي وممثل الهيئة الوطنية للممرضين الدكتور سعيد بناني اتفاقية "
+        "شراكة بين الجمعية والهيئة."
+    )
+    names = [p.text for a in extract(text).agreements for p in a.partners]
+    assert "الهيئة الوطنية للممرضين" in names, names
+    assert not any("الدكتور" in n for n in names)
