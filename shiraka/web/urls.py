@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("shiraka.web.extract.urls")),
     path("", include("shiraka.web.followup.urls")),
     path("", include("shiraka.web.people.urls")),
+    path("", include("shiraka.web.exchange.urls")),
     path("", include("shiraka.web.portal.urls")),
     path("", include("shiraka.web.pages.urls")),
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
