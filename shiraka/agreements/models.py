@@ -115,7 +115,7 @@ class Agreement(TrackedModel):
         return f"{self.reference} — {self.title}"
 
     def build_search_text(self) -> str:
-        from shiraka.core.text import fold
+        from shiraka.core.text import search_document
 
         places = [
             getattr(self.region, "name_ar", ""),
@@ -123,7 +123,7 @@ class Agreement(TrackedModel):
             getattr(self.province, "name_ar", ""),
             getattr(self.province, "name_fr", ""),
         ]
-        return fold(" ".join([self.reference, self.title_ar, self.title_fr, self.signed_place, *places]))
+        return search_document(self.reference, self.title_ar, self.title_fr, self.signed_place, *places)
 
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()

@@ -44,6 +44,13 @@ def fold(text: str) -> str:
     return SEPARATORS.sub(" ", text.casefold()).strip()
 
 
+def search_document(*parts: str) -> str:
+    """What a record's search matches: its folded text, then the same without spaces, so that a name
+    written run together or split («وادنون» / «واد نون», «طنجةتطوان») is found either way."""
+    folded = fold(" ".join(part for part in parts if part))
+    return f"{folded} {folded.replace(' ', '')}" if folded else ""
+
+
 def search_terms(query: str) -> list[str]:
     return [term for term in fold(query).split(" ") if term][:8]
 

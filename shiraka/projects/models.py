@@ -137,10 +137,10 @@ class Project(TrackedModel):
         return f"{self.reference} — {self.title}"
 
     def build_search_text(self) -> str:
-        from shiraka.core.text import fold
+        from shiraka.core.text import search_document
 
         places = [getattr(self.province, "name_ar", ""), getattr(self.province, "name_fr", "")]
-        return fold(" ".join([self.reference, self.title_ar, self.title_fr, *places]))
+        return search_document(self.reference, self.title_ar, self.title_fr, *places)
 
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()
