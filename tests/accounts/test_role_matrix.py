@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver
 
 from shiraka.accounts.models import Membership
@@ -25,7 +26,7 @@ from shiraka.projects import services as project_services
 from shiraka.web import urls as web_urls
 from shiraka.web.editing.forms import agreements as agreement_forms
 from shiraka.web.editing.forms import projects as project_forms
-from tests.factories import INEZGANE, page_text, review_forms, url
+from tests.factories import INEZGANE, page_text, review_forms, sheet_headers, url
 
 from .world import (
     ADMINISTRATOR,
@@ -80,6 +81,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "contribution_edit": AGREEMENT_KEEPERS,
     "contribution_remove": AGREEMENT_KEEPERS,
     "extraction_create": AGREEMENT_KEEPERS,
+    # the import page opens to whoever may write something; each row is authorised like its form
+    "exchange_import": TRANSFER_RECORDERS,
     # projects
     "project_add": AGREEMENT_KEEPERS,
     "project_manage": PROJECT_TEAM,  # the project's edit page (GET only)
@@ -129,8 +132,13 @@ FORM_OPEN_TO = {
     "extraction_create": {SECRETARIAT_OUT},
     "committee_create": {SECRETARIAT_OUT},
     "person_new": {SECRETARIAT_OUT},
+    "exchange_import": {SECRETARIAT_OUT, FOCAL_POINT_OTHER, PROJECT_EDITOR_OWN, PROJECT_EDITOR_OTHER},
 }
 REFUSED_ON_THE_FORM = {
+    *(
+        ("exchange_import", role)
+        for role in (SECRETARIAT_OUT, FOCAL_POINT_OTHER, PROJECT_EDITOR_OWN, PROJECT_EDITOR_OTHER)
+    ),
     ("agreement_create", SECRETARIAT_OUT),
     ("extraction_create", SECRETARIAT_OUT),
     ("person_new", SECRETARIAT_OUT),
@@ -172,11 +180,18 @@ READ_ONLY_URLS = {
     "open_data",
     "open_data_iati",
     "provinces_geojson",
+    # Import templates, the import's own report and progress (its uploader only), exports of the lists.
+    "import_template",
+    "import_job",
+    "import_progress",
+    "export",
+    "export_transfers",
+    "export_commitments",
 }
 # Each user's own API tokens (any signed-in user, on their own tokens only): tests/accounts/test_api_tokens.py.
 OWN_ACCOUNT_URLS = {"api_tokens", "api_token_revoke"}
 # URLs reached by an action of the matrix after its first request.
-SECOND_STEPS = {"extract_review": "extraction_create"}
+SECOND_STEPS = {"extract_review": "extraction_create", "import_confirm": "exchange_import"}
 
 
 # --- the actions ---------------------------------------------------------------------------------------
@@ -267,6 +282,20 @@ def person_post(world: World) -> dict:
         "region": world.province.region_id,
         "province": world.province.pk,
     }
+
+
+def import_perform(client, world: World):
+    """Upload a transfer of the own partner as a CSV file, then confirm the checked import."""
+    headers = sheet_headers("transfers", ["agreement", "organisation", "transferred_on", "amount"])
+    row = [world.agreement.reference, world.own.name_fr, "01/03/2024", "1 000"]
+    content = ("\n".join([",".join(headers), ",".join(row)]) + "\n").encode()
+    response = client.post(url("import"), {"file": SimpleUploadedFile("virements.csv", content)})
+    if response.status_code != 302 or is_login_redirect(response):
+        return response
+    job_page = client.get(response["Location"])
+    if "data-refusal" in page_text(job_page):
+        return job_page
+    return client.post(response["Location"] + "confirm/")
 
 
 def extraction_perform(client, world: World):
@@ -400,6 +429,7 @@ ACTIONS: dict[str, Action] = {
             "Project": ANY,
         },
     ),
+    "exchange_import": Action("import", perform=import_perform, changes={"Transfer": 1}),
     "project_add": Action("project_add", lambda w: (w.agreement.reference,), project_post, {"Project": 1}),
     "project_manage": Action("project_manage", lambda w: (w.project.reference,)),
     "project_edit": Action(
