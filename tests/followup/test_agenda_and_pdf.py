@@ -140,3 +140,16 @@ def test_minutes_pdf_language_from_the_url_prefix(client, seeded_meeting):
     assert response.status_code == 200 and "-ar.pdf" in response["Content-Disposition"]
     response = client.get(f"/fr/meetings/{seeded_meeting.pk}/minutes.pdf")
     assert "-fr.pdf" in response["Content-Disposition"]
+
+
+def test_the_french_minutes_say_which_texts_exist_in_arabic_only(seeded_meeting):
+    french = minutes_html(seeded_meeting, language="fr")
+    # The agenda, the minutes and the decision were written in Arabic: the French document says so.
+    assert french.count("Consigné en arabe uniquement.") == 3
+    arabic = minutes_html(seeded_meeting, language="ar")
+    assert "language-note" not in arabic.split("</style>")[1]
+
+
+def test_a_minutes_row_is_never_cut_by_a_page_break(seeded_meeting):
+    html = minutes_html(seeded_meeting, language="ar")
+    assert "tr { break-inside: avoid; page-break-inside: avoid; }" in html
