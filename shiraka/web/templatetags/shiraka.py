@@ -32,3 +32,12 @@ def names(values):
     """A list of names joined with the comma of the page's language («،» in Arabic)."""
     separator = "، " if reader_language() == "ar" else ", "
     return separator.join(str(value) for value in values)
+
+
+@register.filter
+def days_after(later, earlier) -> int:
+    """Whole days from `earlier` to `later` (0 when either is missing): said with the catalogue's
+    plural forms, not as «2 weeks, 1 day» that no Arabic reader writes."""
+    if not later or not earlier:
+        return 0
+    return (later - earlier).days
