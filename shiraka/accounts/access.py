@@ -105,14 +105,19 @@ def scope_filter(membership: Membership, prefix: str = "") -> Q:
 
 
 def visible_agreements(user, queryset: QuerySet | None = None) -> QuerySet:
-    """The public sees published agreements only; members of an organisation the whole portfolio."""
+    """The public sees published agreements only, never a draft (even one flagged published before its
+    review); members of an organisation the whole portfolio."""
     queryset = Agreement.objects.all() if queryset is None else queryset
-    return queryset if is_member(user) else queryset.filter(is_published=True)
+    if is_member(user):
+        return queryset
+    return queryset.filter(is_published=True).exclude(status=Agreement.Status.DRAFT)
 
 
 def visible_projects(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = Project.objects.all() if queryset is None else queryset
-    return queryset if is_member(user) else queryset.filter(agreement__is_published=True)
+    if is_member(user):
+        return queryset
+    return queryset.filter(agreement__is_published=True).exclude(agreement__status=Agreement.Status.DRAFT)
 
 
 def followed_agreements(user) -> QuerySet:
