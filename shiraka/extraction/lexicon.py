@@ -459,6 +459,13 @@ AR_ACTIONS = _f(
         "ربط",
         "شراء",
         "وضع",
+        "الارتقاء",
+        "ارتقاء",
+        "الرفع",
+        "مواكبه",
+        "تتبع",
+        "محاربه",
+        "تغيير",
     }
 )
 FR_ACTIONS = _f(
@@ -486,6 +493,9 @@ FR_ACTIONS = _f(
         "renovation",
         "prise",
         "organisation",
+        "raccordement",
+        "octroi",
+        "inclusion",
     }
 )
 

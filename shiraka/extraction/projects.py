@@ -388,6 +388,8 @@ def _phrase_goes_on(tokens: list[Token], j: int) -> bool:
         return previous in _QUANTITY_WORDS
     if key == "au":
         return following == "profit"
+    if key in ("aux", "au") and _action(tokens[j - 1])[0]:
+        return True  # «raccordement aux réseaux»: the action's own object
     if key in ("d'une", "d'un"):
         # «acquisition d'une ambulance» names its object; «… d'une part» ends a side of a list.
         return following not in ("part", "autre", "valeur", "enveloppe", "montant", "cout", "duree")

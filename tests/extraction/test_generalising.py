@@ -279,3 +279,16 @@ def test_a_headline_verb_and_an_honorific_end_a_body_name() -> None:
     names = [p.text for a in extract(text).agreements for p in a.partners]
     assert "الهيئة الوطنية للممرضين" in names, names
     assert not any("الدكتور" in n for n in names)
+
+
+def test_more_actions_open_a_project() -> None:
+    text = (
+        "Le conseil provincial de Taza a approuvé une convention de partenariat avec l'Office national de "
+        "l'eau pour le raccordement aux réseaux d'eau potable du douar Bab Boudir, et l'octroi d'un bus de "
+        "transport scolaire."
+    )
+    names = project_names(text)
+    assert any(n.startswith("raccordement aux réseaux d'eau potable") for n in names), names
+    assert any(n.startswith("octroi d'un bus") for n in names), names
+    text = "وقعت المديرية الجهوية للصحة اتفاقية شراكة مع جمعية الأمل تهم محاربة داء السل بالوسط القروي."
+    assert any(n.startswith("محاربة داء السل") for n in project_names(text))
