@@ -12,13 +12,13 @@ from shiraka.accounts.access import visible_agreements
 from shiraka.core.cache import cached_figures
 from shiraka.reporting.iati import activities_xml
 
-# The exchange area's export views, by URL name, with the formats they take (?format=…).
-EXCHANGE_EXPORTS = (("agreements", "web:agreements_export"), ("projects", "web:projects_export"))
+# The exchange area's list exports (`web:export`, ?format=…): what the lists show, as the reader sees it.
+EXCHANGE_KINDS = ("agreements", "projects")
 FORMATS = ("csv", "xlsx", "json")
 
 
 def downloads() -> list[dict]:
-    """Every file a visitor may download, described for the page; exports only when they exist."""
+    """Every file a visitor may download, described for the page; the exports when they exist."""
     files = [
         {
             "label": _("Agreements and projects, IATI 2.03 activity file"),
@@ -27,9 +27,9 @@ def downloads() -> list[dict]:
         }
     ]
     labels = {"agreements": _("Published agreements"), "projects": _("Projects of published agreements")}
-    for kind, name in EXCHANGE_EXPORTS:
+    for kind in EXCHANGE_KINDS:
         try:
-            base = reverse(name)
+            base = reverse("web:export", args=[kind])
         except NoReverseMatch:
             continue
         files += [
