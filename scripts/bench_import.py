@@ -1,0 +1,136 @@
+"""Import N project rows (default 60,000) through the import (cells read, names matched, every row
+through `project_create` with its rules, history and author, one transaction), then insert the same
+rows with a plain bulk INSERT (the floor: no reading, no checks, no history), and print both times and
+their ratio. Everything is rolled back at the end: the database is left as it was.
+
+    SHIRAKA_DEBUG=1 .venv/bin/python scripts/bench_import.py [--rows 60000] [--format xlsx|csv]
+
+Needs the reference data (`shiraka load_reference`) and a superuser (`shiraka load_demo` makes one)."""
+
+import argparse
+import io
+import os
+import random
+import sys
+import time
+import tracemalloc
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shiraka.settings")
+os.environ.setdefault("SHIRAKA_DEBUG", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import transaction  # noqa: E402
+from django.utils import translation  # noqa: E402
+
+from shiraka.agreements.services import agreement_create  # noqa: E402
+from shiraka.core.bulk import insert_rows  # noqa: E402
+from shiraka.exchange.columns import PROJECTS  # noqa: E402
+from shiraka.exchange.imports import import_workbook  # noqa: E402
+from shiraka.exchange.writers import csv_chunks, write_xlsx  # noqa: E402
+from shiraka.projects.models import Project  # noqa: E402
+from shiraka.territory.models import Province  # noqa: E402
+
+KEYS = ("reference", "agreement", "title_ar", "title_fr", "category", "province", "budget", "planned_start")
+
+
+def rows(count: int, agreement: str, provinces: list) -> list[dict]:
+    chance = random.Random(11)
+    result = []
+    for number in range(count):
+        province = chance.choice(provinces)
+        result.append(
+            {
+                "reference": f"{agreement}-P{number:05d}",
+                "agreement": agreement,
+                "title_ar": f"مركز صحي رقم {number}",
+                "title_fr": f"Centre de santé n° {number}",
+                "category": "health_centre",
+                # Names as secretariats type them: Arabic for half the rows, French for the others.
+                "province": province.name_ar if number % 2 else province.name_fr,
+                "budget": f"{chance.randint(100_000, 90_000_000):,}".replace(",", " ") + ",50",
+                "planned_start": f"{chance.randint(1, 28):02d}/{chance.randint(1, 12):02d}/2025",
+            }
+        )
+    return result
+
+
+def workbook(data: list[dict], format_: str) -> io.BytesIO:
+    from shiraka.exchange.columns import Sheet
+
+    sheet = Sheet(PROJECTS.key, PROJECTS.label, tuple(c for c in PROJECTS.columns if c.key in KEYS))
+    buffer = io.BytesIO()
+    if format_ == "csv":
+        buffer.write("".join(csv_chunks(sheet, data, language="fr")).encode())
+    else:
+        write_xlsx([(sheet, data)], buffer, language="fr")
+    buffer.seek(0)
+    return buffer
+
+
+def floor(data: list[dict], agreement, provinces: dict) -> float:
+    """The same rows, values already known, written by one multi-row INSERT per batch."""
+    started = time.perf_counter()
+    objects = [
+        Project(
+            agreement=agreement,
+            reference=row["reference"] + "-F",
+            title_ar=row["title_ar"],
+            title_fr=row["title_fr"],
+            category=row["category"],
+            province=provinces[row["province"]],
+            region_id=provinces[row["province"]].region_id,
+            budget=Decimal(row["budget"].replace(" ", "").replace(",", ".")),
+        )
+        for row in data
+    ]
+    insert_rows(Project, objects)
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=60_000)
+    parser.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    parser.add_argument("--memory", action="store_true", help="also trace the peak memory (slower)")
+    args = parser.parse_args()
+    user = get_user_model().objects.filter(is_superuser=True).first()
+    provinces = list(Province.objects.all())
+    if user is None or not provinces:
+        print("needs the reference data and a superuser: shiraka load_reference && shiraka load_demo")
+        return 2
+    with transaction.atomic(), translation.override("fr"):
+        agreement = agreement_create(
+            reference="BENCH-IMPORT", kind="partnership", title_fr="Banc d'essai", by=user
+        )
+        data = rows(args.rows, agreement.reference, provinces)
+        file = workbook(data, args.format)
+        print(f"{args.rows} project rows, {args.format} file of {len(file.getvalue()) / 1e6:.1f} MB")
+        if args.memory:
+            tracemalloc.start()
+        started = time.perf_counter()
+        report = import_workbook(file, user, dry_run=False)
+        imported = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1] if args.memory else 0
+        tracemalloc.stop()
+        if report.errors:
+            print("refused:", report.errors[:5])
+            return 1
+        memory = f", peak memory {peak / 1e6:.0f} MB" if args.memory else ""
+        print(f"import:     {imported:8.1f} s  ({args.rows / imported:,.0f} rows/s{memory})")
+        by_name = {p.name_ar: p for p in provinces} | {p.name_fr: p for p in provinces}
+        plain = floor(data, agreement, by_name)
+        print(f"bulk floor: {plain:8.1f} s  ({args.rows / plain:,.0f} rows/s)")
+        print(f"ratio:      {imported / plain:8.1f} x the floor")
+        transaction.set_rollback(True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
