@@ -98,6 +98,8 @@ _ASIDE = re.compile(r"\s*\([^()\n]{1,24}\)")
 _OBJECTIVES = _f({"developpement", "renforcement"})
 # «تعزيز» is an aim before an offer, capacities or cooperation, a component before equipment.
 _AR_STRENGTHEN = _f({"تعزيز"})
+_LAY = next(iter(_f({"وضع"})))
+_FOUNDATIONS = _f({"الحجر", "حجر", "اسس", "الاسس", "أسس"})
 _ABSTRACT_OBJECTS = _f(
     {"العرض", "عرض", "قدرات", "القدرات", "التعاون", "الشراكه", "مجال", "وتنويع", "الحكامه"}
 )
@@ -190,6 +192,8 @@ def _objective(tokens: list[Token], i: int, drop: int) -> bool:
     if key in _OBJECTIVES:
         return True
     following = tokens[i + 1].key if i + 1 < len(tokens) else ""
+    if key == _LAY and following in _FOUNDATIONS:
+        return True  # «وضع الحجر الأساس لبناء …»: the building that follows is the project
     return key in _AR_STRENGTHEN and following in _ABSTRACT_OBJECTS
 
 

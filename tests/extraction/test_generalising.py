@@ -292,3 +292,10 @@ def test_more_actions_open_a_project() -> None:
     assert any(n.startswith("octroi d'un bus") for n in names), names
     text = "وقعت المديرية الجهوية للصحة اتفاقية شراكة مع جمعية الأمل تهم محاربة داء السل بالوسط القروي."
     assert any(n.startswith("محاربة داء السل") for n in project_names(text))
+
+
+def test_laying_a_foundation_stone_names_the_building_not_the_ceremony() -> None:
+    text = "وتم بالمناسبة وضع الحجر الأساس لبناء مركز صحي بجماعة تاهلة في إطار اتفاقية الشراكة الموقعة بين الطرفين."
+    names = project_names(text)
+    assert not any(n.startswith("وضع الحجر") for n in names), names
+    assert any(n.startswith("بناء مركز صحي") for n in names), names
