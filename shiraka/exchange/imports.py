@@ -186,6 +186,10 @@ def import_workbook(file, user, *, dry_run: bool = True, progress: Callable[[int
                         % {"name": name, "sheet": table.title}
                         for name in table.unknown_headers
                     ]
+            # Rows tried again after their parent are reported in the order of the file.
+            order = {table.title: index for index, table in enumerate(tables)}
+            report.errors.sort(key=lambda e: (order.get(e.sheet, -1), e.line))
+            report.outcomes.sort(key=lambda o: (order.get(o.sheet, -1), o.line))
             if not report.outcomes and not report.errors:
                 report.errors.append(RowError("", 0, "", _("This file has no rows to import.")))
             if dry_run or report.errors:

@@ -1,5 +1,6 @@
 """One row's raw cells read into values by the kind of their column; each unreadable cell is named."""
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from shiraka.core.text import fold
@@ -30,7 +31,8 @@ READERS = {
 def _choice(sheet_key: str, column, value):
     found = choice_values(sheet_key, column.key).get(fold(cells.text(value)))
     if found is None:
-        allowed = ", ".join(str(label) for _value, label in column.choices)
+        separator = "، " if get_language() == "ar" else ", "
+        allowed = separator.join(str(label) for _value, label in column.choices)
         raise cells.CellError(_("This value is not one of: %(allowed)s.") % {"allowed": allowed})
     return found
 

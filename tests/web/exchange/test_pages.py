@@ -149,3 +149,38 @@ def test_anonymous_visitors_export_published_records_only(client, seeds):
     assert "GON-2023-SANTE-443" not in csv_text
     assert client.get(url("export_transfers", "GON-2023-SANTE-443") + "?format=csv").status_code == 404
     assert client.get(url("export", "alerts") + "?format=csv").status_code == 302  # login first
+
+
+HOSTILE = ["9" * 25, "%00", "%ED%A0%80", "x" * 5000, "-" + "9" * 20, "abc"]
+
+
+def test_hostile_query_strings_never_break_an_export(client, seeds):
+    client.raise_request_exception = False
+    client.force_login(seeds)
+    paths = [url("export", "agreements"), url("export", "projects"), url("export", "alerts")]
+    paths += [url("export_transfers", "GON-2023-SANTE-443"), url("export_commitments", 1)]
+    names = [
+        "q",
+        "region",
+        "province",
+        "programme",
+        "kind",
+        "status",
+        "partner",
+        "year",
+        "sort",
+        "owner",
+        "format",
+    ]
+    broken = []
+    for path in paths:
+        for name in names:
+            for raw in HOSTILE:
+                response = client.get(
+                    path, QUERY_STRING=f"{name}={raw}&format=csv" if name != "format" else f"format={raw}"
+                )
+                if response.status_code >= 500:
+                    broken.append((path, name, raw[:10], response.status_code))
+                elif hasattr(response, "streaming_content"):
+                    b"".join(response.streaming_content)
+    assert broken == []
