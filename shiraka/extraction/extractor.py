@@ -83,6 +83,7 @@ class Document:
     word_index: dict[str, list[int]] | None = None  # first word of a name -> its token indices
     fullest: dict[str, Mention | None] = field(default_factory=dict)  # name -> fullest spelling
     chairs: list[Signatory] = field(default_factory=list)  # presiding a council session
+    presided: bool = False  # the signatories listed presided over the signing, none signed
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
         for start, end in self.sentences:
@@ -593,7 +594,10 @@ def _signatories(doc: Document, scope: tuple[int, int]) -> list[Signatory]:
     # A session's chair signs nothing, but the title still names the council that approves.
     doc.chairs = _resolve(doc, chairs)
     presiders = [p for p in presiders + unnamed_presiders if p not in chairs]
-    chosen = _resolve(doc, signers + unnamed_signers) or _resolve(doc, presiders)
+    chosen = _resolve(doc, signers + unnamed_signers)
+    if not chosen:
+        chosen = _resolve(doc, presiders)
+        doc.presided = bool(chosen)
     return chosen
 
 
@@ -640,15 +644,39 @@ def _resolve(doc: Document, people: list[Person]) -> list[Signatory]:
 
 def _partners(doc: Document, parties, signers: list[Signatory]) -> list[Mention]:
     found: list[Mention] = list(parties.institutions)
-    if len(parties.institutions) < 2:
-        for signer in signers or doc.chairs:
-            if not signer.role:
-                continue
-            derived = derive_institution(signer.role)
-            if derived:
-                found.append(Mention(derived, signer.role_span))
+    few = len(parties.institutions) < 2
+    if not few and doc.presided:
+        signers = []  # who presided speaks for no party when the parties are named
+    for signer in signers or (doc.chairs if few else []):
+        if not signer.role:
+            continue
+        derived = derive_institution(signer.role)
+        # Beside named parties, a signer's title adds its body only when no party stands for it.
+        if derived and (few or _named_body(derived) and not any(_same_body(derived, p.text) for p in found)):
+            found.append(Mention(derived, signer.role_span))
+    if few:
         found.extend(parties.from_people)
     return _dedupe_mentions(doc, found)
+
+
+_GENERIC_TAILS = {
+    fold(w) for w in ("الجهة", "الإقليم", "العمالة", "الجماعة", "province", "région", "commune")
+}
+
+
+def _named_body(name: str) -> bool:
+    """A body named in full («ولاية جهة الشرق»), not a bare kind («ولاية الجهة», «province»)."""
+    words = fold(name).split()
+    return len(words) >= 2 and words[-1] not in _GENERIC_TAILS and not words[0].startswith("ل")
+
+
+def _same_body(a: str, b: str) -> bool:
+    """Loosely: one name's distinctive words all in the other («مجلس جهة الشرق» / «الجهة»)."""
+    if similar(a, b):
+        return True
+    wa = {w for w in fold(a).split() if len(w) > 3}
+    wb = {w for w in fold(b).split() if len(w) > 3}
+    return bool(wa and wb) and (wa <= wb or wb <= wa or len(wa & wb) >= 2)
 
 
 def _dedupe_mentions(doc: Document, items: list[Mention]) -> list[Mention]:

@@ -299,3 +299,21 @@ def test_laying_a_foundation_stone_names_the_building_not_the_ceremony() -> None
     names = project_names(text)
     assert not any(n.startswith("وضع الحجر") for n in names), names
     assert any(n.startswith("بناء مركز صحي") for n in names), names
+
+
+def test_a_signers_title_adds_the_body_no_named_party_stands_for() -> None:
+    text = (
+        "وقع كل من كريم العلمي والي جهة فاس مكناس، وسعيد بناني رئيس مجلس جهة فاس مكناس، وعمر التازي المدير "
+        "الجهوي للصحة، اتفاقية شراكة بين مجلس جهة فاس مكناس والمديرية الجهوية للصحة لبناء مستشفى."
+    )
+    names = partner_names(text)
+    assert "ولاية جهة فاس مكناس" in names, names
+    assert sum("مجلس جهة فاس مكناس" in n for n in names) == 1
+
+
+def test_who_presided_adds_no_body_beside_named_parties() -> None:
+    text = (
+        "أشرف كريم العلمي وزير الصحة على توقيع اتفاقية شراكة بين مجلس جهة فاس مكناس والمديرية الجهوية "
+        "للصحة لبناء مستشفى."
+    )
+    assert not any(n.startswith("وزارة") for n in partner_names(text))
