@@ -243,6 +243,10 @@ def institution_at(tokens: list[Token], text: str, i: int) -> tuple[int, int, in
     j = i + 1
     while j < len(tokens) and j - i < 14:
         gap = text[tokens[j - 1].end : tokens[j].start]
+        quoted = _QUOTED_NAME.match(text, tokens[j - 1].end) if j - i <= 2 else None
+        if quoted:
+            # «association « les amis du patient »», «مؤسسة "إسعاف"»: the quoted name is the body's.
+            return head.start + _head_offset(head), quoted.end(), _index_after(tokens, quoted.end())
         if _BREAK.search(gap) or _COMMA.search(gap) and not _ministry_goes_on(tokens, j, head, arabic):
             break
         if _arabic_name_ends(tokens, j, head_key) if arabic else _french_name_ends(tokens, j, head):
@@ -257,6 +261,9 @@ def institution_at(tokens: list[Token], text: str, i: int) -> tuple[int, int, in
         return None
     # A lone generic head («le conseil») is kept only if something follows it.
     return start, end, j
+
+
+_QUOTED_NAME = re.compile(r"\s*(?:«[^«»\n]{2,50}»|\"[^\"\n]{2,50}\"|“[^“”\n]{2,50}”)")
 
 
 def _ministry_goes_on(tokens: list[Token], j: int, head: Token, arabic: bool) -> bool:

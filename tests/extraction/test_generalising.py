@@ -317,3 +317,11 @@ def test_who_presided_adds_no_body_beside_named_parties() -> None:
         "للصحة لبناء مستشفى."
     )
     assert not any(n.startswith("وزارة") for n in partner_names(text))
+
+
+def test_a_quoted_name_belongs_to_its_body() -> None:
+    text = (
+        "Le conseil provincial de Taza a approuvé une convention de partenariat avec l'association « les amis "
+        "du malade » pour la gestion du centre d'hémodialyse."
+    )
+    assert "association « les amis du malade »" in partner_names(text)
