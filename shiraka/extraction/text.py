@@ -137,10 +137,22 @@ def compact_key(text: str) -> str:
     return "".join(c for c in folded if c.isalnum())
 
 
+_PAIRS = (("(", ")"), ("«", "»"), ("“", "”"))
+
+
 def clean_phrase(text: str) -> str:
-    """Trim punctuation and whitespace an extracted phrase should not carry."""
+    """Trim punctuation and whitespace an extracted phrase should not carry; a closing bracket or
+    quote whose opening one the phrase keeps («… (APDN)», «association « … »») stays."""
     text = re.sub(r"\s+", " ", text)
-    return text.strip(" \t\n,.;:،؛-–—*\"'«»“”()[]")
+    out = text.strip(" \t\n,.;:،؛-–—*\"'«»“”()[]")
+    if not out:
+        return out
+    tail = text[text.find(out) + len(out) :]
+    for opener, closer in _PAIRS:
+        if out.count(opener) > out.count(closer) and tail.lstrip().startswith(closer):
+            out += tail[: tail.find(closer) + 1]
+            break
+    return out
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+|(?<=[.!?؟])(?=[\u0600-\u06ff])")
