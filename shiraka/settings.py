@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "shiraka.intake",
     "shiraka.reporting",
     "shiraka.demo",
+    "shiraka.operations",
     "shiraka.exchange",
     "shiraka.web",
     "ninja",

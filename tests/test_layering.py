@@ -22,6 +22,7 @@ LAYERS = [
     "intake",
     "reporting",
     "demo",
+    "operations",
     "web",
     "api",
 ]
