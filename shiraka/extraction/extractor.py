@@ -725,6 +725,10 @@ _GENERIC_BODIES = {
     "الجمعيه": ("جمعيه", "الجمعيه"),
     "الهييه": ("هييه", "الهييه"),
     "la region": ("conseil regional", "conseil de la region", "region"),
+    "conseil de la region": ("conseil de la region", "conseil regional"),
+    "conseil regional": ("conseil regional", "conseil de la region"),
+    "conseil provincial": ("conseil provincial",),
+    "conseil communal": ("conseil communal",),
     "le conseil": ("conseil",),
     "la province": ("conseil provincial", "province"),
 }

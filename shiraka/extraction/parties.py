@@ -180,7 +180,8 @@ _TRIGGERS_AR = re.compile(
 _AGREEMENT_WITH = re.compile(r"(?:[اإ]تفاقي[ةه]|[اإ]تفاق|تفاهم|شراك[ةه]|عقود)(?:\s+\S+){0,3}?\s+مع(?!\w)")
 _SIGN_SUBJECT = re.compile(r"(?<!\w)(?:و?وق[ّ]?ع(?:ت)?(?:\s+كل\s+من)?|و?تلتزم|و?تساهم|و?يلتزم|و?يساهم)(?!\w)")
 _TRIGGERS_FR = re.compile(
-    r"(?<!\w)(?:entre|conclues? entre|sign[ée]+s? (?:entre|avec)|avec|liant|à savoir|"
+    r"(?<!\w)(?:entre|conclues? entre|sign[ée]+s? (?:entre|avec|par)|avec|liant|à savoir|"
+    r"(?:financ[ée]+s?|assur[ée]+s?|pris\s+en\s+charge)\s+par|"
     r"(?:partenaires|parties)\s+(?:de\s+(?:cette|ces|la|cet)\s+\w+\s+)?sont)(?!\w)",
     re.I,
 )
@@ -263,6 +264,10 @@ def institution_at(tokens: list[Token], text: str, i: int) -> tuple[int, int, in
     return start, end, j
 
 
+# «تساهم وزارة الصحة ب 60 مليون درهم ومجلس الجهة ب 40 مليون درهم»: each party's share, then the next.
+_SHARE_AFTER = re.compile(
+    r"\s*(?:ب|بمبلغ|بـ)?\s*[\d٠-٩][\d٠-٩.,ر\s]*(?:مليار|مليون|ملايين|ألف|الف)?\s*(?:درهم|سنتيم)?(?=\s*[وو،,])"
+)
 _QUOTED_NAME = re.compile(r"\s*(?:«[^«»\n]{2,50}»|\"[^\"\n]{2,50}\"|“[^“”\n]{2,50}”)")
 
 
@@ -592,6 +597,7 @@ def _title_item(tokens: list[Token], text: str, i: int, parties: Parties) -> int
 def _next_list_item(tokens: list[Token], text: str, i: int) -> int | None:
     """The index where the list goes on after an item ending before token i, or None when it ends."""
     aside = _ASIDE.match(text, tokens[i - 1].end) if i > 0 else None
+    aside = aside or (_SHARE_AFTER.match(text, tokens[i - 1].end) if i > 0 else None)
     if aside:
         # «المجلس الجهوي ( 6 ملايين درهم ) ووكالة …»: a short aside does not end the list.
         i = _index_after(tokens, aside.end())

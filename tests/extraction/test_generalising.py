@@ -325,3 +325,23 @@ def test_a_quoted_name_belongs_to_its_body() -> None:
         "du malade » pour la gestion du centre d'hémodialyse."
     )
     assert "association « les amis du malade »" in partner_names(text)
+
+
+def test_signed_by_and_financed_by_name_the_parties() -> None:
+    text = (
+        "La convention a été signée par le conseil provincial de Sefrou pour l'aménagement de pistes rurales. "
+        "Son financement est assuré par le Conseil régional (30 MDH), le ministère de la Santé (20 MDH) et "
+        "l'INDH (5 MDH)."
+    )
+    names = partner_names(text)
+    assert "conseil provincial de Sefrou" in names
+    assert {"Conseil régional", "ministère de la Santé", "INDH"} <= set(names), names
+
+
+def test_each_share_after_a_party_does_not_end_the_list() -> None:
+    text = (
+        "تساهم وزارة الصحة ب 60 مليون درهم ومجلس جهة فاس مكناس ب 40 مليون درهم في تمويل اتفاقية الشراكة "
+        "الموقعة لبناء مستشفى القرب بصفرو."
+    )
+    names = partner_names(text)
+    assert "وزارة الصحة" in names and "مجلس جهة فاس مكناس" in names, names
