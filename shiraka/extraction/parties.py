@@ -616,6 +616,8 @@ def _next_list_item(tokens: list[Token], text: str, i: int) -> int | None:
             return None
         gap = text[tokens[i - 1].end : tokens[i].start]
     nxt = tokens[i]
+    if nxt.key == "ainsi" and i + 2 < len(tokens) and tokens[i + 1].key == "que":
+        return i + 2  # «… ainsi que les communes de …»
     joined = nxt.key.startswith("و") or nxt.key in ("و", "et") or _COMMA.search(gap) or nxt.key in ("كل",)
     # Without a joiner the list is over: «Conseil régional et des associations …», «وUM6P Hospitals».
     return i if joined else None

@@ -345,3 +345,13 @@ def test_each_share_after_a_party_does_not_end_the_list() -> None:
     )
     names = partner_names(text)
     assert "وزارة الصحة" in names and "مجلس جهة فاس مكناس" in names, names
+
+
+def test_ainsi_que_les_communes_de_adds_each_commune() -> None:
+    text = (
+        "La convention a été signée par le conseil provincial de Sefrou ainsi que les communes de Bhalil, "
+        "Imouzzer Kandar et Ribat El Kheir pour l'aménagement de pistes rurales."
+    )
+    names = partner_names(text)
+    for commune in ("commune de Bhalil", "commune de Imouzzer Kandar", "commune de Ribat El Kheir"):
+        assert commune in names, names
