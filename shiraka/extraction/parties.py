@@ -302,7 +302,7 @@ def _arabic_name_ends(tokens: list[Token], j: int, head_key: str) -> bool:
         return True  # «لتعزيز …» is a purpose; «لتازة» is a place
     if key in ("السيد", "السيده") or key in AR_HONORIFICS:
         return True
-    if _adverbial(key):
+    if _adverbial(key) or key in _DUAL:
         return True
     return tok.text[:1].isascii() and not tokens[j - 1].text[:1].isascii() and key.startswith("و")
 
@@ -407,6 +407,29 @@ def _plural_list(tokens: list[Token], text: str, i: int, j: int) -> list[Mention
         return None
     words = " ".join(prefix_words)
     return [Mention(f"{words} {text[p.start : p.end]}", (p.start, p.end)) for p in places]
+
+
+_DUAL = _f({"مجلسي", "ومجلسي", "بمجلسي", "لمجلسي", "ومن مجلسي"})
+_COUNCIL_OF = _f({"عماله", "اقليم", "جماعه", "جهه", "مقاطعه"})
+
+
+def _dual_councils(tokens: list[Token], text: str, i: int) -> list[Mention] | None:
+    """«مجلسي عمالة وجماعة المحمدية» → «مجلس عمالة المحمدية», «مجلس جماعة المحمدية»."""
+    if tokens[i].key not in _DUAL or i + 3 >= len(tokens):
+        return None
+    first, second = tokens[i + 1], tokens[i + 2]
+    second_key = second.key[1:] if second.key.startswith("و") else ""
+    if first.key not in _COUNCIL_OF or second_key not in _COUNCIL_OF:
+        return None
+    places = find_places(tokens[i + 3 : i + 8], text)
+    if not places or places[0].first_token != 0 and places[0].start != tokens[i + 3].start:
+        return None
+    name = text[places[0].start : places[0].end]
+    span = (tokens[i].start, places[0].end)
+    return [
+        Mention(f"مجلس {first.text} {name}", span),
+        Mention(f"مجلس {second.text[1:]} {name}", span),
+    ]
 
 
 def _fr_commune_list(tokens: list[Token], text: str, i: int) -> list[Mention] | None:
@@ -559,7 +582,7 @@ def _read_item(tokens: list[Token], text: str, people: list[Person], i: int, par
             if derived:
                 parties.from_people.append(Mention(derived, person.role_span))
         return _index_after(tokens, person.end), "join"
-    communes = _fr_commune_list(tokens, text, i)
+    communes = _fr_commune_list(tokens, text, i) or _dual_councils(tokens, text, i)
     if communes:
         parties.institutions.extend(communes)
         return _index_after(tokens, communes[-1].span[1]), "join"

@@ -355,3 +355,9 @@ def test_ainsi_que_les_communes_de_adds_each_commune() -> None:
     names = partner_names(text)
     for commune in ("commune de Bhalil", "commune de Imouzzer Kandar", "commune de Ribat El Kheir"):
         assert commune in names, names
+
+
+def test_two_councils_of_one_place_are_split() -> None:
+    text = "وقعت وزارة الصحة ومجلسي عمالة وجماعة المحمدية اتفاقية شراكة لبناء مستشفى القرب."
+    names = partner_names(text)
+    assert {"وزارة الصحة", "مجلس عمالة المحمدية", "مجلس جماعة المحمدية"} <= set(names), names
