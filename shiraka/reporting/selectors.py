@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncQuarter
+from django.db.models.functions import Coalesce, TruncQuarter
 from django.utils.translation import gettext as _
 
 from shiraka.agreements.selectors import money_agreements
@@ -94,16 +94,24 @@ def _name(place) -> str:
     return place.name_fr or place.name_ar
 
 
+# Where a project is: its own province (or region), else its agreement's.
+PLACE = {
+    "province": ("province__code", "agreement__province__code"),
+    "region": ("region__code", "province__region__code", "agreement__region__code"),
+}
+
+
 def _project_counts(agreements: QuerySet, by: str) -> dict:
-    """Projects, projects with a late milestone and beds per province or region of the project. One query."""
+    """Projects, projects with a late milestone and beds per province or region. One query."""
     late = late_milestones().values("project")
     rows = (
         counted_projects(agreements)
+        .annotate(place=Coalesce(*PLACE[by]))
         .order_by()
-        .values(f"{by}__code")
+        .values("place")
         .annotate(n=Count("pk"), late=Count("pk", filter=Q(pk__in=late)), beds=Sum("beds"))
     )
-    return {row[f"{by}__code"]: row for row in rows}
+    return {row["place"]: row for row in rows}
 
 
 def province_figures(agreements: QuerySet) -> list[TerritoryFigures]:

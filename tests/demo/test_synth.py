@@ -70,3 +70,33 @@ def test_synthetic_transfers_and_payments_count_in_the_figures(reference):
     assert not Payment.objects.filter(cancelled_at__isnull=False).exists()
     summary = portfolio_summary(Agreement.objects.all())
     assert summary.transferred > 0 and summary.paid > 0
+
+
+def test_fictional_portfolio_is_marked_in_its_data_and_on_every_page(reference, client, settings, tmp_path):
+    from django.core.management import call_command
+
+    from shiraka.reporting.fictional import FICTIONAL_AR, FICTIONAL_FR, FICTIONAL_NOTE, fictional_marker
+
+    settings.DATA_DIR = tmp_path
+    call_command("synth", "--agreements", "6", "--seed", "77", "--fictional", "--quiet")
+    synthetic = Agreement.objects.filter(reference__startswith="SYN77-")
+    assert synthetic.count() == 6
+    assert all(a.title_fr.startswith(FICTIONAL_FR) and a.title_ar.startswith(FICTIONAL_AR) for a in synthetic)
+    assert all(a.source_text == FICTIONAL_NOTE for a in synthetic)
+    assert (
+        not Project.objects.filter(agreement__in=synthetic)
+        .exclude(title_fr__startswith=FICTIONAL_FR)
+        .exists()
+    )
+    # Points for the map, inside Morocco's bounds.
+    located = Project.objects.filter(agreement__in=synthetic, latitude__isnull=False)
+    assert located.exists() and all(20 < p.latitude < 36 and -18 < p.longitude < -1 for p in located)
+    assert fictional_marker().exists()
+    for page in ("/fr/", "/ar/portal/", "/fr/projects/"):
+        assert "data-fictional" in client.get(page).content.decode(), page
+    # Loading it again (make run twice) changes nothing; deleting it takes the banner away.
+    call_command("synth", "--agreements", "6", "--seed", "77", "--fictional", "--quiet")
+    assert Agreement.objects.filter(reference__startswith="SYN77-").count() == 6
+    synth_delete(77)
+    assert not fictional_marker().exists()
+    assert "data-fictional" not in client.get("/fr/").content.decode()

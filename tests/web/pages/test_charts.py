@@ -1,0 +1,46 @@
+"""Charts: each described as data (json_script, no inline script), numbers written the page's way,
+Arabic charts mirrored, and every chart beside the table that says the same."""
+
+import json
+import re
+
+import pytest
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def charts_of(response) -> dict:
+    found = re.findall(
+        r'<script id="(chart-[a-z]+)" type="application/json">(.*?)</script>', response.content.decode(), re.S
+    )
+    return {name: json.loads(body) for name, body in found}
+
+
+@pytest.mark.parametrize(("language", "unit"), [("ar", "مليون درهم"), ("fr", "M DH")])
+def test_dashboard_charts_in_the_page_language(client, seeds, language, unit):
+    response = client.get(f"/{language}/")
+    charts = charts_of(response)
+    assert {"chart-statuses", "chart-partners", "chart-categories", "chart-regions"} <= set(charts)
+    partners = charts["chart-partners"]
+    assert partners["rtl"] is (language == "ar")
+    assert all(label.endswith(unit) for series in partners["series"] for label in series["labels"])
+    assert len(partners["series"]) == 3 and partners["kind"] == "rows"
+    # No chart is drawn by an inline script: the page's scripts all come from files.
+    assert not re.search(r"<script(?![^>]*(src=|application/json))", response.content.decode())
+    # The table under the partners' chart names the same partners.
+    text = factories.page_text(response)
+    assert all(name in text for name in partners["categories"])
+
+
+def test_region_province_and_organisation_pages_draw_their_charts(client, seeds):
+    agreement = factories.agreement_in_province(is_published=True)
+    partner = factories.partner_with_schedule(agreement, committed="100000.00")
+    factories.project(agreement)
+    region = charts_of(client.get(f"/fr/regions/{agreement.region.code}/"))
+    assert {"chart-statuses", "chart-partners", "chart-categories", "chart-provinces"} <= set(region)
+    province = charts_of(client.get(f"/fr/provinces/{agreement.province.code}/"))
+    assert "chart-provinces" not in province and "chart-partners" in province
+    organisation = charts_of(client.get(f"/fr/organisations/{partner.organisation.pk}/"))
+    assert organisation["chart-agreements"]["categories"] == [agreement.reference]
