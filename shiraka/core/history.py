@@ -251,6 +251,10 @@ def _record_label(item: _Row, names) -> str:
         if value is None or value == "":
             continue
         parts.append(display_value(model_field, value, names))
+    if len(parts) > 1:
+        # Each part in its own direction isolate (FSI … PDI; the template isolates the whole): a
+        # reference «12/2025/DPS-CHI» beside an amount reads as written on an Arabic page.
+        parts = [f"\u2068{part}\u2069" for part in parts]
     return " — ".join(parts) or f"#{getattr(row, item.model._meta.pk.attname)}"
 
 
