@@ -241,3 +241,74 @@ def test_a_viewer_changes_nothing(place, partners):
     report = run(agreements_workbook(partners, "500 000"), viewer)
     assert report.errors and not report.written
     assert not Agreement.objects.filter(reference__startswith="IMP-").exists()
+
+
+def test_a_filled_projects_template_writes_projects_funding_milestones_and_progress(place):
+    from openpyxl import load_workbook
+
+    from shiraka.exchange.templates import write_template
+
+    agreement = factories.agreement_in_province(reference="TPL-A")
+    owner = factories.partner_with_schedule(
+        agreement, committed="500000.00", name="Maître d'ouvrage"
+    ).organisation
+    editor = factories.member(Role.PROJECT_EDITOR, organisation=owner, username="editor-tpl")
+    secretariat = factories.member(Role.SECRETARIAT, province=place, username="sec-tpl")
+    buffer = io.BytesIO()
+    write_template("projects", buffer, language="ar")
+    workbook = load_workbook(buffer)
+    assert workbook.sheetnames[-1] == "تعليمات"
+    headers = {sheet.title: [c.value for c in sheet[1]] for sheet in workbook.worksheets[:3]}
+
+    def put(title, values: dict):
+        workbook[title].append([values.get(h) for h in headers[title]])
+
+    projects, funding, milestones = workbook.sheetnames[:3]
+    put(
+        projects,
+        {
+            "المرجع": "TPL-P1",
+            "الاتفاقية": "TPL-A",
+            "الفئة": "مركز صحي",
+            "صاحب المشروع": owner.name_ar,
+            "الميزانية (بالدرهم)": 300000,
+            "عمالة أو إقليم": "إنزكان-آيت ملول",
+        },
+    )
+    put(
+        funding,
+        {headers[funding][0]: "TPL-P1", headers[funding][1]: owner.name_fr, headers[funding][2]: "300 000"},
+    )
+    put(
+        milestones,
+        {
+            headers[milestones][0]: "TPL-P1",
+            headers[milestones][1]: "studies",
+            headers[milestones][2]: "01/09/2024",
+        },
+    )
+    filled = io.BytesIO()
+    workbook.save(filled)
+    report = run(filled.getvalue(), secretariat, language="ar")
+    assert report.errors == [] and report.counts()["create"] == 3
+    project = Project.objects.get(reference="TPL-P1")
+    assert project.owner == owner and project.fundings.get().amount == Decimal("300000")
+    assert project.milestones.get().planned_on == date(2024, 9, 1)
+
+    progress = workbook_bytes(
+        {
+            "Avancement": [
+                sheet_headers("progress", ["project", "reported_on", "physical_progress", "note"]),
+                ["TPL-P1", "15/10/2024", "35", "Gros œuvre"],
+            ]
+        }
+    )
+    outsider = factories.member(
+        Role.PROJECT_EDITOR, organisation=factories.organisation(), username="editor-out"
+    )
+    assert [e.message for e in run(progress, outsider).errors] == [
+        "Vous ne pouvez pas modifier le projet TPL-P1."
+    ]
+    assert run(progress, editor).written
+    project.refresh_from_db()
+    assert project.physical_progress == 35
