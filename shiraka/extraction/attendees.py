@@ -21,15 +21,16 @@ _PRESENCE = re.compile(
 # The list ends at the end of the sentence, or at a clause that moves on («وذلك», «et ce», «pour …»).
 _END = re.compile(
     r"(?<!\b[A-Z])(?<!\bMM)(?<!\bDr)(?<!\bPr)\.|[\n؛;:!?؟]|(?:،|,)?\s*(?:و\s*ذلك|وذلك|حيث|et\s+ce|pour\s+|afin\s+|lors\s+|ainsi\s+que\s+de\s+nombreux)"
+    r"|[,،]\s*(?:sera|seront|a|ont|est|sont|porte|portent|vise|visent|prévoit)\s"
 )
 _SPLIT = re.compile(
-    r"\s*[،,]\s*|\s+ainsi\s+que\s+|\s+et\s+(?=(?:du\s+|des\s+)?(?:M\.|Mme|MM\.|l['’]|la\s|le\s|les\s))"
+    r"\s*[،,]\s*|\s+ainsi\s+que\s+|\s+et\s+(?=(?:du\s+|des\s+|de\s+la\s+|de\s+l['’])?(?:M\.|Mme|MM\.|l['’]|la\s|le\s|les\s|repr[ée]sentant))"
     r"|\s+و\s*(?=(?:كذا\s+)?(?:السيد|السيدة|ممثل|ممثلي|رئيس|رئيسة|عامل|والي|المدير|المديرة|وزير|وزيرة|"
     r"الكاتب|المندوب|عدد|مجموعة|بعض|[اأ]عضاء|منتخب|فعاليات|شخصيات|[اأ]طر|مسؤول|برلماني|ال))"
 )
 _LEAD = re.compile(
     r"^(?:و\s*كذا|وكذا|كذا|و\s+|et\s+(?:de\s+|du\s+|des\s+|d['’])?|de\s+|du\s+|des\s+|d['’])\s*"
-    r"|^و(?=ممثل|السيد|المدير|رئيس|عامل|والي|وزير|ال)",
+    r"|^و(?!الي(?:\s|$))(?=ممثل|السيد|المدير|رئيس|عامل|والي|وزير|ال)",
     re.I,
 )
 _MAX_LIST = 400

@@ -361,3 +361,15 @@ def test_two_councils_of_one_place_are_split() -> None:
     text = "وقعت وزارة الصحة ومجلسي عمالة وجماعة المحمدية اتفاقية شراكة لبناء مستشفى القرب."
     names = partner_names(text)
     assert {"وزارة الصحة", "مجلس عمالة المحمدية", "مجلس جماعة المحمدية"} <= set(names), names
+
+
+def test_attendance_lists_end_before_the_next_clause_and_keep_a_walis_title() -> None:
+    result = extract(
+        "وقعت وزارة الصحة ومجلس جهة فاس مكناس اتفاقية شراكة لبناء مستشفى، بحضور والي الجهة وممثل البنك الدولي."
+    )
+    assert [a.text for a in result.agreements[0].attendees] == ["والي الجهة", "ممثل البنك الدولي"]
+    result = extract(
+        "La convention signée entre le ministère de la Santé et la Région de l'Oriental, en présence du wali "
+        "et du représentant de la Banque mondiale, sera financée par un prêt au profit de l'Association Amal."
+    )
+    assert [a.text for a in result.agreements[0].attendees] == ["wali", "représentant de la Banque mondiale"]
