@@ -20,6 +20,7 @@ LAYERS = [
     "followup",
     "accounts",
     "intake",
+    "exchange",
     "reporting",
     "demo",
     "operations",
