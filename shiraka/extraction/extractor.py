@@ -684,8 +684,8 @@ def _dedupe_mentions(doc: Document, items: list[Mention]) -> list[Mention]:
     for item in items:
         item = _fullest_form(doc, item)
         text = item.text.strip()
-        if len(text) < 3:
-            continue
+        if len(text) < 3 or _SAME.search(text) and len(items) > 1:
+            continue  # «المجلس ذاته» not resolved: it names again a party already listed
         clash = next((i for i, kept in enumerate(out) if similar(kept.text, text)), None)
         if clash is None:
             out.append(Mention(text, item.span))

@@ -214,9 +214,12 @@ def _is_head(token: Token) -> bool:
 
 def _fr_head(token: Token) -> bool:
     key = token.key
+    raw = token.text
     if key.startswith(("l'", "d'")):
         key = key[2:]
-    return key in FR_HEADS or (token.text.isupper() and len(token.text) >= 3 and token.text.isalpha())
+        raw = raw[2:]
+    # An acronym («l'OFPPT», «ANAPEC») names a body.
+    return key in FR_HEADS or (raw.isupper() and len(raw) >= 3 and raw.isalpha())
 
 
 def _head_offset(token: Token) -> int:

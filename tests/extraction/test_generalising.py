@@ -373,3 +373,19 @@ def test_attendance_lists_end_before_the_next_clause_and_keep_a_walis_title() ->
         "et du représentant de la Banque mondiale, sera financée par un prêt au profit de l'Association Amal."
     )
     assert [a.text for a in result.agreements[0].attendees] == ["wali", "représentant de la Banque mondiale"]
+
+
+def test_french_acronym_after_an_article_is_a_party() -> None:
+    text = (
+        "Les membres ont approuvé une convention de partenariat avec l'OFPPT pour la construction d'un "
+        "institut de formation à Taza."
+    )
+    assert "OFPPT" in partner_names(text)
+
+
+def test_the_same_body_named_again_without_its_name_is_not_a_new_party() -> None:
+    text = (
+        "وقعت وزارة الصحة والمديرية الجهوية للتجهيز اتفاقية شراكة لبناء مستشفى، على أن يتكفل المجلس ذاته "
+        "بتجهيزه."
+    )
+    assert not any("ذاته" in n for n in partner_names(text))
