@@ -43,9 +43,12 @@
     const categoryAxis = {
       type: "category",
       data: spec.categories,
+      // Long names are cut on rows; across, labels that would collide are left out (the table has them all).
       axisLabel: rows
         ? { width: 150, overflow: "truncate" }
-        : { interval: 0, width: 90, overflow: "break", hideOverlap: true },
+        : spec.kind === "line"
+          ? { hideOverlap: true }
+          : { interval: 0, width: 90, overflow: "break", hideOverlap: true },
       axisTick: { alignWithLabel: true },
     };
     if (rows) {

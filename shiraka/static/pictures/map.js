@@ -41,6 +41,7 @@
     const map = window.L.map(container, { attributionControl: true, zoomSnap: 0.25, minZoom: 4, maxZoom: 12 });
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution(config.attribution);
+    map.attributionControl.getContainer().dir = config.rtl ? "rtl" : "ltr";
     let measure = config.measure;
     let layer = null;
     const legend = window.L.control({ position: "bottomright" });

@@ -173,9 +173,9 @@ def equity(request):
             "national": figures["national"],
             "regions": figures["regions"],
             "region": next((r for r in figures["regions"] if r.code == region), None),
-            "map": map_data(request, figures["provinces"], "per_inhabitant", region),
+            "map": map_data(request, figures["provinces"], _measure_param(request), region),
             "measures": MEASURES.items(),
-            "measure": "per_inhabitant",
+            "measure": _measure_param(request),
         },
     )
 
