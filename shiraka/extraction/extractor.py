@@ -746,12 +746,11 @@ def _generic_body(doc: Document, name: str) -> Mention | None:
     in_title: tuple[int, int] | None = None  # only inside a person's title («رئيس الجمعية …»)
     roles = [p.role_span for p in doc.people if p.role_span]
     names = [p.name_span for p in doc.people if p.name_span]
+    firsts = {fold_word(o.split()[0]) for o in openings}
+    variants = set().union(*(_word_variants(f) for f in firsts))
     for i, tok in enumerate(doc.tokens):
         key = fold_word(tok.key)
-        if not any(
-            key in _word_variants(fold_word(o.split()[0])) or o.split()[0] in _word_variants(key)
-            for o in openings
-        ):
+        if key not in variants and not (any(f in key for f in firsts) and firsts & _word_variants(key)):
             continue
         found = institution_at(doc.tokens, doc.text, i)
         if not found or found[2] - i < 2 or found[2] - i > 10:
