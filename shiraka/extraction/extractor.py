@@ -212,6 +212,8 @@ def _agreement_mentions(doc: Document) -> list[AgreementMention]:
             or bool(re.match(r"^\s*(?:اخري|ثانيه|autre)", after))
             or bool(re.search(r"(?:une|un)\s+autre\s*$", before))
             or bool(re.search(r"(?:^|\s)(?:egalement|aussi|en outre|de meme)(?:\s|$)", clause))
+            # a council's agenda: «…، ومشروع اتفاقية …، بالإضافة إلى مشروع اتفاقية …»
+            or bool(re.search(r"(?:(?:^|\s)و\s*|بالاضافه الي\s+|وكذا\s+)مشروع\s*$", before))
         )
         line_start = text.rfind("\n", 0, m.start()) + 1
         prefix = text[line_start : m.start()]

@@ -389,3 +389,12 @@ def test_the_same_body_named_again_without_its_name_is_not_a_new_party() -> None
         "بتجهيزه."
     )
     assert not any("ذاته" in n for n in partner_names(text))
+
+
+def test_a_councils_agenda_of_draft_agreements_gives_one_entry_each() -> None:
+    text = (
+        "صادق مجلس جهة فاس مكناس على عدد من المشاريع من بينها مشروع اتفاقية إطار حول النقل المدرسي بين الجهة "
+        "ووزارة التربية الوطنية، ومشروع اتفاقية شراكة حول تأهيل المستشفيات مع وزارة الصحة، بالإضافة إلى مشروع "
+        "اتفاقية لتحسين الخدمات الصحية مع المستشفى الجامعي."
+    )
+    assert [a.kind for a in extract(text).agreements] == ["framework", "partnership", "other"]
