@@ -178,7 +178,11 @@ _TRIGGERS_AR = re.compile(
     r"ب?تنسيق مع|ب?تعاون مع)(?!\w)"
 )
 _AGREEMENT_WITH = re.compile(r"(?:[اإ]تفاقي[ةه]|[اإ]تفاق|تفاهم|شراك[ةه]|عقود)(?:\s+\S+){0,3}?\s+مع(?!\w)")
-_SIGN_SUBJECT = re.compile(r"(?<!\w)(?:و?وق[ّ]?ع(?:ت)?(?:\s+كل\s+من)?|و?تلتزم|و?تساهم|و?يلتزم|و?يساهم)(?!\w)")
+_SIGN_SUBJECT = re.compile(
+    r"(?<!\w)(?:و?وق[ّ]?ع(?:ت)?(?:\s+كل\s+من)?|و?تلتزم|و?تساهم|و?يلتزم|و?يساهم|"
+    # what a party undertakes under the agreement: «وستسهر الجمعية …», «تتولى الولاية …»
+    r"و?س?[تي]سهر|و?س?[تي]تولى|و?س?[تي]تكفل|و?س?[تي]تعهد)(?!\w)"
+)
 _TRIGGERS_FR = re.compile(
     r"(?<!\w)(?:entre|conclues? entre|sign[ée]+s? (?:entre|avec|par)|avec|liant|à savoir|"
     r"(?:financ[ée]+s?|assur[ée]+s?|pris\s+en\s+charge)\s+par|"
@@ -528,6 +532,8 @@ def _zone_starts(text: str, scope: tuple[int, int]) -> list[int]:
     return sorted(set(out))
 
 
+_IN_ADDITION = _f({"اضافه", "بالاضافه", "واضافه"})
+_TO = next(iter(_f({"إلى"})))
 _LIST_FILLERS = {"كل", "من", "و", "et", "le", "la", "les", "منها", "عليها", "مع", "l'"}
 
 
@@ -569,6 +575,8 @@ def _filler_length(tokens: list[Token], i: int, items: int) -> int:
     key = tokens[i].key
     if key in _LIST_FILLERS:
         return 1
+    if items and key in _IN_ADDITION and i + 1 < len(tokens) and tokens[i + 1].key == _TO:
+        return 2  # «…، إضافة إلى شركة …»
     if items and key in ("des", "du") and i + 1 < len(tokens) and _is_head(tokens[i + 1]):
         return 1
     return 0

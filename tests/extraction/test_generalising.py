@@ -398,3 +398,13 @@ def test_a_councils_agenda_of_draft_agreements_gives_one_entry_each() -> None:
         "اتفاقية لتحسين الخدمات الصحية مع المستشفى الجامعي."
     )
     assert [a.kind for a in extract(text).agreements] == ["framework", "partnership", "other"]
+
+
+def test_in_addition_to_and_undertakings_name_parties() -> None:
+    text = (
+        "وقعت الاتفاقية بين وزارة الصحة، والمجلس الإقليمي لتازة، إضافة إلى شركة العمران لبناء مستشفى القرب. "
+        "وستسهر جمعية الأمل للتنمية بموجب هذه الاتفاقية على تسيير المستشفى."
+    )
+    names = partner_names(text)
+    assert "شركة العمران" in names, names
+    assert "جمعية الأمل للتنمية" in names, names
