@@ -181,7 +181,7 @@ _AGREEMENT_WITH = re.compile(r"(?:[اإ]تفاقي[ةه]|[اإ]تفاق|تفاه
 _SIGN_SUBJECT = re.compile(
     r"(?<!\w)(?:و?وق[ّ]?ع(?:ت)?(?:\s+كل\s+من)?|و?تلتزم|و?تساهم|و?يلتزم|و?يساهم|"
     # what a party undertakes under the agreement: «وستسهر الجمعية …», «تتولى الولاية …»
-    r"و?س?[تي]سهر|و?س?[تي]تولى|و?س?[تي]تكفل|و?س?[تي]تعهد)(?!\w)"
+    r"و?س?[تي]سهر|و?س?[تي]تولى|و?س?[تي]تكفل|و?س?[تي]تكلف|و?س?[تي]تعهد)(?!\w)"
 )
 _TRIGGERS_FR = re.compile(
     r"(?<!\w)(?:entre|conclues? entre|sign[ée]+s? (?:entre|avec|par)|avec|liant|à savoir|"

@@ -403,8 +403,10 @@ def test_a_councils_agenda_of_draft_agreements_gives_one_entry_each() -> None:
 def test_in_addition_to_and_undertakings_name_parties() -> None:
     text = (
         "وقعت الاتفاقية بين وزارة الصحة، والمجلس الإقليمي لتازة، إضافة إلى شركة العمران لبناء مستشفى القرب. "
-        "وستسهر جمعية الأمل للتنمية بموجب هذه الاتفاقية على تسيير المستشفى."
+        "وستسهر جمعية الأمل للتنمية بموجب هذه الاتفاقية على تسيير المستشفى، وستتكلف الوكالة الحضرية لتازة "
+        "بتتبع الأشغال."
     )
     names = partner_names(text)
     assert "شركة العمران" in names, names
     assert "جمعية الأمل للتنمية" in names, names
+    assert "الوكالة الحضرية لتازة" in names, names
