@@ -890,6 +890,9 @@ def _locations(doc: Document, scope: tuple[int, int], preamble_end: int = 0) -> 
             start = admin.start() if admin else place.start
         mention = Mention(clean_phrase(doc.text[start : place.end]), (start, place.end))
         code = place.place.code
+        if doc.language == "fr" and start != place.start:
+            # «province de Zagora» and «commune de Zagora» are two places of one name.
+            code = (code, fold(doc.text[start : place.start]).split()[0])
         if code in index:
             # One spelling per document: the fuller form («جماعة تلوات» over «تلوات»).
             kept = out[index[code]]
@@ -905,6 +908,8 @@ def _locations(doc: Document, scope: tuple[int, int], preamble_end: int = 0) -> 
     if doc.language == "ar":
         _unlisted_communes(doc, scope, preamble_end, roles + names, out)
         _arrondissements(doc, scope, preamble_end, out)
+    else:
+        _fr_unlisted_communes(doc, scope, preamble_end, roles + names, out)
     return out
 
 
@@ -966,6 +971,28 @@ def _unlisted_communes(
             continue
         known.add(key)
         out.append(Mention(phrase, (start, m.end(2))))
+
+
+_FR_COMMUNE_RE = re.compile(
+    r"(?<!\w)[Cc]ommune\s+(?:de\s+|d['’])([A-Z][\w'’-]+(?:\s+(?!De\b)[A-Z][\w'’-]+){0,2})"
+)
+
+
+def _fr_unlisted_communes(
+    doc: Document, scope: tuple[int, int], preamble_end: int, skip: list, out: list
+) -> None:
+    """«la commune de Tarnata»: a commune named with its word, even when the reference list lacks it."""
+    known = {compact_key(m.text) for m in out}
+    for m in _FR_COMMUNE_RE.finditer(doc.text, doc.body, scope[1]):
+        if not (scope[0] <= m.start() < scope[1] or m.start() < preamble_end):
+            continue
+        if any(s <= m.start(1) < e for s, e in skip):
+            continue
+        phrase = clean_phrase(m.group())
+        if compact_key(phrase) in known or any(compact_key(phrase).endswith(k) for k in known if len(k) > 3):
+            continue
+        known.add(compact_key(phrase))
+        out.append(Mention(phrase, (m.start(), m.end())))
 
 
 def _in_title_line(doc: Document, pos: int) -> bool:

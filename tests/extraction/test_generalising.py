@@ -410,3 +410,13 @@ def test_in_addition_to_and_undertakings_name_parties() -> None:
     assert "شركة العمران" in names, names
     assert "جمعية الأمل للتنمية" in names, names
     assert "الوكالة الحضرية لتازة" in names, names
+
+
+def test_french_communes_missing_from_the_reference_and_a_province_of_the_same_name() -> None:
+    text = (
+        "Le conseil provincial de Taza a approuvé une convention avec la commune de Bab Boudir et la commune "
+        "de Taza pour des projets dans la province de Taza."
+    )
+    names = [p.text for p in draft(text).locations]
+    assert "commune de Bab Boudir" in names, names
+    assert "commune de Taza" in names and "province de Taza" in names, names
