@@ -251,10 +251,19 @@ def find_places(tokens: list[Token], text: str) -> list[PlaceMatch]:
         start = tokens[i].start + _dropped_chars(tokens[i].text, dropped)
         admin_start, admin_level = _admin_before(tokens, keys, i, text, dropped)
         place = _choose(found, admin_level)
-        if _plausible(place, keys[i][dropped:] if dropped else keys[i], last - i + 1, admin_level):
+        announced = admin_level or (COMMUNE if i > 0 and _town_word(keys[i - 1]) else None)
+        if _plausible(place, keys[i][dropped:] if dropped else keys[i], last - i + 1, announced):
             matches.append(PlaceMatch(place, start, tokens[last].end, admin_start, admin_level, i, last))
         i = last + 1
     return matches
+
+
+_TOWN_WORDS = PLACE_WORDS | {"مدن"}
+
+
+def _town_word(key: str) -> bool:
+    """«بمدينة الجديدة», «بمدن …»: the word before says a town follows."""
+    return key in _TOWN_WORDS or key[:1] in ("ب", "ل", "و") and key[1:] in _TOWN_WORDS
 
 
 def _dropped_chars(raw: str, dropped_folded: int) -> int:

@@ -420,3 +420,8 @@ def test_french_communes_missing_from_the_reference_and_a_province_of_the_same_n
     names = [p.text for p in draft(text).locations]
     assert "commune de Bab Boudir" in names, names
     assert "commune de Taza" in names and "province de Taza" in names, names
+
+
+def test_a_town_named_after_its_word_is_a_place_even_when_the_name_is_a_common_word() -> None:
+    text = "وقعت وزارة الصحة اتفاقية شراكة لبناء مستشفى بمدينة الجديدة."
+    assert [p.text for p in draft(text).locations] == ["الجديدة"]
