@@ -730,6 +730,8 @@ _GENERIC_BODIES = {
     "conseil de la region": ("conseil de la region", "conseil regional"),
     "conseil regional": ("conseil regional", "conseil de la region"),
     "conseil provincial": ("conseil provincial",),
+    "conseil de la province": ("conseil provincial", "conseil de la province"),
+    "le conseil de la province": ("conseil provincial", "conseil de la province"),
     "conseil communal": ("conseil communal",),
     "le conseil": ("conseil",),
     "la province": ("conseil provincial", "province"),

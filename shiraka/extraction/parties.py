@@ -192,7 +192,7 @@ _TRIGGERS_FR = re.compile(
 # «… liant le Conseil aux communes de …»: the bodies bound to the first one follow «à/au/aux».
 _LINKED_TO_FR = re.compile(r"(?<!\w)liant\s+[^.,;:\n]{1,60}?\s(?:aux|au|à)\s", re.I)
 _APPROVAL = re.compile(r"(?<!\w)(?:صادق(?:ت)?|وافق(?:ت)?|(?:بعد\s+|ب)?مصادق[ةه])(?!\w)")
-_ASIDE = re.compile(r"\s*\([^()\n]{1,40}\)")
+_ASIDE = re.compile(r"\s*\([^()\n]{1,60}\)")
 _FR_SUBJECT = re.compile(r"(?i)(?:^|[.\n]\s*)(?:[A-Z]\w+\s+[–-]\s+)?(le|la|l['’])\s*(conseil|commune)\b")
 
 

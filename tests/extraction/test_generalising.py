@@ -425,3 +425,14 @@ def test_french_communes_missing_from_the_reference_and_a_province_of_the_same_n
 def test_a_town_named_after_its_word_is_a_place_even_when_the_name_is_a_common_word() -> None:
     text = "وقعت وزارة الصحة اتفاقية شراكة لبناء مستشفى بمدينة الجديدة."
     assert [p.text for p in draft(text).locations] == ["الجديدة"]
+
+
+def test_a_long_aside_does_not_end_a_list_and_the_provinces_council_takes_its_name() -> None:
+    text = (
+        "Le Conseil provincial de Taza a approuvé un accord de partenariat entre la province de Taza (Initiative "
+        "Nationale pour le Développement Humain), le Conseil de la province et la commune de Tahla pour "
+        "l'octroi d'un bus de transport scolaire."
+    )
+    names = partner_names(text)
+    assert "commune de Tahla" in names, names
+    assert "Conseil de la province" not in names and "Conseil provincial de Taza" in names, names
