@@ -99,6 +99,8 @@ _OBJECTIVES = _f({"developpement", "renforcement"})
 # «تعزيز» is an aim before an offer, capacities or cooperation, a component before equipment.
 _AR_STRENGTHEN = _f({"تعزيز"})
 _LAY = next(iter(_f({"وضع"})))
+_AR_SUPPORT = _f({"دعم", "ضمان", "توفير"})
+_SUPPORT_AIMS = _f({"مختلف", "القطاعات", "قطاعات", "مجهودات", "الخدمات", "خدمات", "مالي"})
 _FOUNDATIONS = _f({"الحجر", "حجر", "اسس", "الاسس", "أسس"})
 _ABSTRACT_OBJECTS = _f(
     {"العرض", "عرض", "قدرات", "القدرات", "التعاون", "الشراكه", "مجال", "وتنويع", "الحكامه"}
@@ -194,6 +196,8 @@ def _objective(tokens: list[Token], i: int, drop: int) -> bool:
     following = tokens[i + 1].key if i + 1 < len(tokens) else ""
     if key == _LAY and following in _FOUNDATIONS:
         return True  # «وضع الحجر الأساس لبناء …»: the building that follows is the project
+    if key in _AR_SUPPORT and following in _SUPPORT_AIMS:
+        return True  # «دعم مختلف القطاعات», «دعم مجهودات …», «توفير الخدمات …»: an aim, no component
     return key in _AR_STRENGTHEN and following in _ABSTRACT_OBJECTS
 
 

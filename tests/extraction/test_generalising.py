@@ -436,3 +436,13 @@ def test_a_long_aside_does_not_end_a_list_and_the_provinces_council_takes_its_na
     names = partner_names(text)
     assert "commune de Tahla" in names, names
     assert "Conseil de la province" not in names and "Conseil provincial de Taza" in names, names
+
+
+def test_support_for_sectors_or_efforts_is_an_aim() -> None:
+    text = (
+        "وقعت المديرية الجهوية للصحة وجمعية الأمل اتفاقية شراكة تهدف إلى دعم مجهودات القطاع الصحي، وتهم "
+        "توفير سيارة إسعاف لفائدة المركز الصحي بتاهلة."
+    )
+    names = project_names(text)
+    assert not any(n.startswith("دعم مجهودات") for n in names), names
+    assert any(n.startswith("توفير سيارة إسعاف") for n in names), names
