@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import files, views
+from . import files, reports, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
     path("regions/<str:code>/", views.region_detail, name="region"),
     path("provinces/<str:code>/", views.province_detail, name="province"),
+    path("reports/<str:kind>/<str:key>.pdf", reports.status_report, name="status_report"),
     path("files/photos/<int:pk>/", files.progress_photo, name="progress_photo"),
     path("files/transfer-proofs/<int:pk>/", files.transfer_proof, name="transfer_proof"),
     path("files/minutes/<int:pk>/", files.meeting_scan, name="meeting_scan"),
