@@ -8,7 +8,7 @@ from functools import lru_cache
 from .lexicon import AR_ACTIONS, FR_ACTIONS, _f
 from .model import Mention
 from .numbers import Money, find_money
-from .text import Token, clean_phrase
+from .text import Token, clean_phrase, fold
 
 _BREAK = re.compile(r"[.;:!?؟\n()«»\"“”|]")
 _COMMA = re.compile(r"[,،]")
@@ -170,6 +170,9 @@ def find_projects(
         if text[end : end + 1] == ")" and text.count("(", start, end) > text.count(")", start, end):
             end += 1
         phrase = _balanced(clean_phrase(text[start:end]))
+        if _refers_back(phrase, j - i):
+            i = max(j, i + 1)
+            continue
         if j - i >= 2 and not any(s <= start - scope[0] < e for s, e in money_spans):
             out.append(Mention(phrase, (start, end)))
             further = _further_facilities(tokens, text, j, scope)
@@ -257,6 +260,24 @@ def _further_facilities(tokens: list[Token], text: str, j: int, scope: tuple[int
         out.append(Mention(clean_phrase(text[start : tokens[stop - 1].end]), (start, tokens[stop - 1].end)))
         j = stop
     return out
+
+
+# «بناء المؤسسة الاستشفائية موضوع الاتفاقية», «… سالفة الذكر», «إنجاز المشاريع»: a component named
+# before, referred to again.
+_BACK_REFERENCE = re.compile(
+    r"موضوع (?:ال)?اتفاقي|سالف[ةه]? الذكر|(?:ال)?مذكور[ةه]?(?:\s|$)|susmentionn|pr[ée]cit"
+)
+_BARE_OBJECTS = _f({"المشاريع", "المشروع", "projets", "projet"})
+
+
+def _refers_back(phrase: str, width: int) -> bool:
+    words = phrase.split()
+    return (
+        bool(_BACK_REFERENCE.search(phrase))
+        or width == 2
+        and len(words) == 2
+        and fold(words[1]) in _BARE_OBJECTS
+    )
 
 
 def _balanced(phrase: str) -> str:

@@ -446,3 +446,14 @@ def test_support_for_sectors_or_efforts_is_an_aim() -> None:
     names = project_names(text)
     assert not any(n.startswith("دعم مجهودات") for n in names), names
     assert any(n.startswith("توفير سيارة إسعاف") for n in names), names
+
+
+def test_a_component_referred_to_again_is_not_a_new_one() -> None:
+    text = (
+        "وقعت وزارة الصحة ومجلس جهة سوس ماسة اتفاقية شراكة لبناء مستشفى إقليمي بتارودانت. وتلتزم الوزارة "
+        "بتجهيز المؤسسة الاستشفائية موضوع الاتفاقية، ويتكفل المجلس بإنجاز المشاريع."
+    )
+    names = project_names(text)
+    assert not any("موضوع الاتفاقية" in n for n in names), names
+    assert "إنجاز المشاريع" not in names
+    assert any(n.startswith("بناء مستشفى إقليمي") for n in names), names
