@@ -158,6 +158,9 @@ def clean_phrase(text: str) -> str:
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+|(?<=[.!?؟])(?=[\u0600-\u06ff])")
 
 
+_TITLE_ABBREVIATION = re.compile(r"(?<![\w.])(?:M|MM|Mme|Mmes|Mlle|Dr|Pr|Me)\.$")
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans; a full stop between digits (2.050.000) does not end one."""
     spans: list[tuple[int, int]] = []
@@ -166,6 +169,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
         if m.start() > 0 and text[m.start() - 1] == "." and m.start() >= 2 and text[m.start() - 2].isdigit():
             if m.end() < len(text) and text[m.end()].isdigit():
                 continue
+        if _TITLE_ABBREVIATION.search(text, max(0, m.start() - 5), m.start()) and "\n" not in m.group():
+            continue  # «signée par MM. Alami et Bennani»: «MM.» ends no sentence
         end = m.start()
         if text[start:end].strip():
             spans.append((start, end))

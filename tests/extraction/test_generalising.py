@@ -457,3 +457,12 @@ def test_a_component_referred_to_again_is_not_a_new_one() -> None:
     assert not any("موضوع الاتفاقية" in n for n in names), names
     assert "إنجاز المشاريع" not in names
     assert any(n.startswith("بناء مستشفى إقليمي") for n in names), names
+
+
+def test_mm_does_not_end_a_sentence_and_surnames_take_the_full_names() -> None:
+    text = (
+        "La cérémonie s'est tenue en présence du ministre de la Santé, Karim Alami, et du président du Conseil "
+        "de la région, Saïd Bennani.\nLa convention, signée par MM. Alami et Bennani, porte sur la construction "
+        "d'un hôpital."
+    )
+    assert "Karim Alami" in [s.name for s in draft(text).signatories]
