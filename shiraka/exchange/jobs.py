@@ -110,7 +110,11 @@ def _discard(job: ImportJob) -> None:
 
 
 def job_start(job: ImportJob, *, write: bool) -> ImportJob:
-    """Run now, or hand the job to the worker when its file is large."""
+    """Run now, or hand the job to the worker when its file is large. A write is claimed first, so
+    two confirmations of one check (a double click, two tabs) write once."""
+    if write and not ImportJob.objects.filter(pk=job.pk, state=State.CHECKED).update(state=State.QUEUED):
+        job.refresh_from_db()
+        return job
     if not job.background:
         return job_run(job.pk, write=write)
     from .tasks import run_import
