@@ -22,17 +22,24 @@
   }
 
   function breaks(values) {
-    // Quantile classes over provinces that have a value above zero.
+    // Quantile classes over provinces that have a value above zero; equal limits merge, so that a
+    // map where few provinces have money shows them darkest instead of five identical classes.
     const sorted = values.filter((v) => v !== null && v > 0).sort((a, b) => a - b);
     if (!sorted.length) return [];
-    return [0.2, 0.4, 0.6, 0.8].map((q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
+    const limits = [0.2, 0.4, 0.6, 0.8].map((q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
+    return limits.filter((limit, index) => limit < sorted[sorted.length - 1] && limits.indexOf(limit) === index);
+  }
+
+  function shade(index, classes) {
+    // The class's colour, spread over the palette so that the top class is always the darkest.
+    return PALETTE[classes <= 1 ? PALETTE.length - 1 : Math.round((index * (PALETTE.length - 1)) / (classes - 1))];
   }
 
   function colour(value, limits) {
-    if (value === null || value === undefined || value <= 0 || !limits.length) return NO_DATA;
+    if (value === null || value === undefined || value <= 0) return NO_DATA;
     let index = 0;
     while (index < limits.length && value > limits[index]) index += 1;
-    return PALETTE[index];
+    return shade(index, limits.length + 1);
   }
 
   function start(container) {
@@ -57,16 +64,20 @@
       box.replaceChildren();
       box.dir = dir;
       box.appendChild(text("div", config.measures[measure], dir)).className = "fw-bold";
-      const labels = limits.length ? [null, ...limits] : [];
+      const codes = Object.keys(config.figures).filter((c) => !config.region || config.figures[c].region === config.region);
+      const positive = codes.map(valueOf).filter((v) => v !== null && v > 0);
+      const labels = positive.length ? [null, ...limits] : [];
       labels.forEach((low, index) => {
         const line = document.createElement("div");
         const swatch = document.createElement("i");
-        swatch.style.background = PALETTE[index];
+        swatch.style.background = shade(index, labels.length);
         line.appendChild(swatch);
         const high = limits[index];
         const fmt = (v) => plain(v, config.marks);
         line.appendChild(document.createTextNode(
-          low === null ? "≤ " + fmt(high) : high === undefined ? "> " + fmt(low) : fmt(low) + " – " + fmt(high)));
+          low === null
+            ? (high === undefined ? "> 0" : "≤ " + fmt(high))
+            : high === undefined ? "> " + fmt(low) : fmt(low) + " – " + fmt(high)));
         box.appendChild(line);
       });
       const none = document.createElement("div");

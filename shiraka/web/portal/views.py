@@ -97,7 +97,7 @@ def map_data(request, provinces, measure: str, region: str | None) -> dict:
             value: {"label": str(label), "colour": STATUS_COLOURS.get(value, "#6c757d")}
             for value, label in Project.Status.choices
         },
-        "no_data": _("no data"),
+        "no_data": _("none, or no data"),
         "attribution": _("Boundaries © OpenStreetMap contributors (ODbL)"),
         "rtl": request.LANGUAGE_CODE == "ar",
         "marks": number_marks(),
