@@ -80,7 +80,11 @@ def local_settings(path: str) -> dict[str, str]:
 # Only the debug switch and the key come from the file, and only where the environment is silent.
 # The WSGI entry point (gunicorn) empties SHIRAKA_LOCAL_SETTINGS: a served app reads its environment
 # alone, so production still refuses to start without a real key.
-LOCAL = local_settings(os.environ.get("SHIRAKA_LOCAL_SETTINGS", str(PROJECT_DIR / "local.env")))
+LOCAL = (
+    {}
+    if os.environ.get("SHIRAKA_SECRET_KEY")
+    else local_settings(os.environ.get("SHIRAKA_LOCAL_SETTINGS", str(PROJECT_DIR / "local.env")))
+)
 DEBUG = env_bool("SHIRAKA_DEBUG", LOCAL.get("SHIRAKA_DEBUG", "").lower() in {"1", "true", "yes", "on"})
 SECRET_KEY = os.environ.get("SHIRAKA_SECRET_KEY", "")
 if not SECRET_KEY:

@@ -66,6 +66,19 @@ def test_production_refuses_to_start_without_a_real_key(newcomer, tmp_path):
     # Debug switched off by the operator: the development key does not count either.
     cli = run({**newcomer, "SHIRAKA_DEBUG": "0"}, "-m", "shiraka.cli", "check")
     assert cli.returncode == 2 and "SHIRAKA_SECRET_KEY is not set" in cli.stderr
+    # An operator's environment (a key) on a checkout that has a local.env: debug stays off.
+    operator = {**newcomer, "SHIRAKA_SECRET_KEY": "x" * 50}
+    debug = run(
+        operator,
+        "-m",
+        "shiraka.cli",
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
+    )
+    assert debug.stdout.strip() == "False", debug.stderr
     started = run(
         {**newcomer, "SHIRAKA_SECRET_KEY": "x" * 50, "SHIRAKA_DEBUG": "0"}, "-c", "import shiraka.wsgi"
     )
