@@ -63,6 +63,7 @@ class Report:
     summary: Summary
     partners: list[PartnerRow] = field(default_factory=list)
     population: int | None = None
+    object: str = ""
 
 
 def _subject(kind: str, key: str):
@@ -145,6 +146,7 @@ def build_report(kind: str, key: str) -> Report:
         summary=summary,
         partners=_partner_rows(kind, subject, agreements),
         population=getattr(subject, "population_2024", None),
+        object=localised(subject.object_ar, subject.object_fr) if kind == "agreement" else "",
     )
 
 

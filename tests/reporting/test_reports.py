@@ -20,7 +20,10 @@ BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 def a_case():
     agreement = factories.agreement_in_province(
-        title_ar="اتفاقية شراكة لتأهيل المستشفى الإقليمي", title_fr="Convention de mise à niveau de l'hôpital"
+        title_ar="اتفاقية شراكة لتأهيل المستشفى الإقليمي",
+        title_fr="Convention de mise à niveau de l'hôpital",
+        object_ar="تأهيل المستشفى وتجهيزه",
+        object_fr="Mettre à niveau et équiper l'hôpital",
     )
     factories.partner_with_schedule(
         agreement,
@@ -48,7 +51,8 @@ def test_french_report_is_in_french_with_the_figures(seeds):
     assert "Rapport d'étape" in page and "Convention de mise à niveau de l'hôpital" in page
     assert "Conseil régional" in page and "Arriérés" in page
     assert "200\u00a0000,00\u00a0DH" in page  # arrears: 300,000 due − 100,000 transferred
-    assert "hôpital" in page and "Status report" not in page
+    assert "Mettre à niveau et équiper l'hôpital" in page and "تأهيل المستشفى وتجهيزه" not in page
+    assert "Status report" not in page
 
 
 def test_arabic_pdf_reads_in_order_with_page_numbers(seeds, tmp_path):
