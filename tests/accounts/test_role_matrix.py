@@ -181,6 +181,7 @@ READ_ONLY_URLS = {
     "open_data_iati",
     "provinces_geojson",
     "status_report",  # a PDF for members only (tests/web/pages/test_reports.py)
+    "programme",
     # Import templates, the import's own report and progress (its uploader only), exports of the lists.
     "import_template",
     "import_job",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("projects/<str:reference>/", views.project_detail, name="project"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
     path("regions/<str:code>/", views.region_detail, name="region"),
+    path("programmes/<int:pk>/", views.programme_detail, name="programme"),
     path("provinces/<str:code>/", views.province_detail, name="province"),
     path("reports/<str:kind>/<str:key>.pdf", reports.status_report, name="status_report"),
     path("files/photos/<int:pk>/", files.progress_photo, name="progress_photo"),

@@ -298,3 +298,16 @@ def province_detail(request, code: str):
             **_territory_context(request, agreements, province.population_2024),
         },
     )
+
+
+def programme_detail(request, pk: int):
+    programme = get_object_or_404(Programme.objects.select_related("region"), pk=pk)
+    agreements = visible_agreements(request.user).filter(programme=programme)
+    context = _territory_context(request, agreements, None, provinces=None)
+    regions = breakdown(agreements, "region")
+    context["charts"]["regions"] = charts.territories_chart(
+        regions, _("Transferred and arrears by region"), unknown=_("no region")
+    )
+    return render(
+        request, "web/programme_detail.html", {"programme": programme, "regions": regions, **context}
+    )

@@ -44,3 +44,19 @@ def test_region_province_and_organisation_pages_draw_their_charts(client, seeds)
     assert "chart-provinces" not in province and "chart-partners" in province
     organisation = charts_of(client.get(f"/fr/organisations/{partner.organisation.pk}/"))
     assert organisation["chart-agreements"]["categories"] == [agreement.reference]
+
+
+def test_programme_page_draws_its_charts(client, seeds):
+    from shiraka.agreements.models import Programme
+
+    programme = Programme.objects.create(
+        code="pdr-test", name_fr="PDR test", name_ar="برنامج", kind="national"
+    )
+    agreement = factories.agreement_in_province(is_published=True, programme=programme)
+    factories.partner_with_schedule(agreement, committed="100000.00")
+    response = client.get(f"/fr/programmes/{programme.pk}/")
+    assert response.status_code == 200
+    charts = charts_of(response)
+    assert {"chart-statuses", "chart-partners", "chart-categories", "chart-regions"} <= set(charts)
+    assert charts["chart-regions"]["categories"] == [agreement.region.name_fr]
+    assert client.get("/fr/programmes/999999/").status_code == 404
