@@ -201,6 +201,8 @@ def reencode_image(file, kind: str) -> bytes:
     file.seek(0)
     with Image.open(file) as image:
         image = ImageOps.exif_transpose(image)
+        # Pillow writes back what it read into `info` (a JPEG comment, an ICC profile, EXIF): none of it.
+        image.info = {}
         output = io.BytesIO()
         if kind == JPEG:
             if image.mode not in ("RGB", "L"):
