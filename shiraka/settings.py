@@ -157,6 +157,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "shiraka.web.kit.security.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shiraka.core.middleware.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -237,7 +238,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 SHIRAKA_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
-SESSION_COOKIE_AGE = 8 * 60 * 60
+# Idle timeout: a session unused for 2 hours ends (the cookie's age, renewed by every request), so a
+# shared office computer left signed in closes itself. Absolute lifetime: 12 hours after the sign-in
+# whatever the activity, so a copied session cookie stops working the same day (SessionLifetimeMiddleware).
+SESSION_COOKIE_AGE = int(os.environ.get("SHIRAKA_SESSION_IDLE_SECONDS", str(2 * 60 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
+SHIRAKA_SESSION_MAX_AGE = int(os.environ.get("SHIRAKA_SESSION_MAX_SECONDS", str(12 * 60 * 60)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -267,7 +273,17 @@ DEFAULT_FROM_EMAIL = os.environ.get("SHIRAKA_FROM_EMAIL", "shiraka@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "shiraka.web.kit.security_log.RequestContext"}},
+    "formatters": {
+        "security": {
+            "format": "%(asctime)s %(levelname)s security: %(message)s user=%(user)s address=%(address)s"
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security": {"class": "logging.StreamHandler", "filters": ["request"], "formatter": "security"},
+    },
+    "loggers": {"shiraka.security": {"handlers": ["security"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["console"], "level": os.environ.get("SHIRAKA_LOG_LEVEL", "WARNING")},
 }
 

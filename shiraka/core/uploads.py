@@ -10,6 +10,7 @@ follows the content, never the name the browser sent.
 """
 
 import io
+import logging
 import threading
 import uuid
 import warnings
@@ -43,6 +44,8 @@ MAX_CONTENT_TYPES_BYTES = 1024 * 1024
 
 
 def _refuse(message, code: str, **params):
+    # A security event: the web layer's log filter adds who sent it and from where.
+    logging.getLogger("shiraka.security").warning("upload refused: %s", code)
     raise ValidationError(message, code=code, params=params or None)
 
 
