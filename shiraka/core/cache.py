@@ -2,6 +2,7 @@
 under a data version that every write bumps (signals for ordinary saves, `bump_data_version()` for
 bulk paths), with a short timeout as a bound when several processes each hold a local cache."""
 
+import hashlib
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -30,7 +31,9 @@ def cached_figures(name: str, scope: str, compute: Callable, *, timeout: int = F
     """`compute()` once per data version, scope and language."""
     from shiraka.core.rules import today
 
-    key = f"shiraka:figures:{data_version()}:{name}:{scope}:{get_language()}:{today().isoformat()}"
+    # A scope may carry a whole query string: hashed, the key stays short and safe for any cache backend.
+    digest = hashlib.sha256(scope.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    key = f"shiraka:figures:{data_version()}:{name}:{digest}:{get_language()}:{today().isoformat()}"
     value = cache.get(key)
     if value is None:
         value = compute()
