@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shiraka.agreements.models import Agreement
 from shiraka.core.rules import today
-from shiraka.core.uploads import IMAGES, safe_upload
+from shiraka.core.uploads import IMAGES, check_pixel_budget, safe_upload
 from shiraka.organisations.models import Organisation
 from shiraka.projects import models
 from shiraka.territory.models import Commune, HealthFacilityType, Province
@@ -205,6 +205,7 @@ class ProgressForm(RecordForm):
                 code="too_many_photos",
                 params={"count": MAX_PHOTOS},
             )
+        check_pixel_budget(photos)  # before any decoding: one request holds a worker a couple of seconds
         safe, errors = [], []
         for photo in photos:
             try:
