@@ -36,3 +36,28 @@ def test_ten_huge_photos_are_refused_before_decoding(client, reference, huge_png
     assert "Ces images comptent ensemble 592 mégapixels" in page_text(response)
     assert ProgressUpdate.objects.count() == before
     assert elapsed < 2, f"{elapsed:.2f} s"
+
+
+def test_minutes_pdf_is_built_once_per_state_of_the_data(client, reference):
+    from shiraka.followup.models import Meeting
+
+    world = build_world()
+    client.force_login(user_for(ADMINISTRATOR, world))
+    meeting = world.meeting
+    Meeting.objects.filter(pk=meeting.pk).update(minutes="Le comité a examiné l'avancement. " * 290)
+    path = url("meeting_minutes_pdf", meeting.pk) + "?lang=fr"
+    started = time.perf_counter()
+    first = client.get(path)
+    built = time.perf_counter() - started
+    started = time.perf_counter()
+    second = client.get(path)
+    cached = time.perf_counter() - started
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content and first.content.startswith(b"%PDF-")
+    print(f"minutes PDF: built in {built:.2f} s, served from the cache in {cached:.3f} s")
+    assert cached < 0.2 and cached < built / 5, (built, cached)
+    # A change of the data (a save through the services or the ORM) gives a new PDF at once.
+    meeting.refresh_from_db()
+    meeting.place = "Salle du conseil provincial"
+    meeting.save()
+    assert client.get(path).content != first.content

@@ -27,6 +27,7 @@ from shiraka.accounts.access import (
     is_member,
     visible_committees,
 )
+from shiraka.core.cache import cached_figures
 from shiraka.core.history import page_history
 from shiraka.core.rules import today as local_today
 from shiraka.followup import services
@@ -255,7 +256,15 @@ def meeting_minutes_pdf(request, pk: int):
     language = request.GET.get("lang") or (get_language() or "ar")[:2]
     if language not in PDF_LANGUAGES:
         language = "ar"
-    response = HttpResponse(minutes_pdf(meeting, language=language), content_type="application/pdf")
+    # Built once per state of the data (every save bumps its version) and language: a download of the
+    # same minutes is a cache read, not seconds of layout.
+    pdf = cached_figures(
+        "minutes-pdf",
+        f"{meeting.pk}:{language}",
+        lambda: minutes_pdf(meeting, language=language),
+        timeout=86_400,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="minutes-{meeting.committee_id}-{meeting.held_on:%Y-%m-%d}-{language}.pdf"'
     )
