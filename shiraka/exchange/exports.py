@@ -153,15 +153,23 @@ def _alert(a) -> dict:
     }
 
 
-def _rows(queryset, build, language: str) -> Iterator[dict]:
+# What only members of an organisation read (as on the pages): a transfer's bank reference and note,
+# the note of a schedule line. Visitors' exports carry these columns empty.
+INTERNAL = {"reference", "note"}
+
+
+def _rows(queryset, build, language: str, *, members: bool = True) -> Iterator[dict]:
     """Rows built in `language` (names, choice labels) while the database cursor streams."""
     items = queryset.iterator(chunk_size=CHUNK) if hasattr(queryset, "iterator") else iter(queryset)
     for item in items:
         with translation.override(language):
-            yield build(item)
+            row = build(item)
+        if not members:
+            row.update({name: "" for name in INTERNAL & row.keys()})
+        yield row
 
 
-def _agreement_sheets(agreements, language: str, sort: str):
+def _agreement_sheets(agreements, language: str, sort: str, members: bool):
     rows = agreement_page_rows(agreements.select_related("parent"), sort)
     partners = partnerships_with_figures(
         Partnership.objects.filter(agreement__in=agreements.values("pk")).select_related(
@@ -176,7 +184,7 @@ def _agreement_sheets(agreements, language: str, sort: str):
     return [
         (AGREEMENTS, _rows(rows, _agreement, language)),
         (PARTNERS, _rows(partners, _partner, language)),
-        (SCHEDULE, _rows(schedule, _schedule, language)),
+        (SCHEDULE, _rows(schedule, _schedule, language, members=members)),
     ]
 
 
@@ -215,16 +223,17 @@ def _milestone(m) -> dict:
     }
 
 
-def export_sheets(kind: str, source, *, language: str, sort: str = "") -> list:
+def export_sheets(kind: str, source, *, language: str, members: bool, sort: str = "") -> list:
     """[(sheet, rows)] of an export. `source`: agreements, projects, transfers or partnerships
-    (commitments) as a queryset already scoped and filtered; for alerts, the list of alerts."""
+    (commitments) as a queryset already scoped and filtered; for alerts, the list of alerts.
+    `members`: the reader belongs to an organisation (`shiraka.accounts.access.is_member`)."""
     if kind == "agreements":
-        return _agreement_sheets(source, language, sort or "-signed")
+        return _agreement_sheets(source, language, sort or "-signed", members)
     if kind == "projects":
         return _project_sheets(source, language, sort or "reference")
     if kind == "transfers":
         transfers = source.select_related("partnership__agreement", "partnership__organisation")
-        return [(TRANSFERS, _rows(transfers, _transfer, language))]
+        return [(TRANSFERS, _rows(transfers, _transfer, language, members=members))]
     if kind == "commitments":
         partnerships = partnerships_with_figures(source.select_related("agreement"))
         return [(COMMITMENTS, _rows(partnerships, _commitment, language))]
@@ -233,6 +242,6 @@ def export_sheets(kind: str, source, *, language: str, sort: str = "") -> list:
     raise ValueError(f"unknown export kind {kind!r}")
 
 
-def export_rows(kind: str, source, language: str, *, sort: str = "") -> Iterator[dict]:
+def export_rows(kind: str, source, language: str, *, members: bool, sort: str = "") -> Iterator[dict]:
     """The list's own rows (the first sheet of `export_sheets`)."""
-    return export_sheets(kind, source, language=language, sort=sort)[0][1]
+    return export_sheets(kind, source, language=language, members=members, sort=sort)[0][1]

@@ -28,12 +28,14 @@ pytestmark = pytest.mark.django_db
 
 def xlsx(kind, source, language="ar") -> bytes:
     buffer = io.BytesIO()
-    write_xlsx(export_sheets(kind, source, language=language), buffer, language=language)
+    write_xlsx(export_sheets(kind, source, language=language, members=True), buffer, language=language)
     return buffer.getvalue()
 
 
 def csv_text(kind, source, language="fr") -> str:
-    return "".join(csv_chunks(*export_sheets(kind, source, language=language)[0], language=language))
+    return "".join(
+        csv_chunks(*export_sheets(kind, source, language=language, members=True)[0], language=language)
+    )
 
 
 def test_xlsx_cells_are_typed_right_to_left_in_arabic_with_a_frozen_header(seeds):
@@ -74,7 +76,8 @@ def test_csv_has_a_bom_and_json_is_exact(seeds):
     rows = json.loads(
         "".join(
             json_chunks(
-                *export_sheets("agreements", Agreement.objects.all(), language="en")[0], language="en"
+                *export_sheets("agreements", Agreement.objects.all(), language="en", members=True)[0],
+                language="en",
             )
         )
     )
@@ -97,7 +100,9 @@ def _peak(rows: int) -> int:
     source = Project.objects.order_by("reference")[:rows]
     tracemalloc.start()
     for _chunk in csv_chunks(
-        *export_sheets("projects", Project.objects.filter(pk__in=source.values("pk")), language="fr")[0],
+        *export_sheets(
+            "projects", Project.objects.filter(pk__in=source.values("pk")), language="fr", members=True
+        )[0],
         language="fr",
     ):
         pass

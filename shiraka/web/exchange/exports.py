@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from shiraka.accounts.access import is_member
 from shiraka.core.text import reader_language
 from shiraka.exchange.exports import export_sheets
 from shiraka.exchange.selection import export_source
@@ -28,7 +29,9 @@ def _respond(request, kind: str, source, name: str):
     if format_ not in FORMATS:
         raise Http404
     language = reader_language()
-    sheets = export_sheets(kind, source, language=language, sort=request.GET.get("sort", ""))
+    sheets = export_sheets(
+        kind, source, language=language, members=is_member(request.user), sort=request.GET.get("sort", "")
+    )
     filename = f"shiraka-{name}-{timezone.localdate():%Y-%m-%d}.{format_}"
     if format_ == "xlsx":
         target = tempfile.TemporaryFile()

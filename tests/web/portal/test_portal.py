@@ -204,11 +204,6 @@ def test_boundaries_file_is_small_cached_and_complete(client):
     assert len(response.content) < 250_000  # the shipped file weighs 1.2 MB
 
 
-@pytest.mark.xfail(
-    reason="the exchange area's transfers export (web/exchange, shiraka/exchange) gives visitors the bank "
-    "reference and note of a transfer and the notes of schedule lines: to be fixed there",
-    strict=False,
-)
 def test_no_internal_string_in_the_exchange_exports(client):
     seed_internal_records()
     downloads = {

@@ -5,6 +5,7 @@ sees, published records only)."""
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from shiraka.accounts.access import is_member
 from shiraka.exchange.exports import KINDS, export_sheets
 from shiraka.exchange.selection import acting_user, export_source
 from shiraka.exchange.writers import csv_chunks, json_chunks, write_xlsx
@@ -54,7 +55,9 @@ class Command(BaseCommand):
             source = export_source(kind, reader, params)
         except LookupError as error:
             raise CommandError(str(error), returncode=2) from None
-        sheets = export_sheets(kind, source, language=language, sort=params.get("sort", ""))
+        sheets = export_sheets(
+            kind, source, language=language, members=is_member(reader), sort=params.get("sort", "")
+        )
         if format == "xlsx":
             write_xlsx(sheets, output, language=language)
         else:
