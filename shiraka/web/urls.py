@@ -26,6 +26,23 @@ urlpatterns = [
         ),
         name="password_reset_confirm",
     ),
+    # A forgotten password: a link by e-mail to the same confirmation page; the same answer whether
+    # or not the address has an account.
+    path(
+        "password/forgotten/",
+        auth_views.PasswordResetView.as_view(
+            template_name="registration/password_forgotten.html",
+            email_template_name="registration/password_forgotten_email.txt",
+            subject_template_name="registration/password_forgotten_subject.txt",
+            success_url=reverse_lazy("web:password_forgotten_sent"),
+        ),
+        name="password_forgotten",
+    ),
+    path(
+        "password/forgotten/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="registration/password_forgotten_sent.html"),
+        name="password_forgotten_sent",
+    ),
     path(
         "reset/done/",
         auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_reset_saved.html"),

@@ -173,6 +173,8 @@ READ_ONLY_URLS = {
     "person_first_login",  # shows a link made on request, writes nothing (tests/accounts/test_people.py)
     "password_reset_confirm",  # the first-login link: its token is the right
     "password_reset_complete",
+    "password_forgotten",  # sends an e-mail, writes nothing (tests/production/test_sessions_and_events.py)
+    "password_forgotten_sent",
     # The public portal (tests/web/portal): reading pages and files, GET only.
     "portal",
     "map",

@@ -3,6 +3,7 @@ security events (sign-ins, failures, lockouts, refused uploads, 403s) are logged
 client's address and the time, never a password."""
 
 import logging
+import re
 import time
 
 import pytest
@@ -13,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from shiraka.core.uploads import IMAGES, safe_upload
 from shiraka.web.kit.security import SIGNED_IN_AT
 from tests.accounts.world import ADMINISTRATOR, VIEWER, build_world, user_for
-from tests.factories import url
+from tests.factories import page_text, url
 
 PASSWORD = "a-long-test-password"
 
@@ -78,7 +79,9 @@ def test_sign_ins_failures_and_lockouts_are_logged_without_password(client, refe
     assert any(m.startswith("locked out") and "198.51.100.9" in m for m in logged)
     text = "\n".join(logged) + "".join(str(r.__dict__) for r in events.records)
     assert PASSWORD not in text and "wrong-0-secret" not in text
-    formatted = logging.Formatter(settings.LOGGING["formatters"]["security"]["format"]).format(events.records[0])
+    formatted = logging.Formatter(settings.LOGGING["formatters"]["security"]["format"]).format(
+        events.records[0]
+    )
     assert formatted[:4].isdigit() and "user=" in formatted and "address=" in formatted  # the time first
 
 
@@ -106,3 +109,37 @@ def test_forbidden_and_refused_upload_are_logged_with_the_user(client, reference
     edit = url("agreement_edit", world.agreement.reference)
     assert f"forbidden: GET {edit} user={viewer.username} address=192.0.2.8" in logged
     assert any(m.startswith("upload refused") and f"user={viewer.username}" in m for m in logged)
+
+
+def test_forgotten_password_by_e_mail(client, reference, mailoutbox):
+    user = user_for(VIEWER, build_world())
+    user.email = "nadia@example.ma"
+    user.set_password(PASSWORD)
+    user.save()
+    assert "password/forgotten" in client.get(url("login")).content.decode()
+
+    # An unknown address gets the same answer and no mail: no way to test which addresses exist.
+    unknown = client.post(url("password_forgotten"), {"email": "nobody@example.ma"})
+    assert unknown.status_code == 302 and unknown["Location"] == url("password_forgotten_sent")
+    assert mailoutbox == []
+
+    sent = client.post(url("password_forgotten"), {"email": "NADIA@example.ma"})
+    assert sent["Location"] == url("password_forgotten_sent")
+    assert "Lien envoyé" in page_text(client.get(url("password_forgotten_sent")))
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["nadia@example.ma"]
+    link = re.search(r"https?://[^/\s]+(/\S+/reset/\S+/)", mailoutbox[0].body).group(1)
+    assert user.username in mailoutbox[0].body and PASSWORD not in mailoutbox[0].body
+
+    choose = client.get(link, follow=True)
+    assert choose.status_code == 200
+    form_url = choose.redirect_chain[-1][0] if choose.redirect_chain else link
+    new = "another-long-passphrase-2025"
+    saved = client.post(form_url, {"new_password1": new, "new_password2": new})
+    assert saved.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new)
+    assert (
+        client.get(link, follow=True).status_code == 200
+    )  # used once: the page now says the link is invalid
+    user.refresh_from_db()
+    assert user.check_password(new)

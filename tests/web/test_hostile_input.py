@@ -210,12 +210,19 @@ def test_hostile_form_fields_as_administrator(client, reference, name):
     report(failures)
 
 
-def test_hostile_login_as_visitor(client, reference):
+VISITOR_FORMS = {
+    "login": {"username": "someone", "password": "a-long-test-password"},
+    "password_forgotten": {"email": "someone@example.ma"},
+}
+
+
+def test_hostile_visitor_forms(client, reference):
     failures = []
-    for field in ("username", "password"):
-        for label, raw in HOSTILE.items():
-            body = encoded({"username": "someone", "password": "a-long-test-password"}, {field: raw})
-            response = client.post(url("login"), body, content_type="application/x-www-form-urlencoded")
-            if broken(response):
-                failures.append((field, label, response.status_code))
+    for name, data in VISITOR_FORMS.items():
+        for field in data:
+            for label, raw in HOSTILE.items():
+                body = encoded(data, {field: raw})
+                response = client.post(url(name), body, content_type="application/x-www-form-urlencoded")
+                if broken(response):
+                    failures.append((name, field, label, response.status_code))
     report(failures)
