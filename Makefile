@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export SHIRAKA_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test install assets messages db demo serve test-sqlite test-postgres eval lint bench clean
+.PHONY: deploy-check run test install assets messages db demo serve test-sqlite test-postgres eval lint bench clean
 
 run: install assets messages db
 	@echo ""
@@ -73,6 +73,10 @@ lint: install
 	$(BIN)/ruff check shiraka tests scripts
 	$(BIN)/ruff format --check shiraka tests scripts
 	SHIRAKA_DEBUG=1 $(BIN)/shiraka makemigrations --check --dry-run
+
+# Every command of docs/deploy.md in a scratch folder (DATABASE_URL=postgres://… for the PostgreSQL parts).
+deploy-check: install
+	$(BIN)/python scripts/deploy_check.py $(if $(DATABASE_URL),--database-url "$(DATABASE_URL)")
 
 clean:
 	rm -rf $(VENV) node_modules shiraka/static/vendor data
