@@ -9,14 +9,15 @@ from django.http import Http404
 from shiraka.accounts.access import (
     access_agreement,
     followed_agreements,
+    followed_scope_key,
     visible_agreements,
     visible_projects,
 )
 from shiraka.agreements.models import Partnership
 from shiraka.agreements.selectors import AgreementFilters, agreement_search, agreement_transfers
 from shiraka.core.querying import int_param
-from shiraka.followup.alerts import KINDS, SEVERITY_RANK
-from shiraka.followup.selectors import alert_list
+from shiraka.followup.alerts import KINDS
+from shiraka.followup.selectors import sorted_alerts
 from shiraka.projects.selectors import ProjectFilters, project_search
 from shiraka.territory.models import Province, Region
 
@@ -54,19 +55,12 @@ def _alerts(user, params) -> list:
         if int_param(params, "province")
         else None
     )
-    found = alert_list(followed_agreements(user), region=region, province=province)
-    kind = params.get("kind")
-    if kind in KINDS:
-        found = [alert for alert in found if alert.kind == kind]
-    found.sort(
-        key=lambda a: (
-            KINDS.index(a.kind),
-            SEVERITY_RANK[a.severity],
-            a.since or a.sort_key()[2],
-            a.object_id,
-        )
+    # The alerts page's own list, in its order (and sharing its memo).
+    found = sorted_alerts(
+        followed_agreements(user), region=region, province=province, scope=followed_scope_key(user)
     )
-    return found
+    kind = params.get("kind")
+    return [alert for alert in found if alert.kind == kind] if kind in KINDS else found
 
 
 def acting_user(username: str | None):
