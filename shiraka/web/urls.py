@@ -3,6 +3,8 @@ from django.urls import include, path, reverse_lazy
 
 from shiraka.web.kit.params import LoginForm
 
+from .people.password import ForgottenPasswordView
+
 app_name = "web"
 # One URL module per area. The edit, extraction and follow-up areas come first: their fixed paths
 # (e.g. agreements/new-from-text/) must win over the reading pages' detail patterns.
@@ -27,10 +29,10 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     # A forgotten password: a link by e-mail to the same confirmation page; the same answer whether
-    # or not the address has an account.
+    # or not the address has an account; a few e-mails per address and client per hour at most.
     path(
         "password/forgotten/",
-        auth_views.PasswordResetView.as_view(
+        ForgottenPasswordView.as_view(
             template_name="registration/password_forgotten.html",
             email_template_name="registration/password_forgotten_email.txt",
             subject_template_name="registration/password_forgotten_subject.txt",

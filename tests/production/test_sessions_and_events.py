@@ -143,3 +143,15 @@ def test_forgotten_password_by_e_mail(client, reference, mailoutbox):
     )  # used once: the page now says the link is invalid
     user.refresh_from_db()
     assert user.check_password(new)
+
+
+def test_the_forgotten_password_form_sends_a_few_mails_at_most(client, reference, mailoutbox, events):
+    user = user_for(VIEWER, build_world())
+    user.email = "samira@example.ma"
+    user.save()
+    for _ in range(6):
+        answer = client.post(url("password_forgotten"), {"email": user.email})
+        # The same answer every time: the visitor learns nothing from being refused.
+        assert answer.status_code == 302 and answer["Location"] == url("password_forgotten_sent")
+    assert len(mailoutbox) == 3
+    assert any(m.startswith("password reset refused: too many requests") for m in messages(events.records))
