@@ -4,6 +4,7 @@ The figures are the pages' (`portfolio.selectors`, each dirham counted once); th
 WeasyPrint, which shapes Arabic well in HTML text but reverses Arabic words inside SVG `<text>`: the
 report's charts are HTML/CSS bars. Tables repeat their header on each page and no row is split."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from shiraka.agreements.selectors import partnerships_with_figures
 from shiraka.core.rules import today as local_today
 from shiraka.core.text import localised
 from shiraka.followup.models import Decision
+from shiraka.followup.selectors import alert_list
 from shiraka.organisations.models import Organisation
 from shiraka.portfolio.selectors import (
     Summary,
@@ -36,6 +38,8 @@ KINDS = ("agreement", "province", "region", "partner")
 LANGUAGES = ("ar", "fr")
 MAX_PROJECTS = 300
 MAX_ROWS = 100
+# A report lists the most serious alerts; the alerts page has them all.
+MAX_ALERTS = 30
 
 
 class ReportSubjectMissing(LookupError):
@@ -171,9 +175,14 @@ def report_context(report: Report) -> dict:
         .select_related("responsible", "committee")
         .order_by("due_on", "pk")
     )
+    # The alerts page's rules over the report's agreements, most serious first.
+    alerts = sorted(alert_list(report.agreements), key=lambda alert: alert.sort_key())
     return {
         "report": report,
         "summary": report.summary,
+        "alerts": alerts[:MAX_ALERTS],
+        "alert_kinds": Counter(alert.kind_label for alert in alerts).most_common(),
+        "alert_count": len(alerts),
         "per_inhabitant": per_inhabitant(report.summary.total_amount, report.population),
         "projects": projects[:MAX_PROJECTS],
         "project_count": projects.count(),

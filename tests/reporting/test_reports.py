@@ -90,3 +90,11 @@ def test_command_writes_the_pdf(seeds, tmp_path):
     target = tmp_path / "report.pdf"
     call_command("report", "agreement", agreement.reference, "--language", "fr", "--output", str(target))
     assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_the_report_lists_the_alerts_of_its_agreements(seeds):
+    agreement = a_case()
+    page = html.unescape(report_html("agreement", agreement.reference, language="fr"))
+    alerts = page.split("<h2>Alertes")[1]
+    # 300,000 were due by 2024-06-30 and 100,000 transferred: the partner is in arrears.
+    assert "Conseil régional" in alerts and "Aucune alerte." not in alerts
