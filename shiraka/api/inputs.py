@@ -12,10 +12,11 @@ from pydantic import Field
 
 from shiraka.agreements.models import Agreement
 from shiraka.core.money import MAX_AMOUNT
+from shiraka.core.querying import MAX_ID
 from shiraka.core.rules import refuse
 from shiraka.projects.models import Category, Milestone, Project
 
-from .paging import MAX_ID, choice
+from .paging import choice
 
 Id = int
 Amount = Decimal
@@ -187,13 +188,13 @@ class ProgressPatch(Versioned):
     note: str = text(10_000)
 
 
-def one_of(model, pk, field: str, **lookup):
+def existing(model, field: str, **lookup):
     """The record a write points to, or a 422 naming the field (not a 404: the URL itself exists)."""
-    if pk is None:
-        return None
-    record = model.objects.filter(pk=pk, **lookup).first()
+    record = model.objects.filter(**lookup).first()
     if record is None:
-        refuse(field, _("There is no such record: check the identifier."), "unknown")
+        if "reference" in lookup:
+            refuse(field, _("There is no such record: check the reference."), "unknown")
+        refuse_unknown(field)
     return record
 
 
@@ -201,11 +202,12 @@ def refuse_unknown(field: str) -> None:
     refuse(field, _("There is no such record: check the identifier."), "unknown")
 
 
+def one_of(model, pk, field: str):
+    return None if pk is None else existing(model, field, pk=pk)
+
+
 def by_reference(model, reference: str, field: str):
-    record = model.objects.filter(reference=reference).first()
-    if record is None:
-        refuse(field, _("There is no such record: check the reference."), "unknown")
-    return record
+    return existing(model, field, reference=reference)
 
 
 def no_nul(values: dict) -> dict:

@@ -9,8 +9,6 @@ from pydantic import Field
 
 MAX_LIMIT = 200
 MAX_OFFSET = 100_000
-# Identifiers beyond a 64-bit integer cannot exist: refused by the schema before any query.
-MAX_ID = 2**63 - 1
 
 
 class Paging(Schema):

@@ -20,12 +20,13 @@ from shiraka.agreements.selectors import (
     agreement_search,
     partnerships_with_figures,
 )
+from shiraka.core.querying import MAX_ID
 from shiraka.portfolio.selectors import agreement_page_rows, agreements_with_figures
 from shiraka.territory.models import Province, Region
 
 from ..auth import caller, write_token
 from ..inputs import AgreementIn, AgreementPatch, StatusIn, by_reference, changes, no_nul, one_of
-from ..paging import MAX_ID, Paging, choice, paginate
+from ..paging import Paging, choice, paginate
 from ..schemas import AgreementDetailOut, AgreementOut, answers
 from .common import read
 from .rows import agreement_row, partnership_row, signatory_row

@@ -3,8 +3,9 @@ documented) and the bounded identifier of a record in a path."""
 
 from ninja import Path
 
+from shiraka.core.querying import MAX_ID
+
 from ..auth import OPTIONAL_TOKEN
-from ..paging import MAX_ID
 from ..schemas import answers, page_schema
 
 RecordId = Path(..., ge=1, le=MAX_ID)

@@ -5,6 +5,7 @@ from ninja import Query, Router
 from pydantic import Field
 
 from shiraka.accounts.access import followed_agreements, followed_scope_key, visible_committees
+from shiraka.core.querying import MAX_ID
 from shiraka.followup.alerts import KINDS
 from shiraka.followup.models import Decision, Meeting
 from shiraka.followup.selectors import sorted_alerts
@@ -12,7 +13,7 @@ from shiraka.territory.models import Province, Region
 
 from ..auth import caller
 from ..errors import found
-from ..paging import MAX_ID, Paging, choice, paginate
+from ..paging import Paging, choice, paginate
 from ..schemas import AlertOut, CommitteeOut, DecisionOut, MeetingOut
 from .common import RecordId, read
 from .rows import fields_of

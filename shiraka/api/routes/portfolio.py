@@ -5,12 +5,12 @@ from pydantic import Field
 
 from shiraka.accounts.access import visible_agreements
 from shiraka.agreements.models import Partnership
+from shiraka.core.querying import MAX_ID
 from shiraka.portfolio.selectors import per_inhabitant, portfolio_summary
 from shiraka.territory.models import Province, Region
 
 from ..auth import caller
 from ..errors import found
-from ..paging import MAX_ID
 from ..schemas import SummaryOut
 from .common import read
 

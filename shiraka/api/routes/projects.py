@@ -14,6 +14,7 @@ from shiraka.accounts.access import (
     check_project_owners,
     visible_projects,
 )
+from shiraka.core.querying import MAX_ID
 from shiraka.organisations.models import Organisation
 from shiraka.projects import services
 from shiraka.projects.models import Category, Milestone, Payment, ProgressUpdate, Project
@@ -37,11 +38,12 @@ from ..inputs import (
     ProjectPatch,
     StatusIn,
     changes,
+    existing,
     no_nul,
     one_of,
     refuse_unknown,
 )
-from ..paging import MAX_ID, Paging, choice, paginate
+from ..paging import Paging, choice, paginate
 from ..schemas import (
     ContractOut,
     FundingOut,
@@ -176,9 +178,7 @@ def project_links(values: dict) -> dict:
         if name in values:
             values[name] = one_of(Organisation, values[name], name)
     if values.get("facility_type") is not None:
-        values["facility_type"] = found_or_refuse(
-            HealthFacilityType, "facility_type", code=values["facility_type"]
-        )
+        values["facility_type"] = existing(HealthFacilityType, "facility_type", code=values["facility_type"])
     if values.get("communes") is not None:
         codes = set(values["communes"])
         communes = list(Commune.objects.filter(code__in=codes).select_related("province"))
@@ -186,13 +186,6 @@ def project_links(values: dict) -> dict:
             refuse_unknown("communes")
         values["communes"] = communes
     return values
-
-
-def found_or_refuse(model, field: str, **lookup):
-    record = model.objects.filter(**lookup).first()
-    if record is None:
-        refuse_unknown(field)
-    return record
 
 
 @router.post("/projects", response=answers(ProjectDetailOut, 201, write=True), auth=write_token)

@@ -5,12 +5,12 @@ from ninja import Path, Query, Router
 from pydantic import Field
 
 from shiraka.agreements.models import Programme
-from shiraka.core.querying import filter_given
+from shiraka.core.querying import MAX_ID, filter_given
 from shiraka.organisations.models import Organisation
 from shiraka.territory.models import Commune, Province, Region
 
 from ..errors import found
-from ..paging import MAX_ID, Paging, choice, paginate
+from ..paging import Paging, choice, paginate
 from ..schemas import CommuneOut, OrganisationOut, ProgrammeOut, ProvinceOut, RegionOut
 from .common import read
 
