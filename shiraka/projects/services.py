@@ -106,10 +106,9 @@ def _provisional_acceptance_on(project: Project) -> date | None:
     return milestone.achieved_on if milestone else None
 
 
-@transaction.atomic
-def project_create(
-    *, by=None, communes=(), status: str = S.PLANNED, status_reason: str = "", **fields
-) -> Project:
+def project_prepare(*, communes=(), status: str = S.PLANNED, status_reason: str = "", **fields) -> Project:
+    """A new project built and checked by the creation rules, not saved yet: `project_create` saves
+    it, the bulk import (exchange.bulk) writes many of them at once after the models' own checks."""
     check_field_names(fields, PROJECT_FIELDS, "project")
     if "budget" in fields:
         fields["budget"] = amount_or_refuse(fields["budget"], "budget")
@@ -128,6 +127,15 @@ def project_create(
     if not project.region_id and project.agreement.region_id:
         project.region_id = project.agreement.region_id
     _check_project(project)
+    return project
+
+
+@transaction.atomic
+def project_create(
+    *, by=None, communes=(), status: str = S.PLANNED, status_reason: str = "", **fields
+) -> Project:
+    communes = list(communes)
+    project = project_prepare(communes=communes, status=status, status_reason=status_reason, **fields)
     validated_save(project, by=by)
     if communes:
         project.communes.set(communes)
