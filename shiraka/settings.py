@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "shiraka.accounts",
     "shiraka.agreements",
     "shiraka.projects",
+    "shiraka.portfolio",
     "shiraka.followup",
     "shiraka.intake",
     "shiraka.reporting",

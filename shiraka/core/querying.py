@@ -51,12 +51,23 @@ def text_search(queryset, query: str):
     return queryset
 
 
+# Columns that are never NULL: a NULLS FIRST/LAST clause on them changes nothing but stops PostgreSQL
+# from reading their index in order (a sort of every row for a page of 50).
+NEVER_NULL = frozenset({"pk", "reference"})
+
+
 def ordering_expressions(sorts: dict[str, tuple[str, ...]], sort: str, default: str) -> list:
     """NULLs last when descending, first when ascending, on every database."""
-    return [
-        F(o[1:]).desc(nulls_last=True) if o.startswith("-") else F(o).asc(nulls_first=True)
-        for o in sorts.get(sort, sorts[default])
-    ]
+    expressions = []
+    for name in sorts.get(sort, sorts[default]):
+        descending, column = name.startswith("-"), name.lstrip("-")
+        if column in NEVER_NULL:
+            expressions.append(F(column).desc() if descending else F(column).asc())
+        else:
+            expressions.append(
+                F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_first=True)
+            )
+    return expressions
 
 
 def sum_subquery(queryset: QuerySet, key: str, amount: str = "amount"):

@@ -3,90 +3,46 @@ agreements and projects together: committed, due to date, transferred, arrears, 
 paid, projects by status and budget-weighted physical progress, in totals and by region, province,
 programme, partner and category.
 
-Everything is computed in the database with a fixed number of queries whatever the data size:
-per-agreement sums are correlated subqueries, and groupings are single GROUP BY queries. Every
+Everything is computed in the database with a fixed number of queries whatever the data size: the
+money figures are sums of the figures kept per agreement and per partnership
+(`shiraka.portfolio.figures`), one row each, and groupings are single GROUP BY queries. Every
 function takes the agreements already scoped to the reader (`shiraka.accounts.access`)."""
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Cast, Coalesce, Greatest
+from django.db.models import Count, F, Q, QuerySet, Sum
 
-from shiraka.agreements.models import Agreement, Partnership, ScheduledContribution, Transfer
-from shiraka.agreements.selectors import (
-    AGREEMENT_SORTS,
-    COUNTED_STATUSES,
-    NON_ROOT_KINDS,
-    committed_subquery,
-    effective_total,
-    partnerships_with_figures,
-)
-from shiraka.core.money import ZERO, MoneyField, money_value
-from shiraka.core.querying import as_money, ordering_expressions, sum_subquery, within
+from shiraka.agreements.models import Agreement, Partnership
+from shiraka.agreements.selectors import AGREEMENT_SORTS, COUNTED_STATUSES, NON_ROOT_KINDS
+from shiraka.core.money import ZERO
+from shiraka.core.querying import ordering_expressions, within
 from shiraka.core.rules import today as local_today
 from shiraka.core.text import reader_language
-from shiraka.projects.models import Category, Payment, Project
+from shiraka.projects.models import Category, Project
+
+from .figures import ensure_current, project_aggregates
 
 
 def agreements_with_figures(agreements: QuerySet, *, today: date | None = None) -> QuerySet:
-    """Agreements annotated for lists, each with its own figures: effective total (`total`, as its
-    signed amendments leave it), effective commitments, due, transferred, arrears, unallocated, budget,
-    paid, project count and partners without a figure. One query for the whole page."""
-    today = today or local_today()
-    arrears_per_partnership = (
-        partnerships_with_figures(Partnership.objects.filter(agreement=OuterRef("pk")), today=today)
-        .order_by()
-        .values("agreement")
-        .annotate(total=Sum("arrears"))
-        .values("total")[:1]
-    )
-    projects = Project.objects.filter(agreement=OuterRef("pk")).order_by().values("agreement")
+    """Agreements annotated for lists, each with its kept figures (`shiraka.portfolio.figures`):
+    effective total (`total`, as its signed amendments leave it), effective commitments, due,
+    transferred, arrears, unallocated, budget, paid, project count and partners without a figure.
+    One query for the whole page, whatever the number of money rows."""
+    ensure_current(today or local_today())
     return agreements.annotate(
-        total=effective_total(),
-        committed=committed_subquery(),
-        due_to_date=sum_subquery(
-            ScheduledContribution.objects.filter(due_on__lte=today), "partnership__agreement"
-        ),
-        transferred=sum_subquery(Transfer.objects.standing(), "partnership__agreement"),
-        arrears=Coalesce(
-            Subquery(arrears_per_partnership, output_field=MoneyField()),
-            money_value(ZERO),
-            output_field=MoneyField(),
-        ),
-        budget=sum_subquery(Project.objects.all(), "agreement", "budget"),
-        paid=sum_subquery(Payment.objects.standing(), "contract__project__agreement"),
-        project_count=Coalesce(Subquery(projects.annotate(n=Count("pk")).values("n")[:1]), 0),
-        unspecified_partners=Coalesce(
-            Subquery(
-                Partnership.objects.filter(agreement=OuterRef("pk"), committed_amount__isnull=True)
-                .order_by()
-                .values("agreement")
-                .annotate(n=Count("pk"))
-                .values("n")[:1]
-            ),
-            0,
-        ),
-    ).annotate(
-        unallocated=Greatest(
-            as_money(F("total") - F("committed")), money_value(ZERO), output_field=MoneyField()
-        )
+        total=F("figures__total"),
+        committed=F("figures__committed"),
+        due_to_date=F("figures__due"),
+        transferred=F("figures__transferred"),
+        arrears=F("figures__arrears"),
+        unallocated=F("figures__unallocated"),
+        budget=F("figures__budget"),
+        paid=F("figures__paid"),
+        project_count=F("figures__projects"),
+        unspecified_partners=F("figures__unspecified_partners"),
     )
-
-
-def project_aggregates() -> dict:
-    """Count, budget and what `weighted_progress` needs, for `aggregate()` or a GROUP BY `annotate()`."""
-    budget_as_float = Cast("budget", FloatField())
-    return {
-        "weighted_sum": Sum(
-            F("physical_progress") * budget_as_float, filter=Q(budget__gt=0), output_field=FloatField()
-        ),
-        "weight": Sum(budget_as_float, filter=Q(budget__gt=0), output_field=FloatField()),
-        "plain_sum": Sum("physical_progress"),
-        "count": Count("pk"),
-        "budget_sum": Sum("budget"),
-    }
 
 
 def weighted_progress(aggregate: dict) -> float | None:
@@ -128,53 +84,51 @@ def _counted(model_queryset: QuerySet, path: str, agreements: QuerySet, *, roots
 ROOT_PARTNERSHIP = ~Q(agreement__kind=Agreement.Kind.SPECIFIC)
 
 
+def kept_sums(prefix: str = "") -> dict:
+    """The sums of the kept figures of counted agreements (reached by `prefix`), for `aggregate()`
+    or a GROUP BY `annotate()`: totals and commitments of roots, the rest of every agreement."""
+    root = Q(**{f"{prefix}kind": Agreement.Kind.SPECIFIC})
+    kept = f"{prefix}figures__"
+    return {
+        "n": Count(f"{prefix}pk" if prefix else "pk", filter=~root),
+        "sum_total": Sum(f"{kept}total", filter=~root),
+        "sum_committed": Sum(f"{kept}committed", filter=~root),
+        "sum_unallocated": Sum(f"{kept}unallocated", filter=~root),
+        "unspecified": Sum(f"{kept}unspecified_partners", filter=~root),
+        "sum_due": Sum(f"{kept}due"),
+        "sum_transferred": Sum(f"{kept}transferred"),
+        "sum_arrears": Sum(f"{kept}arrears"),
+        "budget_sum": Sum(f"{kept}budget"),
+        "sum_paid": Sum(f"{kept}paid"),
+        "count": Sum(f"{kept}projects"),
+        "weighted_sum": Sum(f"{kept}progress_weighted_sum"),
+        "weight": Sum(f"{kept}progress_weight"),
+        "plain_sum": Sum(f"{kept}progress_plain_sum"),
+    }
+
+
 def portfolio_summary(agreements: QuerySet, *, today: date | None = None) -> Summary:
     """National, regional, provincial or programme totals for the agreements given, each dirham
-    counted once (see `shiraka.agreements.selectors`, the hierarchy). Five queries."""
-    today = today or local_today()
-    totals = (
-        _counted(Agreement.objects.all(), "pk", agreements, roots=True)
-        .annotate(effective=effective_total(), committed=committed_subquery())
-        .annotate(
-            unallocated=Greatest(
-                as_money(F("effective") - F("committed")), money_value(ZERO), output_field=MoneyField()
-            )
-        )
-        .aggregate(
-            n=Count("pk"),
-            sum_total=Sum("effective"),
-            sum_committed=Sum("committed"),
-            sum_unallocated=Sum("unallocated"),
-        )
-    )
-    partnerships = partnerships_with_figures(
-        _counted(Partnership.objects.all(), "agreement", agreements), today=today
-    )
-    money = partnerships.aggregate(
-        sum_due=Sum("due_to_date"),
-        sum_transferred=Sum("transferred"),
-        sum_arrears=Sum("arrears"),
-        unspecified=Count("pk", filter=ROOT_PARTNERSHIP & Q(committed__isnull=True)),
-    )
+    counted once (see `shiraka.agreements.selectors`, the hierarchy): sums of the kept figures of one
+    row per agreement, and the projects by status. Two queries (and `ensure_current`'s)."""
+    ensure_current(today or local_today())
+    counted = _counted(Agreement.objects.all(), "pk", agreements)
+    sums = counted.aggregate(**kept_sums())
     projects = _counted(Project.objects.all(), "agreement", agreements)
-    progress = projects.aggregate(**project_aggregates())
     by_status = dict(projects.order_by().values_list("status").annotate(n=Count("pk")))
-    paid = _counted(Payment.objects.standing(), "contract__project__agreement", agreements).aggregate(
-        t=Sum("amount")
-    )["t"]
     return Summary(
-        agreements=totals["n"] or 0,
-        total_amount=totals["sum_total"] or ZERO,
-        committed=totals["sum_committed"] or ZERO,
-        unallocated=totals["sum_unallocated"] or ZERO,
-        unspecified_partners=money["unspecified"] or 0,
-        due_to_date=money["sum_due"] or ZERO,
-        transferred=money["sum_transferred"] or ZERO,
-        arrears=money["sum_arrears"] or ZERO,
-        budget=progress["budget_sum"] or ZERO,
-        paid=paid or ZERO,
-        projects=progress["count"] or 0,
-        progress=weighted_progress(progress),
+        agreements=sums["n"] or 0,
+        total_amount=sums["sum_total"] or ZERO,
+        committed=sums["sum_committed"] or ZERO,
+        unallocated=sums["sum_unallocated"] or ZERO,
+        unspecified_partners=sums["unspecified"] or 0,
+        due_to_date=sums["sum_due"] or ZERO,
+        transferred=sums["sum_transferred"] or ZERO,
+        arrears=sums["sum_arrears"] or ZERO,
+        budget=sums["budget_sum"] or ZERO,
+        paid=sums["sum_paid"] or ZERO,
+        projects=sums["count"] or 0,
+        progress=weighted_progress(sums),
         projects_by_status=by_status,
     )
 
@@ -185,14 +139,15 @@ def partner_summary(
     """What one organisation committed, owes and transferred across its agreements (those of
     `agreements` when given, e.g. the published ones for a visitor)."""
     agreements = Agreement.objects.all() if agreements is None else agreements
+    ensure_current(today or local_today())
     partnerships = _counted(Partnership.objects.filter(organisation=organisation), "agreement", agreements)
-    money = partnerships_with_figures(partnerships, today=today).aggregate(
+    money = partnerships.aggregate(
         n=Count("agreement", distinct=True, filter=ROOT_PARTNERSHIP),
-        sum_committed=Sum("committed", filter=ROOT_PARTNERSHIP),
-        sum_due=Sum("due_to_date"),
-        sum_transferred=Sum("transferred"),
-        sum_arrears=Sum("arrears"),
-        n_unspecified=Count("pk", filter=ROOT_PARTNERSHIP & Q(committed__isnull=True)),
+        sum_committed=Sum("figures__committed", filter=ROOT_PARTNERSHIP),
+        sum_due=Sum("figures__due"),
+        sum_transferred=Sum("figures__transferred"),
+        sum_arrears=Sum("figures__arrears"),
+        n_unspecified=Count("pk", filter=ROOT_PARTNERSHIP & Q(figures__committed__isnull=True)),
     )
     return Summary(
         agreements=money["n"] or 0,
@@ -247,69 +202,52 @@ class BreakdownRow:
 
 
 def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> list[BreakdownRow]:
-    """Figures grouped by region, province or programme of the agreements. Four queries."""
+    """Figures grouped by region, province or programme of the agreements: one GROUP BY over the
+    kept figures of one row per agreement, labels included."""
     path = BREAKDOWNS[by]
-    today = today or local_today()
-    rows: dict = {}
-
-    def row(key) -> BreakdownRow:
-        return rows.setdefault(key, BreakdownRow(key=key))
-
-    # Labels come with the first GROUP BY, so the query count never depends on the data.
+    ensure_current(today or local_today())
     label_fields = [f"{path}__name_ar", f"{path}__name_fr", f"{path}__code"]
     if path != "programme":
         label_fields.append(f"{path}__population_2024")
     arabic = reader_language() == "ar"
-    roots = _counted(Agreement.objects.all(), "pk", agreements, roots=True).annotate(
-        effective=effective_total()
-    )
-    for item in roots.order_by().values(path, *label_fields).annotate(n=Count("pk"), total=Sum("effective")):
-        target = row(item[path])
-        target.agreements, target.total_amount = item["n"], item["total"] or ZERO
+    counted = _counted(Agreement.objects.all(), "pk", agreements)
+    rows = []
+    for item in counted.order_by().values(path, *label_fields).annotate(**kept_sums()):
         names = (item[f"{path}__name_ar"], item[f"{path}__name_fr"])
-        target.label = (names[0] or names[1] or "") if arabic else (names[1] or names[0] or "")
-        target.code = item[f"{path}__code"]
-        target.population = item.get(f"{path}__population_2024")
-    partnerships = partnerships_with_figures(
-        _counted(Partnership.objects.all(), "agreement", agreements), today=today
-    )
-    for item in (
-        partnerships.order_by()
-        .values(f"agreement__{path}")
-        .annotate(
-            c=Sum("committed", filter=ROOT_PARTNERSHIP),
-            d=Sum("due_to_date"),
-            t=Sum("transferred"),
-            a=Sum("arrears"),
+        rows.append(
+            BreakdownRow(
+                key=item[path],
+                label=(names[0] or names[1] or "") if arabic else (names[1] or names[0] or ""),
+                code=item[f"{path}__code"],
+                population=item.get(f"{path}__population_2024"),
+                agreements=item["n"] or 0,
+                total_amount=item["sum_total"] or ZERO,
+                committed=item["sum_committed"] or ZERO,
+                due_to_date=item["sum_due"] or ZERO,
+                transferred=item["sum_transferred"] or ZERO,
+                arrears=item["sum_arrears"] or ZERO,
+                budget=item["budget_sum"] or ZERO,
+                projects=item["count"] or 0,
+                progress=weighted_progress(item),
+            )
         )
-    ):
-        target = row(item[f"agreement__{path}"])
-        target.committed, target.due_to_date = item["c"] or ZERO, item["d"] or ZERO
-        target.transferred, target.arrears = item["t"] or ZERO, item["a"] or ZERO
-    projects = (
-        _counted(Project.objects.all(), "agreement", agreements).order_by().values(f"agreement__{path}")
-    )
-    for item in projects.annotate(**project_aggregates()):
-        target = row(item[f"agreement__{path}"])
-        target.projects, target.budget = item["count"], item["budget_sum"] or ZERO
-        target.progress = weighted_progress(item)
-    return sorted(rows.values(), key=lambda r: (r.key is None, -r.total_amount, r.label))
+    return sorted(rows, key=lambda r: (r.key is None, -r.total_amount, r.label))
 
 
 def breakdown_by_partner(agreements: QuerySet, *, today: date | None = None, limit: int | None = None):
-    """Partners with their committed, due, transferred and arrears, largest arrears first. One query."""
-    partnerships = partnerships_with_figures(
-        _counted(Partnership.objects.all(), "agreement", agreements), today=today
-    )
+    """Partners with their committed, due, transferred and arrears, largest arrears first: one
+    GROUP BY over the kept figures of their partnerships."""
+    ensure_current(today or local_today())
+    partnerships = _counted(Partnership.objects.all(), "agreement", agreements)
     rows = (
         partnerships.order_by()
         .values("organisation", "organisation__name_ar", "organisation__name_fr", "organisation__kind")
         .annotate(
             agreements=Count("agreement", distinct=True, filter=ROOT_PARTNERSHIP),
-            committed_sum=Sum("committed", filter=ROOT_PARTNERSHIP),
-            due_sum=Sum("due_to_date"),
-            transferred_sum=Sum("transferred"),
-            arrears_sum=Sum("arrears"),
+            committed_sum=Sum("figures__committed", filter=ROOT_PARTNERSHIP),
+            due_sum=Sum("figures__due"),
+            transferred_sum=Sum("figures__transferred"),
+            arrears_sum=Sum("figures__arrears"),
         )
         .order_by(
             F("arrears_sum").desc(nulls_last=True), F("committed_sum").desc(nulls_last=True), "organisation"

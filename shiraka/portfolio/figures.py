@@ -1,0 +1,353 @@
+"""Keeping the figures of `shiraka.portfolio.models` true.
+
+Every save or removal of an agreement, partnership, schedule line, transfer, project, contract or
+payment recomputes the figures of the agreement it belongs to (and of the agreement an amendment
+changes), in the same transaction, from that agreement's rows only: a write costs a handful of small
+queries and invalidates nothing else. Bulk paths (synth, imports) that write without saving row by row
+call `refresh_figures()` for what they wrote. Readers call `ensure_current(today)` first: it computes
+again only the rows whose amounts due changed with the day, and those of agreements without figures
+(written before the figures existed, or by a bulk path that did not refresh them).
+
+`computed_figures()` is the proof: the same figures computed from the money rows alone, which
+`shiraka figures --verify` compares with the kept ones."""
+
+import threading
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Count, F, FloatField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Cast
+from django.db.models.signals import post_delete, post_save, pre_delete
+
+from shiraka.agreements.models import Agreement, Partnership, ScheduledContribution, Transfer
+from shiraka.agreements.selectors import effective_total, partnerships_with_figures
+from shiraka.core.cache import memoised_figures
+from shiraka.core.money import ZERO
+from shiraka.core.rules import today as local_today
+from shiraka.projects.models import Contract, Payment, Project
+
+from .models import AgreementFigures, PartnershipFigures
+
+CHUNK = 400
+MONEY = ("committed", "unallocated", "scheduled", "due", "transferred", "arrears", "budget", "paid")
+COUNTS = ("total", "unspecified_partners", "projects")
+PROGRESS = ("progress_weighted_sum", "progress_weight", "progress_plain_sum")
+DATES = ("due_as_of", "next_due_on")
+AGREEMENT_FIELDS = MONEY + COUNTS + PROGRESS + DATES
+PARTNERSHIP_FIELDS = ("committed", "scheduled", "due", "transferred", "arrears", "due_as_of", "next_due_on")
+
+
+def project_aggregates() -> dict:
+    """Count, budget and what a budget-weighted mean of physical progress needs, for `aggregate()`
+    or a GROUP BY `annotate()`."""
+    budget_as_float = Cast("budget", FloatField())
+    return {
+        "weighted_sum": Sum(
+            F("physical_progress") * budget_as_float, filter=Q(budget__gt=0), output_field=FloatField()
+        ),
+        "weight": Sum(budget_as_float, filter=Q(budget__gt=0), output_field=FloatField()),
+        "plain_sum": Sum(Cast("physical_progress", FloatField())),
+        "count": Count("pk"),
+        "budget_sum": Sum("budget"),
+    }
+
+
+@dataclass
+class Computed:
+    """Figures of a set of agreements computed from their rows: {pk: {field: value}}."""
+
+    agreements: dict[int, dict]
+    partnerships: dict[int, dict]
+
+
+def _partnership_rows(agreement_ids: list[int], today: date) -> dict[int, dict]:
+    next_due = (
+        ScheduledContribution.objects.filter(partnership=OuterRef("pk"), due_on__gt=today)
+        .order_by("due_on")
+        .values("due_on")[:1]
+    )
+    rows = (
+        partnerships_with_figures(Partnership.objects.filter(agreement_id__in=agreement_ids), today=today)
+        .annotate(next_due=Subquery(next_due))
+        .values_list(
+            "pk",
+            "agreement_id",
+            "committed",
+            "scheduled",
+            "due_to_date",
+            "transferred",
+            "arrears",
+            "next_due",
+        )
+    )
+    return {
+        pk: {
+            "agreement_id": agreement_id,
+            "committed": committed,
+            "scheduled": scheduled,
+            "due": due,
+            "transferred": transferred,
+            "arrears": arrears,
+            "due_as_of": today,
+            "next_due_on": next_due,
+        }
+        for pk, agreement_id, committed, scheduled, due, transferred, arrears, next_due in rows
+    }
+
+
+def _empty_agreement(total, today: date) -> dict:
+    figures = dict.fromkeys(MONEY, ZERO)
+    figures.update(total=total, unspecified_partners=0, projects=0, due_as_of=today, next_due_on=None)
+    figures.update(dict.fromkeys(PROGRESS))
+    return figures
+
+
+def computed_figures(agreement_ids: list[int], today: date) -> Computed:
+    """The figures of these agreements from their money and project rows. Five queries."""
+    partnerships = _partnership_rows(agreement_ids, today)
+    totals = Agreement.objects.filter(pk__in=agreement_ids).annotate(effective=effective_total())
+    agreements = {pk: _empty_agreement(total, today) for pk, total in totals.values_list("pk", "effective")}
+    for row in partnerships.values():
+        figures = agreements.get(row["agreement_id"])
+        if figures is None:
+            continue
+        if row["committed"] is None:
+            figures["unspecified_partners"] += 1
+        else:
+            figures["committed"] += row["committed"]
+        for name in ("scheduled", "due", "transferred", "arrears"):
+            figures[name] += row[name]
+        if row["next_due_on"] and (
+            figures["next_due_on"] is None or row["next_due_on"] < figures["next_due_on"]
+        ):
+            figures["next_due_on"] = row["next_due_on"]
+    projects = Project.objects.filter(agreement_id__in=agreement_ids).order_by().values("agreement_id")
+    for item in projects.annotate(**project_aggregates()):
+        figures = agreements[item["agreement_id"]]
+        figures["projects"], figures["budget"] = item["count"], item["budget_sum"] or ZERO
+        figures["progress_weighted_sum"] = item["weighted_sum"]
+        figures["progress_weight"] = item["weight"]
+        figures["progress_plain_sum"] = item["plain_sum"]
+    paid = (
+        Payment.objects.standing()
+        .filter(contract__project__agreement_id__in=agreement_ids)
+        .order_by()
+        .values_list("contract__project__agreement_id")
+        .annotate(total=Sum("amount"))
+    )
+    for agreement_id, total in paid:
+        agreements[agreement_id]["paid"] = total or ZERO
+    for figures in agreements.values():
+        figures["unallocated"] = max((figures["total"] or ZERO) - figures["committed"], ZERO)
+    return Computed(agreements, partnerships)
+
+
+# Agreements being deleted: their rows go one by one first, and their figures must not be written
+# again behind the deletion.
+_deleting = threading.local()
+
+
+def _deleted_ids() -> set:
+    if not hasattr(_deleting, "ids"):
+        _deleting.ids = set()
+    return _deleting.ids
+
+
+@transaction.atomic
+def refresh_figures(agreement_ids=None, *, today: date | None = None) -> int:
+    """Compute again and keep the figures of these agreements (all when None). Returns how many."""
+    today = today or local_today()
+    if agreement_ids is None:
+        ids = list(Agreement.objects.order_by("pk").values_list("pk", flat=True))
+    else:
+        ids = sorted(set(agreement_ids) - _deleted_ids() - {None})
+    for start in range(0, len(ids), CHUNK):
+        _refresh_chunk(ids[start : start + CHUNK], today)
+    return len(ids)
+
+
+def _refresh_chunk(ids: list[int], today: date) -> None:
+    # Locked first (PostgreSQL): two writers of one agreement compute its sums one after the other,
+    # each seeing what the other committed, so no sum is lost.
+    kept = set(AgreementFigures.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+    computed = computed_figures(ids, today)
+    PartnershipFigures.objects.filter(partnership__agreement_id__in=ids).delete()
+    PartnershipFigures.objects.bulk_create(
+        PartnershipFigures(partnership_id=pk, **{name: row[name] for name in PARTNERSHIP_FIELDS})
+        for pk, row in computed.partnerships.items()
+    )
+    rows = [AgreementFigures(agreement_id=pk, **values) for pk, values in computed.agreements.items()]
+    AgreementFigures.objects.bulk_update([row for row in rows if row.pk in kept], AGREEMENT_FIELDS)
+    AgreementFigures.objects.bulk_create([row for row in rows if row.pk not in kept])
+
+
+def ensure_current(today: date | None = None) -> int:
+    """Make the kept figures true for `today` before they are summed: the agreements whose amounts
+    due changed since they were computed (a contribution fell due), those computed for a later day,
+    and those without figures. Three small queries when there is nothing to do, none when this
+    process already looked since the last write (the data version) on the same day."""
+    today = today or local_today()
+    return memoised_figures("figures-current", today.isoformat(), lambda: _make_current(today))
+
+
+def _make_current(today: date) -> int:
+    stale = set(
+        AgreementFigures.objects.filter(Q(next_due_on__lte=today) | Q(due_as_of__gt=today)).values_list(
+            "pk", flat=True
+        )
+    )
+    if Agreement.objects.count() != AgreementFigures.objects.count():
+        stale |= set(Agreement.objects.filter(figures__isnull=True).values_list("pk", flat=True))
+    if not stale:
+        return 0
+    return refresh_figures(stale, today=today)
+
+
+@dataclass
+class Difference:
+    what: str  # "agreement" or "partnership"
+    pk: int
+    field: str
+    kept: object
+    computed: object
+
+    def __str__(self) -> str:
+        if self.field == "row":
+            missing = self.kept == "none"
+            return f"{self.what} {self.pk}: " + (
+                "no kept figures" if missing else "kept figures of a removed row"
+            )
+        return f"{self.what} {self.pk}: {self.field} kept {self.kept}, computed from the rows {self.computed}"
+
+
+def _same(kept, computed) -> bool:
+    if isinstance(kept, float) or isinstance(computed, float):
+        return (
+            kept is not None and computed is not None and abs(kept - computed) < 1e-6 * max(1, abs(computed))
+        )
+    return kept == computed
+
+
+def verify_figures(*, today: date | None = None) -> list[Difference]:
+    """Every kept figure next to the same figure computed from the rows; the list of differences
+    (missing or extra rows included). Reads the whole portfolio in chunks."""
+    today = today or local_today()
+    differences: list[Difference] = []
+    ids = list(Agreement.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        computed = computed_figures(chunk, today)
+        kept = {
+            row["pk"]: row
+            for row in AgreementFigures.objects.filter(pk__in=chunk).values("pk", *AGREEMENT_FIELDS)
+        }
+        differences += _compare("agreement", kept, computed.agreements, AGREEMENT_FIELDS, today)
+        kept = {
+            row["pk"]: row
+            for row in PartnershipFigures.objects.filter(partnership__agreement_id__in=chunk).values(
+                "pk", *PARTNERSHIP_FIELDS
+            )
+        }
+        differences += _compare("partnership", kept, computed.partnerships, PARTNERSHIP_FIELDS, today)
+    extra = PartnershipFigures.objects.exclude(partnership__in=Partnership.objects.all()).values_list(
+        "pk", flat=True
+    )
+    differences += [Difference("partnership", pk, "row", "kept", "none") for pk in extra]
+    return differences
+
+
+def _compare(what: str, kept: dict, computed: dict, fields, today: date) -> list[Difference]:
+    differences = []
+    for pk, values in computed.items():
+        row = kept.get(pk)
+        if row is None:
+            differences.append(Difference(what, pk, "row", "none", "computed"))
+            continue
+        for name in fields:
+            # A row computed for another day than `today` is still true if no contribution fell
+            # due in between: that is what `ensure_current` checks, so compare the day's amounts only.
+            if name in DATES:
+                continue
+            if not _same(row[name], values[name]):
+                differences.append(Difference(what, pk, name, row[name], values[name]))
+    return differences
+
+
+# --- what a save changes ------------------------------------------------------------------------
+
+
+def _agreements_changed_by(agreement_id: int | None) -> set[int]:
+    """The agreement and, for an amendment, the agreement it changes (its total and commitments)."""
+    if agreement_id is None:
+        return set()
+    row = Agreement.objects.filter(pk=agreement_id).values_list("kind", "parent_id").first()
+    if row is None:
+        return set()
+    kind, parent_id = row
+    return {agreement_id, parent_id} if kind == Agreement.Kind.AMENDMENT and parent_id else {agreement_id}
+
+
+def _on_agreement_saved(sender, instance: Agreement, **kwargs) -> None:
+    changed = {instance.pk}
+    if instance.parent_id:
+        changed.add(instance.parent_id)
+    before = getattr(instance, "_figures_parent_before", None)
+    if before:
+        changed.add(before)
+    refresh_figures(changed)
+
+
+def _on_agreement_deleting(sender, instance: Agreement, **kwargs) -> None:
+    _deleted_ids().add(instance.pk)
+
+
+def _on_agreement_deleted(sender, instance: Agreement, **kwargs) -> None:
+    _deleted_ids().discard(instance.pk)
+    if instance.parent_id:
+        refresh_figures([instance.parent_id])
+
+
+def _on_row_changed(path: str):
+    def handler(sender, instance, **kwargs) -> None:
+        agreement_id = instance
+        for step in path.split("."):
+            agreement_id = getattr(agreement_id, step, None) if agreement_id is not None else None
+        refresh_figures(_agreements_changed_by(agreement_id))
+
+    return handler
+
+
+def _remember_parent(sender, instance: Agreement, **kwargs) -> None:
+    # A specific agreement or an amendment moved to another parent changes the former parent too.
+    if instance.pk:
+        instance._figures_parent_before = (
+            Agreement.objects.filter(pk=instance.pk).values_list("parent_id", flat=True).first()
+        )
+
+
+ROW_PATHS = {
+    Partnership: "agreement_id",
+    ScheduledContribution: "partnership.agreement_id",
+    Transfer: "partnership.agreement_id",
+    Project: "agreement_id",
+    Contract: "project.agreement_id",
+    Payment: "contract.project.agreement_id",
+}
+
+
+def connect() -> None:
+    from django.db.models.signals import pre_save
+
+    pre_save.connect(_remember_parent, sender=Agreement, dispatch_uid="figures-agreement-parent")
+    post_save.connect(_on_agreement_saved, sender=Agreement, dispatch_uid="figures-agreement-saved")
+    pre_delete.connect(_on_agreement_deleting, sender=Agreement, dispatch_uid="figures-agreement-deleting")
+    post_delete.connect(_on_agreement_deleted, sender=Agreement, dispatch_uid="figures-agreement-deleted")
+    for model, path in ROW_PATHS.items():
+        handler = _on_row_changed(path)
+        post_save.connect(
+            handler, sender=model, weak=False, dispatch_uid=f"figures-saved-{model._meta.label}"
+        )
+        post_delete.connect(
+            handler, sender=model, weak=False, dispatch_uid=f"figures-deleted-{model._meta.label}"
+        )
