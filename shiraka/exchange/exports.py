@@ -12,9 +12,8 @@ from collections.abc import Iterator
 from django.utils import translation
 
 from shiraka.agreements.models import Partnership, ScheduledContribution
-from shiraka.agreements.selectors import partnerships_with_figures
 from shiraka.core.text import localised
-from shiraka.portfolio.selectors import agreement_page_rows
+from shiraka.portfolio.selectors import agreement_page_rows, partnerships_with_kept_figures
 from shiraka.projects.models import Milestone, ProjectFunding
 from shiraka.projects.selectors import project_page_rows
 
@@ -171,7 +170,7 @@ def _rows(queryset, build, language: str, *, members: bool = True) -> Iterator[d
 
 def _agreement_sheets(agreements, language: str, sort: str, members: bool):
     rows = agreement_page_rows(agreements.select_related("parent"), sort)
-    partners = partnerships_with_figures(
+    partners = partnerships_with_kept_figures(
         Partnership.objects.filter(agreement__in=agreements.values("pk")).select_related(
             "agreement", "organisation"
         )
@@ -235,7 +234,7 @@ def export_sheets(kind: str, source, *, language: str, members: bool, sort: str 
         transfers = source.select_related("partnership__agreement", "partnership__organisation")
         return [(TRANSFERS, _rows(transfers, _transfer, language, members=members))]
     if kind == "commitments":
-        partnerships = partnerships_with_figures(source.select_related("agreement"))
+        partnerships = partnerships_with_kept_figures(source.select_related("agreement"))
         return [(COMMITMENTS, _rows(partnerships, _commitment, language))]
     if kind == "alerts":
         return [(ALERTS, _rows(source, _alert, language))]

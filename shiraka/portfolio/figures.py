@@ -22,7 +22,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 
 from shiraka.agreements.models import Agreement, Partnership, ScheduledContribution, Transfer
 from shiraka.agreements.selectors import effective_total, partnerships_with_figures
-from shiraka.core.cache import memoised_figures
+from shiraka.core.cache import bump_data_version, memoised_figures
 from shiraka.core.money import ZERO
 from shiraka.core.rules import today as local_today
 from shiraka.projects.models import Contract, Payment, Project
@@ -201,7 +201,11 @@ def _make_current(today: date) -> int:
         stale |= set(Agreement.objects.filter(figures__isnull=True).values_list("pk", flat=True))
     if not stale:
         return 0
-    return refresh_figures(stale, today=today)
+    count = refresh_figures(stale, today=today)
+    # Figures changed without a save: what was cached from them, and this process's memory that
+    # they were current, are outdated.
+    bump_data_version()
+    return count
 
 
 @dataclass

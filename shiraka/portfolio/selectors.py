@@ -17,7 +17,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from shiraka.agreements.models import Agreement, Partnership
 from shiraka.agreements.selectors import AGREEMENT_SORTS, COUNTED_STATUSES, NON_ROOT_KINDS
 from shiraka.core.money import ZERO
-from shiraka.core.querying import ordering_expressions, within
+from shiraka.core.querying import as_money, ordering_expressions, within
 from shiraka.core.rules import today as local_today
 from shiraka.core.text import reader_language
 from shiraka.projects.models import Category, Project
@@ -282,3 +282,17 @@ def agreement_page_rows(queryset: QuerySet, sort: str) -> QuerySet:
 def per_inhabitant(amount: Decimal, population: int | None) -> Decimal | None:
     """Dirhams per inhabitant of the 2024 census (None where the population is unknown)."""
     return (amount / population).quantize(Decimal("0.01")) if population else None
+
+
+def partnerships_with_kept_figures(partnerships: QuerySet, *, today: date | None = None) -> QuerySet:
+    """What `shiraka.agreements.selectors.partnerships_with_figures` computes, read from the figures
+    kept per partnership: for lists over many agreements (partner pages, exports, reports, the API)."""
+    ensure_current(today or local_today())
+    return partnerships.annotate(
+        committed=F("figures__committed"),
+        due_to_date=F("figures__due"),
+        scheduled=F("figures__scheduled"),
+        transferred=F("figures__transferred"),
+        remaining=as_money(F("figures__committed") - F("figures__transferred")),
+        arrears=F("figures__arrears"),
+    )

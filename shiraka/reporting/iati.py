@@ -16,7 +16,7 @@ from xml.etree import ElementTree as ET
 from django.db.models import Prefetch, QuerySet
 
 from shiraka.agreements.models import Agreement, Partnership, Transfer
-from shiraka.agreements.selectors import partnerships_with_figures
+from shiraka.portfolio.selectors import partnerships_with_kept_figures
 from shiraka.projects.models import Category, Contract, Payment, Project, ProjectFunding
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -317,9 +317,9 @@ def _project_activity(root, agreement: Agreement, project: Project, updated: str
 
 def exported_agreements(agreements: QuerySet) -> QuerySet:
     """The agreements an export carries, with what it reads prefetched (a fixed number of queries)."""
-    partnerships = partnerships_with_figures(Partnership.objects.select_related("organisation")).order_by(
-        "pk"
-    )
+    partnerships = partnerships_with_kept_figures(
+        Partnership.objects.select_related("organisation")
+    ).order_by("pk")
     contracts = Contract.objects.select_related("contractor").prefetch_related(
         Prefetch("payments", queryset=Payment.objects.standing().order_by("paid_on", "pk"))
     )

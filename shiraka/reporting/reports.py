@@ -14,7 +14,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from shiraka.agreements.models import Agreement, Partnership
-from shiraka.agreements.selectors import partnerships_with_figures
 from shiraka.core.rules import today as local_today
 from shiraka.core.text import localised
 from shiraka.followup.models import Decision
@@ -25,6 +24,7 @@ from shiraka.portfolio.selectors import (
     agreement_summary,
     breakdown_by_partner,
     partner_summary,
+    partnerships_with_kept_figures,
     portfolio_summary,
 )
 from shiraka.projects.models import Project
@@ -106,7 +106,7 @@ def _partner_rows(kind: str, subject, agreements: QuerySet) -> list[PartnerRow]:
                 transferred=p.transferred,
                 arrears=p.arrears,
             )
-            for p in partnerships_with_figures(
+            for p in partnerships_with_kept_figures(
                 partnerships.select_related("organisation", "agreement")
             ).order_by("agreement__reference", "pk")[:MAX_ROWS]
         ]

@@ -12,8 +12,8 @@ from shiraka.accounts.access import (
 )
 from shiraka.agreements import services
 from shiraka.agreements.models import Partnership, ScheduledContribution, Transfer
-from shiraka.agreements.selectors import partnerships_with_figures
 from shiraka.organisations.models import Organisation
+from shiraka.portfolio.selectors import partnerships_with_kept_figures
 
 from ..auth import caller, write_token
 from ..errors import found
@@ -37,7 +37,7 @@ router = Router(tags=["partners and money"])
 
 
 def visible_partnerships(user):
-    return partnerships_with_figures(
+    return partnerships_with_kept_figures(
         Partnership.objects.filter(agreement__in=visible_agreements(user)).select_related(
             "agreement", "organisation"
         )

@@ -41,6 +41,7 @@ from shiraka.portfolio.selectors import (
     breakdown_by_category,
     breakdown_by_partner,
     partner_summary,
+    partnerships_with_kept_figures,
     portfolio_summary,
 )
 from shiraka.projects.models import Category, Project
@@ -224,7 +225,7 @@ def organisation_detail(request, pk: int):
         Organisation.objects.select_related("region", "province", "parent"), pk=pk
     )
     visible = visible_agreements(request.user)
-    partnerships = partnerships_with_figures(
+    partnerships = partnerships_with_kept_figures(
         Partnership.objects.filter(
             organisation=organisation, agreement__in=visible.values("pk")
         ).select_related("agreement")
