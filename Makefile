@@ -78,5 +78,12 @@ lint: install
 deploy-check: install
 	$(BIN)/python scripts/deploy_check.py $(if $(DATABASE_URL),--database-url "$(DATABASE_URL)")
 
+# Pages against their SQL floor at 5k and 20k agreements (SQLite, and PostgreSQL when reachable), then
+# an HTTP load with wrk; PASS/FAIL against issue 12's targets. Data sets built once under .bench/ and
+# in shiraka_bench_* databases. Quick try: make bench BENCH_ARGS="--sizes 300 --duration 10"
+BENCH_ARGS ?=
+bench: install assets messages
+	$(BIN)/python scripts/bench_pages.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules shiraka/static/vendor data

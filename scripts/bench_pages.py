@@ -1,83 +1,276 @@
-"""Print each page's server time (cold: first request with an empty cache; warm: median of the
-following ones) and query count on the current database.
+"""`make bench`: each page's server time next to its SQL floor, at several data sizes, on SQLite and
+PostgreSQL, then a loopback HTTP load (wrk against gunicorn in production mode), with the targets of
+issue 12 marked PASS or FAIL.
 
-    SHIRAKA_DEBUG=1 .venv/bin/python scripts/bench_pages.py [--repeat 3]
+    .venv/bin/python scripts/bench_pages.py [--sizes 5000,20000] [--databases sqlite,postgres]
+        [--skip-http] [--duration 60] [--clients 50] [--repeat 3] [--rebuild]
 
-Run it after `shiraka synth --agreements 5000` to measure at national scale."""
+Data sets are built once per size and database (scripts/bench_data.py: `.bench/` for SQLite,
+`shiraka_bench_<size>` on PostgreSQL) and reused while the migrations stay the same. Each page is
+requested in process (the Django test client, signed in as the administrator): cold is the first
+request after the cache is cleared, warm the median of the next ones; the floor is the page's
+figures computed by hand-written SQL (scripts/bench_floors.py), timed in the same process.
+
+`--measure OUT.json` is the inner step, run by the outer one in each data set's environment."""
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shiraka.settings")
-os.environ.setdefault("SHIRAKA_DEBUG", "1")
+SCRIPTS = Path(__file__).resolve().parent
+sys.path.insert(0, str(SCRIPTS))
 
-import django  # noqa: E402
+from bench_data import PYTHON, REPO, data_sets, parse_list, size_label  # noqa: E402
 
-django.setup()
+# The pages measured: key → path (placeholders filled from the data set by `targets()`).
+PAGES = {
+    "dashboard-ar": "/ar/",
+    "dashboard-fr": "/fr/",
+    "agreements": "/fr/agreements/",
+    "agreements-arrears": "/fr/agreements/?sort=-arrears",
+    "projects": "/fr/projects/",
+    "projects-late": "/fr/projects/?late=1",
+    "region": "/fr/regions/{region}/",
+    "province": "/fr/provinces/{province}/",
+    "organisation": "/fr/organisations/{organisation}/",
+    "alerts": "/fr/alerts/",
+    "committees": "/fr/committees/",
+    "agreement": "/fr/agreements/{agreement}/",
+    "project": "/fr/projects/{project}/",
+}
+FLOOR_RATIO, GROWTH_RATIO = 1.5, 2.0
 
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.cache import cache  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from shiraka.agreements.models import Agreement  # noqa: E402
-from shiraka.core.cache import memo_clear  # noqa: E402
-from shiraka.organisations.models import Organisation  # noqa: E402
+# --- inner step: in one data set's environment -----------------------------------------------------
+
+
+def targets() -> tuple[dict, object]:
+    """The records the detail pages open: the same ones at every size (the synthetic data of one seed
+    starts the same way), else the busiest."""
+    from bench_floors import Target
+    from django.db.models import Count
+
+    from shiraka.agreements.models import Agreement
+    from shiraka.organisations.models import Organisation
+    from shiraka.territory.models import Province, Region
+
+    region = (
+        Region.objects.filter(code="09").first()
+        or Region.objects.annotate(n=Count("agreements")).order_by("-n").first()
+    )
+    province = (
+        Province.objects.filter(code="09.273").first()
+        or Province.objects.annotate(n=Count("agreements")).order_by("-n").first()
+    )
+    organisation = (
+        Organisation.objects.filter(reference_code="MSPS").first()
+        or Organisation.objects.annotate(n=Count("partnerships")).order_by("-n").first()
+    )
+    agreement = (
+        Agreement.objects.filter(reference__startswith="SYN1-").order_by("reference").first()
+        or Agreement.objects.order_by("pk").first()
+    )
+    project = agreement.projects.order_by("pk").first()
+    names = {
+        "region": region.code,
+        "province": province.code,
+        "organisation": organisation.pk,
+        "agreement": agreement.reference,
+        "project": project.reference,
+    }
+    target = Target(
+        region_id=region.pk,
+        province_id=province.pk,
+        organisation_id=organisation.pk,
+        agreement_id=agreement.pk,
+        project_id=project.pk,
+    )
+    return names, target
+
+
+def page_target(key: str, target):
+    """The floor's view of what the page points at (only its own key: a region page has no province)."""
+    from dataclasses import replace
+
+    empty = replace(target, region_id=None, province_id=None, organisation_id=None)
+    if key == "region":
+        return replace(empty, region_id=target.region_id)
+    if key == "province":
+        return replace(empty, province_id=target.province_id)
+    if key == "organisation":
+        return replace(empty, organisation_id=target.organisation_id)
+    return empty
+
+
+def measure_page(client, url: str, repeat: int) -> dict:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shiraka.core.cache import memo_clear
+
+    def timed() -> tuple[float, int]:
+        started = time.perf_counter()
+        response = client.get(url)
+        return (time.perf_counter() - started) * 1000, response.status_code
+
+    cache.clear()
+    memo_clear()
+    cold, status = timed()
+    warm = [timed()[0] for _ in range(max(repeat - 1, 1))]
+    cache.clear()
+    memo_clear()
+    with CaptureQueriesContext(connection) as cold_queries:
+        client.get(url)
+    with CaptureQueriesContext(connection) as warm_queries:
+        client.get(url)
+    return {
+        "url": url,
+        "status": status,
+        "cold_ms": cold,
+        "warm_ms": statistics.median(warm),
+        "queries_cold": len(cold_queries.captured_queries),
+        "queries_warm": len(warm_queries.captured_queries),
+    }
+
+
+def measure_floor(floor, target, repeat: int) -> float:
+    from django.db import connection
+
+    from shiraka.core.rules import today
+
+    times = []
+    for _ in range(max(repeat, 1)):
+        with connection.cursor() as cursor:
+            started = time.perf_counter()
+            floor(cursor, today(), target)
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def measure(out: Path, repeat: int) -> int:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shiraka.settings")
+    django.setup()
+    from bench_floors import FLOORS
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    from shiraka.agreements.models import Agreement
+
+    client = Client(raise_request_exception=False)  # a page that errors is reported, not fatal
+    client.force_login(get_user_model().objects.filter(is_superuser=True).order_by("pk").first())
+    names, target = targets()
+    client.get("/fr/login/")  # connection, translations and URL resolvers loaded before any timing
+    pages = {}
+    for key, path in PAGES.items():
+        page = measure_page(client, path.format(**names), repeat)
+        page["floor_ms"] = measure_floor(FLOORS[key], page_target(key, target), repeat)
+        pages[key] = page
+        print(f"    {key:<20} cold {page['cold_ms']:>7.0f} ms  floor {page['floor_ms']:>7.0f} ms", flush=True)
+    result = {"vendor": connection.vendor, "agreements": Agreement.objects.count(), "pages": pages}
+    out.write_text(json.dumps(result, indent=1))
+    return 0
+
+
+# --- outer step: data sets, pages, HTTP, targets ---------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def print_pages(engine: str, results: dict[int, dict]) -> list[bool]:
+    """One table per database: each page at each size, then the query counts and the growth."""
+    sizes = sorted(results)
+    verdicts = []
+    print(f"\n== pages on {engine} (server time in process, ms; floor = hand-written SQL, same run)")
+    header = f"{'page':<20}"
+    for size in sizes:
+        label = size_label(size)
+        header += f" {label + ' cold':>9} {'warm':>6} {'floor':>6} {'ratio':>5} {'≤1.5x':>5}"
+    print(header + f" {'queries':>13} {'growth':>7}")
+    for key in PAGES:
+        line = f"{key:<20}"
+        for size in sizes:
+            page = results[size]["pages"][key]
+            ratio = page["cold_ms"] / page["floor_ms"] if page["floor_ms"] else float("inf")
+            ok = ratio <= FLOOR_RATIO and page["status"] == 200
+            verdicts.append(ok)
+            status = "" if page["status"] == 200 else f" HTTP {page['status']}"
+            line += f" {page['cold_ms']:>9.0f} {page['warm_ms']:>6.0f} {page['floor_ms']:>6.0f}"
+            line += f" {ratio:>5.1f} {verdict(ok):>5}{status}"
+        counts = [results[size]["pages"][key]["queries_cold"] for size in sizes]
+        same = len(set(counts)) == 1
+        line += f" {'/'.join(map(str, counts)):>9} {verdict(same) if len(sizes) > 1 else '':>4}"
+        if len(sizes) > 1:
+            verdicts.append(same)
+            first, last = results[sizes[0]]["pages"][key], results[sizes[-1]]["pages"][key]
+            growth = last["cold_ms"] / first["cold_ms"] if first["cold_ms"] else float("inf")
+            ok = growth <= GROWTH_RATIO
+            verdicts.append(ok)
+            line += f" {growth:>5.1f}x {verdict(ok)}"
+        print(line)
+    return verdicts
+
+
+def run_pages(data_set, repeat: int) -> dict:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        out = Path(handle.name)
+    print(f"  {data_set.name}: measuring pages (production settings)…", flush=True)
+    data_set.collectstatic()
+    subprocess.run(
+        [str(PYTHON), __file__, "--measure", str(out), "--repeat", str(repeat)],
+        env={**data_set.environment(debug=False), "DJANGO_SETTINGS_MODULE": "shiraka.settings"},
+        cwd=REPO,
+        check=True,
+    )
+    result = json.loads(out.read_text())
+    out.unlink()
+    return result
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="5000,20000", help="agreements per data set (default 5000,20000)")
+    parser.add_argument("--databases", default="sqlite,postgres", help="sqlite, postgres or both")
+    parser.add_argument("--skip-http", action="store_true", help="pages only, no HTTP load")
+    parser.add_argument("--duration", type=int, default=60, help="seconds of HTTP load (default 60)")
+    parser.add_argument("--clients", type=int, default=50, help="concurrent HTTP clients (default 50)")
+    parser.add_argument("--repeat", type=int, default=3, help="requests per page (first one cold)")
+    parser.add_argument("--rebuild", action="store_true", help="build the data sets again")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    client = Client()
-    user = get_user_model().objects.filter(is_superuser=True).first()
-    if user:
-        client.force_login(user)
-    busiest = Agreement.objects.order_by("-pk").first()
-    urls = [
-        "/ar/",
-        "/fr/",
-        "/en/",
-        "/fr/agreements/",
-        "/ar/agreements/?q=sante&sort=-arrears",
-        "/fr/projects/",
-        "/ar/projects/?late=1&sort=-budget",
-        "/fr/regions/09/",
-        "/ar/provinces/09.273/",
-        "/fr/alerts/",
-        "/ar/alerts/?kind=overdue_contribution",
-        "/fr/committees/",
-    ]
-    if busiest:
-        urls.append(f"/fr/agreements/{busiest.reference}/")
-        project = busiest.projects.order_by("pk").first()
-        if project:
-            urls.append(f"/fr/projects/{project.reference}/")
-    ministry = Organisation.objects.filter(reference_code="MSPS").first()
-    if ministry:
-        urls.append(f"/fr/organisations/{ministry.pk}/")
-    print(f"{Agreement.objects.count()} agreements; {connection.vendor}; signed in: {bool(user)}")
-    print(f"{'page':<45} {'cold ms':>8} {'warm ms':>8} {'queries':>8}")
-    for url in urls:
-        cache.clear()
-        memo_clear()
-        times = []
-        for _ in range(args.repeat):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
-                print(f"{url}: HTTP {response.status_code}", file=sys.stderr)
-                return 1
-        warm = statistics.median(times[1:]) if len(times) > 1 else times[0]
-        print(f"{url:<45} {times[0]:>8.0f} {warm:>8.0f} {len(queries.captured_queries):>8}")
+    if args.measure:
+        return measure(args.measure, args.repeat)
+    sizes = sorted(int(s) for s in parse_list(args.sizes))
+    engines = parse_list(args.databases)
+    print(f"== data sets ({', '.join(map(size_label, sizes))} agreements; {', '.join(engines)})")
+    chosen = data_sets(sizes, engines)
+    for data_set in chosen:
+        data_set.build(rebuild=args.rebuild)
+    verdicts = []
+    for engine in dict.fromkeys(d.engine for d in chosen):
+        results = {d.size: run_pages(d, args.repeat) for d in chosen if d.engine == engine}
+        verdicts += print_pages(engine, results)
+    if not args.skip_http:
+        from bench_http import run_http
+
+        for engine in dict.fromkeys(d.engine for d in chosen):
+            data_set = next(d for d in chosen if d.engine == engine)  # the smallest size
+            verdicts += run_http(data_set, duration=args.duration, clients=args.clients)
+    failed = verdicts.count(False)
+    print(f"\n== {len(verdicts) - failed} PASS, {failed} FAIL")
     return 0
 
 
