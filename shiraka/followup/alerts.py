@@ -1,8 +1,9 @@
 """Alert rules over the follow-up data (DESIGN.md §2, follow-up).
 
-Each rule is a plain function `rule(agreements, *, today) -> list[Alert]` over a queryset of the
-agreements in scope. Every rule runs a fixed number of SQL queries (one, GROUP BY or correlated
-subqueries), whatever the data size: nothing is fetched row by row.
+Each rule is a query of rows in shared columns over a queryset of the agreements in scope (severity
+computed in SQL from the age); `AlertList` joins them with UNION ALL and lets the database order,
+filter, count and page them, so a page of alerts costs one query and builds 50 `Alert`s, whatever the
+data size. `rule(agreements, *, today) -> list[Alert]` gives one rule's alerts as a list.
 
 Alerts are not stored: they are recomputed from the data each time. An `Alert` keeps the figures
 of its sentence, not the sentence, so it reads in whatever language is active when it is shown
@@ -27,14 +28,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import CharField, Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Cast, Concat
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Case, CharField, Count, F, Min, Q, QuerySet, Sum, Value, When, Window
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from shiraka.agreements.models import Agreement, Partnership, ScheduledContribution
+from shiraka.agreements.models import Agreement, Partnership, ScheduledContribution, Transfer
 from shiraka.agreements.selectors import (
     committed_subquery,
     counted_agreements,
@@ -43,8 +47,8 @@ from shiraka.agreements.selectors import (
     partnerships_with_figures,
 )
 from shiraka.core.formatting import format_amount
-from shiraka.core.money import MoneyField
-from shiraka.core.querying import sum_subquery
+from shiraka.core.money import CENT
+from shiraka.core.querying import as_money, sum_subquery
 from shiraka.core.rules import today as local_today
 from shiraka.core.text import localised, reader_language
 from shiraka.projects.models import Milestone, Project
@@ -324,7 +328,10 @@ REASONS = {
 
 
 # ---------------------------------------------------------------------------------------------
-# Rules. `agreements` is any Agreement queryset (the reader's scope); each rule is one query.
+# Rules in SQL. Each rule is a `.values()` query of rows in the same columns (named `a_*`); `_part_sql`
+# wraps it with its kind, its severity (a CASE on the age) and its sort keys, and `AlertList` joins the
+# rules with UNION ALL, then orders, filters, counts and pages them in the database. An `Alert` is
+# built only for the rows fetched: a page of 50, not the whole portfolio.
 
 
 def _ids(agreements: QuerySet) -> QuerySet:
@@ -332,190 +339,141 @@ def _ids(agreements: QuerySet) -> QuerySet:
     return counted_agreements(agreements).order_by().values("pk")
 
 
-def _project_alert(
-    kind: str, severity: str, row: dict, *, via: str = "", since, figures: dict, **link
-) -> Alert:
-    """An alert on a project from a query row whose project fields are named with the prefix `via`
-    ("project__" when the row is a milestone's), linked by default to the project's row on its agreement."""
-    reference = row[f"{via}reference"]
-    link = link or {"link_fragment": f"project-{reference}"}
-    return Alert(
-        kind=kind,
-        severity=severity,
-        object_type="project",
-        object_id=row["project_id" if via else "pk"],
-        label_ar=row[f"{via}title_ar"] or reference,
-        label_fr=row[f"{via}title_fr"] or reference,
-        agreement_id=row[f"{via}agreement_id"],
-        agreement_reference=row[f"{via}agreement__reference"],
-        region_id=row[f"{via}agreement__region_id"],
-        province_id=row[f"{via}agreement__province_id"],
-        since=since,
-        figures={**figures, "project_reference": reference},
-        **link,
-    )
+# The columns every rule's rows share, with the SQL type of those a rule has not (PostgreSQL types the
+# NULLs of a UNION). `since` is a date; money columns hold integers of centimes.
+ROW_COLUMNS = {
+    "object_id": "BIGINT", "label_ar": "VARCHAR", "label_fr": "VARCHAR", "agreement_id": "BIGINT",
+    "agreement_reference": "VARCHAR", "region_id": "BIGINT", "province_id": "BIGINT", "since": "DATE",
+    "amount": "BIGINT", "m1": "BIGINT", "m2": "BIGINT", "m3": "BIGINT", "n1": "BIGINT", "d1": "DATE",
+    "t1": "VARCHAR", "t2": "VARCHAR", "t3": "VARCHAR", "t4": "VARCHAR", "t5": "VARCHAR", "t6": "VARCHAR",
+}  # fmt: skip
+# A row: its kind, its severity and the ranks ORDER BY reads, then the shared columns.
+COLUMNS = ("kind", "kind_rank", "severity", "severity_rank", "since_missing", *ROW_COLUMNS)
+
+# The age in days at which an alert of each kind becomes high, and medium; the other kinds have one severity.
+AGES = {
+    Kind.MILESTONE_LATE: (180, 30),
+    Kind.CONTRIBUTION_OVERDUE: (365, 90),
+    Kind.PROGRESS_STALE: (180, 120),
+    Kind.PROJECT_OVERDUE: (180, 60),
+    Kind.DECISION_OVERDUE: (90, 30),
+}
+FIXED_SEVERITY = {Kind.COMMITMENTS_OVER_TOTAL: Severity.HIGH, Kind.BUDGETS_OVER_TOTAL: Severity.MEDIUM}
 
 
-def milestones_late(agreements: QuerySet, *, today: date | None = None) -> list[Alert]:
-    """Projects with milestones planned before today and not achieved. One GROUP BY query; the
-    oldest late milestone is found with MIN over "planned date|kind" text, so no subquery per row."""
-    today = today or local_today()
-    rows = (
-        Milestone.objects.filter(
-            planned_on__lt=today, achieved_on__isnull=True, project__agreement__in=_ids(agreements)
-        )
-        .exclude(project__status__in=[Project.Status.SUSPENDED, Project.Status.CANCELLED])
+def _located(via: str) -> dict:
+    """The agreement columns of a row whose agreement is reached through `via` ("" for an agreement)."""
+    return {
+        "a_agreement_id": F(f"{via}id"),
+        "a_agreement_reference": F(f"{via}reference"),
+        "a_region_id": F(f"{via}region_id"),
+        "a_province_id": F(f"{via}province_id"),
+    }
+
+
+def _project_columns(via: str) -> dict:
+    return {
+        "a_object_id": F(f"{via}id"),
+        "a_label_ar": F(f"{via}title_ar"),
+        "a_label_fr": F(f"{via}title_fr"),
+        "a_t2": F(f"{via}reference"),
+        **_located(f"{via}agreement__"),
+    }
+
+
+def _rows(queryset: QuerySet, columns: dict, aggregates: dict | None = None) -> QuerySet:
+    rows = queryset.order_by().annotate(**columns).values(*columns)
+    return rows.annotate(**aggregates) if aggregates else rows
+
+
+def _milestone_rows(agreements: QuerySet, today: date, **_options) -> QuerySet:
+    """One row per project with milestones planned before today and not achieved: how many, and the
+    oldest as "planned date|kind" text (MIN over the text: no subquery per row)."""
+    milestones = Milestone.objects.filter(
+        planned_on__lt=today, achieved_on__isnull=True, project__agreement__in=_ids(agreements)
+    ).exclude(project__status__in=[Project.Status.SUSPENDED, Project.Status.CANCELLED])
+    first = Min(Concat(Cast("planned_on", CharField()), Value("|"), "kind", output_field=CharField()))
+    aggregates = {"a_since": Min("planned_on"), "a_n1": Count("pk"), "a_t1": first}
+    return _rows(milestones, _project_columns("project__"), aggregates)
+
+
+def _contribution_rows(agreements: QuerySet, today: date, **_options) -> QuerySet:
+    """Partnerships whose contributions due to date exceed their transfers (the figures of
+    agreements.selectors); "since" is joined from `_contribution_since`."""
+    partnerships = Partnership.objects.filter(agreement__in=_ids(money_agreements(agreements)))
+    columns = {
+        "a_object_id": F("pk"), "a_label_ar": F("organisation__name_ar"), "a_label_fr": F("organisation__name_fr"),
+        **_located("agreement__"), "a_amount": F("arrears"), "a_m1": F("due_to_date"), "a_m2": F("transferred"),
+        "a_m3": F("committed"),
+    }  # fmt: skip
+    return _rows(partnerships_with_figures(partnerships, today=today).filter(arrears__gt=0), columns)
+
+
+def _contribution_since(agreements: QuerySet, today: date) -> tuple[str, list]:
+    """Per partnership, the first due date at which the running total of its schedule passes what it
+    transferred: one window over the schedule and one GROUP BY over the transfers, joined."""
+    partnerships = Partnership.objects.filter(agreement__in=_ids(money_agreements(agreements))).values("pk")
+    running = (
+        ScheduledContribution.objects.filter(due_on__lte=today, partnership__in=partnerships)
         .order_by()
-        .values(
-            "project_id",
-            "project__title_ar",
-            "project__title_fr",
-            "project__reference",
-            "project__agreement_id",
-            "project__agreement__reference",
-            "project__agreement__region_id",
-            "project__agreement__province_id",
-        )
         .annotate(
-            late=Count("pk"),
-            first=Min(Concat(Cast("planned_on", CharField()), Value("|"), "kind", output_field=CharField())),
+            s_pid=F("partnership_id"),
+            s_due=F("due_on"),
+            s_running=Window(Sum("amount"), partition_by=[F("partnership_id")], order_by=F("due_on").asc()),
         )
+        .values("s_pid", "s_due", "s_running")
     )
-    alerts = []
-    for row in rows:
-        planned_text, _sep, milestone = row["first"].partition("|")
-        planned = date.fromisoformat(planned_text[:10])
-        days = (today - planned).days
-        alerts.append(
-            _project_alert(
-                Kind.MILESTONE_LATE,
-                _by_age(days, high=180, medium=30),
-                row,
-                via="project__",
-                since=planned,
-                figures={"milestone": milestone, "days": days, "late": row["late"]},
-            )
-        )
-    return alerts
-
-
-def contributions_overdue(agreements: QuerySet, *, today: date | None = None) -> list[Alert]:
-    """Partnerships whose contributions due to date exceed their transfers. One query: the sums are
-    correlated subqueries (agreements.selectors), and "since" is the first due date at which the
-    running total of the schedule passes what was transferred."""
-    today = today or local_today()
-    return [_overdue_contribution(row, today) for row in _overdue_partnerships(agreements, today)]
-
-
-def _overdue_partnerships(agreements: QuerySet, today: date):
-    running_total = (
-        ScheduledContribution.objects.filter(
-            partnership=OuterRef("partnership"), due_on__lte=OuterRef("due_on")
-        )
+    transferred = (
+        Transfer.objects.standing()
+        .filter(partnership__in=partnerships)
         .order_by()
-        .values("partnership")
-        .annotate(total=Sum("amount"))
-        .values("total")[:1]
+        .values("partnership_id")
+        .annotate(t_total=Sum("amount"))
+        .values("partnership_id", "t_total")
     )
-    since = (
-        ScheduledContribution.objects.filter(partnership=OuterRef("pk"), due_on__lte=today)
-        .annotate(running=Subquery(running_total, output_field=MoneyField()))
-        .filter(running__gt=OuterRef("transferred"))
-        .order_by("due_on")
-        .values("due_on")[:1]
+    running_sql, running_params = running.query.sql_with_params()
+    transferred_sql, transferred_params = transferred.query.sql_with_params()
+    sql = (
+        f"SELECT r.s_pid AS pid, MIN(r.s_due) AS since FROM ({running_sql}) r "
+        f"LEFT JOIN ({transferred_sql}) t ON t.partnership_id = r.s_pid "
+        "WHERE r.s_running > COALESCE(t.t_total, 0) GROUP BY r.s_pid"
     )
-    rows = (
-        partnerships_with_figures(
-            Partnership.objects.filter(agreement__in=_ids(money_agreements(agreements))), today=today
-        )
-        .filter(arrears__gt=0)
-        .annotate(since=Subquery(since))
-        .order_by()
-        .values(
-            "pk",
-            "organisation__name_ar",
-            "organisation__name_fr",
-            "agreement_id",
-            "agreement__reference",
-            "agreement__region_id",
-            "agreement__province_id",
-            "due_to_date",
-            "transferred",
-            "arrears",
-            "committed",
-            "since",
-        )
-    )
-    return rows
+    return sql, [*running_params, *transferred_params]
 
 
-def _overdue_contribution(row: dict, today: date) -> Alert:
-    since_on = row["since"]
-    if isinstance(since_on, str):  # SQLite returns a subquery's date as text
-        since_on = date.fromisoformat(since_on[:10])
-    days = (today - since_on).days if since_on else 0
-    return Alert(
-        kind=Kind.CONTRIBUTION_OVERDUE,
-        severity=_by_age(days, high=365, medium=90),
-        object_type="partnership",
-        object_id=row["pk"],
-        label_ar=row["organisation__name_ar"],
-        label_fr=row["organisation__name_fr"],
-        agreement_id=row["agreement_id"],
-        agreement_reference=row["agreement__reference"],
-        region_id=row["agreement__region_id"],
-        province_id=row["agreement__province_id"],
-        since=since_on,
-        amount=row["arrears"],
-        figures={
-            "due": row["due_to_date"],
-            "transferred": row["transferred"],
-            "committed": row["committed"],
-            "days": days,
-        },
-        link_fragment="partners",
-    )
-
-
-def progress_stale(
-    agreements: QuerySet, *, today: date | None = None, days: int = STALE_PROGRESS_DAYS
-) -> list[Alert]:
-    """Projects in works whose last progress update is older than `days` (or never recorded). One query."""
-    today = today or local_today()
+def _progress_rows(
+    agreements: QuerySet, today: date, *, days: int = STALE_PROGRESS_DAYS, **_options
+) -> QuerySet:
+    """Projects in works whose last progress update is older than `days` (or never recorded)."""
     limit = today - timedelta(days=days)
-    rows = (
-        Project.objects.filter(status=Project.Status.WORKS, agreement__in=_ids(agreements))
-        .filter(Q(progress_updated_on__isnull=True) | Q(progress_updated_on__lt=limit))
-        .order_by()
-        .values(
-            "pk",
-            "reference",
-            "title_ar",
-            "title_fr",
-            "agreement_id",
-            "agreement__reference",
-            "agreement__region_id",
-            "agreement__province_id",
-            "progress_updated_on",
-            "physical_progress",
-            "actual_start",
-        )
+    projects = Project.objects.filter(status=Project.Status.WORKS, agreement__in=_ids(agreements)).filter(
+        Q(progress_updated_on__isnull=True) | Q(progress_updated_on__lt=limit)
     )
-    alerts = []
-    for row in rows:
-        last = row["progress_updated_on"]
-        since = last or row["actual_start"]
-        age = (today - since).days if since else days
-        alerts.append(
-            _project_alert(
-                Kind.PROGRESS_STALE,
-                _by_age(age, high=180, medium=120) if last else Severity.MEDIUM,
-                row,
-                since=since,
-                figures={"last": last, "days": age, "progress": row["physical_progress"]},
-            )
-        )
-    return alerts
+    columns = {
+        **_project_columns(""),
+        "a_since": Coalesce("progress_updated_on", "actual_start"),
+        "a_d1": F("progress_updated_on"),
+        "a_n1": F("physical_progress"),
+    }
+    return _rows(projects, columns)
+
+
+# A project is done once delivered or in service; a cancelled one is no longer expected.
+FINISHED_PROJECT_STATUSES = (Project.Status.DELIVERED, Project.Status.IN_SERVICE, Project.Status.CANCELLED)
+
+
+def _project_rows(agreements: QuerySet, today: date, **_options) -> QuerySet:
+    """Projects past their planned end and not delivered."""
+    projects = Project.objects.filter(agreement__in=_ids(agreements), planned_end__lt=today).exclude(
+        status__in=FINISHED_PROJECT_STATUSES
+    )
+    columns = {
+        **_project_columns(""),
+        "a_since": F("planned_end"),
+        "a_t1": F("status"),
+        "a_n1": F("physical_progress"),
+    }
+    return _rows(projects, columns)
 
 
 def decisions_in_scope(agreements: QuerySet) -> Q:
@@ -530,157 +488,458 @@ def decisions_in_scope(agreements: QuerySet) -> Q:
     )
 
 
-# A project is done once delivered or in service; a cancelled one is no longer expected.
-FINISHED_PROJECT_STATUSES = (Project.Status.DELIVERED, Project.Status.IN_SERVICE, Project.Status.CANCELLED)
+def _own_or_project(name: str, *, committee: str = ""):
+    """A decision's agreement column: its own agreement's, else its project's (else its committee's)."""
+    value = Case(
+        When(agreement_id__isnull=False, then=F(f"agreement__{name}")),
+        default=F(f"project__agreement__{name}"),
+    )
+    return Coalesce(value, F(f"committee__{committee}")) if committee else value
 
 
-def projects_overdue(agreements: QuerySet, *, today: date | None = None) -> list[Alert]:
-    """Projects past their planned end and not delivered. One query."""
-    today = today or local_today()
-    rows = (
-        Project.objects.filter(agreement__in=_ids(agreements), planned_end__lt=today)
-        .exclude(status__in=FINISHED_PROJECT_STATUSES)
-        .order_by()
-        .values(
-            "pk", "reference", "title_ar", "title_fr", "status", "physical_progress", "planned_end",
-            "agreement_id", "agreement__reference", "agreement__region_id", "agreement__province_id",
-        )
-    )  # fmt: skip
-    return [
-        _project_alert(
-            Kind.PROJECT_OVERDUE,
-            _by_age((today - row["planned_end"]).days, high=180, medium=60),
-            row,
-            since=row["planned_end"],
-            figures={
-                "days": (today - row["planned_end"]).days,
-                "status": row["status"],
-                "progress": row["physical_progress"],
-            },
-            link_name="web:project",
-            link_arg=row["reference"],
-        )
-        for row in rows
-    ]
-
-
-DECISION_FIELDS = (
-    "pk", "text", "status", "due_on", "committee_id", "committee__name_ar", "committee__name_fr",
-    "responsible__name_ar", "responsible__name_fr", "agreement_id", "agreement__reference", "agreement__region_id",
-    "agreement__province_id", "project__agreement_id", "project__agreement__reference",
-    "project__agreement__region_id", "project__agreement__province_id", "committee__region_id",
-    "committee__province_id",
-)  # fmt: skip
-
-
-def decisions_overdue(agreements: QuerySet, *, today: date | None = None, committee=None) -> list[Alert]:
-    """Decisions due before today and still open or in progress. One query."""
-    today = today or local_today()
-    queryset = Decision.objects.filter(
+def _decision_rows(agreements: QuerySet, today: date, *, committee=None, **_options) -> QuerySet:
+    """Decisions due before today and still open or in progress."""
+    decisions = Decision.objects.filter(
         status__in=[Decision.Status.OPEN, Decision.Status.IN_PROGRESS], due_on__lt=today
     )
-    if committee is not None:
-        queryset = queryset.filter(committee=committee)
-    else:
-        queryset = queryset.filter(decisions_in_scope(agreements))
-    return [_overdue_decision(row, today) for row in queryset.order_by().values(*DECISION_FIELDS)]
+    decisions = (
+        decisions.filter(committee=committee)
+        if committee is not None
+        else decisions.filter(decisions_in_scope(agreements))
+    )
+    columns = {
+        "a_object_id": F("pk"), "a_label_ar": F("text"), "a_label_fr": F("text"),
+        "a_agreement_id": _own_or_project("id"), "a_agreement_reference": _own_or_project("reference"),
+        "a_region_id": _own_or_project("region_id", committee="region_id"),
+        "a_province_id": _own_or_project("province_id", committee="province_id"),
+        "a_since": F("due_on"), "a_n1": F("committee_id"), "a_t1": F("status"),
+        "a_t3": F("committee__name_ar"), "a_t4": F("committee__name_fr"), "a_t5": F("responsible__name_ar"),
+        "a_t6": F("responsible__name_fr"),
+    }  # fmt: skip
+    return _rows(decisions, columns)
 
 
-def _overdue_decision(row: dict, today: date) -> Alert:
-    days = (today - row["due_on"]).days
-    text = " ".join(row["text"].split())
-    short = text if len(text) <= 120 else text[:119] + "…"
-    # A decision names an agreement, or a project (and so its agreement), or only its committee.
-    via = "" if row["agreement_id"] is not None else "project__"
-    return Alert(
-        kind=Kind.DECISION_OVERDUE,
-        severity=_by_age(days, high=90, medium=30),
-        object_type="decision",
-        object_id=row["pk"],
-        label_ar=short,
-        label_fr=short,
-        agreement_id=row[f"{via}agreement_id"],
-        agreement_reference=row[f"{via}agreement__reference"],
-        region_id=row[f"{via}agreement__region_id"] or row["committee__region_id"],
-        province_id=row[f"{via}agreement__province_id"] or row["committee__province_id"],
-        since=row["due_on"],
-        figures={
-            "days": days,
-            "status": row["status"],
-            "committee_ar": row["committee__name_ar"],
-            "committee_fr": row["committee__name_fr"],
-            "committee_id": row["committee_id"],
-            "responsible_ar": row["responsible__name_ar"],
-            "responsible_fr": row["responsible__name_fr"],
-        },
-        link_name="web:decision",
-        link_arg=row["pk"],
+def _agreement_columns(over, **figures) -> dict:
+    return {
+        "a_object_id": F("pk"),
+        "a_label_ar": F("title_ar"),
+        "a_label_fr": F("title_fr"),
+        "a_t2": F("reference"),
+        **_located(""),
+        "a_amount": as_money(over),
+        **figures,
+    }
+
+
+def _commitment_rows(agreements: QuerySet, today: date, **_options) -> QuerySet:
+    """Agreements whose partners committed more than the total."""
+    rows = money_agreements(Agreement.objects.filter(pk__in=_ids(agreements))).annotate(
+        effective=effective_total(), committed=committed_subquery()
+    )
+    rows = rows.filter(effective__isnull=False, committed__gt=F("effective"))
+    return _rows(
+        rows, _agreement_columns(F("committed") - F("effective"), a_m1=F("committed"), a_m2=F("effective"))
     )
 
 
-def _agreement_alert(kind: str, severity: str, row: dict, over: Decimal, figures: dict) -> Alert:
+def _budget_rows(agreements: QuerySet, today: date, **_options) -> QuerySet:
+    """Agreements whose project budgets add up to more than the total (a warning)."""
+    rows = money_agreements(Agreement.objects.filter(pk__in=_ids(agreements))).annotate(
+        effective=effective_total(), budget=sum_subquery(Project.objects.all(), "agreement", "budget")
+    )
+    rows = rows.filter(effective__isnull=False, budget__gt=F("effective"))
+    return _rows(
+        rows, _agreement_columns(F("budget") - F("effective"), a_m1=F("budget"), a_m2=F("effective"))
+    )
+
+
+ROWS = {
+    Kind.MILESTONE_LATE: _milestone_rows,
+    Kind.CONTRIBUTION_OVERDUE: _contribution_rows,
+    Kind.PROGRESS_STALE: _progress_rows,
+    Kind.PROJECT_OVERDUE: _project_rows,
+    Kind.DECISION_OVERDUE: _decision_rows,
+    Kind.COMMITMENTS_OVER_TOTAL: _commitment_rows,
+    Kind.BUDGETS_OVER_TOTAL: _budget_rows,
+}
+
+
+def _severity_sql(kind: str, since: str, today: date) -> tuple[str, list]:
+    """The severity of a row of `kind` as SQL: a CASE on how long ago `since` was."""
+    if kind in FIXED_SEVERITY:
+        return f"'{FIXED_SEVERITY[kind]}'", []
+    high, medium = AGES[kind]
+    adapt = connection.ops.adapt_datefield_value
+    sql = (
+        f"CASE WHEN {since} <= %s THEN '{Severity.HIGH}' WHEN {since} <= %s THEN '{Severity.MEDIUM}' "
+        f"ELSE '{Severity.LOW}' END"
+    )
+    params = [adapt(today - timedelta(days=high)), adapt(today - timedelta(days=medium))]
+    if kind == Kind.PROGRESS_STALE:  # never updated: medium, whatever its age
+        sql = f"CASE WHEN x.a_d1 IS NULL THEN '{Severity.MEDIUM}' ELSE {sql} END"
+    return sql, params
+
+
+def _part_sql(kind: str, agreements: QuerySet, today: date, options: dict) -> tuple[str, list] | None:
+    """One rule's rows in the shared columns, or None when its query can match nothing."""
+    rows = ROWS[kind](agreements, today, **options)
+    try:
+        inner, params = rows.query.sql_with_params()
+        join, join_params = (
+            _contribution_since(agreements, today) if kind == Kind.CONTRIBUTION_OVERDUE else ("", [])
+        )
+    except EmptyResultSet:
+        return None
+    params = list(params)
+    present = {*rows.query.values_select, *rows.query.annotation_select}
+    since = "s.since" if join else ("x.a_since" if "a_since" in present else "CAST(NULL AS DATE)")
+    severity, severity_params = _severity_sql(kind, since, today)
+    select = [
+        f"'{kind}' AS kind",
+        f"{KINDS.index(kind)} AS kind_rank",
+        f"{severity} AS severity",
+        f"CASE {severity} WHEN '{Severity.HIGH}' THEN 0 WHEN '{Severity.MEDIUM}' THEN 1 ELSE 2 END AS severity_rank",
+        f"CASE WHEN {since} IS NULL THEN 1 ELSE 0 END AS since_missing",
+    ]
+    for name, sql_type in ROW_COLUMNS.items():
+        if name == "since":
+            select.append(f"{since} AS since")
+        elif f"a_{name}" in present:
+            select.append(f"x.a_{name} AS {name}")
+        else:
+            select.append(f"CAST(NULL AS {sql_type}) AS {name}")
+    sql = f"SELECT {', '.join(select)} FROM ({inner}) x"
+    if join:
+        sql += f" LEFT JOIN ({join}) s ON s.pid = x.a_object_id"
+        params += join_params
+    return sql, [*severity_params, *severity_params, *params]
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows to alerts: only for the rows fetched.
+
+
+def _date(value):
+    if isinstance(value, str):  # SQLite returns a date computed in SQL as text
+        return date.fromisoformat(value[:10])
+    return value
+
+
+def _money(value) -> Decimal | None:
+    return None if value is None else (Decimal(int(value)) / 100).quantize(CENT)
+
+
+def _alert(row: dict, object_type: str, **values) -> Alert:
     return Alert(
-        kind=kind,
-        severity=severity,
-        object_type="agreement",
-        object_id=row["pk"],
-        label_ar=row["title_ar"] or row["reference"],
-        label_fr=row["title_fr"] or row["reference"],
-        agreement_id=row["pk"],
-        agreement_reference=row["reference"],
+        kind=row["kind"],
+        severity=row["severity"],
+        object_type=object_type,
+        object_id=row["object_id"],
+        label_ar=row["label_ar"],
+        label_fr=row["label_fr"],
+        agreement_id=row["agreement_id"],
+        agreement_reference=row["agreement_reference"],
         region_id=row["region_id"],
         province_id=row["province_id"],
-        amount=over,
-        figures=figures,
+        since=_date(row["since"]),
+        **values,
     )
 
 
-AGREEMENT_FIELDS = ("pk", "reference", "title_ar", "title_fr", "region_id", "province_id", "total_amount")
-
-
-def commitments_over_total(agreements: QuerySet, *, today: date | None = None) -> list[Alert]:
-    """Agreements whose partners committed more than the total. One query."""
-    rows = (
-        money_agreements(Agreement.objects.filter(pk__in=_ids(agreements)))
-        .annotate(effective=effective_total(), committed=committed_subquery())
-        .filter(effective__isnull=False, committed__gt=F("effective"))
-        .order_by()
-        .values(*AGREEMENT_FIELDS, "effective", "committed")
+def _project_alert(row: dict, figures: dict, **link) -> Alert:
+    """An alert on a project, linked by default to the project's row on its agreement."""
+    reference = row["t2"]
+    alert = _alert(
+        row,
+        "project",
+        figures={**figures, "project_reference": reference},
+        **(link or {"link_fragment": f"project-{reference}"}),
     )
-    return [
-        _agreement_alert(
-            Kind.COMMITMENTS_OVER_TOTAL,
-            Severity.HIGH,
-            row,
-            row["committed"] - row["effective"],
-            {"committed": row["committed"], "total": row["effective"]},
-        )
-        for row in rows
-    ]
+    alert.label_ar, alert.label_fr = alert.label_ar or reference, alert.label_fr or reference
+    return alert
 
 
-def budgets_over_total(agreements: QuerySet, *, today: date | None = None) -> list[Alert]:
-    """Agreements whose project budgets add up to more than the total (a warning). One query."""
-    rows = (
-        money_agreements(Agreement.objects.filter(pk__in=_ids(agreements)))
-        .annotate(
-            effective=effective_total(), budget=sum_subquery(Project.objects.all(), "agreement", "budget")
-        )
-        .filter(effective__isnull=False, budget__gt=F("effective"))
-        .order_by()
-        .values(*AGREEMENT_FIELDS, "effective", "budget")
+def _age(row: dict, today: date, default: int = 0) -> int:
+    since = _date(row["since"])
+    return (today - since).days if since else default
+
+
+def _milestone_alert(row: dict, today: date) -> Alert:
+    milestone = row["t1"].partition("|")[2]
+    return _project_alert(row, {"milestone": milestone, "days": _age(row, today), "late": row["n1"]})
+
+
+def _contribution_alert(row: dict, today: date) -> Alert:
+    figures = {"due": _money(row["m1"]), "transferred": _money(row["m2"]), "committed": _money(row["m3"])}
+    return _alert(
+        row,
+        "partnership",
+        amount=_money(row["amount"]),
+        figures={**figures, "days": _age(row, today)},
+        link_fragment="partners",
     )
-    return [
-        _agreement_alert(
-            Kind.BUDGETS_OVER_TOTAL,
-            Severity.MEDIUM,
-            row,
-            row["budget"] - row["effective"],
-            {"budget": row["budget"], "total": row["effective"]},
-        )
-        for row in rows
-    ]
 
+
+def _progress_alert(row: dict, today: date) -> Alert:
+    figures = {"last": _date(row["d1"]), "days": _age(row, today, STALE_PROGRESS_DAYS), "progress": row["n1"]}
+    return _project_alert(row, figures)
+
+
+def _project_overdue_alert(row: dict, today: date) -> Alert:
+    figures = {"days": _age(row, today), "status": row["t1"], "progress": row["n1"]}
+    return _project_alert(row, figures, link_name="web:project", link_arg=row["t2"])
+
+
+def _decision_alert(row: dict, today: date) -> Alert:
+    text = " ".join(row["label_ar"].split())
+    short = text if len(text) <= 120 else text[:119] + "…"
+    figures = {
+        "days": _age(row, today),
+        "status": row["t1"],
+        "committee_ar": row["t3"],
+        "committee_fr": row["t4"],
+        "committee_id": row["n1"],
+        "responsible_ar": row["t5"],
+        "responsible_fr": row["t6"],
+    }
+    alert = _alert(row, "decision", figures=figures, link_name="web:decision", link_arg=row["object_id"])
+    alert.label_ar = alert.label_fr = short
+    return alert
+
+
+def _agreement_alert(row: dict, today: date) -> Alert:
+    names = ("committed", "total") if row["kind"] == Kind.COMMITMENTS_OVER_TOTAL else ("budget", "total")
+    alert = _alert(
+        row,
+        "agreement",
+        amount=_money(row["amount"]),
+        figures={names[0]: _money(row["m1"]), names[1]: _money(row["m2"])},
+    )
+    alert.label_ar, alert.label_fr = alert.label_ar or row["t2"], alert.label_fr or row["t2"]
+    return alert
+
+
+ALERT_OF_ROW = {
+    Kind.MILESTONE_LATE: _milestone_alert,
+    Kind.CONTRIBUTION_OVERDUE: _contribution_alert,
+    Kind.PROGRESS_STALE: _progress_alert,
+    Kind.PROJECT_OVERDUE: _project_overdue_alert,
+    Kind.DECISION_OVERDUE: _decision_alert,
+    Kind.COMMITMENTS_OVER_TOTAL: _agreement_alert,
+    Kind.BUDGETS_OVER_TOTAL: _agreement_alert,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# The list: ordered, filtered, counted and paged in SQL.
+
+
+class Order:
+    BY_KIND = "kind"  # the alerts page, the API, the export: by kind, most serious first in each
+    BY_SEVERITY = "severity"  # the command line, the digests, the reports: most serious first
+
+
+ORDER_SQL = {
+    Order.BY_KIND: "kind_rank, severity_rank, since_missing, since, object_id",
+    Order.BY_SEVERITY: "severity_rank, kind_rank, since_missing, since, object_id",
+}
+MAX_PAGE = 1_000_000
+FETCH_CHUNK = 2000
+
+
+class AlertList:
+    """The alerts of `agreements` (already scoped to the reader), computed by the database. Rows are
+    narrowed to a `kind` (or `kinds`) and a `severity`; `counts()` covers every kind and severity of the
+    scope. `page(number, size)` fetches one page and the counts in one query; slicing fetches the rows
+    asked for; iterating streams them. With a `cache_scope`, pages and counts are cached under the
+    data version (small entries: no whole list is kept)."""
+
+    def __init__(self, agreements: QuerySet, *, today=None, kind=None, kinds=None, severity=None,
+                 order: str = Order.BY_KIND, cache_scope: str | None = None, **options):  # fmt: skip
+        self.agreements = agreements
+        self.today = today or local_today()
+        self.kinds = [k for k in KINDS if (not kinds or k in kinds) and (not kind or k == kind)]
+        self.severity = severity
+        self.order = order
+        self.cache_scope = cache_scope
+        self.options = options  # committee= (its decisions only), days= (stale progress)
+        self._counts: dict | None = None
+        self._fetched: tuple[int, list[Alert]] | None = None
+
+    # -- SQL
+
+    def _union(self, kinds) -> tuple[str, list] | None:
+        parts = [
+            part for kind in kinds if (part := _part_sql(kind, self.agreements, self.today, self.options))
+        ]
+        if not parts:
+            return None
+        return " UNION ALL ".join(sql for sql, _params in parts), [
+            p for _sql, params in parts for p in params
+        ]
+
+    def _where(self) -> tuple[str, list]:
+        conditions, params = [], []
+        if len(self.kinds) < len(KINDS):
+            conditions.append(f"u.kind IN ({', '.join(['%s'] * len(self.kinds))})" if self.kinds else "1 = 0")
+            params += self.kinds
+        if self.severity is not None:
+            conditions.append("u.severity = %s")
+            params.append(str(self.severity))
+        return (" WHERE " + " AND ".join(conditions) if conditions else ""), params
+
+    def _query(self, sql: str, params: list) -> list[dict]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def _alerts(self, rows) -> list[Alert]:
+        return [ALERT_OF_ROW[row["kind"]](row, self.today) for row in rows]
+
+    def _page_and_counts(self, offset: int, limit: int) -> tuple[list[Alert], dict]:
+        """Rows [offset, offset + limit) and the counts by kind and severity: one query, the rules
+        computed once (a WITH the two halves read)."""
+        union = self._union(KINDS)
+        if union is None:
+            return [], {}
+        where, where_params = self._where()
+        padding = ", ".join(["NULL"] * (len(COLUMNS) - 3))
+        sql = (
+            f"WITH u AS ({union[0]}) "
+            f"SELECT * FROM (SELECT 0 AS part, 0 AS n, u.* FROM u{where} ORDER BY {ORDER_SQL[self.order]} "
+            "LIMIT %s OFFSET %s) p "
+            f"UNION ALL SELECT 1, COUNT(*), u.kind, NULL, u.severity, {padding} FROM u GROUP BY u.kind, u.severity "
+            f"ORDER BY part, {ORDER_SQL[self.order]}"
+        )
+        rows = self._query(sql, [*union[1], *where_params, limit, offset])
+        counts = {(row["kind"], row["severity"]): row["n"] for row in rows if row["part"] == 1}
+        return self._alerts(row for row in rows if row["part"] == 0), counts
+
+    def _counted(self) -> dict:
+        union = self._union(KINDS)
+        if union is None:
+            return {}
+        sql = f"SELECT u.kind, u.severity, COUNT(*) AS n FROM ({union[0]}) u GROUP BY u.kind, u.severity"
+        return {(row["kind"], row["severity"]): row["n"] for row in self._query(sql, union[1])}
+
+    def _cached(self, name: str, compute):
+        if self.cache_scope is None:
+            return compute()
+        from shiraka.core.cache import cached_figures
+
+        key = (
+            f"{self.cache_scope}|{self.kinds}|{self.severity}|{self.order}|{self.options}|{self.today}|{name}"
+        )
+        return cached_figures("alerts", key, compute)
+
+    # -- reading
+
+    def fetch(self, offset: int, limit: int) -> list[Alert]:
+        """The rows [offset, offset + limit), with the counts when not known yet (one query)."""
+        if self._counts is None:
+            rows, self._counts = self._cached(
+                f"{offset}:{limit}", lambda: self._page_and_counts(offset, limit)
+            )
+        else:
+            rows = self._cached(f"{offset}:{limit}:rows", lambda: self._slice(offset, limit))
+        self._fetched = (offset, rows)
+        return rows
+
+    def _slice(self, offset: int, limit: int | None) -> list[Alert]:
+        union = self._union(self.kinds)
+        if union is None:
+            return []
+        where, params = self._where()
+        sql = f"SELECT u.* FROM ({union[0]}) u{where} ORDER BY {ORDER_SQL[self.order]}"
+        if limit is not None or offset:
+            sql, params = sql + " LIMIT %s OFFSET %s", [*params, 2**62 if limit is None else limit, offset]
+        return self._alerts(self._query(sql, [*union[1], *params]))
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        """How many alerts of each (kind, severity) the scope has, whatever the filters."""
+        if self._counts is None:
+            self._counts = self._cached("counts", self._counted)
+        return self._counts
+
+    def by_kind(self) -> dict[str, int]:
+        counts = self.counts()
+        return {kind: sum(n for (k, _s), n in counts.items() if k == kind) for kind in KINDS}
+
+    def most_common_kinds(self) -> list[tuple[str, int]]:
+        """(kind label, count), the most frequent first; kinds as frequent in the order they first
+        appear by severity (the kind's most serious alert, then the kinds' order): `Counter.most_common`
+        over the list most serious first, without the list."""
+        counts = {(k, s): n for (k, s), n in self.counts().items() if n}
+        seen = sorted(
+            {k for k, _s in counts},
+            key=lambda kind: (min(SEVERITY_RANK[s] for k, s in counts if k == kind), KINDS.index(kind)),
+        )
+        by_kind = self.by_kind()
+        return sorted(((str(KIND_LABELS[kind]), by_kind[kind]) for kind in seen), key=lambda item: -item[1])
+
+    def total(self) -> int:
+        """Every alert of the scope, whatever the filters."""
+        return sum(self.counts().values())
+
+    def count(self) -> int:
+        """The alerts the filters keep."""
+        return sum(n for (k, s), n in self.counts().items() if k in self.kinds and self.severity in (None, s))
+
+    def page(self, number, size: int):
+        """Page `number` (1 when not a number, the last when past the end) of `size` alerts."""
+        try:
+            wanted = min(max(int(number), 1), MAX_PAGE)
+        except (TypeError, ValueError):
+            wanted = 1
+        self.fetch((wanted - 1) * size, size)
+        return Paginator(self, size).get_page(number)
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            found = self[index : index + 1]
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        start, stop = index.start or 0, index.stop
+        if stop is not None and stop <= start:
+            return []
+        if self._fetched is not None and stop is not None:
+            offset, rows = self._fetched
+            if offset <= start and stop <= offset + len(rows):
+                return rows[start - offset : stop - offset]
+        return self._slice(start, None) if stop is None else self.fetch(start, stop - start)
+
+    def all(self) -> list[Alert]:
+        """Every alert the filters keep, in order (the command line, the digests, the exports)."""
+        return self._slice(0, None)
+
+    def __iter__(self):
+        return iter(self.all())
+
+    def __len__(self) -> int:
+        return self.count()
+
+
+# ---------------------------------------------------------------------------------------------
+# Each rule alone, as a list (the committee agenda), and all of them (the command line, the digests).
+
+
+def _rule(kind: str):
+    def rule(agreements: QuerySet, *, today: date | None = None, **options) -> list[Alert]:
+        return AlertList(agreements, today=today, kind=kind, order=Order.BY_SEVERITY, **options).all()
+
+    rule.__name__ = rule.__qualname__ = f"alerts_{kind}"
+    return rule
+
+
+milestones_late = _rule(Kind.MILESTONE_LATE)
+contributions_overdue = _rule(Kind.CONTRIBUTION_OVERDUE)
+progress_stale = _rule(Kind.PROGRESS_STALE)
+projects_overdue = _rule(Kind.PROJECT_OVERDUE)
+decisions_overdue = _rule(Kind.DECISION_OVERDUE)  # committee=: that committee's decisions only
+commitments_over_total = _rule(Kind.COMMITMENTS_OVER_TOTAL)
+budgets_over_total = _rule(Kind.BUDGETS_OVER_TOTAL)
 
 RULES = {
     Kind.MILESTONE_LATE: milestones_late,
@@ -694,22 +953,17 @@ RULES = {
 
 
 def compute(agreements: QuerySet, *, today: date | None = None, kinds=None) -> list[Alert]:
-    """Every rule (or those of `kinds`) over `agreements`, most serious first. One query per rule."""
-    today = today or local_today()
-    alerts: list[Alert] = []
-    for kind, rule in RULES.items():
-        if kinds and kind not in kinds:
-            continue
-        alerts.extend(rule(agreements, today=today))
-    alerts.sort(key=Alert.sort_key)
-    return alerts
+    """Every alert (of `kinds`, when given) of `agreements`, most serious first. One query."""
+    return AlertList(agreements, today=today, kinds=kinds, order=Order.BY_SEVERITY).all()
 
 
 __all__ = [
     "Alert",
+    "AlertList",
     "KINDS",
     "KIND_LABELS",
     "Kind",
+    "Order",
     "RULES",
     "SEVERITY_LABELS",
     "Severity",

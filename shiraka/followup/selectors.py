@@ -11,12 +11,11 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from shiraka.agreements.models import Agreement
-from shiraka.core.cache import memoised_figures
 from shiraka.core.rules import today as local_today
 from shiraka.territory.models import Province, Region
 
 from . import alerts as rules
-from .alerts import KINDS, SEVERITY_RANK, Alert, Kind
+from .alerts import Alert, AlertList, Kind, Order
 from .models import Committee, Decision, Meeting
 
 # ---------------------------------------------------------------------------------------------
@@ -46,34 +45,36 @@ def alert_list(
     kinds=None,
 ) -> list[Alert]:
     """The alerts of `agreements` (every agreement when None, as for the CLI), narrowed to a region,
-    a province, some agreements or some kinds; most serious first. One query per rule."""
+    a province, some agreements or some kinds; most serious first. One query."""
+    return alerts_in(
+        agreements, today=today, region=region, province=province, agreement_ids=agreement_ids, kinds=kinds,
+        order=Order.BY_SEVERITY,
+    ).all()  # fmt: skip
+
+
+def alerts_in(
+    agreements: QuerySet | None = None, *, region=None, province=None, agreement_ids=None, **options
+) -> AlertList:
+    """The alerts of `agreements` narrowed to a territory or some agreements, computed by the database:
+    slice it, iterate it, or ask it for a `page(number, size)`, its `count()` and `counts()`."""
     agreements = Agreement.objects.all() if agreements is None else agreements
     agreements = agreements_in_territory(
         agreements, region=region, province=province, agreement_ids=agreement_ids
     )
-    return rules.compute(agreements, today=today or local_today(), kinds=kinds)
+    return AlertList(agreements, **options)
 
 
-def sorted_alerts(agreements: QuerySet, *, region=None, province=None, scope: str) -> list[Alert]:
-    """The alerts of `agreements` by kind, most serious first in each; `scope` names the reader's
-    followed agreements for the memo (pages, API and digests of one scope share one computation)."""
-
-    def compute():
-        found = alert_list(agreements, region=region, province=province)
-        found.sort(
-            key=lambda a: (
-                KINDS.index(a.kind),
-                SEVERITY_RANK[a.severity],
-                a.since or a.sort_key()[2],
-                a.object_id,
-            )
-        )
-        return found
-
-    # At national scale every rule runs over hundreds of thousands of rows: reuse the result until
-    # the data changes (the cache's data version) or a minute has passed.
+def sorted_alerts(
+    agreements: QuerySet, *, region=None, province=None, scope: str, kind=None, severity=None
+) -> AlertList:
+    """The alerts of `agreements` by kind, most serious first in each (the alerts page, the API, the
+    export), narrowed to a `kind` or a `severity`; `scope` names the reader's followed agreements for
+    the cache (pages and counts of one scope are cached under the data version, a page at a time)."""
     key = f"{scope}:{getattr(region, 'pk', region)}:{getattr(province, 'pk', province)}"
-    return memoised_figures("alerts", key, compute)
+    return alerts_in(
+        agreements, region=region, province=province, kind=kind, severity=severity, order=Order.BY_KIND,
+        cache_scope=key,
+    )  # fmt: skip
 
 
 def alerts_by_kind(alerts: list[Alert]) -> dict[str, list[Alert]]:
@@ -269,6 +270,8 @@ __all__ = [
     "agreements_in_territory",
     "alert_list",
     "alerts_by_kind",
+    "alerts_in",
+    "sorted_alerts",
     "committee_detail",
     "committees_with_counts",
     "meeting_detail",

@@ -4,7 +4,6 @@ The figures are the pages' (`portfolio.selectors`, each dirham counted once); th
 WeasyPrint, which shapes Arabic well in HTML text but reverses Arabic words inside SVG `<text>`: the
 report's charts are HTML/CSS bars. Tables repeat their header on each page and no row is split."""
 
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -16,8 +15,9 @@ from django.utils.translation import gettext as _
 from shiraka.agreements.models import Agreement, Partnership
 from shiraka.core.rules import today as local_today
 from shiraka.core.text import localised
+from shiraka.followup.alerts import Order
 from shiraka.followup.models import Decision
-from shiraka.followup.selectors import alert_list
+from shiraka.followup.selectors import alerts_in
 from shiraka.organisations.models import Organisation
 from shiraka.portfolio.selectors import (
     Summary,
@@ -175,14 +175,14 @@ def report_context(report: Report) -> dict:
         .select_related("responsible", "committee")
         .order_by("due_on", "pk")
     )
-    # The alerts page's rules over the report's agreements, most serious first.
-    alerts = sorted(alert_list(report.agreements), key=lambda alert: alert.sort_key())
+    # The alerts page's rules over the report's agreements: the most serious, and the counts by kind.
+    alerts = alerts_in(report.agreements, order=Order.BY_SEVERITY)
     return {
         "report": report,
         "summary": report.summary,
-        "alerts": alerts[:MAX_ALERTS],
-        "alert_kinds": Counter(alert.kind_label for alert in alerts).most_common(),
-        "alert_count": len(alerts),
+        "alerts": alerts.fetch(0, MAX_ALERTS),
+        "alert_kinds": alerts.most_common_kinds(),
+        "alert_count": alerts.total(),
         "per_inhabitant": per_inhabitant(report.summary.total_amount, report.population),
         "projects": projects[:MAX_PROJECTS],
         "project_count": projects.count(),

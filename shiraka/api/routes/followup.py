@@ -120,8 +120,11 @@ def alerts(request, query: Query[AlertQuery]):
     province = Province.objects.filter(pk=query.province).first() if query.province else None
     if (query.region and region is None) or (query.province and province is None):
         return paginate([], query)
-    found_alerts = sorted_alerts(
-        followed_agreements(user), region=region, province=province, scope=followed_scope_key(user)
+    shown = sorted_alerts(
+        followed_agreements(user),
+        region=region,
+        province=province,
+        scope=followed_scope_key(user),
+        kind=query.kind or None,
     )
-    shown = [alert for alert in found_alerts if not query.kind or alert.kind == query.kind]
-    return paginate(shown, query, alert_row)
+    return paginate(shown, query, alert_row)  # one query: the rows asked for and the counts

@@ -5,8 +5,6 @@ record and authorises the write (403 when refused), shiraka.followup.services wr
 (its ValidationErrors are shown next to the fields, nothing is saved), shiraka.followup.selectors
 reads. Every page needs a signed-in user."""
 
-from collections import Counter
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -81,10 +79,11 @@ def committee_form_page(request, committee, form, save, *, done=None, **context)
 # --- alerts ----------------------------------------------------------------------------------------
 
 
-def alerts_in_scope(user, *, region, province) -> list:
-    """The alerts of the agreements `user` follows, grouped by kind, most serious first in each."""
+def alerts_in_scope(user, *, region, province, kind=None):
+    """The alerts of the agreements `user` follows, grouped by kind, most serious first in each,
+    computed by the database: a page of them is one query."""
     return sorted_alerts(
-        followed_agreements(user), region=region, province=province, scope=followed_scope_key(user)
+        followed_agreements(user), region=region, province=province, scope=followed_scope_key(user), kind=kind
     )
 
 
@@ -92,21 +91,23 @@ def alerts_in_scope(user, *, region, province) -> list:
 def alerts(request):
     form = AlertFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    kind = filters.get("kind")
-    found = alerts_in_scope(request.user, region=filters.get("region"), province=filters.get("province"))
-    counts = Counter(alert.kind for alert in found)
-    shown = [alert for alert in found if not kind or alert.kind == kind]
+    kind = filters.get("kind") or None
+    found = alerts_in_scope(
+        request.user, region=filters.get("region"), province=filters.get("province"), kind=kind
+    )
+    page = found.page(request.GET.get("page"), ALERTS_PER_PAGE)
+    counts = found.by_kind()
     return render(
         request,
         "web/followup/alerts.html",
         {
             "form": form,
-            "page": page_of(request, shown, ALERTS_PER_PAGE),
-            "total": len(found),
-            "shown": len(shown),
+            "page": page,
+            "total": found.total(),
+            "shown": found.count(),
             "query": query_without(request, "page"),
             "kind": kind,
-            "counts": [(k, KIND_LABELS[k], counts.get(k, 0)) for k in KINDS],
+            "counts": [(k, KIND_LABELS[k], counts[k]) for k in KINDS],
         },
     )
 
