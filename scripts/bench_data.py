@@ -159,6 +159,7 @@ class DataSet:
         """Build the data set unless it is already there for the current migrations; the build time in s."""
         if not rebuild and self.is_built():
             log(f"  {self.name}: reused ({self._describe()})")
+            self.analyze()
             return 0.0
         log(f"  {self.name}: building ({self.size} agreements; several minutes per 5,000)…")
         started = time.perf_counter()
@@ -182,7 +183,20 @@ class DataSet:
             )
         )
         log(f"  {self.name}: built in {elapsed:.0f} s")
+        self.analyze()
         return elapsed
+
+    def analyze(self) -> None:
+        """PostgreSQL: the planner statistics autovacuum would gather soon after a bulk load (without
+        them a fresh database plans nested loops over thousands of rows). Once per data set."""
+        recorded = json.loads(self.marker.read_text())
+        if self.engine != "postgres" or recorded.get("analyzed"):
+            return
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")
+        self.marker.write_text(json.dumps({**recorded, "analyzed": True}))
 
     def _describe(self) -> str:
         recorded = json.loads(self.marker.read_text())

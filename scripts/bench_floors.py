@@ -105,6 +105,7 @@ def portfolio(cursor, today: date, target: Target, *, by: tuple[str, ...]) -> di
     scope_sql, scope_params = _scope(target)
     a_scope = _scope(target, "a.")[0]
     keys = ", ".join(by) if by else "NULL"
+    group = f"GROUP BY {keys}" if by else ""  # PostgreSQL refuses GROUP BY NULL
     totals = _rows(
         cursor,
         f"""WITH {AMENDED_TOTALS.format(counted=COUNTED)},
@@ -134,7 +135,7 @@ def portfolio(cursor, today: date, target: Target, *, by: tuple[str, ...]) -> di
         )
         SELECT {keys}, COUNT(*), SUM(effective), SUM(committed),
                SUM(CASE WHEN effective > committed THEN effective - committed ELSE 0 END)
-        FROM figures GROUP BY {keys}""",
+        FROM figures {group}""",
         scope_params,
     )
     money = _rows(
@@ -142,7 +143,7 @@ def portfolio(cursor, today: date, target: Target, *, by: tuple[str, ...]) -> di
         f"""WITH {_partnership_cte(scope_sql)}
         SELECT {keys}, SUM(CASE WHEN kind <> 'specific' THEN committed END), SUM(due), SUM(transferred),
                SUM(arrears), SUM(CASE WHEN kind <> 'specific' AND committed IS NULL THEN 1 ELSE 0 END)
-        FROM figures GROUP BY {keys}""",
+        FROM figures {group}""",
         scope_params + [today],
     )
     projects = _rows(
