@@ -1,54 +1,365 @@
-"""Plain multi-row INSERTs for bulk loads where the ORM's per-field preparation dominates.
+"""Bulk writes: many new rows checked by the models' own rules, then written with `executemany`.
 
-Only for rows whose values are already valid (the synthetic generator); user-facing writes go through
-the services. No signals fire, so no history rows are written."""
+- `allocate_ids(model, count)` reserves primary keys, so that rows written without RETURNING can be
+  pointed at by the rows written after them (PostgreSQL: the table's sequence; SQLite: past the
+  highest id ever given, under the write lock that the IMMEDIATE transaction holds).
+- `bulk_full_clean(objects)` runs `Model.full_clean()` on every object, with the checks that would
+  cost one query per row done at one query per batch: links to existing records, unique fields and
+  unique constraints (against the database and within the batch), check constraints (once per
+  distinct value of the fields they read). The messages are Django's own, as a save would give.
+- `insert_rows(model, objects)` writes the objects' values with one multi-row INSERT per batch.
+- `insert_history(model, objects)` writes their "created" history rows (who: the `_history_user` the
+  services set, when: now), read by the pages exactly as those of a single save.
 
+No signals fire: the caller bumps the data version (`core.cache.bump_data_version`)."""
+
+from collections import defaultdict
+from itertools import islice
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, models
 from django.utils import timezone
 
 from .money import MoneyField
 
+BATCH = 5000
+QUERY_CHUNK = 900  # values per IN (…): under SQLite's bound on query parameters
 
-def insert_rows(model: type[models.Model], objects: list[models.Model], *, batch_size: int = 5000) -> int:
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    converters = []
-    for field in fields:
-        if isinstance(field, MoneyField):
-            converters.append(lambda v: None if v is None else int(v * 100))
-        elif isinstance(field, models.DateTimeField):
-            # Timestamps left empty get "now"; a nullable one (a money row's cancelled_at) stays empty,
-            # or every bulk-inserted transfer and payment would read as cancelled and count nowhere.
-            converters.append(
-                lambda v, now=now, null=field.null: (
-                    (None if null else now) if v is None else connection.ops.adapt_datetimefield_value(v)
+
+def _chunks(values, size: int = QUERY_CHUNK):
+    iterator = iter(values)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def allocate_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` primary keys nobody else will use, in increasing order. Call inside the transaction
+    that writes the rows."""
+    if count <= 0:
+        return []
+    table, column = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [connection.ops.quote_name(table), column, count],
+            )
+            return sorted(row[0] for row in cursor.fetchall())
+        # SQLite: the transaction holds the write lock, so nobody inserts meanwhile. Never below an
+        # id given before (AUTOINCREMENT): a deleted record's history must not join a new one's.
+        cursor.execute(
+            f"SELECT max(id) FROM (SELECT max({connection.ops.quote_name(column)}) AS id FROM "
+            f"{connection.ops.quote_name(table)} UNION ALL SELECT seq FROM sqlite_sequence WHERE name = %s)",
+            [table],
+        )
+        start = (cursor.fetchone()[0] or 0) + 1
+    return list(range(start, start + count))
+
+
+def assign_ids(model: type[models.Model], objects: list) -> None:
+    for obj, pk in zip(objects, allocate_ids(model, len(objects)), strict=True):
+        obj.pk = pk
+
+
+class Row:
+    """A new row for a bulk write, much lighter than a model instance: its values by attname, and a
+    link given as a record also under the field's name (see `row_maker`). Unset attributes read as
+    None; the writers put the field's default."""
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return None
+
+    @property
+    def pk(self):
+        return self.__dict__.get("id")
+
+    @pk.setter
+    def pk(self, value) -> None:
+        self.__dict__["id"] = value
+
+
+def row_maker(model: type[models.Model]):
+    """`make(**values)` → a `Row` of `model`, taking links as records (`agreement=…`) or ids."""
+    links = [(f.name, f.attname) for f in model._meta.concrete_fields if f.many_to_one]
+
+    def make(**values) -> Row:
+        for name, attname in links:
+            if name in values:
+                linked = values[name]
+                values[attname] = None if linked is None else linked.pk
+        return Row(**values)
+
+    return make
+
+
+def stamp(model: type[models.Model], objects: list) -> None:
+    """One "now" in every empty timestamp (created at, updated at) of new objects, as a save sets it:
+    the record and its history row then say the same."""
+    if not objects:
+        return
+    now = timezone.now()
+    fields = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add)
+    ]
+    for obj in objects:
+        values = obj.__dict__
+        for attname in fields:
+            if values.get(attname) is None:
+                values[attname] = now
+
+
+def mark_written(objects: list) -> None:
+    """Model instances written by `insert_rows` are in the database now: a later save updates them."""
+    for obj in objects:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def _datetime_converter(empty):
+    """Adapts a datetime, remembering the last one: a batch's stamps are one value."""
+    adapt, last = connection.ops.adapt_datetimefield_value, [None, None]
+
+    def convert(value):
+        if value is None:
+            return empty
+        if value is not last[0]:
+            last[0], last[1] = value, adapt(value)
+        return last[1]
+
+    return convert
+
+
+def _converter(field: models.Field, now):
+    ops = connection.ops
+    if isinstance(field, MoneyField):
+        return lambda v: None if v is None else int(v * 100)
+    if isinstance(field, models.DateTimeField):
+        # Timestamps left empty get "now"; a nullable one (a money row's cancelled_at) stays empty,
+        # or every bulk-inserted transfer and payment would read as cancelled and count nowhere.
+        return _datetime_converter(None if field.null else now)
+    if isinstance(field, models.DateField):
+        return ops.adapt_datefield_value
+    if isinstance(field, models.FileField):
+        return lambda v: v.name if v else ""
+    if isinstance(field, models.DecimalField):
+        adapt, digits, places = ops.adapt_decimalfield_value, field.max_digits, field.decimal_places
+        return lambda v: adapt(v, digits, places)
+    return None
+
+
+def _row_maker(fields: list[models.Field], now):
+    """A function from an object to the tuple of its column values (a field's default when unset),
+    compiled once per table: the loop over the fields runs in one expression, not in Python code."""
+    names: dict[str, object] = {}
+    parts = []
+    for index, field in enumerate(fields):
+        value = f"d.get({field.attname!r})"
+        # What a model instance holds for a field it was not given (Model.__init__).
+        default = None if field.primary_key else field.get_default()
+        if default is not None:
+            names[f"default{index}"] = default
+            value = f"(default{index} if (v := {value}) is None else v)"
+        convert = _converter(field, now)
+        if convert is not None:
+            names[f"convert{index}"] = convert
+            value = f"convert{index}({value})"
+        parts.append(value)
+    source = "lambda obj: (lambda d: ({},))(obj.__dict__)".format(", ".join(parts))
+    return eval(source, names)  # noqa: S307 (built from field names, never from data)
+
+
+def execute_rows(table: str, columns: list[str], rows, *, batch_size: int = BATCH) -> int:
+    """INSERT the tuples `rows` into `table`'s `columns` with one `executemany` per batch."""
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(table), ", ".join(quote(c) for c in columns), ", ".join(["%s"] * len(columns))
+    )
+    count = 0
+    with connection.cursor() as cursor:
+        for batch in _chunks(rows, batch_size):
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count
+
+
+def table_rows(model: type[models.Model], objects: list, *, with_pk: bool | None = None):
+    """(table, columns, iterator of value tuples) of `objects` (model instances, or any object whose
+    `__dict__` holds the attnames); the primary keys are among the columns when they are set."""
+    if with_pk is None:
+        with_pk = bool(objects) and objects[0].__dict__.get(model._meta.pk.attname) is not None
+    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+    make = _row_maker(fields, connection.ops.adapt_datetimefield_value(timezone.now()))
+    return model._meta.db_table, [f.column for f in fields], map(make, objects)
+
+
+def history_rows(model: type[models.Model], objects: list, *, user=None):
+    """(table, columns, iterator of value tuples) of the "created" history rows of `objects`, which
+    have their primary keys: the values a save would record, by the object's `_history_user` (set by
+    `core.services.set_history_user`) or `user`, now."""
+    historical = model.history.model
+    fields = list(historical.tracked_fields)
+    when = connection.ops.adapt_datetimefield_value(timezone.now())
+    make = _row_maker(fields, when)
+    default_user = getattr(user, "pk", None)
+
+    def rows():
+        for obj in objects:
+            author = obj.__dict__.get("_history_user")
+            yield (*make(obj), when, None, "+", author.pk if author is not None else default_user)
+
+    columns = [f.column for f in fields]
+    columns += ["history_date", "history_change_reason", "history_type", "history_user_id"]
+    return historical._meta.db_table, columns, rows()
+
+
+def insert_rows(
+    model: type[models.Model], objects: list, *, batch_size: int = BATCH, with_pk: bool | None = None
+) -> int:
+    """Write `objects` with plain multi-row INSERTs. Their primary keys are written when set."""
+    if not objects:
+        return 0
+    return execute_rows(*table_rows(model, objects, with_pk=with_pk), batch_size=batch_size)
+
+
+def insert_history(model: type[models.Model], objects: list, *, user=None, batch_size: int = BATCH) -> int:
+    """Write the "created" history rows of `objects` (see `history_rows`)."""
+    if not objects:
+        return 0
+    return execute_rows(*history_rows(model, objects, user=user), batch_size=batch_size)
+
+
+def _add(errors: dict, index: int, name: str, error) -> None:
+    errors[index].setdefault(name, []).extend(ValidationError(error).error_list)
+
+
+def _link_errors(model, objects, errors) -> None:
+    """ForeignKey.validate() for every link that holds a value: one query per link and batch."""
+    for field in model._meta.concrete_fields:
+        if not field.many_to_one:
+            continue
+        wanted = defaultdict(list)
+        for index, obj in enumerate(objects):
+            value = obj.__dict__.get(field.attname)
+            if value is not None:
+                wanted[value].append(index)
+        if not wanted:
+            continue
+        target, key = field.remote_field.model._base_manager, field.remote_field.field_name
+        found = set()
+        for chunk in _chunks(wanted):
+            found.update(
+                target.filter(**{f"{key}__in": chunk})
+                .complex_filter(field.get_limit_choices_to())
+                .values_list(key, flat=True)
+            )
+        for value in set(wanted) - found:
+            params = {
+                "model": field.remote_field.model._meta.verbose_name,
+                "pk": value,
+                "field": key,
+                "value": value,
+            }
+            error = ValidationError(field.error_messages["invalid"], code="invalid", params=params)
+            for index in wanted[value]:
+                _add(errors, index, field.name, error)
+
+
+def _unique_sets(model) -> list[tuple[tuple[str, ...], object]]:
+    """(field names, constraint or None, error key) of each unique rule a value comparison decides:
+    a unique field's error is the field's, the others' the record's (as `full_clean()` files them)."""
+    sets = [((f.name,), None, f.name) for f in model._meta.concrete_fields if f.unique and not f.primary_key]
+    sets += [(tuple(names), None, NON_FIELD_ERRORS) for names in model._meta.unique_together]
+    for constraint in model._meta.total_unique_constraints:
+        sets.append((tuple(constraint.fields), constraint, NON_FIELD_ERRORS))
+    return sets
+
+
+def _unique_errors(model, objects, errors) -> None:
+    for names, constraint, error_key in _unique_sets(model):
+        fields = [model._meta.get_field(name) for name in names]
+        key_of = {}
+        for index, obj in enumerate(objects):
+            key = tuple(obj.__dict__.get(f.attname) for f in fields)
+            if any(v is None for v in key):
+                continue  # NULLs are distinct
+            key_of.setdefault(key, []).append(index)
+        taken = _taken(model, fields, key_of)
+        for key, indexes in key_of.items():
+            # In the database already, or an earlier row of the batch has it: every row after the first.
+            clashing = indexes if key in taken else indexes[1:]
+            for index in clashing:
+                _add(errors, index, error_key, _unique_message(model, objects[index], names, constraint))
+
+
+def _taken(model, fields, keys) -> set[tuple]:
+    """The keys (tuples of the fields' values) already in the table."""
+    names = [f.attname for f in fields]
+    taken = set()
+    if len(fields) == 1:
+        for chunk in _chunks(key[0] for key in keys):
+            taken.update(
+                (value,)
+                for value in model._default_manager.filter(**{f"{names[0]}__in": chunk}).values_list(
+                    names[0], flat=True
                 )
             )
-        elif isinstance(field, models.DateField):
-            converters.append(connection.ops.adapt_datefield_value)
-        elif isinstance(field, models.FileField):
-            converters.append(lambda v: v.name if v else "")
-        elif isinstance(field, models.DecimalField):
-            converters.append(
-                lambda v, f=field: connection.ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)
-            )
-        else:
-            converters.append(None)
-    attnames = [f.attname for f in fields]
-    rows = []
-    for obj in objects:
-        row = []
-        for attname, convert, field in zip(attnames, converters, fields, strict=True):
-            value = getattr(obj, attname)
-            if value is None and field.has_default() and not field.null:
-                value = field.get_default()
-            row.append(convert(value) if convert else value)
-        rows.append(row)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch_size):
-            cursor.executemany(sql, rows[start : start + batch_size])
-    return len(rows)
+        return taken
+    # Several fields: the rows sharing the first one's values, compared in Python.
+    firsts = {key[0] for key in keys}
+    for chunk in _chunks(firsts):
+        found = model._default_manager.filter(**{f"{names[0]}__in": chunk}).values_list(*names)
+        taken.update(key for key in found if key in keys)
+    return taken
+
+
+def _unique_message(model, obj, names, constraint) -> ValidationError:
+    if constraint is None or constraint.violation_error_message == constraint.default_violation_error_message:
+        return obj.unique_error_message(model, list(names))
+    return ValidationError(constraint.get_violation_error_message(), code=constraint.violation_error_code)
+
+
+def _check_constraint_errors(model, objects, errors) -> None:
+    """Each check constraint asked once per distinct value of the fields it reads."""
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, models.CheckConstraint):
+            continue
+        names = sorted(constraint.condition.referenced_base_fields)
+        fields = [model._meta.get_field(name) for name in names]
+        groups = defaultdict(list)
+        for index, obj in enumerate(objects):
+            groups[tuple(obj.__dict__.get(f.attname) for f in fields)].append(index)
+        for indexes in groups.values():
+            try:
+                constraint.validate(model, objects[indexes[0]])
+            except ValidationError as error:
+                for index in indexes:
+                    _add(errors, index, NON_FIELD_ERRORS, error)
+
+
+def bulk_full_clean(objects: list[models.Model]) -> dict[int, ValidationError]:
+    """{index of the object: the ValidationError that its `full_clean()` would raise} for new
+    objects of one model, at a number of queries that does not grow with each row."""
+    if not objects:
+        return {}
+    model = type(objects[0])
+    links = [f for f in model._meta.concrete_fields if f.many_to_one]
+    errors: dict[int, dict] = defaultdict(dict)
+    for index, obj in enumerate(objects):
+        # A link that holds a value is checked below for all objects at once; an empty one here.
+        checked_below = [f.name for f in links if obj.__dict__.get(f.attname) is not None]
+        try:
+            obj.full_clean(exclude=checked_below, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            for name, messages in error.error_dict.items():
+                _add(errors, index, name, messages)
+    _link_errors(model, objects, errors)
+    _unique_errors(model, objects, errors)
+    _check_constraint_errors(model, objects, errors)
+    return {index: ValidationError(found) for index, found in errors.items() if found}

@@ -218,6 +218,22 @@ def apply_transfer(data: dict, lookups):
     return "create", label, []
 
 
+def new_project(data: dict, lookups) -> dict:
+    """The arguments of `project_create` (or `project_prepare`, for the bulk path) for the row of a
+    project not registered yet, after the form's permission question."""
+    agreement = lookups.agreement(data["agreement"])
+    if not can_edit_agreement(lookups.user, agreement):
+        raise RowProblem("agreement", _("You may not add projects to this agreement."))
+    return {
+        "communes": data.get("communes") or (),
+        "status": data.get("status") or Project.Status.PLANNED,
+        "status_reason": data.get("status_reason", ""),
+        "agreement": agreement,
+        "reference": data["reference"],
+        **_given(data, PROJECT_FIELDS),
+    }
+
+
 def apply_project(data: dict, lookups):
     user, reference = lookups.user, data["reference"]
     agreement = lookups.agreement(data["agreement"])
@@ -225,17 +241,7 @@ def apply_project(data: dict, lookups):
     communes = data.get("communes")
     status, reason = data.get("status"), data.get("status_reason", "")
     if not Project.objects.filter(reference=reference).exists():
-        if not can_edit_agreement(user, agreement):
-            raise RowProblem("agreement", _("You may not add projects to this agreement."))
-        created = projects.project_create(
-            by=user,
-            communes=communes or (),
-            status=status or Project.Status.PLANNED,
-            status_reason=reason,
-            agreement=agreement,
-            reference=reference,
-            **fields,
-        )
+        created = projects.project_create(by=user, **new_project(data, lookups))
         lookups.projects[reference] = created
         return "create", reference, []
     project = lookups.project(reference, required=False)

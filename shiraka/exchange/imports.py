@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .appliers import APPLIERS, ParentLater, RowProblem
+from .bulk import BULK, refresh_kept_figures
 from .cells import CellError
 from .lookups import Lookups
 from .parsing import parse_row
@@ -124,7 +125,8 @@ def _problems(error) -> list[tuple[str, str]]:
 
 
 def _run_table(table: Table, lookups: Lookups, report: ImportReport, tick: Callable[[], None]) -> None:
-    waiting = []
+    bulk = BULK.get(table.sheet.key)
+    waiting, parsed = [], []
     for line, values, formulas in table.rows:
         tick()
         for key in formulas:
@@ -144,8 +146,12 @@ def _run_table(table: Table, lookups: Lookups, report: ImportReport, tick: Calla
             report.errors.append(RowError(table.title, line, table.headers.get(key, key), message))
         if formulas or cell_errors:
             continue
-        if not _apply(table, line, data, lookups, report, last=False):
+        if bulk is not None:
+            parsed.append((line, data))
+        elif not _apply(table, line, data, lookups, report, last=False):
             waiting.append((line, data))
+    if bulk is not None:
+        waiting = _run_bulk(bulk, table, parsed, lookups, report)
     # Amendments and specific agreements listed before their parent: tried again once it is written.
     for attempt in range(3):
         waiting = [
@@ -153,6 +159,20 @@ def _run_table(table: Table, lookups: Lookups, report: ImportReport, tick: Calla
             for line, data in waiting
             if not _apply(table, line, data, lookups, report, last=attempt == 2)
         ]
+
+
+def _run_bulk(bulk, table: Table, rows: list, lookups: Lookups, report: ImportReport) -> list:
+    """The sheet's new records at once (exchange.bulk), then its other rows one by one."""
+
+    def refuse(line: int, error) -> None:
+        for service_field, message in _problems(error):
+            report.errors.append(RowError(table.title, line, _column_of(table, service_field), message))
+
+    def created(line: int, label: str) -> None:
+        report.outcomes.append(RowOutcome(table.title, line, "create", label, []))
+
+    rest = bulk(rows, lookups, refuse, created)
+    return [(line, data) for line, data in rest if not _apply(table, line, data, lookups, report, last=False)]
 
 
 def import_workbook(file, user, *, dry_run: bool = True, progress: Callable[[int, int], None] | None = None):
@@ -194,6 +214,8 @@ def import_workbook(file, user, *, dry_run: bool = True, progress: Callable[[int
                 report.errors.append(RowError("", 0, "", _("This file has no rows to import.")))
             if dry_run or report.errors:
                 raise _Rollback
+            if lookups.touched:
+                refresh_kept_figures(sorted(lookups.touched))
             report.written = True
     except _Rollback:
         pass

@@ -24,8 +24,12 @@ class Lookups:
         self._organisations = None
         self._programmes = None
         self._codes = None
+        self._places: dict[tuple[str, str], object] = {}  # (kind, name as written) → place
         self.agreements: dict[str, object] = {}
         self.projects: dict[str, object] = {}
+        # Agreements whose records the bulk path wrote (exchange.bulk): their kept figures are
+        # recomputed once before the import commits.
+        self.touched: set[int] = set()
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -35,6 +39,12 @@ class Lookups:
 
     def _place(self, value, kind: str):
         raw = text(value)
+        found = self._places.get((kind, raw))
+        if found is None:
+            found = self._places[(kind, raw)] = self._find_place(raw, kind)
+        return found
+
+    def _find_place(self, raw: str, kind: str):
         if self._codes is None:
             self._codes = {("province", p.code): p for p in Province.objects.all()} | {
                 ("region", r.code): r for r in Region.objects.all()

@@ -1,5 +1,7 @@
 """One row's raw cells read into values by the kind of their column; each unreadable cell is named."""
 
+from functools import lru_cache
+
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -20,6 +22,9 @@ from .columns import (
     choice_values,
 )
 
+# A choice column holds a few values many times over: each is folded once.
+_folded = lru_cache(maxsize=1024)(fold)
+
 READERS = {
     DATE: cells.parse_date,
     AMOUNT: cells.parse_amount,
@@ -29,7 +34,7 @@ READERS = {
 
 
 def _choice(sheet_key: str, column, value):
-    found = choice_values(sheet_key, column.key).get(fold(cells.text(value)))
+    found = choice_values(sheet_key, column.key).get(_folded(cells.text(value)))
     if found is None:
         separator = "، " if get_language() == "ar" else ", "
         allowed = separator.join(str(label) for _value, label in column.choices)
