@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export SHIRAKA_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: deploy-check run test install assets messages db demo serve test-sqlite test-postgres eval lint bench clean
+.PHONY: check deploy-check run test install assets messages db demo serve test-sqlite test-postgres eval lint bench clean
 
 run: install assets messages db
 	@echo ""
@@ -73,6 +73,10 @@ lint: install
 	$(BIN)/ruff check shiraka tests scripts
 	$(BIN)/ruff format --check shiraka tests scripts
 	SHIRAKA_DEBUG=1 $(BIN)/shiraka makemigrations --check --dry-run
+
+# The outside checkers alone: Nu HTML Checker (Java), axe-core and the phone width (Chromium), with their counts.
+check: install assets
+	$(BIN)/python -m pytest tests/web/test_checkers.py -p no:cacheprovider -rs -s -q
 
 # Every command of docs/deploy.md in a scratch folder (DATABASE_URL=postgres://… for the PostgreSQL parts).
 deploy-check: install

@@ -51,3 +51,65 @@ def format_millions(value, language: str | None = None) -> str:
         return ""
     millions = (Decimal(value) / MILLION).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return _styled(millions, language, millions=True)
+
+
+# --- dates and plain numbers ------------------------------------------------------------------------
+# One date format per language, used by every page (the `day` and `moment` template filters). ISO order
+# (2024-03-15) in all three: it is what the history, alerts and exports already write, its digits keep
+# their order inside right-to-left text, and French (15/03) and English (03/15) readers cannot misread it.
+DATE_STYLES = {"ar": "%Y-%m-%d", "fr": "%Y-%m-%d", "en": "%Y-%m-%d"}
+TIME_STYLE = "%H:%M"
+
+
+def _local(value):
+    """A datetime in the site's time zone (what the reader's clock says); a date unchanged."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def format_date(value, language: str | None = None) -> str:
+    """A day as the reader's language writes it: `2024-03-15`; "" for nothing."""
+    if not value:
+        return ""
+    return _local(value).strftime(DATE_STYLES.get(_language(language), DATE_STYLES["fr"]))
+
+
+def format_datetime(value, language: str | None = None) -> str:
+    """A moment in local time: `2024-03-15 14:05`; "" for nothing."""
+    if not value:
+        return ""
+    return f"{format_date(value, language)} {_local(value).strftime(TIME_STYLE)}"
+
+
+def machine_datetime(value) -> str:
+    """The `datetime` attribute of a `<time>`: ISO 8601 to the second (the HTML standard takes at most
+    three digits of a second's fraction; Python writes six)."""
+    if not value:
+        return ""
+    local = _local(value)
+    return local.replace(microsecond=0).isoformat() if hasattr(local, "hour") else local.isoformat()
+
+
+# How each language groups a plain number: (decimal mark, group mark), the same as its amounts.
+NUMBER_MARKS = {language: (style[0], style[1]) for language, style in AMOUNT_STYLES.items()}
+
+
+def format_number(value, places: int = 0, language: str | None = None) -> str:
+    """A count or measure with its thousands grouped: 379079 → «379 079» (fr), «379.079» (ar),
+    «379,079» (en); "—" for nothing."""
+    if value is None or value == "":
+        return "—"
+    decimal_mark, group_mark = NUMBER_MARKS.get(_language(language), NUMBER_MARKS["fr"])
+    number = Decimal(value)
+    whole, _, fraction = f"{abs(number):.{int(places)}f}".partition(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    text = group_mark.join(groups) + (decimal_mark + fraction if fraction else "")
+    return ("-" if number < 0 else "") + text

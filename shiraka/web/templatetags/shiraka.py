@@ -1,8 +1,16 @@
 from django import template
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
-from shiraka.core.formatting import format_amount, format_millions
-from shiraka.core.text import reader_language
+from shiraka.core.formatting import (
+    format_amount,
+    format_date,
+    format_datetime,
+    format_millions,
+    format_number,
+    machine_datetime,
+)
+from shiraka.core.text import reader_language, script_language
 
 register = template.Library()
 
@@ -41,3 +49,42 @@ def days_after(later, earlier) -> int:
     if not later or not earlier:
         return 0
     return (later - earlier).days
+
+
+@register.filter
+def day(value) -> str:
+    """A date in the one format of the page's language (`core.formatting.DATE_STYLES`)."""
+    return format_date(value)
+
+
+@register.filter
+def moment(value) -> str:
+    """A date and time of day, local time, in the page's language's format."""
+    return format_datetime(value)
+
+
+@register.filter
+def machine_time(value) -> str:
+    """The `datetime` attribute of a `<time>` element (ISO 8601, whole seconds)."""
+    return machine_datetime(value)
+
+
+@register.filter
+def number(value, places: int = 0) -> str:
+    """A count with grouped thousands: «379 079» (fr), «379.079» (ar), «379,079» (en); "—" for nothing."""
+    return format_number(value, places)
+
+
+@register.simple_tag
+def arrow() -> str:
+    """«from → to» pointing the way the page reads: ← on right-to-left pages."""
+    return "←" if get_language_bidi() else "→"
+
+
+@register.filter
+def in_page_language(text) -> bool:
+    """Whether a free text (a source note, a name typed once) is written in the page's script: Arabic
+    letters on an Arabic page, Latin ones elsewhere. A text that is not gets said so beside it."""
+    if not text:
+        return True
+    return (script_language(str(text)) == "ar") == (reader_language() == "ar")

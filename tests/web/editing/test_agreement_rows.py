@@ -76,7 +76,7 @@ def test_the_links_show_to_the_agreement_editors_only(client, admin, rows):
             if name == "partnership_edit":
                 continue  # the partner's Edit link also sits in the edit tools, loaded separately
             assert (f'href="{link}"' in text) is (user in editors), (user.username, name)
-        assert (f'hx-get="{row_urls(rows)["signatory_remove"]}"' in text) is (user in editors)
+        assert (f'data-hx-get="{row_urls(rows)["signatory_remove"]}"' in text) is (user in editors)
 
 
 def test_the_forms_are_refused_to_others(client, rows):

@@ -525,7 +525,7 @@ def test_agreement_page_loads_the_tools_and_they_follow_permissions(client, admi
         and url("project_add", agreement.reference) in tools
     )
     assert f'id="transfer-{partnership.pk}"' in tools and f'id="schedule-{other_partner.pk}"' in tools
-    assert 'hx-post="' in tools and "X-CSRFToken" in tools
+    assert 'data-hx-post="' in tools and "X-CSRFToken" in tools
 
     client.force_login(member(Role.FOCAL_POINT, organisation=partnership.organisation))
     tools = page_text(client.get(url("agreement_tools", agreement.reference)))

@@ -84,7 +84,7 @@ def rows(project):
 
 
 def links(page: str, name: str, pk: int) -> bool:
-    return f'href="{url(name, pk)}"' in page and f'hx-get="{url(name, pk)}"' in page
+    return f'href="{url(name, pk)}"' in page and f'data-hx-get="{url(name, pk)}"' in page
 
 
 def reload(record):

@@ -112,7 +112,7 @@ def test_a_large_file_is_checked_and_written_by_the_worker(client, secretariat, 
     job = ImportJob.objects.get()
     assert job.background and job.state == ImportJob.State.QUEUED
     progress = client.get(url("import_progress", job.pk), HTTP_HX_REQUEST="true")
-    assert 'hx-trigger="every 1s"' in page_text(progress)
+    assert 'data-hx-trigger="every 1s"' in page_text(progress)
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
     job.refresh_from_db()
     assert job.state == ImportJob.State.CHECKED

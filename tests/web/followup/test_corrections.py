@@ -60,7 +60,7 @@ def test_edit_and_remove_are_shown_to_the_committee_managers_only(client, case, 
     for page, links in pages.items():
         text = page_text(client.get(page))
         for link in links:
-            assert f'hx-get="{link}"' in text and f'href="{link}"' in text, link
+            assert f'data-hx-get="{link}"' in text and f'href="{link}"' in text, link
     client.force_login(viewer)
     for page, links in pages.items():
         text = page_text(client.get(page))
@@ -95,7 +95,7 @@ def test_member_role_edited_inline_with_htmx(client, case, secretariat):
     member = member_of(case, case.own)
     client.force_login(secretariat)
     fragment = page_text(client.get(url("committee_member_edit", member.pk), **HTMX))
-    assert "<html" not in fragment and f'hx-post="{url("committee_member_edit", member.pk)}"' in fragment
+    assert "<html" not in fragment and f'data-hx-post="{url("committee_member_edit", member.pk)}"' in fragment
     response = client.post(
         url("committee_member_edit", member.pk), {"version": 1, "role": "rapporteur"}, **HTMX
     )

@@ -123,7 +123,11 @@ class ProjectForm(RecordForm):
         self.fields["province"].refresh_button = _("Show the communes of this province")
         if communes_url:
             self.fields["province"].widget.attrs.update(
-                {"hx-get": communes_url, "hx-target": f"#{self['communes'].auto_id}", "hx-swap": "innerHTML"}
+                {
+                    "data-hx-get": communes_url,
+                    "data-hx-target": f"#{self['communes'].auto_id}",
+                    "data-hx-swap": "innerHTML",
+                }
             )
 
     @staticmethod
