@@ -62,11 +62,16 @@ MEMO_ENTRIES = 16
 def memoised_figures(name: str, scope: str, compute: Callable, *, timeout: int = FIGURES_TIMEOUT):
     """Like `cached_figures`, but kept as live objects in this process: for large results (tens of
     thousands of alerts) that would cost more to unpickle from a cache than to keep."""
-    import time
-
     from shiraka.core.rules import today
 
-    key = f"{data_version()}:{name}:{scope}:{today().isoformat()}"
+    return memoised(f"{data_version()}:{name}:{scope}:{today().isoformat()}", compute, timeout=timeout)
+
+
+def memoised(key: str, compute: Callable, *, timeout: float):
+    """`compute()` at most once per `timeout` seconds in this process for `key`, whatever writes
+    happen in between (the caller puts in the key what must make it stale)."""
+    import time
+
     now = time.monotonic()
     with _MEMO_LOCK:
         hit = _MEMO.get(key)
@@ -79,6 +84,12 @@ def memoised_figures(name: str, scope: str, compute: Callable, *, timeout: int =
                 del _MEMO[stale]
         _MEMO[key] = (now + timeout, value)
     return value
+
+
+def memo_forget(prefix: str) -> None:
+    with _MEMO_LOCK:
+        for key in [key for key in _MEMO if key.startswith(prefix)]:
+            del _MEMO[key]
 
 
 def memo_clear() -> None:

@@ -22,7 +22,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 
 from shiraka.agreements.models import Agreement, Partnership, ScheduledContribution, Transfer
 from shiraka.agreements.selectors import effective_total, partnerships_with_figures
-from shiraka.core.cache import bump_data_version, memoised_figures
+from shiraka.core.cache import bump_data_version, memo_forget, memoised
 from shiraka.core.money import ZERO
 from shiraka.core.rules import today as local_today
 from shiraka.projects.models import Contract, Payment, Project
@@ -204,29 +204,32 @@ def _write(model, key: str, computed: dict, fields, existing: set | None = None)
     )
 
 
+# Saves keep the figures current; what can leave them behind is the day changing, a bulk writer in
+# another process that did not refresh, or data older than the figures. Each process looks once in a
+# while, not on every read: the query counts of a page stay the same after a write.
+CHECK_EVERY = 300
+MEMO_KEY = "figures-current:"
+
+
 def ensure_current(today: date | None = None) -> int:
     """Make the kept figures true for `today` before they are summed: the agreements whose amounts
     due changed since they were computed (a contribution fell due), those computed for a later day,
-    and those without figures. Three small queries when there is nothing to do, none when this
-    process already looked since the last write (the data version) on the same day."""
+    and those without figures. One query when there is nothing to do, none when this process looked
+    for the same day less than `CHECK_EVERY` seconds ago."""
     today = today or local_today()
-    return memoised_figures("figures-current", today.isoformat(), lambda: _make_current(today))
+    return memoised(f"{MEMO_KEY}{today.isoformat()}", lambda: _make_current(today), timeout=CHECK_EVERY)
 
 
 def _make_current(today: date) -> int:
-    stale = set(
-        AgreementFigures.objects.filter(Q(next_due_on__lte=today) | Q(due_as_of__gt=today)).values_list(
-            "pk", flat=True
-        )
-    )
-    if Agreement.objects.count() != AgreementFigures.objects.count():
-        stale |= set(Agreement.objects.filter(figures__isnull=True).values_list("pk", flat=True))
-    if not stale:
+    stale_q = Q(figures__next_due_on__lte=today) | Q(figures__due_as_of__gt=today) | Q(figures__isnull=True)
+    if not Agreement.objects.filter(stale_q).exists():
         return 0
+    stale = list(Agreement.objects.filter(stale_q).values_list("pk", flat=True))
     count = refresh_figures(stale, today=today)
-    # Figures changed without a save: what was cached from them, and this process's memory that
-    # they were current, are outdated.
+    # Figures changed without a save: what was cached from them, and what processes remember of
+    # having checked other days, are outdated.
     bump_data_version()
+    memo_forget(MEMO_KEY)
     return count
 
 
