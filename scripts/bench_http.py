@@ -172,7 +172,10 @@ def describe(name: str, r: dict) -> str:
 
 def run_http(data_set, *, duration: int, clients: int) -> list[bool]:
     """Serve the data set with gunicorn, load it, print the figures and the targets; their verdicts."""
-    print(f"\n== HTTP on {data_set.name}: gunicorn {WORKERS} workers, wrk {clients} clients, {duration} s")
+    print(
+        f"\n== HTTP on {data_set.name}: gunicorn {WORKERS} workers, wrk {clients} clients, {duration} s"
+        f" (load average before {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
     data_set.collectstatic()
     env = data_set.environment(debug=False)
     with tempfile.TemporaryDirectory() as scratch:

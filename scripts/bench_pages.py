@@ -169,14 +169,22 @@ def measure(out: Path, repeat: int) -> int:
     client = Client(raise_request_exception=False)  # a page that errors is reported, not fatal
     client.force_login(get_user_model().objects.filter(is_superuser=True).order_by("pk").first())
     names, target = targets()
-    client.get("/fr/login/")  # connection, translations and URL resolvers loaded before any timing
+    # Every page once, untimed: templates compiled, translations and URL resolvers loaded, as in a
+    # server that has been up a while. Cold below means the figures' cache is empty, not the process.
+    for path in PAGES.values():
+        client.get(path.format(**names))
     pages = {}
     for key, path in PAGES.items():
         page = measure_page(client, path.format(**names), repeat)
         page["floor_ms"] = measure_floor(FLOORS[key], page_target(key, target), repeat)
         pages[key] = page
         print(f"    {key:<20} cold {page['cold_ms']:>7.0f} ms  floor {page['floor_ms']:>7.0f} ms", flush=True)
-    result = {"vendor": connection.vendor, "agreements": Agreement.objects.count(), "pages": pages}
+    result = {
+        "vendor": connection.vendor,
+        "agreements": Agreement.objects.count(),
+        "pages": pages,
+        "load": os.getloadavg()[0],
+    }
     out.write_text(json.dumps(result, indent=1))
     return 0
 
@@ -192,7 +200,13 @@ def print_pages(engine: str, results: dict[int, dict]) -> list[bool]:
     """One table per database: each page at each size, then the query counts and the growth."""
     sizes = sorted(results)
     verdicts = []
-    print(f"\n== pages on {engine} (server time in process, ms; floor = hand-written SQL, same run)")
+    counts = ", ".join(f"{results[size]['agreements']:,}" for size in sizes)
+    print(
+        f"\n== pages on {engine}, {counts} agreements (server time in process, ms; floor = hand-written SQL,"
+    )
+    print(
+        f"   same run; load average during the run {results[sizes[-1]]['load']:.1f} on {os.cpu_count()} cores)"
+    )
     header = f"{'page':<20}"
     for size in sizes:
         label = size_label(size)
