@@ -303,3 +303,11 @@ def sheet_headers(sheet_key: str, keys: list[str], language: str = "fr") -> list
     columns = {column.key: column for column in SHEETS[sheet_key].columns}
     with translation.override(language):
         return [columns[key].header() for key in keys]
+
+
+def figures_checked(today=None) -> None:
+    """What a process does once per day (and every few minutes at most): make sure the kept figures
+    are current. Done before counting a page's queries, so that the count is the page's own."""
+    from shiraka.portfolio.figures import ensure_current
+
+    ensure_current(today)

@@ -189,6 +189,7 @@ def count_queries(client, path: str) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    f.figures_checked()
     with CaptureQueriesContext(connection) as captured:
         assert f.api_call(client, "get", path).status_code == 200
     return len(captured)

@@ -150,6 +150,7 @@ def test_agreement_rows_and_breakdowns_match_hand_sums(reference):
 
 
 def count_queries(function) -> int:
+    factories.figures_checked(TODAY)
     with CaptureQueriesContext(connection) as context:
         function()
     return len(context.captured_queries)

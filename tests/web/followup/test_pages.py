@@ -9,7 +9,14 @@ from shiraka.accounts.models import Membership
 from shiraka.core.rules import today
 from shiraka.followup import services as followup
 from shiraka.followup.models import Attendance, Committee, CommitteeMember, Decision, Meeting
-from tests.factories import agreement_in_province, committee, partner_with_schedule, project, user_with_role
+from tests.factories import (
+    agreement_in_province,
+    committee,
+    figures_checked,
+    partner_with_schedule,
+    project,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -275,6 +282,7 @@ def test_committee_pages_query_counts_do_not_grow(client, seeds):
     client.force_login(seeds)
 
     def queries(url):
+        figures_checked()
         with CaptureQueriesContext(connection) as context:
             assert client.get(url).status_code == 200
         return len(context.captured_queries)

@@ -152,6 +152,7 @@ def test_anonymous_visitors_do_not_see_who_changed_what(client, editor):
 
 
 def agreement_page_queries(client, agreement) -> tuple[int, int]:
+    factories.figures_checked()
     with CaptureQueriesContext(connection) as context:
         page = get(client, f"/fr/agreements/{agreement.reference}/")
     return len(context.captured_queries), len(rows(history_section(page)))

@@ -11,6 +11,7 @@ from shiraka.demo.synth import synth_generate
 from shiraka.organisations.models import Organisation
 from shiraka.projects.models import Project
 from shiraka.territory.models import Province, Region
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +110,7 @@ PAGES = [
 
 
 def count_queries(client, url):
+    factories.figures_checked()
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200, url

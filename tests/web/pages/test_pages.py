@@ -4,6 +4,7 @@ from django.test.utils import CaptureQueriesContext
 
 from shiraka.agreements.models import Agreement
 from shiraka.demo.synth import synth_generate
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,7 @@ def test_anonymous_visitors_see_published_agreements_only(client, seeds):
 
 
 def queries_for(client, url: str) -> int:
+    factories.figures_checked()
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
     return len(context.captured_queries)
