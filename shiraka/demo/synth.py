@@ -3,8 +3,10 @@
 Same arguments, same data: every draw comes from one seeded generator and every date from a fixed
 anchor, not from today. The data keeps the rules of DESIGN.md §3 (commitments within the total,
 transfers within commitments, payments within contracts, dates in order, progress 0–100).
-Rows are written with bulk_create in batches; the agreements, partnerships and projects get a
-"created" history row each through django-simple-history's bulk helper."""
+Rows are light `core.bulk.Row`s, not model instances, written with `executemany` in batches under ids
+reserved beforehand (`core.bulk.allocate_ids`); the agreements, partnerships and projects get a
+"created" history row each (`core.bulk.insert_history`). The kept figures of the new agreements are
+recomputed once at the end (`portfolio.figures.refresh_figures`)."""
 
 import random
 import sys
@@ -14,13 +16,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
 from shiraka.agreements.models import Agreement, Partnership, Programme, ScheduledContribution, Transfer
-from shiraka.core.bulk import insert_rows
+from shiraka.core.bulk import Row, assign_ids, insert_history, insert_rows, row_maker, stamp
 from shiraka.core.cache import bump_data_version
 from shiraka.followup.models import Committee, CommitteeMember, Decision, Meeting
 from shiraka.organisations.models import Organisation, territorial_body_code
+from shiraka.portfolio.figures import refresh_figures
+from shiraka.portfolio.models import AgreementFigures, PartnershipFigures
 from shiraka.projects.models import (
     Category,
     Contract,
@@ -37,6 +40,12 @@ from shiraka.territory.models import Commune, HealthFacilityType, Province, Regi
 ANCHOR = date(2026, 1, 1)
 BATCH = 5000
 CENT = Decimal("0.01")
+new_agreement, new_partnership, new_project = map(row_maker, (Agreement, Partnership, Project))
+new_contribution, new_transfer = row_maker(ScheduledContribution), row_maker(Transfer)
+new_funding, new_milestone, new_update = map(row_maker, (ProjectFunding, Milestone, ProgressUpdate))
+new_contract, new_payment = row_maker(Contract), row_maker(Payment)
+new_committee, new_member = row_maker(Committee), row_maker(CommitteeMember)
+new_meeting, new_decision = row_maker(Meeting), row_maker(Decision)
 
 CATEGORY_PROFILE = {
     # category: (facility type code or None, budget range in MAD, weight, Arabic title, French title)
@@ -194,11 +203,16 @@ def synth_delete(seed: int) -> int:
     Contract.objects.filter(project__agreement__in=ids).delete()
     Project.objects.filter(agreement__in=ids).delete()
     Transfer.objects.filter(partnership__agreement__in=ids).delete()
-    Partnership.objects.filter(agreement__in=ids).delete()
     marker = fictional_marker()
     if marker.exists() and marker.read_text(encoding="utf-8").startswith(reference_prefix(seed)):
         marker.unlink()
-    return Agreement.objects.filter(pk__in=ids).delete()[0]
+    partnerships = list(Partnership.objects.filter(agreement__in=ids).values_list("pk", flat=True))
+    Partnership.objects.filter(agreement__in=ids).delete()
+    deleted = Agreement.objects.filter(pk__in=ids).delete()[0]
+    # The figures kept for them: a delete's signals may have computed some again meanwhile.
+    PartnershipFigures.objects.filter(partnership_id__in=partnerships).delete()
+    AgreementFigures.objects.filter(agreement_id__in=ids).delete()
+    return deleted
 
 
 def _money(rng: random.Random, low: float, high: float, step: int = 1000) -> Decimal:
@@ -280,11 +294,15 @@ def synth_generate(
     )
 
     chunk = 250
+    agreement_ids = []
     for start in range(0, agreements, chunk):
         with transaction.atomic():
-            _synth_chunk(world, range(start, min(start + chunk, agreements)))
+            agreement_ids += _synth_chunk(world, range(start, min(start + chunk, agreements)))
         bar.advance(min(chunk, agreements - start), f"{report.projects} projects")
     bar.close()
+    with transaction.atomic():
+        # Bulk writes go past the services that keep the figures: computed once for the new agreements.
+        refresh_figures(agreement_ids)
     bump_data_version()  # bulk writes send no signals
     if fictional:
         fictional_marker().write_text(f"{reference_prefix(seed)}\n{FICTIONAL_NOTE}\n", encoding="utf-8")
@@ -377,7 +395,7 @@ def _inside(x: float, y: float, ring: list) -> bool:
     return inside
 
 
-def _synth_chunk(world: _World, numbers) -> None:
+def _synth_chunk(world: _World, numbers) -> list[int]:
     # The phases run in a fixed order: the same seed draws the same numbers, so the same data.
     created, plans = _synth_agreements(world, numbers)
     partnerships, partnership_meta, projects, project_meta = _synth_partners_and_projects(
@@ -387,6 +405,7 @@ def _synth_chunk(world: _World, numbers) -> None:
     contracts, contract_meta = _synth_project_details(world, partnerships, projects, project_meta)
     _synth_payments(world, contracts, contract_meta)
     _synth_committees(world.rng, world.prefix, created, plans, projects, world.orgs, world.report)
+    return [agreement.pk for agreement in created]
 
 
 def _synth_agreements(world: _World, numbers) -> tuple[list, list]:
@@ -410,7 +429,7 @@ def _synth_agreements(world: _World, numbers) -> tuple[list, list]:
             kind = "partnership"  # specific agreements need a parent; the synthetic set keeps them flat
         place = province or region
         agreement_rows.append(
-            Agreement(
+            new_agreement(
                 reference=f"{world.prefix}{number + 1:05d}",
                 kind=kind,
                 status=status,
@@ -434,16 +453,18 @@ def _synth_agreements(world: _World, numbers) -> tuple[list, list]:
             row.title_ar, row.title_fr = FICTIONAL_AR + row.title_ar, FICTIONAL_FR + row.title_fr
             row.source_text = FICTIONAL_NOTE
     for row in agreement_rows:
-        row.search_text = row.build_search_text()
-    created = bulk_create_with_history(agreement_rows, Agreement, batch_size=BATCH, default_user=world.by)
-    if not created or created[0].pk is None:
-        created = list(
-            Agreement.objects.filter(reference__in=[a.reference for a in agreement_rows]).order_by(
-                "reference"
-            )
-        )
-    world.report.agreements += len(created)
-    return created, plans
+        row.search_text = Agreement.build_search_text(row)
+    _write_with_history(Agreement, agreement_rows, world.by)
+    world.report.agreements += len(agreement_rows)
+    return agreement_rows, plans
+
+
+def _write_with_history(model, rows: list, by) -> None:
+    """New rows under reserved ids, with their "created" history rows (by `by`, or the system)."""
+    assign_ids(model, rows)
+    stamp(model, rows)
+    insert_rows(model, rows)
+    insert_history(model, rows, user=by)
 
 
 def _agreement_partnerships(world: _World, agreement, region, province, is_indh) -> list[Partnership]:
@@ -475,7 +496,7 @@ def _agreement_partnerships(world: _World, agreement, region, province, is_indh)
         if amount is not None and rng.random() < 0.05:
             amount = None  # the agreement does not specify this partner's share
         rows.append(
-            Partnership(
+            new_partnership(
                 agreement=agreement,
                 organisation=organisation,
                 committed_amount=amount,
@@ -510,7 +531,7 @@ def _project_row(world: _World, agreement, index, budget, plan) -> tuple[Project
     if project_status == "in_service":
         opened_on = min(ANCHOR, max(actual_start, planned_end) + timedelta(days=rng.randint(0, 200)))
     where = commune.name_ar if commune else target_province.name_ar
-    project = Project(
+    project = new_project(
         agreement=agreement,
         reference=f"{agreement.reference}-P{index + 1:02d}",
         title_ar=f"{title_ar} ب{where}",
@@ -555,13 +576,11 @@ def _synth_partners_and_projects(world: _World, created, plans):
             project, meta = _project_row(world, agreement, index, budget, plan)
             projects.append(project)
             project_meta.append(meta)
-    partnerships = bulk_create_with_history(
-        partnerships, Partnership, batch_size=BATCH, default_user=world.by
-    )
+    _write_with_history(Partnership, partnerships, world.by)
     world.report.partnerships += len(partnerships)
     for row in projects:
-        row.search_text = row.build_search_text()
-    projects = bulk_create_with_history(projects, Project, batch_size=BATCH, default_user=world.by)
+        row.search_text = Project.build_search_text(row)
+    _write_with_history(Project, projects, world.by)
     world.report.projects += len(projects)
     return partnerships, partnership_meta, projects, project_meta
 
@@ -579,14 +598,14 @@ def _synth_money(world: _World, partnerships, partnership_meta) -> None:
             due_on = date(
                 signed_on.year + year + 1, rng.choice([3, 6, 9, 12]), 28 if rng.random() < 0.5 else 15
             )
-            schedule.append(ScheduledContribution(partnership=partnership, due_on=due_on, amount=amount))
+            schedule.append(new_contribution(partnership=partnership, due_on=due_on, amount=amount))
             if due_on <= ANCHOR and rng.random() < paid_share and amount > 0:
                 paid_on = min(ANCHOR, due_on + timedelta(days=rng.randint(-20, 240)))
                 paid = amount if rng.random() < 0.8 else (amount * Decimal("0.5")).quantize(CENT)
                 if transferred + paid <= partnership.committed_amount:
                     transferred += paid
                     transfers.append(
-                        Transfer(
+                        new_transfer(
                             partnership=partnership,
                             transferred_on=paid_on,
                             amount=paid,
@@ -621,7 +640,7 @@ def _project_milestones(rng, project, planned_start, planned_end, project_status
         if index < achieved_until:
             achieved_on = min(ANCHOR, planned_on + timedelta(days=rng.randint(-30, 150)))
         milestones.append(
-            Milestone(project=project, kind=kind, planned_on=planned_on, achieved_on=achieved_on)
+            new_milestone(project=project, kind=kind, planned_on=planned_on, achieved_on=achieved_on)
         )
     return milestones
 
@@ -633,7 +652,7 @@ def _project_updates(rng, project, progress) -> list[ProgressUpdate]:
         value = int(progress * (step + 1) / steps)
         reported_on = ANCHOR - timedelta(days=(steps - step) * rng.randint(20, 120))
         updates.append(
-            ProgressUpdate(
+            new_update(
                 project=project,
                 reported_on=reported_on,
                 physical_progress=value,
@@ -648,7 +667,7 @@ def _project_contracts(rng, project, planned_start, progress, contracts, contrac
         if rng.random() < 0.8:
             signed = min(ANCHOR, planned_start + timedelta(days=rng.randint(0, 120)))
             contracts.append(
-                Contract(
+                new_contract(
                     project=project,
                     kind=kind,
                     amount=(project.budget * share).quantize(CENT),
@@ -673,21 +692,22 @@ def _synth_project_details(world: _World, partnerships, projects, project_meta):
         projects, project_meta, strict=True
     ):
         if commune:
-            communes_through.append(Project.communes.through(project_id=project.pk, commune_id=commune.pk))
+            communes_through.append(Row(project_id=project.pk, commune_id=commune.pk))
         funders = partners_of.get(project.agreement_id, [])[:3]
         if funders:
             for organisation, amount in zip(funders, _split(rng, project.budget, len(funders)), strict=True):
-                fundings.append(ProjectFunding(project=project, organisation=organisation, amount=amount))
+                fundings.append(new_funding(project=project, organisation=organisation, amount=amount))
         milestones += _project_milestones(rng, project, planned_start, planned_end, project_status)
         if progress:
             updates += _project_updates(rng, project, progress)
         if project_status in {"works", "delivered", "in_service", "suspended"}:
             _project_contracts(rng, project, planned_start, progress, contracts, contract_meta)
-    Project.communes.through.objects.bulk_create(communes_through, batch_size=BATCH)
+    insert_rows(Project.communes.through, communes_through)
     insert_rows(ProjectFunding, fundings)
     insert_rows(Milestone, milestones)
     insert_rows(ProgressUpdate, updates)
-    contracts = Contract.objects.bulk_create(contracts, batch_size=BATCH)
+    assign_ids(Contract, contracts)
+    insert_rows(Contract, contracts)
     report.fundings += len(fundings)
     report.milestones += len(milestones)
     report.updates += len(updates)
@@ -706,7 +726,7 @@ def _synth_payments(world: _World, contracts, contract_meta) -> None:
                 continue
             paid_on = min(ANCHOR, signed + timedelta(days=60 * (index + 1)))
             payments.append(
-                Payment(
+                new_payment(
                     contract=contract,
                     paid_on=paid_on,
                     amount=amount,
@@ -749,7 +769,7 @@ def _synth_committees(rng, prefix, agreements, plans, projects, orgs, report: Sy
             continue
         place = province or region
         committees.append(
-            Committee(
+            new_committee(
                 kind=rng.choices(["supervision", "steering", "technical"], [5, 2, 2])[0],
                 name_ar=f"اللجنة الإقليمية للإشراف والتتبع — {agreement.reference}",
                 name_fr=f"[{prefix}] Comité de suivi {agreement.reference} — {place.name_fr}",
@@ -759,23 +779,24 @@ def _synth_committees(rng, prefix, agreements, plans, projects, orgs, report: Sy
             )
         )
         meta.append((agreement, region, province, signed_on))
-    committees = Committee.objects.bulk_create(committees, batch_size=BATCH)
+    assign_ids(Committee, committees)
+    insert_rows(Committee, committees)
     report.committees += len(committees)
     meetings, meeting_meta = [], []
     for committee, (agreement, region, province, signed_on) in zip(committees, meta, strict=True):
-        links.append(Committee.agreements.through(committee_id=committee.pk, agreement_id=agreement.pk))
+        links.append(Row(committee_id=committee.pk, agreement_id=agreement.pk))
         codes = ["MSPS", territorial_body_code("region", region.code)]
         if province:
             codes.append(territorial_body_code("province", province.code))
         for code in codes:
-            members.append(CommitteeMember(committee=committee, organisation=orgs[code]))
+            members.append(new_member(committee=committee, organisation=orgs[code]))
         held_on = signed_on
         for _ in range(rng.randint(1, 4)):
             held_on = held_on + timedelta(days=rng.randint(90, 240))
             if held_on > ANCHOR:
                 break
             meetings.append(
-                Meeting(
+                new_meeting(
                     committee=committee,
                     held_on=held_on,
                     place=f"مقر عمالة/إقليم {(province or region).name_ar}",
@@ -784,9 +805,10 @@ def _synth_committees(rng, prefix, agreements, plans, projects, orgs, report: Sy
                 )
             )
             meeting_meta.append((committee, agreement, held_on))
-    Committee.agreements.through.objects.bulk_create(links, batch_size=BATCH)
-    CommitteeMember.objects.bulk_create(members, batch_size=BATCH)
-    meetings = Meeting.objects.bulk_create(meetings, batch_size=BATCH)
+    insert_rows(Committee.agreements.through, links)
+    insert_rows(CommitteeMember, members)
+    assign_ids(Meeting, meetings)
+    insert_rows(Meeting, meetings)
     report.meetings += len(meetings)
     _synth_decisions(rng, meetings, meeting_meta, orgs, report)
 
@@ -804,7 +826,7 @@ def _synth_decisions(rng, meetings, meeting_meta, orgs, report: SynthReport) -> 
             due_on = held_on + timedelta(days=rng.randint(30, 180))
             done = due_on < ANCHOR and rng.random() < 0.6
             decisions.append(
-                Decision(
+                new_decision(
                     committee=committee,
                     meeting=meeting,
                     agreement=agreement,

@@ -63,7 +63,10 @@ def parse_row(table, values: dict, lookups) -> tuple[dict, list[tuple[str, str]]
     An empty cell is absent from the values: on an existing record it leaves the field as it is."""
     data, errors = {}, []
     communes = None
-    for column in table.sheet.importable():
+    importable = table.__dict__.get("importable")
+    if importable is None:  # once per table, not per row
+        importable = table.__dict__["importable"] = table.sheet.importable()
+    for column in importable:
         value = values.get(column.key)
         if cells.is_empty(value):
             if column.required:
