@@ -31,8 +31,20 @@ from decimal import Decimal
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, CharField, Count, F, Min, Q, QuerySet, Sum, Value, When, Window
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.translation import get_language, gettext_lazy, ngettext
@@ -47,7 +59,7 @@ from shiraka.agreements.selectors import (
     partnerships_with_figures,
 )
 from shiraka.core.formatting import format_amount
-from shiraka.core.money import CENT
+from shiraka.core.money import CENT, ZERO, MoneyField, money_value
 from shiraka.core.querying import as_money, sum_subquery
 from shiraka.core.rules import today as local_today
 from shiraka.core.text import localised, reader_language
@@ -388,13 +400,25 @@ def _rows(queryset: QuerySet, columns: dict, aggregates: dict | None = None) -> 
 
 def _milestone_rows(agreements: QuerySet, today: date, **_options) -> QuerySet:
     """One row per project with milestones planned before today and not achieved: how many, and the
-    oldest as "planned date|kind" text (MIN over the text: no subquery per row)."""
+    date of the oldest (its kind is looked up for the rows fetched only, by `_first_late_milestone`)."""
     milestones = Milestone.objects.filter(
         planned_on__lt=today, achieved_on__isnull=True, project__agreement__in=_ids(agreements)
     ).exclude(project__status__in=[Project.Status.SUSPENDED, Project.Status.CANCELLED])
-    first = Min(Concat(Cast("planned_on", CharField()), Value("|"), "kind", output_field=CharField()))
-    aggregates = {"a_since": Min("planned_on"), "a_n1": Count("pk"), "a_t1": first}
+    aggregates = {"a_since": Min("planned_on"), "a_n1": Count("pk")}
     return _rows(milestones, _project_columns("project__"), aggregates)
+
+
+def _first_late_milestone(today: date) -> tuple[str, list]:
+    """The kind of the oldest late milestone of the project of a fetched row `p` (the one the sentence
+    names): looked up for the rows fetched only, not for every late project."""
+    quote = connection.ops.quote_name
+    table = quote(Milestone._meta.db_table)
+    sql = (
+        f"CASE WHEN p.kind = '{Kind.MILESTONE_LATE}' THEN (SELECT m.{quote('kind')} FROM {table} m "
+        f"WHERE m.{quote('project_id')} = p.object_id AND m.{quote('planned_on')} < %s "
+        f"AND m.{quote('achieved_on')} IS NULL ORDER BY m.{quote('planned_on')}, m.{quote('kind')} LIMIT 1) END"
+    )
+    return sql, [connection.ops.adapt_datefield_value(today)]
 
 
 def _contribution_rows(agreements: QuerySet, today: date, **_options) -> QuerySet:
@@ -411,8 +435,17 @@ def _contribution_rows(agreements: QuerySet, today: date, **_options) -> QuerySe
 
 def _contribution_since(agreements: QuerySet, today: date) -> tuple[str, list]:
     """Per partnership, the first due date at which the running total of its schedule passes what it
-    transferred: one window over the schedule and one GROUP BY over the transfers, joined."""
+    transferred: one window over the schedule rows due to date (each with its partnership's standing
+    transfers, an indexed sum), grouped by partnership."""
     partnerships = Partnership.objects.filter(agreement__in=_ids(money_agreements(agreements))).values("pk")
+    transferred = (
+        Transfer.objects.standing()
+        .filter(partnership=OuterRef("partnership_id"))
+        .order_by()
+        .values("partnership")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
+    )
     running = (
         ScheduledContribution.objects.filter(due_on__lte=today, partnership__in=partnerships)
         .order_by()
@@ -420,25 +453,16 @@ def _contribution_since(agreements: QuerySet, today: date) -> tuple[str, list]:
             s_pid=F("partnership_id"),
             s_due=F("due_on"),
             s_running=Window(Sum("amount"), partition_by=[F("partnership_id")], order_by=F("due_on").asc()),
+            s_transferred=Coalesce(Subquery(transferred), money_value(ZERO), output_field=MoneyField()),
         )
-        .values("s_pid", "s_due", "s_running")
+        .values("s_pid", "s_due", "s_running", "s_transferred")
     )
-    transferred = (
-        Transfer.objects.standing()
-        .filter(partnership__in=partnerships)
-        .order_by()
-        .values("partnership_id")
-        .annotate(t_total=Sum("amount"))
-        .values("partnership_id", "t_total")
-    )
-    running_sql, running_params = running.query.sql_with_params()
-    transferred_sql, transferred_params = transferred.query.sql_with_params()
+    running_sql, params = running.query.sql_with_params()
     sql = (
         f"SELECT r.s_pid AS pid, MIN(r.s_due) AS since FROM ({running_sql}) r "
-        f"LEFT JOIN ({transferred_sql}) t ON t.partnership_id = r.s_pid "
-        "WHERE r.s_running > COALESCE(t.t_total, 0) GROUP BY r.s_pid"
+        "WHERE r.s_running > r.s_transferred GROUP BY r.s_pid"
     )
-    return sql, [*running_params, *transferred_params]
+    return sql, list(params)
 
 
 def _progress_rows(
@@ -665,7 +689,7 @@ def _age(row: dict, today: date, default: int = 0) -> int:
 
 
 def _milestone_alert(row: dict, today: date) -> Alert:
-    milestone = row["t1"].partition("|")[2]
+    milestone = row["first_late"]
     return _project_alert(row, {"milestone": milestone, "days": _age(row, today), "late": row["n1"]})
 
 
@@ -805,14 +829,15 @@ class AlertList:
             return [], {}
         where, where_params = self._where()
         padding = ", ".join(["NULL"] * (len(COLUMNS) - 3))
+        first = _first_late_milestone(self.today)
         sql = (
             f"WITH u AS ({union[0]}) "
-            f"SELECT * FROM (SELECT 0 AS part, 0 AS n, u.* FROM u{where} ORDER BY {ORDER_SQL[self.order]} "
-            "LIMIT %s OFFSET %s) p "
-            f"UNION ALL SELECT 1, COUNT(*), u.kind, NULL, u.severity, {padding} FROM u GROUP BY u.kind, u.severity "
+            f"SELECT p.*, {first[0]} AS first_late FROM (SELECT 0 AS part, 0 AS n, u.* FROM u{where} "
+            f"ORDER BY {ORDER_SQL[self.order]} LIMIT %s OFFSET %s) p "
+            f"UNION ALL SELECT 1, COUNT(*), u.kind, NULL, u.severity, {padding}, NULL FROM u GROUP BY u.kind, u.severity "
             f"ORDER BY part, {ORDER_SQL[self.order]}"
         )
-        rows = self._query(sql, [*union[1], *where_params, limit, offset])
+        rows = self._query(sql, [*union[1], *first[1], *where_params, limit, offset])
         counts = {(row["kind"], row["severity"]): row["n"] for row in rows if row["part"] == 1}
         return self._alerts(row for row in rows if row["part"] == 0), counts
 
@@ -851,10 +876,13 @@ class AlertList:
         if union is None:
             return []
         where, params = self._where()
-        sql = f"SELECT u.* FROM ({union[0]}) u{where} ORDER BY {ORDER_SQL[self.order]}"
-        if limit is not None or offset:
-            sql, params = sql + " LIMIT %s OFFSET %s", [*params, 2**62 if limit is None else limit, offset]
-        return self._alerts(self._query(sql, [*union[1], *params]))
+        first = _first_late_milestone(self.today)
+        sql = (
+            f"SELECT p.*, {first[0]} AS first_late FROM (SELECT u.* FROM ({union[0]}) u{where} "
+            f"ORDER BY {ORDER_SQL[self.order]} LIMIT %s OFFSET %s) p ORDER BY {ORDER_SQL[self.order]}"
+        )
+        limit = 2**62 if limit is None else limit
+        return self._alerts(self._query(sql, [*first[1], *union[1], *params, limit, offset]))
 
     def counts(self) -> dict[tuple[str, str], int]:
         """How many alerts of each (kind, severity) the scope has, whatever the filters."""
