@@ -14,7 +14,6 @@ import io
 import os
 import random
 import sys
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -26,12 +25,13 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench_clock import Clock  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import translation  # noqa: E402
 
 from shiraka.agreements.services import agreement_create  # noqa: E402
-from shiraka.core.bulk import assign_ids, execute_rows, history_rows, table_rows  # noqa: E402
+from shiraka.core.bulk import assign_ids, execute_rows, history_rows, insert_rows, table_rows  # noqa: E402
 from shiraka.exchange.columns import PROJECTS  # noqa: E402
 from shiraka.exchange.imports import import_workbook  # noqa: E402
 from shiraka.exchange.writers import csv_chunks, write_xlsx  # noqa: E402
@@ -75,10 +75,10 @@ def workbook(data: list[dict], format_: str) -> io.BytesIO:
     return buffer
 
 
-def floor(agreement, user) -> tuple[float, float, int]:
+def floor(agreement, user) -> tuple[Clock, int]:
     """The rows the import wrote (its projects, read back, under other references and ids) and their
     history rows, values already known, written by plain `executemany` batches: the clock runs over
-    the INSERTs only. Returns (wall seconds, CPU seconds of this process, rows written)."""
+    the INSERTs only."""
     projects = list(Project.objects.filter(agreement=agreement).order_by("pk"))
     assign_ids(Project, projects)
     for project in projects:
@@ -86,9 +86,19 @@ def floor(agreement, user) -> tuple[float, float, int]:
         project._history_user = user
     tables = [table_rows(Project, projects), history_rows(Project, projects)]
     tables = [(table, columns, list(rows)) for table, columns, rows in tables]
-    started, cpu = time.perf_counter(), time.process_time()
-    written = sum(execute_rows(table, columns, rows) for table, columns, rows in tables)
-    return time.perf_counter() - started, time.process_time() - cpu, written
+    with Clock() as clock:
+        written = sum(execute_rows(table, columns, rows) for table, columns, rows in tables)
+    return clock, written
+
+
+def object_floor(agreement) -> Clock:
+    """The first measure's floor: a model object built per row from known values, then `insert_rows`
+    (no history rows)."""
+    names = ["agreement_id", "reference", "title_ar", "title_fr", "category", "province_id", "region_id"]
+    values = list(Project.objects.filter(agreement=agreement).values(*names, "budget"))
+    with Clock() as clock:
+        insert_rows(Project, [Project(**{**row, "reference": row["reference"] + "-G"}) for row in values])
+    return clock
 
 
 def main() -> int:
@@ -111,9 +121,8 @@ def main() -> int:
         print(f"{args.rows} project rows, {args.format} file of {len(file.getvalue()) / 1e6:.1f} MB")
         if args.memory:
             tracemalloc.start()
-        started, cpu = time.perf_counter(), time.process_time()
-        report = import_workbook(file, user, dry_run=False)
-        imported, imported_cpu = time.perf_counter() - started, time.process_time() - cpu
+        with Clock() as clock:
+            report = import_workbook(file, user, dry_run=False)
         peak = tracemalloc.get_traced_memory()[1] if args.memory else 0
         tracemalloc.stop()
         if report.errors:
@@ -121,11 +130,18 @@ def main() -> int:
             return 1
         memory = f", peak memory {peak / 1e6:.0f} MB" if args.memory else ""
         print(
-            f"import:     {imported:8.1f} s  ({args.rows / imported:,.0f} rows/s{memory}; CPU {imported_cpu:.1f} s)"
+            f"import:     {clock.wall:8.1f} s  ({args.rows / clock.wall:,.0f} rows/s{memory}; CPU {clock.cpu:.1f} s)"
         )
-        plain, plain_cpu, written = floor(agreement, user)
-        print(f"bulk floor: {plain:8.1f} s  ({written:,} rows: projects and history; CPU {plain_cpu:.1f} s)")
-        print(f"ratio:      {imported / plain:8.1f} x the floor (CPU {imported_cpu / plain_cpu:.1f} x)")
+        plain, written = floor(agreement, user)
+        print(
+            f"bulk floor: {plain.wall:8.1f} s  ({written:,} rows: projects and history; CPU {plain.cpu:.1f} s)"
+        )
+        print(f"ratio:      {clock.wall / plain.wall:8.1f} x the floor (CPU {clock.cpu / plain.cpu:.1f} x)")
+        objects = object_floor(agreement)
+        print(
+            f"(object floor: {objects.wall:.1f} s, CPU {objects.cpu:.1f} s: a model object per row then "
+            f"insert_rows, no history; ratio {clock.wall / objects.wall:.1f} x)"
+        )
         transaction.set_rollback(True)
     return 0
 

@@ -13,7 +13,6 @@ key is above what each table held before the build."""
 import argparse
 import os
 import sys
-import time
 from graphlib import TopologicalSorter
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench_clock import Clock  # noqa: E402
 from django.apps import apps  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
@@ -32,30 +32,6 @@ from shiraka.core.bulk import execute_rows  # noqa: E402
 from shiraka.demo.synth import synth_delete, synth_exists, synth_generate  # noqa: E402
 from shiraka.organisations.services import reference_load  # noqa: E402
 from shiraka.territory.models import Region  # noqa: E402
-
-
-def server_cpu() -> float:
-    """CPU seconds of this connection's PostgreSQL server process (0 elsewhere, or when unreadable)."""
-    if connection.vendor != "postgresql":
-        return 0.0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-class Clock:
-    def __enter__(self):
-        self.wall, self.cpu = time.perf_counter(), time.process_time() + server_cpu()
-        return self
-
-    def __exit__(self, *exc):
-        self.wall = time.perf_counter() - self.wall
-        self.cpu = time.process_time() + server_cpu() - self.cpu
 
 
 def tables() -> list:
