@@ -15,18 +15,27 @@ from shiraka.agreements.models import Agreement, Partnership
 from shiraka.core.money import MoneyField
 
 
-class PartnershipFigures(models.Model):
-    partnership = models.OneToOneField(
-        Partnership, on_delete=models.CASCADE, primary_key=True, related_name="figures"
-    )
-    # The commitment as the latest signed amendment naming the partner leaves it (None: not given).
-    committed = MoneyField(_("committed"), null=True)
+class DueFigures(models.Model):
+    """What is scheduled, due on `due_as_of`, transferred and late, and when the next contribution
+    falls due (after which `due` is outdated)."""
+
     scheduled = MoneyField(_("scheduled"))
     due = MoneyField(_("due to date"))
     transferred = MoneyField(_("transferred"))
     arrears = MoneyField(_("arrears"))
     due_as_of = models.DateField()
     next_due_on = models.DateField(null=True)
+
+    class Meta:
+        abstract = True
+
+
+class PartnershipFigures(DueFigures):
+    partnership = models.OneToOneField(
+        Partnership, on_delete=models.CASCADE, primary_key=True, related_name="figures"
+    )
+    # The commitment as the latest signed amendment naming the partner leaves it (None: not given).
+    committed = MoneyField(_("committed"), null=True)
 
     class Meta:
         verbose_name = _("partnership figures")
@@ -36,7 +45,7 @@ class PartnershipFigures(models.Model):
         return f"{self.partnership_id}"
 
 
-class AgreementFigures(models.Model):
+class AgreementFigures(DueFigures):
     agreement = models.OneToOneField(
         Agreement, on_delete=models.CASCADE, primary_key=True, related_name="figures"
     )
@@ -45,10 +54,6 @@ class AgreementFigures(models.Model):
     committed = MoneyField(_("committed"))
     unallocated = MoneyField(_("unallocated"))
     unspecified_partners = models.PositiveIntegerField(default=0)
-    scheduled = MoneyField(_("scheduled"))
-    due = MoneyField(_("due to date"))
-    transferred = MoneyField(_("transferred"))
-    arrears = MoneyField(_("arrears"))
     budget = MoneyField(_("budget"))
     paid = MoneyField(_("paid"))
     projects = models.PositiveIntegerField(default=0)
@@ -56,8 +61,6 @@ class AgreementFigures(models.Model):
     progress_weighted_sum = models.FloatField(null=True)
     progress_weight = models.FloatField(null=True)
     progress_plain_sum = models.FloatField(null=True)
-    due_as_of = models.DateField()
-    next_due_on = models.DateField(null=True)
 
     class Meta:
         verbose_name = _("agreement figures")

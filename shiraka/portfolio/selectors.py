@@ -117,20 +117,27 @@ def portfolio_summary(agreements: QuerySet, *, today: date | None = None) -> Sum
     projects = _counted(Project.objects.all(), "agreement", agreements)
     by_status = dict(projects.order_by().values_list("status").annotate(n=Count("pk")))
     return Summary(
-        agreements=sums["n"] or 0,
-        total_amount=sums["sum_total"] or ZERO,
-        committed=sums["sum_committed"] or ZERO,
+        **_summed(sums),
         unallocated=sums["sum_unallocated"] or ZERO,
         unspecified_partners=sums["unspecified"] or 0,
-        due_to_date=sums["sum_due"] or ZERO,
-        transferred=sums["sum_transferred"] or ZERO,
-        arrears=sums["sum_arrears"] or ZERO,
-        budget=sums["budget_sum"] or ZERO,
         paid=sums["sum_paid"] or ZERO,
-        projects=sums["count"] or 0,
-        progress=weighted_progress(sums),
         projects_by_status=by_status,
     )
+
+
+def _summed(sums: dict) -> dict:
+    """What a summary and a breakdown row share, from the sums of `kept_sums()`."""
+    return {
+        "agreements": sums["n"] or 0,
+        "total_amount": sums["sum_total"] or ZERO,
+        "committed": sums["sum_committed"] or ZERO,
+        "due_to_date": sums["sum_due"] or ZERO,
+        "transferred": sums["sum_transferred"] or ZERO,
+        "arrears": sums["sum_arrears"] or ZERO,
+        "budget": sums["budget_sum"] or ZERO,
+        "projects": sums["count"] or 0,
+        "progress": weighted_progress(sums),
+    }
 
 
 def partner_summary(
@@ -220,15 +227,7 @@ def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> li
                 label=(names[0] or names[1] or "") if arabic else (names[1] or names[0] or ""),
                 code=item[f"{path}__code"],
                 population=item.get(f"{path}__population_2024"),
-                agreements=item["n"] or 0,
-                total_amount=item["sum_total"] or ZERO,
-                committed=item["sum_committed"] or ZERO,
-                due_to_date=item["sum_due"] or ZERO,
-                transferred=item["sum_transferred"] or ZERO,
-                arrears=item["sum_arrears"] or ZERO,
-                budget=item["budget_sum"] or ZERO,
-                projects=item["count"] or 0,
-                progress=weighted_progress(item),
+                **_summed(item),
             )
         )
     return sorted(rows, key=lambda r: (r.key is None, -r.total_amount, r.label))
