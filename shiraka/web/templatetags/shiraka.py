@@ -88,3 +88,9 @@ def in_page_language(text) -> bool:
     if not text:
         return True
     return (script_language(str(text)) == "ar") == (reader_language() == "ar")
+
+
+@register.filter
+def script_lang(text) -> str:
+    """The `lang` of a free text written in Arabic or French, by its letters ("ar" or "fr")."""
+    return script_language(str(text or ""))
