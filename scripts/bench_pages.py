@@ -259,6 +259,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="5000,20000", help="agreements per data set (default 5000,20000)")
     parser.add_argument("--databases", default="sqlite,postgres", help="sqlite, postgres or both")
     parser.add_argument("--skip-http", action="store_true", help="pages only, no HTTP load")
+    parser.add_argument("--skip-pages", action="store_true", help="HTTP load only")
     parser.add_argument("--duration", type=int, default=60, help="seconds of HTTP load (default 60)")
     parser.add_argument("--clients", type=int, default=50, help="concurrent HTTP clients (default 50)")
     parser.add_argument("--repeat", type=int, default=3, help="requests per page (first one cold)")
@@ -274,7 +275,7 @@ def main() -> int:
     for data_set in chosen:
         data_set.build(rebuild=args.rebuild)
     verdicts = []
-    for engine in dict.fromkeys(d.engine for d in chosen):
+    for engine in dict.fromkeys(d.engine for d in chosen) if not args.skip_pages else ():
         results = {d.size: run_pages(d, args.repeat) for d in chosen if d.engine == engine}
         verdicts += print_pages(engine, results)
     if not args.skip_http:
