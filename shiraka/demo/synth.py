@@ -46,6 +46,7 @@ new_funding, new_milestone, new_update = map(row_maker, (ProjectFunding, Milesto
 new_contract, new_payment = row_maker(Contract), row_maker(Payment)
 new_committee, new_member = row_maker(Committee), row_maker(CommitteeMember)
 new_meeting, new_decision = row_maker(Meeting), row_maker(Decision)
+new_organisation = row_maker(Organisation)
 
 CATEGORY_PROFILE = {
     # category: (facility type code or None, budget range in MAD, weight, Arabic title, French title)
@@ -340,7 +341,8 @@ def _programmes(regions: list[Region], seed: int) -> dict:
 def _commune_partner(commune: Commune, orgs: dict) -> Organisation:
     code = territorial_body_code("commune", commune.code)
     if code not in orgs:
-        orgs[code] = Organisation.objects.create(
+        # Written at once, with its "created" history row, like the other synthetic rows.
+        organisation = new_organisation(
             reference_code=code,
             kind=Organisation.Kind.COMMUNE,
             name_ar=f"جماعة {commune.name_ar}",
@@ -348,6 +350,8 @@ def _commune_partner(commune: Commune, orgs: dict) -> Organisation:
             commune=commune,
             province_id=commune.province_id,
         )
+        _write_with_history(Organisation, [organisation], None)
+        orgs[code] = organisation
     return orgs[code]
 
 
