@@ -1,7 +1,7 @@
 """Query helpers shared by the selectors: reading list pages' query strings (whole numbers, an
 ordering chosen from a fixed table), text search, and the money subqueries the figures are made of."""
 
-from django.db.models import ExpressionWrapper, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import DateField, ExpressionWrapper, F, Func, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from shiraka.core.money import ZERO, MoneyField, money_value
@@ -92,3 +92,20 @@ def within(queryset: QuerySet, path: str, scope: QuerySet) -> QuerySet:
     if not scope.query.where:
         return queryset
     return queryset.filter(**{f"{path}__in": scope.order_by().values("pk")})
+
+
+class QuarterStart(Func):
+    """The first day of the quarter of a date, computed by the database itself: Django's
+    `TruncQuarter` calls back into Python for every row on SQLite (2 s over 90,000 progress updates)."""
+
+    output_field = DateField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template="CAST(DATE_TRUNC('quarter', %(expressions)s) AS date)"
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        months_back = f"((CAST(strftime('%%m', {sql}) AS integer) - 1) %% 3)"
+        return f"date({sql}, 'start of month', '-' || {months_back} || ' months')", [*params, *params]

@@ -24,10 +24,11 @@ from shiraka.agreements.models import Agreement, Partnership, ScheduledContribut
 from shiraka.agreements.selectors import effective_total, partnerships_with_figures
 from shiraka.core.cache import bump_data_version, memo_forget, memoised
 from shiraka.core.money import ZERO
+from shiraka.core.querying import QuarterStart
 from shiraka.core.rules import today as local_today
-from shiraka.projects.models import Contract, Payment, Project
+from shiraka.projects.models import Contract, Payment, ProgressUpdate, Project
 
-from .models import AgreementFigures, PartnershipFigures
+from .models import AgreementFigures, PartnershipFigures, ProjectGroup, QuarterProgress
 
 CHUNK = 400
 MONEY = ("committed", "unallocated", "scheduled", "due", "transferred", "arrears", "budget", "paid")
@@ -59,6 +60,8 @@ class Computed:
 
     agreements: dict[int, dict]
     partnerships: dict[int, dict]
+    quarters: dict[tuple[int, date], tuple[float, int]]
+    groups: dict[tuple[int, str, str], tuple]
 
 
 def _partnership_rows(agreement_ids: list[int], today: date) -> dict[int, dict]:
@@ -140,7 +143,35 @@ def computed_figures(agreement_ids: list[int], today: date) -> Computed:
         agreements[agreement_id]["paid"] = total or ZERO
     for figures in agreements.values():
         figures["unallocated"] = max((figures["total"] or ZERO) - figures["committed"], ZERO)
-    return Computed(agreements, partnerships)
+    return Computed(agreements, partnerships, _quarters(agreement_ids), _project_groups(agreement_ids))
+
+
+GROUP_FIELDS = ("projects", "budget", "progress_weighted_sum", "progress_weight", "progress_plain_sum")
+
+
+def _project_groups(agreement_ids: list[int]) -> dict[tuple[int, str, str], tuple]:
+    groups = {}
+    for dimension in ProjectGroup.Dimension.values:
+        rows = (
+            Project.objects.filter(agreement_id__in=agreement_ids)
+            .order_by()
+            .values_list("agreement_id", dimension)
+            .annotate(**project_aggregates())
+        )
+        for agreement_id, key, weighted_sum, weight, plain_sum, count, budget in rows:
+            groups[(agreement_id, dimension, key)] = (count, budget or ZERO, weighted_sum, weight, plain_sum)
+    return groups
+
+
+def _quarters(agreement_ids: list[int]) -> dict[tuple[int, date], tuple[float, int]]:
+    rows = (
+        ProgressUpdate.objects.filter(project__agreement_id__in=agreement_ids)
+        .annotate(quarter=QuarterStart("reported_on"))
+        .order_by()
+        .values_list("project__agreement_id", "quarter")
+        .annotate(total=Sum(Cast("physical_progress", FloatField())), updates=Count("pk"))
+    )
+    return {(agreement_id, quarter): (total, updates) for agreement_id, quarter, total, updates in rows}
 
 
 # Agreements being deleted: their rows go one by one first, and their figures must not be written
@@ -176,6 +207,23 @@ def _refresh_chunk(ids: list[int], today: date) -> None:
     # partnership it points to, which another writer of the agreement may hold (a deadlock).
     _write(PartnershipFigures, "partnership_id", computed.partnerships, PARTNERSHIP_FIELDS)
     _write(AgreementFigures, "agreement_id", computed.agreements, AGREEMENT_FIELDS, kept)
+    QuarterProgress.objects.filter(agreement_id__in=ids).delete()
+    QuarterProgress.objects.bulk_create(
+        QuarterProgress(agreement_id=agreement_id, quarter=quarter, progress_sum=total, updates=updates)
+        for (agreement_id, quarter), (total, updates) in computed.quarters.items()
+        if agreement_id in computed.agreements
+    )
+    ProjectGroup.objects.filter(agreement_id__in=ids).delete()
+    ProjectGroup.objects.bulk_create(
+        ProjectGroup(
+            agreement_id=agreement_id,
+            dimension=dimension,
+            key=key,
+            **dict(zip(GROUP_FIELDS, values, strict=True)),
+        )
+        for (agreement_id, dimension, key), values in computed.groups.items()
+        if agreement_id in computed.agreements
+    )
 
 
 def _write(model, key: str, computed: dict, fields, existing: set | None = None) -> None:
@@ -279,10 +327,33 @@ def verify_figures(*, today: date | None = None) -> list[Difference]:
             )
         }
         differences += _compare("partnership", kept, computed.partnerships, PARTNERSHIP_FIELDS, today)
+        differences += _compare_rows(chunk, computed)
     extra = PartnershipFigures.objects.exclude(partnership__in=Partnership.objects.all()).values_list(
         "pk", flat=True
     )
     differences += [Difference("partnership", pk, "row", "kept", "none") for pk in extra]
+    return differences
+
+
+def _compare_rows(chunk: list[int], computed: Computed) -> list[Difference]:
+    """The progress by quarter and the project groups kept for `chunk` against the computed ones."""
+    quarters = QuarterProgress.objects.filter(agreement_id__in=chunk).values_list(
+        "agreement_id", "quarter", "progress_sum", "updates"
+    )
+    groups = ProjectGroup.objects.filter(agreement_id__in=chunk).values_list(
+        "agreement_id", "dimension", "key", *GROUP_FIELDS
+    )
+    pairs = [
+        ({(row[0], row[1]): row[2:] for row in quarters}, computed.quarters),
+        ({(row[0], row[1], row[2]): row[3:] for row in groups}, computed.groups),
+    ]
+    differences = []
+    for kept, expected in pairs:
+        for key in sorted(set(kept) | set(expected), key=str):
+            held, wanted = kept.get(key), expected.get(key)
+            if held is None or wanted is None or not all(map(_same, held, wanted)):
+                what = " ".join(str(part) for part in key[1:])
+                differences.append(Difference("agreement", key[0], what, held, wanted))
     return differences
 
 
@@ -362,6 +433,7 @@ ROW_PATHS = {
     Project: "agreement_id",
     Contract: "project.agreement_id",
     Payment: "contract.project.agreement_id",
+    ProgressUpdate: "project.agreement_id",
 }
 
 

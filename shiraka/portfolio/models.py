@@ -69,3 +69,62 @@ class AgreementFigures(DueFigures):
 
     def __str__(self):
         return f"{self.agreement_id}"
+
+
+class QuarterProgress(models.Model):
+    """The physical progress reported on an agreement's projects in one quarter: the sum of the
+    percentages and how many updates, so that a mean by quarter over many agreements is a sum over a
+    few rows per agreement instead of a pass over every progress update."""
+
+    # No constraint in the database: a writer holding the agreement's row must not wait for the one
+    # refreshing these rows, which never changes which agreement they belong to.
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="quarter_progress", db_constraint=False
+    )
+    quarter = models.DateField()
+    progress_sum = models.FloatField()
+    updates = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("progress by quarter")
+        verbose_name_plural = _("progress by quarter")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "quarter"], name="one_progress_row_per_quarter")
+        ]
+
+    def __str__(self):
+        return f"{self.agreement_id} {self.quarter}"
+
+
+class ProjectGroup(models.Model):
+    """An agreement's projects of one category, or in one status: how many, their budget and what a
+    budget-weighted mean of their progress needs, so that projects by category or status over many
+    agreements are sums over a few rows per agreement."""
+
+    class Dimension(models.TextChoices):
+        CATEGORY = "category", _("category")
+        STATUS = "status", _("status")
+
+    # No constraint in the database, as for QuarterProgress.
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="project_groups", db_constraint=False
+    )
+    dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    key = models.CharField(max_length=40)
+    projects = models.PositiveIntegerField()
+    budget = MoneyField(_("budget"))
+    progress_weighted_sum = models.FloatField(null=True)
+    progress_weight = models.FloatField(null=True)
+    progress_plain_sum = models.FloatField(null=True)
+
+    class Meta:
+        verbose_name = _("projects of an agreement by category or status")
+        verbose_name_plural = _("projects of an agreement by category or status")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "dimension", "key"], name="one_row_per_project_group"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.agreement_id} {self.dimension} {self.key}"

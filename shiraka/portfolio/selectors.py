@@ -23,6 +23,9 @@ from shiraka.core.text import reader_language
 from shiraka.projects.models import Category, Project
 
 from .figures import ensure_current, project_aggregates
+from .models import ProjectGroup
+
+CATEGORY, STATUS = ProjectGroup.Dimension.CATEGORY, ProjectGroup.Dimension.STATUS
 
 
 def agreements_with_figures(agreements: QuerySet, *, today: date | None = None) -> QuerySet:
@@ -114,14 +117,12 @@ def portfolio_summary(agreements: QuerySet, *, today: date | None = None) -> Sum
     ensure_current(today or local_today())
     counted = _counted(Agreement.objects.all(), "pk", agreements)
     sums = counted.aggregate(**kept_sums())
-    projects = _counted(Project.objects.all(), "agreement", agreements)
-    by_status = dict(projects.order_by().values_list("status").annotate(n=Count("pk")))
     return Summary(
         **_summed(sums),
         unallocated=sums["sum_unallocated"] or ZERO,
         unspecified_partners=sums["unspecified"] or 0,
         paid=sums["sum_paid"] or ZERO,
-        projects_by_status=by_status,
+        projects_by_status={item["key"]: item["count"] for item in _project_groups(agreements, STATUS)},
     )
 
 
@@ -255,20 +256,37 @@ def breakdown_by_partner(agreements: QuerySet, *, today: date | None = None, lim
     return list(rows[:limit] if limit else rows)
 
 
+def _project_groups(agreements: QuerySet, dimension: str) -> QuerySet:
+    """Projects of the counted agreements by category or status, from the groups kept per agreement:
+    count, budget and progress weights in the names `weighted_progress` reads."""
+    groups = _counted(ProjectGroup.objects.filter(dimension=dimension), "agreement", agreements)
+    return (
+        groups.order_by()
+        .values("key")
+        .annotate(
+            count=Sum("projects"),
+            budget_sum=Sum("budget"),
+            weighted_sum=Sum("progress_weighted_sum"),
+            weight=Sum("progress_weight"),
+            plain_sum=Sum("progress_plain_sum"),
+        )
+    )
+
+
 def breakdown_by_category(agreements: QuerySet) -> list[dict]:
     """Projects by category: count, budget, weighted progress. One query."""
+    ensure_current()
     labels = dict(Category.choices)
-    projects = _counted(Project.objects.all(), "agreement", agreements).order_by().values("category")
     return [
         {
-            "category": item["category"],
-            "label": labels.get(item["category"], item["category"]),
+            "category": item["key"],
+            "label": labels.get(item["key"], item["key"]),
             "projects": item["count"],
             "budget": item["budget_sum"] or ZERO,
             "progress": weighted_progress(item),
         }
-        for item in projects.annotate(**project_aggregates()).order_by(
-            F("budget_sum").desc(nulls_last=True), "category"
+        for item in _project_groups(agreements, CATEGORY).order_by(
+            F("budget_sum").desc(nulls_last=True), "key"
         )
     ]
 

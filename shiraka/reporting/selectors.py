@@ -5,15 +5,17 @@ once); this module only divides it by the census population and adds project cou
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncQuarter
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from shiraka.agreements.selectors import money_agreements
 from shiraka.core.money import ZERO
 from shiraka.core.text import reader_language
+from shiraka.portfolio.figures import ensure_current
+from shiraka.portfolio.models import QuarterProgress
 from shiraka.portfolio.selectors import breakdown, portfolio_summary
-from shiraka.projects.models import ProgressUpdate, Project
+from shiraka.projects.models import Project
 from shiraka.projects.selectors import late_milestones
 from shiraka.territory.models import Province, Region
 
@@ -26,24 +28,25 @@ def counted_projects(agreements: QuerySet) -> QuerySet:
 
 
 def progress_by_quarter(agreements: QuerySet) -> list[dict]:
-    """Mean physical progress reported in each quarter, for the projects of `agreements`. One query."""
+    """Mean physical progress reported in each quarter, for the projects of `agreements`: one GROUP
+    BY over the progress kept per agreement and quarter (`shiraka.portfolio.figures`)."""
+    ensure_current()
     rows = (
-        ProgressUpdate.objects.filter(project__in=counted_projects(agreements).values("pk"))
-        .annotate(quarter=TruncQuarter("reported_on"))
+        QuarterProgress.objects.filter(agreement__in=money_agreements(agreements).values("pk"))
         .order_by()
         .values("quarter")
-        .annotate(progress=Avg("physical_progress"), updates=Count("pk"))
+        .annotate(total=Sum("progress_sum"), updates=Sum("updates"))
         .order_by("quarter")
     )
     return [
         {
             "quarter": _("Q%(quarter)s %(year)s")
             % {"quarter": (row["quarter"].month - 1) // 3 + 1, "year": row["quarter"].year},
-            "progress": round(float(row["progress"]), 1),
+            "progress": round(row["total"] / row["updates"], 1),
             "updates": row["updates"],
         }
         for row in rows
-        if row["quarter"]
+        if row["quarter"] and row["updates"]
     ]
 
 
