@@ -264,6 +264,9 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50, help="concurrent HTTP clients (default 50)")
     parser.add_argument("--repeat", type=int, default=3, help="requests per page (first one cold)")
     parser.add_argument("--rebuild", action="store_true", help="build the data sets again")
+    parser.add_argument(
+        "--upgrade", action="store_true", help="data sets built for older migrations: migrate them forward"
+    )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -273,7 +276,7 @@ def main() -> int:
     print(f"== data sets ({', '.join(map(size_label, sizes))} agreements; {', '.join(engines)})")
     chosen = data_sets(sizes, engines)
     for data_set in chosen:
-        data_set.build(rebuild=args.rebuild)
+        data_set.build(rebuild=args.rebuild, upgrade=args.upgrade)
     verdicts = []
     for engine in dict.fromkeys(d.engine for d in chosen) if not args.skip_pages else ():
         results = {d.size: run_pages(d, args.repeat) for d in chosen if d.engine == engine}
