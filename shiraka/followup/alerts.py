@@ -30,7 +30,7 @@ from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -813,7 +813,11 @@ class AlertList:
         return (" WHERE " + " AND ".join(conditions) if conditions else ""), params
 
     def _query(self, sql: str, params: list) -> list[dict]:
-        with connection.cursor() as cursor:
+        # PostgreSQL would JIT-compile this query (its cost estimate counts every correlated sum): at
+        # 5,000 agreements compiling took 37 s of a 42 s run, executing 5 s. Off for this query only.
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL jit = off")
             cursor.execute(sql, params)
             names = [column[0] for column in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
