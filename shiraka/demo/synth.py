@@ -11,7 +11,7 @@ recomputed once at the end (`portfolio.figures.refresh_figures`)."""
 import random
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -374,26 +374,39 @@ class _World:
     fictional: bool = False
     places: random.Random | None = None
     rings: dict | None = None
+    shapes: dict = field(default_factory=dict)
 
     def point_in(self, province) -> tuple[Decimal, Decimal] | None:
         """A point inside the province's outline (rejection sampling in its bounding box)."""
-        ring = (self.rings or {}).get(province.code)
-        if not ring or self.places is None:
+        shape = self._shape(province.code)
+        if shape is None or self.places is None:
             return None
-        xs, ys = [p[0] for p in ring], [p[1] for p in ring]
-        x, y = sum(xs) / len(xs), sum(ys) / len(ys)
+        (x, y), (min_x, max_x, min_y, max_y), edges = shape
         for _attempt in range(30):
-            cx, cy = self.places.uniform(min(xs), max(xs)), self.places.uniform(min(ys), max(ys))
-            if _inside(cx, cy, ring):
+            cx, cy = self.places.uniform(min_x, max_x), self.places.uniform(min_y, max_y)
+            if _inside(cx, cy, edges):
                 x, y = cx, cy
                 break
         return Decimal(f"{y:.6f}"), Decimal(f"{x:.6f}")
 
+    def _shape(self, code: str):
+        """(mean point, bounding box, edges) of a province's outline, computed once per province."""
+        if code not in self.shapes:
+            ring = (self.rings or {}).get(code)
+            if not ring:
+                self.shapes[code] = None
+            else:
+                xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+                centre = (sum(xs) / len(xs), sum(ys) / len(ys))
+                edges = list(zip(ring, ring[1:], strict=False))
+                self.shapes[code] = (centre, (min(xs), max(xs), min(ys), max(ys)), edges)
+        return self.shapes[code]
 
-def _inside(x: float, y: float, ring: list) -> bool:
+
+def _inside(x: float, y: float, edges: list) -> bool:
     """Ray casting: does the horizontal ray from (x, y) cross the ring an odd number of times?"""
     inside = False
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+    for (x1, y1), (x2, y2) in edges:
         if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
             inside = not inside
     return inside
