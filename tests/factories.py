@@ -310,6 +310,6 @@ def figures_checked(today=None) -> None:
     are current. Done before counting a page's queries, so that the count is the page's own."""
     from shiraka.portfolio.figures import ensure_current
 
-    ensure_current()
     if today is not None:
         ensure_current(today)
+    ensure_current()
