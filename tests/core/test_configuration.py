@@ -65,7 +65,9 @@ def test_postgres_url_is_parsed_for_psycopg(tmp_path):
         "5433",
         "shiraka",
     )
-    assert config["OPTIONS"] == {"sslmode": "require"}
+    assert config["OPTIONS"] == {"sslmode": "require", "options": "-c jit=off"}
+    own = database_from_url("postgres://db.local/shiraka?options=-c%20work_mem%3D64MB", tmp_path)
+    assert own["OPTIONS"] == {"options": "-c work_mem=64MB"}
 
 
 def test_unknown_database_scheme_is_refused(tmp_path):
