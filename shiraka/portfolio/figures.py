@@ -179,10 +179,10 @@ def _quarters(agreement_ids: list[int]) -> dict[tuple[int, date], tuple[float, i
 _deleting = threading.local()
 
 
-def _deleted_ids() -> set:
-    if not hasattr(_deleting, "ids"):
-        _deleting.ids = set()
-    return _deleting.ids
+def _deleted_ids(kind: str = "agreements") -> set:
+    if not hasattr(_deleting, kind):
+        setattr(_deleting, kind, set())
+    return getattr(_deleting, kind)
 
 
 @transaction.atomic
@@ -203,6 +203,10 @@ def _refresh_chunk(ids: list[int], today: date) -> None:
     # each seeing what the other committed, so no sum is lost.
     kept = set(AgreementFigures.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
     computed = computed_figures(ids, today)
+    # A partner's schedule lines go before the partner when it is deleted: its figures must not be
+    # written again in between (they would point at a removed partner).
+    for pk in _deleted_ids("partnerships") & set(computed.partnerships):
+        del computed.partnerships[pk]
     # Rows are updated in place, never deleted and inserted again: an insert would lock the
     # partnership it points to, which another writer of the agreement may hold (a deadlock).
     _write(PartnershipFigures, "partnership_id", computed.partnerships, PARTNERSHIP_FIELDS)
@@ -402,6 +406,14 @@ def _on_agreement_deleting(sender, instance: Agreement, **kwargs) -> None:
     _deleted_ids().add(instance.pk)
 
 
+def _on_partnership_deleting(sender, instance: Partnership, **kwargs) -> None:
+    _deleted_ids("partnerships").add(instance.pk)
+
+
+def _on_partnership_deleted(sender, instance: Partnership, **kwargs) -> None:
+    _deleted_ids("partnerships").discard(instance.pk)
+
+
 def _on_agreement_deleted(sender, instance: Agreement, **kwargs) -> None:
     _deleted_ids().discard(instance.pk)
     if instance.parent_id:
@@ -444,6 +456,12 @@ def connect() -> None:
     post_save.connect(_on_agreement_saved, sender=Agreement, dispatch_uid="figures-agreement-saved")
     pre_delete.connect(_on_agreement_deleting, sender=Agreement, dispatch_uid="figures-agreement-deleting")
     post_delete.connect(_on_agreement_deleted, sender=Agreement, dispatch_uid="figures-agreement-deleted")
+    pre_delete.connect(
+        _on_partnership_deleting, sender=Partnership, dispatch_uid="figures-partnership-deleting"
+    )
+    post_delete.connect(
+        _on_partnership_deleted, sender=Partnership, dispatch_uid="figures-partnership-deleted"
+    )
     for model, path in ROW_PATHS.items():
         handler = _on_row_changed(path)
         post_save.connect(

@@ -87,6 +87,21 @@ def test_removing_an_agreement_and_its_partners_leaves_no_figures_behind(referen
     assert not AgreementFigures.objects.exists() and not PartnershipFigures.objects.exists()
 
 
+def test_deleting_a_partner_with_its_schedule_leaves_exact_figures(reference):
+    """Outside the services (the admin, a repair): the schedule lines go first, one by one."""
+    agreement = factories.agreement(total="1000.00", signed_on=date(2024, 1, 1))
+    kept_partner = factories.partner_with_schedule(
+        agreement, committed="300.00", due=[(date(2024, 6, 1), "100.00")]
+    )
+    removed = factories.partner_with_schedule(
+        agreement, committed="400.00", due=[(date(2024, 6, 1), "150.00")]
+    )
+    removed.delete()
+    assert list(PartnershipFigures.objects.values_list("pk", flat=True)) == [kept_partner.pk]
+    assert (kept(agreement).committed, kept(agreement).due) == (Decimal("300.00"), Decimal("100.00"))
+    assert verify_figures() == []
+
+
 def test_a_contribution_falling_due_counts_from_its_day(reference):
     today = local_today()
     agreement = factories.agreement(total="1000.00", signed_on=today - timedelta(days=30))
