@@ -174,8 +174,8 @@ def _quarters(agreement_ids: list[int]) -> dict[tuple[int, date], tuple[float, i
     return {(agreement_id, quarter): (total, updates) for agreement_id, quarter, total, updates in rows}
 
 
-# Agreements being deleted: their rows go one by one first, and their figures must not be written
-# again behind the deletion.
+# Agreements and partners being deleted: their rows go one by one first, and their figures must not
+# be written again behind the deletion.
 _deleting = threading.local()
 
 
@@ -238,10 +238,9 @@ def _write(model, key: str, computed: dict, fields, existing: set | None = None)
     existing &= set(computed)
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
-    assignments = ", ".join(f"{connection.ops.quote_name(field.column)} = %s" for field in columns)
-    statement = (
-        f"UPDATE {connection.ops.quote_name(meta.db_table)} SET {assignments} WHERE {meta.pk.column} = %s"
-    )
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
+    statement = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
     updates = [
         [field.get_db_prep_save(computed[pk][field.name], connection) for field in columns] + [pk]
         for pk in existing
