@@ -3,6 +3,8 @@ questions as the forms (`shiraka.accounts.access`). Each returns (action, label,
 "create", "change" or "unchanged" ("skip" for a cancelled transfer, which is never re-recorded).
 An empty cell leaves an existing record's field as it is."""
 
+from functools import partial
+
 from django.utils.translation import gettext as _
 
 from shiraka.accounts.access import (
@@ -81,6 +83,19 @@ def _diff(record, fields: dict) -> dict:
 
 def _given(data: dict, names) -> dict:
     return {name: data[name] for name in names if name in data}
+
+
+def _create_or_change(existing, fields: dict, label: str, user, create, update):
+    """A row that names one record: `create(by=, **fields)` when there is none yet, else
+    `update(existing, ...)` with the fields the sheet changes, if any."""
+    if existing is None:
+        create(by=user, **fields)
+        return "create", label, []
+    changes = _diff(existing, fields)
+    if not changes:
+        return "unchanged", label, []
+    update(existing, expected_version=existing.version, by=user, **changes)
+    return "change", label, list(changes)
 
 
 def _writable_agreement(lookups, reference: str):
@@ -164,16 +179,8 @@ def apply_partner(data: dict, lookups):
     label = f"{agreement.reference} · {organisation}"
     fields = _given(data, PARTNER_FIELDS)
     existing = Partnership.objects.filter(agreement=agreement, organisation=organisation).first()
-    if existing is None:
-        agreements.partnership_commit(
-            agreement=agreement, organisation=organisation, by=lookups.user, **fields
-        )
-        return "create", label, []
-    changes = _diff(existing, fields)
-    if not changes:
-        return "unchanged", label, []
-    agreements.partnership_update(existing, expected_version=existing.version, by=lookups.user, **changes)
-    return "change", label, list(changes)
+    create = partial(agreements.partnership_commit, agreement=agreement, organisation=organisation)
+    return _create_or_change(existing, fields, label, lookups.user, create, agreements.partnership_update)
 
 
 def apply_schedule(data: dict, lookups):
@@ -182,16 +189,8 @@ def apply_schedule(data: dict, lookups):
     label = f"{agreement.reference} · {partnership.organisation} · {data['due_on']:%d/%m/%Y}"
     fields = _given(data, ("amount", "note"))
     existing = ScheduledContribution.objects.filter(partnership=partnership, due_on=data["due_on"]).first()
-    if existing is None:
-        agreements.contribution_schedule(
-            partnership=partnership, due_on=data["due_on"], by=lookups.user, **fields
-        )
-        return "create", label, []
-    changes = _diff(existing, fields)
-    if not changes:
-        return "unchanged", label, []
-    agreements.contribution_update(existing, expected_version=existing.version, by=lookups.user, **changes)
-    return "change", label, list(changes)
+    create = partial(agreements.contribution_schedule, partnership=partnership, due_on=data["due_on"])
+    return _create_or_change(existing, fields, label, lookups.user, create, agreements.contribution_update)
 
 
 def apply_transfer(data: dict, lookups):
@@ -289,17 +288,10 @@ def apply_funding(data: dict, lookups):
     project = _writable_project(lookups, data["project"])
     organisation = data["organisation"]
     label = f"{project.reference} · {organisation}"
+    fields = _given(data, ("amount",))
     existing = ProjectFunding.objects.filter(project=project, organisation=organisation).first()
-    if existing is None:
-        projects.project_fund(
-            project=project, organisation=organisation, amount=data.get("amount"), by=lookups.user
-        )
-        return "create", label, []
-    changes = _diff(existing, _given(data, ("amount",)))
-    if not changes:
-        return "unchanged", label, []
-    projects.funding_update(existing, expected_version=existing.version, by=lookups.user, **changes)
-    return "change", label, list(changes)
+    create = partial(projects.project_fund, project=project, organisation=organisation)
+    return _create_or_change(existing, fields, label, lookups.user, create, projects.funding_update)
 
 
 def apply_milestone(data: dict, lookups):
@@ -307,14 +299,8 @@ def apply_milestone(data: dict, lookups):
     label = f"{project.reference} · {Milestone.Kind(data['kind']).label}"
     fields = _given(data, ("planned_on", "achieved_on", "note"))
     existing = Milestone.objects.filter(project=project, kind=data["kind"]).order_by("pk").first()
-    if existing is None:
-        projects.milestone_plan(project=project, kind=data["kind"], by=lookups.user, **fields)
-        return "create", label, []
-    changes = _diff(existing, fields)
-    if not changes:
-        return "unchanged", label, []
-    projects.milestone_update(existing, expected_version=existing.version, by=lookups.user, **changes)
-    return "change", label, list(changes)
+    create = partial(projects.milestone_plan, project=project, kind=data["kind"])
+    return _create_or_change(existing, fields, label, lookups.user, create, projects.milestone_update)
 
 
 def apply_progress(data: dict, lookups):
