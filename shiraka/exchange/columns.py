@@ -59,6 +59,19 @@ def _c(key, label, kind=TEXT, **options) -> Column:
     return Column(key, label, kind, **options)
 
 
+# What the templates' instructions say a column of each kind takes (a choice column lists its values).
+KIND_HELP = {
+    TEXT: _("Text."),
+    DATE: _("A date: an Excel date or dd/mm/yyyy."),
+    AMOUNT: _("An amount in dirhams: 1 500 000,50 or 1500000.50."),
+    INT: _("A whole number."),
+    BOOL: _("yes or no."),
+    ORGANISATION: _("The organisation's name in Arabic or French, as Shiraka knows it."),
+    REGION: _("The region's name in Arabic or French."),
+    PROVINCE: _("The province's or prefecture's name in Arabic or French."),
+    COMMUNES: _("Commune names in Arabic or French, separated by ;"),
+}
+
 AGREEMENT_KINDS = tuple(Agreement.Kind.choices)
 AGREEMENT_STATUSES = tuple(Agreement.Status.choices)
 FIGURES = (

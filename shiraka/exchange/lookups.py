@@ -106,29 +106,30 @@ class Lookups:
 
     def agreement(self, reference: str, *, required: bool = True):
         """The agreement of this reference among those the user may see (a hidden one is missing)."""
-        if reference not in self.agreements:
-            self.agreements[reference] = (
-                visible_agreements(self.user)
-                .select_related("region", "province", "programme", "parent")
-                .filter(reference=reference)
-                .first()
-            )
-        found = self.agreements[reference]
-        if found is None and required:
-            raise CellError(_("No agreement has this reference (among those you may see)."))
-        return found
+        return self._by_reference(
+            self.agreements,
+            lambda: visible_agreements(self.user).select_related("region", "province", "programme", "parent"),
+            reference,
+            required,
+            _("No agreement has this reference (among those you may see)."),
+        )
 
     def project(self, reference: str, *, required: bool = True):
-        if reference not in self.projects:
-            self.projects[reference] = (
-                visible_projects(self.user)
-                .select_related("agreement", "province", "region")
-                .filter(reference=reference)
-                .first()
-            )
-        found = self.projects[reference]
+        return self._by_reference(
+            self.projects,
+            lambda: visible_projects(self.user).select_related("agreement", "province", "region"),
+            reference,
+            required,
+            _("No project has this reference (among those you may see)."),
+        )
+
+    @staticmethod
+    def _by_reference(cache: dict, visible, reference: str, required: bool, missing):
+        if reference not in cache:
+            cache[reference] = visible().filter(reference=reference).first()
+        found = cache[reference]
         if found is None and required:
-            raise CellError(_("No project has this reference (among those you may see)."))
+            raise CellError(missing)
         return found
 
     def forget(self) -> None:

@@ -4,20 +4,7 @@ the reader's language, and an instructions sheet saying what each column takes."
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .columns import (
-    AMOUNT,
-    BOOL,
-    CHOICE,
-    COMMUNES,
-    DATE,
-    INT,
-    ORGANISATION,
-    PROVINCE,
-    REGION,
-    TEMPLATES,
-    Column,
-    Sheet,
-)
+from .columns import CHOICE, KIND_HELP, TEMPLATES, TEXT, Column, Sheet
 from .writers import write_xlsx
 
 
@@ -26,16 +13,7 @@ def _column_help(column) -> str:
         return _("One of: %(values)s.") % {
             "values": ", ".join(str(label) for _value, label in column.choices)
         }
-    return {
-        DATE: _("A date: an Excel date or dd/mm/yyyy."),
-        AMOUNT: _("An amount in dirhams: 1 500 000,50 or 1500000.50."),
-        INT: _("A whole number."),
-        BOOL: _("yes or no."),
-        ORGANISATION: _("The organisation's name in Arabic or French, as Shiraka knows it."),
-        REGION: _("The region's name in Arabic or French."),
-        PROVINCE: _("The province's or prefecture's name in Arabic or French."),
-        COMMUNES: _("Commune names in Arabic or French, separated by ;"),
-    }.get(column.kind, _("Text."))
+    return str(KIND_HELP.get(column.kind, KIND_HELP[TEXT]))
 
 
 def _instruction_rows(sheets):
