@@ -13,11 +13,11 @@ from shiraka.core.formatting import format_amount
 from shiraka.core.rules import amount_or_refuse as _amount
 from shiraka.core.rules import check_date_order, check_not_future, refuse
 from shiraka.core.services import (
+    StatusPath,
     VersionConflict,
     check_field_names,
     money_row_cancel,
     set_history_user,
-    status_change,
     validated_save,
     versioned_update,
 )
@@ -156,16 +156,16 @@ def _check_envelope(specific: Agreement) -> None:
         )
 
 
+AGREEMENT_STATUS = StatusPath(AGREEMENT_TRANSITIONS, REASON_REQUIRED, _check_agreement)
+
+
 @transaction.atomic
 def agreement_create(*, by=None, status: str = S.DRAFT, status_reason: str = "", **fields) -> Agreement:
     check_field_names(fields, AGREEMENT_FIELDS, "agreement")
     if "total_amount" in fields:
         fields["total_amount"] = _amount(fields["total_amount"], "total_amount")
     agreement = Agreement(status=status, status_reason=status_reason, **fields)
-    if status in REASON_REQUIRED and not status_reason.strip():
-        refuse(
-            "status_reason", _("Say why: a suspension or a cancellation needs a reason."), "reason_required"
-        )
+    AGREEMENT_STATUS.check_reason(status, status_reason)
     _check_agreement(agreement)
     return validated_save(agreement, by=by)
 
@@ -181,20 +181,9 @@ def agreement_update(agreement: Agreement, *, expected_version: int, by=None, **
     return versioned_update(agreement, expected_version=expected_version, by=by, **changes)
 
 
-@transaction.atomic
-def agreement_set_status(
-    agreement: Agreement, *, status: str, reason: str = "", expected_version: int, by=None
-) -> Agreement:
-    return status_change(
-        agreement,
-        status=status,
-        reason=reason,
-        transitions=AGREEMENT_TRANSITIONS,
-        reason_required=REASON_REQUIRED,
-        check=_check_agreement,
-        expected_version=expected_version,
-        by=by,
-    )
+def agreement_set_status(agreement: Agreement, **move) -> Agreement:
+    """`status`, `reason` (a suspension or a cancellation says why), `expected_version`, `by`."""
+    return AGREEMENT_STATUS.move(agreement, **move)
 
 
 @transaction.atomic

@@ -45,7 +45,12 @@ def check_transition(
             current=labels.get(current, current),
             target=labels.get(target, target),
         )
-    if target in reason_required and not (reason or "").strip():
+    check_reason(target, reason, reason_required)
+
+
+def check_reason(status: str, reason: str, reason_required: set[str]) -> None:
+    """A record put in a status that needs a reason (suspended, cancelled), on creation or by a move, says why."""
+    if status in reason_required and not (reason or "").strip():
         refuse(
             "status_reason", _("Say why: a suspension or a cancellation needs a reason."), "reason_required"
         )

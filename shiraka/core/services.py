@@ -1,13 +1,16 @@
 """Write helpers every domain service uses: validated save with history attribution and
 optimistic locking."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shiraka.core.rules import check_transition
+from shiraka.core.rules import check_reason, check_transition
 
 
 class VersionConflict(ValidationError):
@@ -101,33 +104,35 @@ def money_row_cancel(row: models.Model, *, reason: str, expected_version: int, b
     )
 
 
-def status_change(
-    record,
-    *,
-    status: str,
-    reason: str,
-    transitions: dict,
-    reason_required: set,
-    check,
-    expected_version: int,
-    by=None,
-):
-    """Move `record` along its status path (forward only; a suspension or a cancellation says why),
-    check what the new status requires with `check(record)`, and save with the version the user read."""
-    check_transition(
-        record.status,
-        status,
-        transitions,
-        labels=dict(type(record).Status.choices),
-        reason=reason,
-        reason_required=reason_required,
-    )
-    record.status = status
-    check(record)
-    return versioned_update(
-        record,
-        expected_version=expected_version,
-        by=by,
-        status=status,
-        status_reason=reason if status in reason_required else record.status_reason,
-    )
+@dataclass(frozen=True)
+class StatusPath:
+    """A model's status path: where each status may go (forward only), the statuses that need a
+    reason, and `check(record)`, what the new status requires of the record."""
+
+    transitions: dict[str, set[str]]
+    reason_required: set[str]
+    check: Callable[[models.Model], None]
+
+    def check_reason(self, status: str, reason: str) -> None:
+        check_reason(status, reason, self.reason_required)
+
+    @transaction.atomic
+    def move(self, record, *, status: str, reason: str = "", expected_version: int, by=None):
+        """Move `record` to `status` and save with the version the user read."""
+        check_transition(
+            record.status,
+            status,
+            self.transitions,
+            labels=dict(type(record).Status.choices),
+            reason=reason,
+            reason_required=self.reason_required,
+        )
+        record.status = status
+        self.check(record)
+        return versioned_update(
+            record,
+            expected_version=expected_version,
+            by=by,
+            status=status,
+            status_reason=reason if status in self.reason_required else record.status_reason,
+        )

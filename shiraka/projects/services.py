@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from shiraka.core.formatting import format_amount
 from shiraka.core.rules import amount_or_refuse, check_date_order, check_not_future, refuse
 from shiraka.core.services import (
+    StatusPath,
     VersionConflict,
     check_field_names,
     money_row_cancel,
     set_history_user,
-    status_change,
     validated_save,
     versioned_update,
 )
@@ -106,6 +106,9 @@ def _provisional_acceptance_on(project: Project) -> date | None:
     return milestone.achieved_on if milestone else None
 
 
+PROJECT_STATUS = StatusPath(PROJECT_TRANSITIONS, REASON_REQUIRED, _check_project)
+
+
 def project_prepare(*, communes=(), status: str = S.PLANNED, status_reason: str = "", **fields) -> Project:
     """A new project built and checked by the creation rules, not saved yet: `project_create` saves
     it, the bulk import (exchange.bulk) writes many of them at once after the models' own checks."""
@@ -113,10 +116,7 @@ def project_prepare(*, communes=(), status: str = S.PLANNED, status_reason: str 
     if "budget" in fields:
         fields["budget"] = amount_or_refuse(fields["budget"], "budget")
     project = Project(status=status, status_reason=status_reason, **fields)
-    if status in REASON_REQUIRED and not status_reason.strip():
-        refuse(
-            "status_reason", _("Say why: a suspension or a cancellation needs a reason."), "reason_required"
-        )
+    PROJECT_STATUS.check_reason(status, status_reason)
     communes = list(communes)
     if communes and not project.province_id and len({c.province_id for c in communes}) == 1:
         project.province = communes[0].province
@@ -156,20 +156,9 @@ def project_update(project: Project, *, expected_version: int, by=None, **change
     return project
 
 
-@transaction.atomic
-def project_set_status(
-    project: Project, *, status: str, reason: str = "", expected_version: int, by=None
-) -> Project:
-    return status_change(
-        project,
-        status=status,
-        reason=reason,
-        transitions=PROJECT_TRANSITIONS,
-        reason_required=REASON_REQUIRED,
-        check=_check_project,
-        expected_version=expected_version,
-        by=by,
-    )
+def project_set_status(project: Project, **move) -> Project:
+    """`status`, `reason` (a suspension or a cancellation says why), `expected_version`, `by`."""
+    return PROJECT_STATUS.move(project, **move)
 
 
 @transaction.atomic
