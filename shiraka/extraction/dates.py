@@ -187,21 +187,26 @@ def _look_back(work: str, start: int, weekday_allowed: bool = True) -> tuple[int
     weekday = relative = None
     window = work[max(0, start - 40) : start]
     offset = start - len(window)
-    if weekday_allowed:
-        last = None
-        for m in _WEEKDAY_RE.finditer(window):
-            last = m
-        if last and not window[last.end() :].strip(" ,،"):
-            weekday = _which(last, _WEEKDAYS)
-            start = offset + last.start()
-            window = window[: last.start()]
-    last = None
-    for m in _RELATIVE_RE.finditer(window):
-        last = m
-    if last and not window[last.end() :].strip(" ,،"):
+    last = _last_just_before(_WEEKDAY_RE, window) if weekday_allowed else None
+    if last:
+        weekday = _which(last, _WEEKDAYS)
+        start = offset + last.start()
+        window = window[: last.start()]
+    last = _last_just_before(_RELATIVE_RE, window)
+    if last:
         relative = _which(last, _RELATIVE)
         start = offset + last.start()
     return weekday, relative, start
+
+
+def _last_just_before(pattern: re.Pattern, window: str) -> re.Match | None:
+    """The last match of `pattern` in `window` when only spaces and commas follow it."""
+    last = None
+    for m in pattern.finditer(window):
+        last = m
+    if last and not window[last.end() :].strip(" ,،"):
+        return last
+    return None
 
 
 def resolve(mention: DateMention, article_date: date | None) -> date | None:

@@ -12,10 +12,9 @@ from .gazetteer import find_places, gazetteer, name_key
 from .lexicon import AR_HEADS, AR_HONORIFICS, AR_TITLES, FR_HEADS, FR_TITLES, _f
 from .model import Mention
 from .people import Person
-from .text import Token, clean_phrase, compact_key, fold
+from .text import COMMA, Token, clean_phrase, compact_key, fold
 
 _BREAK = re.compile(r"[.;:!?؟\n()«»]")
-_COMMA = re.compile(r"[,،]")
 
 # Words after which an institution name does not continue.
 _AR_STOPS = _f(
@@ -255,7 +254,7 @@ def institution_at(tokens: list[Token], text: str, i: int) -> tuple[int, int, in
         if quoted:
             # «association « les amis du patient »», «مؤسسة "إسعاف"»: the quoted name is the body's.
             return head.start + _head_offset(head), quoted.end(), _index_after(tokens, quoted.end())
-        if _BREAK.search(gap) or _COMMA.search(gap) and not _ministry_goes_on(tokens, j, head, arabic):
+        if _BREAK.search(gap) or COMMA.search(gap) and not _ministry_goes_on(tokens, j, head, arabic):
             break
         if _arabic_name_ends(tokens, j, head_key) if arabic else _french_name_ends(tokens, j, head):
             break
@@ -451,7 +450,7 @@ def _fr_commune_list(tokens: list[Token], text: str, i: int) -> list[Mention] | 
             k += 1
             if _BREAK.search(text[tokens[k - 1].end : tokens[k].start] if k < len(tokens) else "."):
                 break
-            if _COMMA.search(text[tokens[k - 1].end : tokens[k].start]):
+            if COMMA.search(text[tokens[k - 1].end : tokens[k].start]):
                 break
         if k == start:
             break
@@ -461,7 +460,7 @@ def _fr_commune_list(tokens: list[Token], text: str, i: int) -> list[Mention] | 
             break
         if tokens[k].key == "et" and k + 1 < len(tokens) and tokens[k + 1].text[:1].isupper():
             k += 1
-        elif not _COMMA.search(text[tokens[k - 1].end : tokens[k].start]):
+        elif not COMMA.search(text[tokens[k - 1].end : tokens[k].start]):
             break
     return out or None
 
@@ -652,7 +651,7 @@ def _next_list_item(tokens: list[Token], text: str, i: int) -> int | None:
     nxt = tokens[i]
     if nxt.key == "ainsi" and i + 2 < len(tokens) and tokens[i + 1].key == "que":
         return i + 2  # «… ainsi que les communes de …»
-    joined = nxt.key.startswith("و") or nxt.key in ("و", "et") or _COMMA.search(gap) or nxt.key in ("كل",)
+    joined = nxt.key.startswith("و") or nxt.key in ("و", "et") or COMMA.search(gap) or nxt.key in ("كل",)
     # Without a joiner the list is over: «Conseil régional et des associations …», «وUM6P Hospitals».
     return i if joined else None
 
@@ -688,7 +687,7 @@ def _proper_name(tokens: list[Token], text: str, i: int) -> tuple[int, int, int]
         and tokens[j].text[:1].isupper()
         and tokens[j].text.isascii()
         and not _BREAK.search(text[tokens[j - 1].end : tokens[j].start])
-        and not _COMMA.search(text[tokens[j - 1].end : tokens[j].start])
+        and not COMMA.search(text[tokens[j - 1].end : tokens[j].start])
     ):
         j += 1
     start = tok.start + offset
@@ -705,7 +704,7 @@ def _title_phrase_end(tokens: list[Token], text: str, i: int) -> int:
     j = i + 1
     while j < len(tokens) and j - i < 10:
         gap = text[tokens[j - 1].end : tokens[j].start]
-        if _BREAK.search(gap) or _COMMA.search(gap):
+        if _BREAK.search(gap) or COMMA.search(gap):
             break
         key = tokens[j].key
         if (

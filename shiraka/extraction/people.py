@@ -18,7 +18,7 @@ from .lexicon import (
     FR_TITLES,
     _f,
 )
-from .text import Token, clean_phrase, compact_key, fold
+from .text import COMMA, Token, clean_phrase, compact_key, fold
 
 _BREAK = re.compile(r"[.;:!?؟\n()«»\"“”]")
 
@@ -123,7 +123,7 @@ def _extend_name(tokens: list[Token], text: str, i: int, arabic: bool, limit: in
         if (
             j > i
             and _BREAK.search(_gap(text, tokens[j - 1], tokens[j]))
-            or (j > i and re.search(r"[,،]", _gap(text, tokens[j - 1], tokens[j])))
+            or (j > i and COMMA.search(_gap(text, tokens[j - 1], tokens[j])))
         ):
             break
         tok = tokens[j]
@@ -306,7 +306,7 @@ def _role_scan(tokens: list[Token], text: str, j: int, arabic: bool) -> int:
     k = j + 1
     while k < len(tokens) and k - j < 14:
         gap = _gap(text, tokens[k - 1], tokens[k])
-        if _BREAK.search(gap) or re.search(r"[,،]", gap):
+        if _BREAK.search(gap) or COMMA.search(gap):
             break
         tok = tokens[k]
         key = tok.key
@@ -314,38 +314,6 @@ def _role_scan(tokens: list[Token], text: str, j: int, arabic: bool) -> int:
             break
         if arabic:
             if key in _ROLE_STOPS:
-                break
-            if False and key in {
-                "بصفته",
-                "بمعيه",
-                "رفقه",
-                "بحضور",
-                "على",
-                "يوم",
-                "يومه",
-                "امس",
-                "اليوم",
-                "صبيحه",
-                "مساء",
-                "خلال",
-                "الذي",
-                "التي",
-                "حيث",
-                "ان",
-                "عن",
-                "في",
-                "اضافه",
-                "الي",
-                "بتوقيع",
-                "لتوقيع",
-                "توقيع",
-                "مراسيم",
-                "وبعض",
-                "بعض",
-                "انه",
-                "سيتم",
-                "تم",
-            }:
                 break
             if key.startswith("و") and (
                 _strip(key, ("و",)) in AR_TITLES or _strip(key, ("و",)) in AR_FIRST_NAMES
@@ -420,7 +388,7 @@ def _role_before(
         gap = _gap(text, tok, tokens[k + 1])
         if _BREAK.search(gap):
             break
-        if re.search(r"[,،]", gap) and k + 1 != i and not (k + 2 == i and _is_honorific(tokens[i - 1])):
+        if COMMA.search(gap) and k + 1 != i and not (k + 2 == i and _is_honorific(tokens[i - 1])):
             if not arabic:
                 pass
             else:

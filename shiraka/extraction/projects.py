@@ -8,10 +8,9 @@ from functools import lru_cache
 from .lexicon import AR_ACTIONS, FR_ACTIONS, _f
 from .model import Mention
 from .numbers import Money, find_money
-from .text import Token, clean_phrase, fold
+from .text import COMMA, Token, clean_phrase, fold
 
 _BREAK = re.compile(r"[.;:!?؟\n()«»\"“”|]")
-_COMMA = re.compile(r"[,،]")
 # Phrases that end a project and may start the next one.
 _AR_ENDS = _f(
     {
@@ -245,7 +244,7 @@ def _further_facilities(tokens: list[Token], text: str, j: int, scope: tuple[int
             k, key = k + 1, tokens[k + 1].key
         elif key.startswith("و") and key[1:] in _FACILITIES:
             key = key[1:]
-        elif not _COMMA.search(gap):
+        elif not COMMA.search(gap):
             break
         if key.startswith(("l'", "d'", "un", "une")) and k + 1 < len(tokens) and key in ("un", "une"):
             k, key = k + 1, tokens[k + 1].key
@@ -319,7 +318,7 @@ def _shared_action_items(
     end = j
     # The first site may run on past the phrase's end («… صنف 2 اصديف بجماعة زناكة، والمركز …»).
     while (
-        end < len(tokens) and end - j < 8 and not _COMMA.search(text[tokens[end - 1].end : tokens[end].start])
+        end < len(tokens) and end - j < 8 and not COMMA.search(text[tokens[end - 1].end : tokens[end].start])
     ):
         if _BREAK.search(text[tokens[end - 1].end : tokens[end].start]):
             return j, []
@@ -327,7 +326,7 @@ def _shared_action_items(
     first_end = end
     while end < len(tokens) and tokens[end].start < scope[1] and len(out) < 20:
         gap = text[tokens[end - 1].end : tokens[end].start]
-        if not _COMMA.search(gap) or _BREAK.search(gap):
+        if not COMMA.search(gap) or _BREAK.search(gap):
             break
         k = end
         if tokens[k].key in ("ثم", "و") and k + 1 < len(tokens):
@@ -367,7 +366,7 @@ def _phrase_end(tokens: list[Token], text: str, i: int) -> int:
             # «مركب رياضي (800 م2)», «centre de santé (niveau 1)»: a short aside belongs to the name.
             j = _index_at(tokens, aside.end())
             continue
-        if _BREAK.search(gap) or _COMMA.search(gap):
+        if _BREAK.search(gap) or COMMA.search(gap):
             break
         tok = tokens[j]
         if _capacity(tokens, j):

@@ -155,6 +155,9 @@ def clean_phrase(text: str) -> str:
     return out
 
 
+# A comma, Latin or Arabic, between two words: it ends a name, a party or a project.
+COMMA = re.compile(r"[,،]")
+
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+|(?<=[.!?؟])(?=[\u0600-\u06ff])")
 
 
