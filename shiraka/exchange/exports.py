@@ -8,6 +8,7 @@ agreements and projects, the sheets the import needs to bring them back (partner
 funding and milestones). `export_rows(kind, source, language)` is the list alone (for the API)."""
 
 from collections.abc import Iterator
+from operator import attrgetter, methodcaller
 
 from django.utils import translation
 
@@ -20,6 +21,7 @@ from shiraka.projects.selectors import project_page_rows
 from .columns import (
     AGREEMENTS,
     ALERTS,
+    CHOICE,
     COMMITMENTS,
     FUNDING,
     MILESTONES,
@@ -33,123 +35,53 @@ CHUNK = 500
 KINDS = ("agreements", "projects", "transfers", "commitments", "alerts")
 
 
-def _agreement(a) -> dict:
-    return {
-        "reference": a.reference,
-        "kind": a.get_kind_display(),
-        "parent": a.parent.reference if a.parent_id else None,
-        "title_ar": a.title_ar,
-        "title_fr": a.title_fr,
-        "programme": a.programme,
-        "signed_on": a.signed_on,
-        "signed_place": a.signed_place,
-        "start_on": a.start_on,
-        "end_on": a.end_on,
-        "total_amount": a.total_amount,
-        "status": a.get_status_display(),
-        "status_reason": a.status_reason,
-        "region": a.region,
-        "province": a.province,
-        "is_published": a.is_published,
-        "effective_total": a.total,
-        "committed": a.committed,
-        "due_to_date": a.due_to_date,
-        "transferred": a.transferred,
-        "arrears": a.arrears,
-        "unallocated": a.unallocated,
-        "project_count": a.project_count,
-    }
+def _builder(sheet, **special):
+    """A function of a record to its row: each column's value is the record's attribute of the same
+    name (a choice column's label, `get_<key>_display`), but for the `special` columns' functions."""
+
+    def getter(column):
+        if column.key in special:
+            return special[column.key]
+        if column.kind == CHOICE:
+            return methodcaller(f"get_{column.key}_display")
+        return attrgetter(column.key)
+
+    getters = tuple((column.key, getter(column)) for column in sheet.columns)
+    return lambda item: {key: get(item) for key, get in getters}
 
 
-def _partner(p) -> dict:
-    return {
-        "agreement": p.agreement.reference,
-        "organisation": p.organisation,
-        "committed_amount": p.committed_amount,
-        "is_funder": p.is_funder,
-        "is_project_owner": p.is_project_owner,
-        "is_delegated_owner": p.is_delegated_owner,
-        "is_technical_partner": p.is_technical_partner,
-        "committed": p.committed,
-        "due_to_date": p.due_to_date,
-        "transferred": p.transferred,
-        "arrears": p.arrears,
-    }
-
-
-def _schedule(line) -> dict:
-    return {
-        "agreement": line.partnership.agreement.reference,
-        "organisation": line.partnership.organisation,
-        "due_on": line.due_on,
-        "amount": line.amount,
-        "note": line.note,
-    }
-
-
-def _transfer(t) -> dict:
-    return {
-        "agreement": t.partnership.agreement.reference,
-        "organisation": t.partnership.organisation,
-        "transferred_on": t.transferred_on,
-        "amount": t.amount,
-        "reference": t.reference,
-        "note": t.note,
-        "cancelled": t.cancelled_at is not None,
-    }
-
-
-def _project(p) -> dict:
-    return {
-        "reference": p.reference,
-        "agreement": p.agreement.reference,
-        "title_ar": p.title_ar,
-        "title_fr": p.title_fr,
-        "category": p.get_category_display(),
-        "region": p.region,
-        "province": p.province,
-        "communes": [c.name for c in p.communes.all()] or None,
-        "owner": p.owner,
-        "delegated_owner": p.delegated_owner,
-        "budget": p.budget,
-        "status": p.get_status_display(),
-        "status_reason": p.status_reason,
-        "planned_start": p.planned_start,
-        "planned_end": p.planned_end,
-        "actual_start": p.actual_start,
-        "actual_end": p.actual_end,
-        "opened_on": p.opened_on,
-        "beds": p.beds,
-        "beneficiaries": p.beneficiaries,
-        "physical_progress": p.physical_progress,
-        "paid": p.paid,
-        "late_milestones": p.late_milestones,
-    }
-
-
-def _commitment(p) -> dict:
-    return {
-        "agreement": p.agreement.reference,
-        "title": localised(p.agreement.title_ar, p.agreement.title_fr),
-        "signed_on": p.agreement.signed_on,
-        "committed": p.committed,
-        "due_to_date": p.due_to_date,
-        "transferred": p.transferred,
-        "remaining": p.remaining,
-        "arrears": p.arrears,
-    }
-
-
-def _alert(a) -> dict:
-    return {
-        "kind": a.kind_label,
-        "severity": a.severity_label,
-        "label": a.label,
-        "agreement": a.agreement_reference,
-        "since": a.since,
-        "amount": a.amount,
-        "reason": a.reason,
-    }
+_agreement = _builder(
+    AGREEMENTS,
+    parent=lambda a: a.parent.reference if a.parent_id else None,
+    effective_total=attrgetter("total"),
+)
+_partner = _builder(PARTNERS, agreement=attrgetter("agreement.reference"))
+# A schedule line and a transfer name their agreement and partner through their partnership.
+_OF_PARTNERSHIP = {
+    "agreement": attrgetter("partnership.agreement.reference"),
+    "organisation": attrgetter("partnership.organisation"),
+}
+_schedule = _builder(SCHEDULE, **_OF_PARTNERSHIP)
+_transfer = _builder(TRANSFERS, **_OF_PARTNERSHIP, cancelled=lambda t: t.cancelled_at is not None)
+_project = _builder(
+    PROJECTS,
+    agreement=attrgetter("agreement.reference"),
+    communes=lambda p: [c.name for c in p.communes.all()] or None,
+)
+_commitment = _builder(
+    COMMITMENTS,
+    agreement=attrgetter("agreement.reference"),
+    title=lambda p: localised(p.agreement.title_ar, p.agreement.title_fr),
+    signed_on=attrgetter("agreement.signed_on"),
+)
+_alert = _builder(
+    ALERTS,
+    kind=attrgetter("kind_label"),
+    severity=attrgetter("severity_label"),
+    agreement=attrgetter("agreement_reference"),
+)
+_funding = _builder(FUNDING, project=attrgetter("project.reference"))
+_milestone = _builder(MILESTONES, project=attrgetter("project.reference"))
 
 
 # What only members of an organisation read (as on the pages): a transfer's bank reference and note,
@@ -206,20 +138,6 @@ def _project_sheets(projects, language: str, sort: str):
         (FUNDING, _rows(funding, _funding, language)),
         (MILESTONES, _rows(milestones, _milestone, language)),
     ]
-
-
-def _funding(f) -> dict:
-    return {"project": f.project.reference, "organisation": f.organisation, "amount": f.amount}
-
-
-def _milestone(m) -> dict:
-    return {
-        "project": m.project.reference,
-        "kind": m.get_kind_display(),
-        "planned_on": m.planned_on,
-        "achieved_on": m.achieved_on,
-        "note": m.note,
-    }
 
 
 def export_sheets(kind: str, source, *, language: str, members: bool, sort: str = "") -> list:

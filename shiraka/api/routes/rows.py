@@ -71,14 +71,7 @@ def partnership_row(partnership) -> dict:
 
 
 def contribution_row(contribution) -> dict:
-    return {
-        "id": contribution.pk,
-        "partnership_id": contribution.partnership_id,
-        "due_on": contribution.due_on,
-        "amount": contribution.amount,
-        "note": contribution.note,
-        "version": contribution.version,
-    }
+    return fields_of(contribution, "partnership_id", "due_on", "amount", "note")
 
 
 def transfer_row(transfer, user) -> dict:
