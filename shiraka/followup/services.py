@@ -112,6 +112,24 @@ def meeting_record(
     return meeting
 
 
+def _check_decision(
+    committee_id: int, meeting: Meeting | None, *, text: str, due_on, agreement, project
+) -> None:
+    """What a decision says, on creation and when corrected: `meeting` is the one that took it."""
+    if not text.strip():
+        refuse("text", _("Write the decision."), "required")
+    if meeting is not None and meeting.committee_id != committee_id:
+        refuse("meeting", _("This meeting belongs to another committee."), "meeting_other_committee")
+    if meeting is not None and due_on is not None and due_on < meeting.held_on:
+        refuse(
+            "due_on",
+            _("The due date cannot be before the meeting that took the decision."),
+            "dates_out_of_order",
+        )
+    if project is not None and agreement is not None and project.agreement_id != agreement.pk:
+        refuse("project", _("This project belongs to another agreement."), "project_other_agreement")
+
+
 @transaction.atomic
 def decision_create(
     *,
@@ -124,18 +142,7 @@ def decision_create(
     project=None,
     by=None,
 ) -> Decision:
-    if not text.strip():
-        refuse("text", _("Write the decision."), "required")
-    if meeting is not None and meeting.committee_id != committee.pk:
-        refuse("meeting", _("This meeting belongs to another committee."), "meeting_other_committee")
-    if meeting is not None and due_on is not None and due_on < meeting.held_on:
-        refuse(
-            "due_on",
-            _("The due date cannot be before the meeting that took the decision."),
-            "dates_out_of_order",
-        )
-    if project is not None and agreement is not None and project.agreement_id != agreement.pk:
-        refuse("project", _("This project belongs to another agreement."), "project_other_agreement")
+    _check_decision(committee.pk, meeting, text=text, due_on=due_on, agreement=agreement, project=project)
     decision = Decision(
         committee=committee,
         meeting=meeting,
@@ -320,21 +327,6 @@ def meeting_remove(meeting: Meeting, *, expected_version: int, by=None) -> None:
     _delete(meeting, by=by)
 
 
-def _check_decision(decision: Decision, *, text: str, due_on, agreement, project) -> None:
-    """The checks of decision_create, on the decision's own meeting."""
-    if not text.strip():
-        refuse("text", _("Write the decision."), "required")
-    meeting = decision.meeting
-    if meeting is not None and due_on is not None and due_on < meeting.held_on:
-        refuse(
-            "due_on",
-            _("The due date cannot be before the meeting that took the decision."),
-            "dates_out_of_order",
-        )
-    if project is not None and agreement is not None and project.agreement_id != agreement.pk:
-        refuse("project", _("This project belongs to another agreement."), "project_other_agreement")
-
-
 @transaction.atomic
 def decision_update(
     decision: Decision,
@@ -349,7 +341,14 @@ def decision_update(
 ) -> Decision:
     """Correct what a decision says: its text, who does it, by when, on which agreement or project.
     Its status moves with decision_set_status."""
-    _check_decision(decision, text=text, due_on=due_on, agreement=agreement, project=project)
+    _check_decision(
+        decision.committee_id,
+        decision.meeting,
+        text=text,
+        due_on=due_on,
+        agreement=agreement,
+        project=project,
+    )
     return versioned_update(
         decision,
         expected_version=expected_version,
