@@ -7,6 +7,8 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
+from shiraka.core.querying import MAX_ID
+
 MAX_LIMIT = 200
 MAX_OFFSET = 100_000
 
@@ -14,6 +16,13 @@ MAX_OFFSET = 100_000
 class Paging(Schema):
     limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"Items per page (at most {MAX_LIMIT}).")
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")
+
+
+class PlaceFilter(Paging):
+    """A page of the records of a region or of a province (their ids)."""
+
+    region: int | None = Field(None, ge=1, le=MAX_ID)
+    province: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 def paginate(queryset, paging: Paging, convert: Callable = lambda row: row) -> dict:

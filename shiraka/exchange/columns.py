@@ -80,6 +80,19 @@ FIGURES = (
     _c("transferred", _("Transferred"), AMOUNT, export_only=True),
     _c("arrears", _("Arrears"), AMOUNT, export_only=True),
 )
+# Columns several sheets hold alike.
+TITLES = (_c("title_ar", _("title (Arabic)")), _c("title_fr", _("title (French)")))
+PLACE = (_c("region", _("Region"), REGION), _c("province", _("province or prefecture"), PROVINCE))
+# A partner of an agreement, as its partners, schedule and transfers sheets name it.
+PARTNER_OF = (
+    _c("agreement", _("Agreement"), required=True),
+    _c("organisation", _("Partner"), ORGANISATION, required=True),
+)
+
+
+def _status(choices) -> tuple[Column, Column]:
+    return _c("status", _("Status"), CHOICE, choices=choices), _c("status_reason", _("reason for the status"))
+
 
 AGREEMENTS = Sheet(
     "agreements",
@@ -88,18 +101,15 @@ AGREEMENTS = Sheet(
         _c("reference", _("Reference"), required=True),
         _c("kind", _("Kind"), CHOICE, required=True, choices=AGREEMENT_KINDS),
         _c("parent", _("parent agreement")),
-        _c("title_ar", _("title (Arabic)")),
-        _c("title_fr", _("title (French)")),
+        *TITLES,
         _c("programme", _("programme"), PROGRAMME),
         _c("signed_on", _("signed on"), DATE),
         _c("signed_place", _("place of signing")),
         _c("start_on", _("start"), DATE),
         _c("end_on", _("end"), DATE),
         _c("total_amount", _("total amount (MAD)"), AMOUNT),
-        _c("status", _("Status"), CHOICE, choices=AGREEMENT_STATUSES),
-        _c("status_reason", _("reason for the status")),
-        _c("region", _("Region"), REGION),
-        _c("province", _("province or prefecture"), PROVINCE),
+        *_status(AGREEMENT_STATUSES),
+        *PLACE,
         _c("is_published", _("published"), BOOL),
         _c("effective_total", _("Total as amended (MAD)"), AMOUNT, export_only=True),
         *FIGURES,
@@ -111,8 +121,7 @@ PARTNERS = Sheet(
     "partners",
     _("Partners"),
     (
-        _c("agreement", _("Agreement"), required=True),
-        _c("organisation", _("Partner"), ORGANISATION, required=True),
+        *PARTNER_OF,
         _c("committed_amount", _("Commitment (MAD)"), AMOUNT),
         _c("is_funder", _("funder"), BOOL),
         _c("is_project_owner", _("project owner"), BOOL),
@@ -125,8 +134,7 @@ SCHEDULE = Sheet(
     "schedule",
     _("Schedule"),
     (
-        _c("agreement", _("Agreement"), required=True),
-        _c("organisation", _("Partner"), ORGANISATION, required=True),
+        *PARTNER_OF,
         _c("due_on", _("due on"), DATE, required=True),
         _c("amount", _("amount (MAD)"), AMOUNT, required=True),
         _c("note", _("note")),
@@ -136,8 +144,7 @@ TRANSFERS = Sheet(
     "transfers",
     _("Transfers"),
     (
-        _c("agreement", _("Agreement"), required=True),
-        _c("organisation", _("Partner"), ORGANISATION, required=True),
+        *PARTNER_OF,
         _c("transferred_on", _("transferred on"), DATE, required=True),
         _c("amount", _("amount (MAD)"), AMOUNT, required=True),
         _c("reference", _("Reference")),
@@ -151,17 +158,14 @@ PROJECTS = Sheet(
     (
         _c("reference", _("Reference"), required=True),
         _c("agreement", _("Agreement"), required=True),
-        _c("title_ar", _("title (Arabic)")),
-        _c("title_fr", _("title (French)")),
+        *TITLES,
         _c("category", _("category"), CHOICE, required=True, choices=tuple(Category.choices)),
-        _c("region", _("Region"), REGION),
-        _c("province", _("province or prefecture"), PROVINCE),
+        *PLACE,
         _c("communes", _("communes"), COMMUNES),
         _c("owner", _("project owner"), ORGANISATION),
         _c("delegated_owner", _("delegated project owner"), ORGANISATION),
         _c("budget", _("budget (MAD)"), AMOUNT),
-        _c("status", _("Status"), CHOICE, choices=tuple(Project.Status.choices)),
-        _c("status_reason", _("reason for the status")),
+        *_status(tuple(Project.Status.choices)),
         _c("planned_start", _("planned start"), DATE),
         _c("planned_end", _("planned end"), DATE),
         _c("actual_start", _("actual start"), DATE),

@@ -26,7 +26,7 @@ from shiraka.territory.models import Province, Region
 
 from ..auth import caller, write_token
 from ..inputs import AgreementIn, AgreementPatch, StatusIn, by_reference, changes, no_nul, one_of
-from ..paging import Paging, choice, paginate
+from ..paging import PlaceFilter, choice, paginate
 from ..schemas import AgreementDetailOut, AgreementOut, answers
 from .common import read
 from .rows import agreement_row, partnership_row, signatory_row
@@ -34,10 +34,8 @@ from .rows import agreement_row, partnership_row, signatory_row
 router = Router(tags=["agreements"])
 
 
-class AgreementQuery(Paging):
+class AgreementQuery(PlaceFilter):
     q: str = Field("", max_length=200, description="Words of the reference, title, object or partners.")
-    region: int | None = Field(None, ge=1, le=MAX_ID)
-    province: int | None = Field(None, ge=1, le=MAX_ID)
     programme: int | None = Field(None, ge=1, le=MAX_ID)
     kind: choice(Agreement.Kind) | None = None
     status: choice(Agreement.Status) | None = None

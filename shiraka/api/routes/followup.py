@@ -5,7 +5,6 @@ from ninja import Query, Router
 from pydantic import Field
 
 from shiraka.accounts.access import followed_agreements, followed_scope_key, visible_committees
-from shiraka.core.querying import MAX_ID
 from shiraka.followup.alerts import KINDS
 from shiraka.followup.models import Decision, Meeting
 from shiraka.followup.selectors import sorted_alerts
@@ -13,7 +12,7 @@ from shiraka.territory.models import Province, Region
 
 from ..auth import caller
 from ..errors import found
-from ..paging import Paging, choice, paginate
+from ..paging import Paging, PlaceFilter, choice, paginate
 from ..schemas import AlertOut, CommitteeOut, DecisionOut, MeetingOut
 from .common import RecordId, read
 from .rows import fields_of
@@ -39,13 +38,8 @@ def decision_row(decision) -> dict:
     }
 
 
-class CommitteeQuery(Paging):
-    region: int | None = Field(None, ge=1, le=MAX_ID)
-    province: int | None = Field(None, ge=1, le=MAX_ID)
-
-
 @read(router, "/committees", CommitteeOut, many=True)
-def committees(request, query: Query[CommitteeQuery]):
+def committees(request, query: Query[PlaceFilter]):
     rows = visible_committees(caller(request)).prefetch_related("agreements")
     if query.region:
         rows = rows.filter(region_id=query.region)
@@ -91,25 +85,25 @@ def decision(request, pk: int = RecordId):
     return decision_row(found(rows.select_related("agreement", "project").filter(pk=pk)))
 
 
-class AlertQuery(Paging):
+class AlertQuery(PlaceFilter):
     kind: str | None = Field(None, pattern="^(" + "|".join(KINDS) + ")$")
-    region: int | None = Field(None, ge=1, le=MAX_ID)
-    province: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+ALERT_FIELDS = (
+    "kind",
+    "severity",
+    "object_type",
+    "object_id",
+    "label",
+    "region_id",
+    "province_id",
+    "since",
+    "amount",
+)
 
 
 def alert_row(alert) -> dict:
-    return {
-        "kind": alert.kind,
-        "severity": alert.severity,
-        "object_type": alert.object_type,
-        "object_id": alert.object_id,
-        "label": alert.label,
-        "agreement": alert.agreement_reference,
-        "region_id": alert.region_id,
-        "province_id": alert.province_id,
-        "since": alert.since,
-        "amount": alert.amount,
-    }
+    return {name: getattr(alert, name) for name in ALERT_FIELDS} | {"agreement": alert.agreement_reference}
 
 
 @read(router, "/alerts", AlertOut, many=True)

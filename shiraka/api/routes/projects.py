@@ -43,7 +43,7 @@ from ..inputs import (
     one_of,
     refuse_unknown,
 )
-from ..paging import Paging, choice, paginate
+from ..paging import Paging, PlaceFilter, choice, paginate
 from ..schemas import (
     ContractOut,
     FundingOut,
@@ -60,10 +60,8 @@ from .rows import contract_row, fields_of, payment_row, progress_row, project_ro
 router = Router(tags=["projects"])
 
 
-class ProjectQuery(Paging):
+class ProjectQuery(PlaceFilter):
     q: str = Field("", max_length=200, description="Words of the reference, title or description.")
-    region: int | None = Field(None, ge=1, le=MAX_ID)
-    province: int | None = Field(None, ge=1, le=MAX_ID)
     category: choice(Category) | None = None
     status: choice(Project.Status) | None = None
     agreement: str = Field("", max_length=60, description="Reference of the agreement.")
