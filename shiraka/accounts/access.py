@@ -11,6 +11,8 @@ Two kinds of functions:
 None of them reads a request, so the CLI, imports and the API ask the same questions for a given
 user. Anonymous users are `AnonymousUser`; `None` never stands for "everyone"."""
 
+from operator import attrgetter
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -272,6 +274,39 @@ def _allowed(record, allowed: bool):
     return record
 
 
+# A row of an agreement or a project reaches it by a lookup path ending in its name: the records the
+# user may see, and who may change them (and so their rows).
+_PARENTS = {
+    "agreement": (visible_agreements, can_edit_agreement),
+    "project": (visible_projects, can_edit_project),
+}
+
+
+def _parent_of(row, path: str):
+    return attrgetter(path.replace("__", "."))(row)
+
+
+def _visible_row(user, model, pk: int, path: str, *related: str):
+    """A row of the agreement or project `path` leads to, fetched among the rows of those the user may
+    see: a row of a hidden one gives the 404 of a missing one."""
+    visible, _may_edit = _PARENTS[path.rsplit("__", 1)[-1]]
+    return _one(model.objects.filter(**{f"{path}__in": visible(user)}).select_related(*related), pk=pk)
+
+
+def _editable_row(user, model, pk: int, path: str, *related: str):
+    """A row to change: hidden with its agreement or project, changed by whom may change that."""
+    row = _visible_row(user, model, pk, path, *related)
+    _visible, may_edit = _PARENTS[path.rsplit("__", 1)[-1]]
+    return _allowed(row, may_edit(user, _parent_of(row, path)))
+
+
+def _internal(user, queryset: QuerySet, pk: int):
+    """Committees and what they record are internal: the public gets the 404 of a missing record."""
+    if not is_member(user):
+        raise Http404
+    return _one(queryset, pk=pk)
+
+
 def access_agreement(user, reference: str, *, write: bool = False) -> Agreement:
     agreement = _one(
         visible_agreements(user).select_related("region", "province", "programme", "parent"),
@@ -292,12 +327,7 @@ def access_project(user, reference: str, *, write: bool = False) -> Project:
 
 def access_partnership(user, pk: int, *, transfer: bool = False) -> Partnership:
     """Changing a partnership needs the agreement's editor; recording a transfer, its focal point too."""
-    partnership = _one(
-        Partnership.objects.filter(agreement__in=visible_agreements(user)).select_related(
-            "agreement", "organisation"
-        ),
-        pk=pk,
-    )
+    partnership = _visible_row(user, Partnership, pk, "agreement", "agreement", "organisation")
     allowed = (
         can_record_transfer(user, partnership)
         if transfer
@@ -307,70 +337,40 @@ def access_partnership(user, pk: int, *, transfer: bool = False) -> Partnership:
 
 
 def access_milestone(user, pk: int) -> Milestone:
-    milestone = _one(
-        Milestone.objects.filter(project__in=visible_projects(user)).select_related(
-            "project", "project__agreement"
-        ),
-        pk=pk,
-    )
-    return _allowed(milestone, can_edit_project(user, milestone.project))
+    return _editable_row(user, Milestone, pk, "project", "project", "project__agreement")
 
 
 def access_contract(user, pk: int) -> Contract:
-    contract = _one(
-        Contract.objects.filter(project__in=visible_projects(user)).select_related(
-            "project", "project__agreement"
-        ),
-        pk=pk,
-    )
-    return _allowed(contract, can_edit_project(user, contract.project))
+    return _editable_row(user, Contract, pk, "project", "project", "project__agreement")
 
 
 def access_transfer(user, pk: int) -> Transfer:
     """A transfer to correct (cancel): who may record it may cancel it."""
-    transfer = _one(
-        Transfer.objects.filter(partnership__agreement__in=visible_agreements(user)).select_related(
-            "partnership__agreement", "partnership__organisation"
-        ),
-        pk=pk,
-    )
+    related = ("partnership__agreement", "partnership__organisation")
+    transfer = _visible_row(user, Transfer, pk, "partnership__agreement", *related)
     return _allowed(transfer, can_record_transfer(user, transfer.partnership))
 
 
 def access_payment(user, pk: int) -> Payment:
     """A payment to correct (cancel): who may record it may cancel it."""
-    payment = _one(
-        Payment.objects.filter(contract__project__in=visible_projects(user)).select_related(
-            "contract__project__agreement"
-        ),
-        pk=pk,
-    )
-    return _allowed(payment, can_edit_project(user, payment.contract.project))
+    return _editable_row(user, Payment, pk, "contract__project", "contract__project__agreement")
 
 
 def access_committee(user, pk: int, *, write: bool = False) -> Committee:
     """Committees are internal: members of an organisation read them, their managers change them."""
-    if not is_member(user):
-        raise Http404
-    committee = _one(Committee.objects.select_related("region", "province", "chair"), pk=pk)
+    committee = _internal(user, Committee.objects.select_related("region", "province", "chair"), pk)
     return _allowed(committee, not write or can_manage_committee(user, committee))
 
 
 def access_meeting(user, pk: int, *, write: bool = False) -> Meeting:
-    if not is_member(user):
-        raise Http404
-    meeting = _one(
-        Meeting.objects.select_related("committee", "committee__region", "committee__province"), pk=pk
-    )
+    meetings = Meeting.objects.select_related("committee", "committee__region", "committee__province")
+    meeting = _internal(user, meetings, pk)
     return _allowed(meeting, not write or can_manage_committee(user, meeting.committee))
 
 
 def access_decision(user, pk: int) -> Decision:
-    if not is_member(user):
-        raise Http404
-    return _one(
-        Decision.objects.select_related("committee", "meeting", "responsible", "project", "agreement"), pk=pk
-    )
+    related = ("committee", "meeting", "responsible", "project", "agreement")
+    return _internal(user, Decision.objects.select_related(*related), pk)
 
 
 # --- files ------------------------------------------------------------------------------------------
@@ -465,34 +465,16 @@ def check_project_owners(user, project, values: dict) -> None:
 
 
 def access_funding(user, pk: int) -> ProjectFunding:
-    funding = _one(
-        ProjectFunding.objects.filter(project__in=visible_projects(user)).select_related(
-            "project__agreement", "organisation"
-        ),
-        pk=pk,
-    )
-    return _allowed(funding, can_edit_project(user, funding.project))
+    return _editable_row(user, ProjectFunding, pk, "project", "project__agreement", "organisation")
 
 
 def access_progress_update(user, pk: int) -> ProgressUpdate:
-    update = _one(
-        ProgressUpdate.objects.filter(project__in=visible_projects(user)).select_related(
-            "project__agreement"
-        ),
-        pk=pk,
-    )
-    return _allowed(update, can_edit_project(user, update.project))
+    return _editable_row(user, ProgressUpdate, pk, "project", "project__agreement")
 
 
 def access_progress_photo_edit(user, pk: int) -> ProgressPhoto:
     """A site photo to remove (`access_progress_photo` reads one)."""
-    photo = _one(
-        ProgressPhoto.objects.filter(update__project__in=visible_projects(user)).select_related(
-            "update__project__agreement"
-        ),
-        pk=pk,
-    )
-    return _allowed(photo, can_edit_project(user, photo.update.project))
+    return _editable_row(user, ProgressPhoto, pk, "update__project", "update__project__agreement")
 
 
 # --- agreement rows to correct ----------------------------------------------------------------------
@@ -500,35 +482,18 @@ def access_progress_photo_edit(user, pk: int) -> ProgressPhoto:
 
 def access_signatory(user, pk: int) -> Signatory:
     """A signatory to edit or remove: who may add one may correct it."""
-    signatory = _one(
-        Signatory.objects.filter(agreement__in=visible_agreements(user)).select_related(
-            "agreement", "person", "organisation"
-        ),
-        pk=pk,
-    )
-    return _allowed(signatory, can_edit_agreement(user, signatory.agreement))
+    return _editable_row(user, Signatory, pk, "agreement", "agreement", "person", "organisation")
 
 
 def access_attendee(user, pk: int) -> SigningAttendee:
     """A signing attendee ("in the presence of") to edit or remove: the agreement's editors."""
-    attendee = _one(
-        SigningAttendee.objects.filter(agreement__in=visible_agreements(user)).select_related(
-            "agreement", "organisation"
-        ),
-        pk=pk,
-    )
-    return _allowed(attendee, can_edit_agreement(user, attendee.agreement))
+    return _editable_row(user, SigningAttendee, pk, "agreement", "agreement", "organisation")
 
 
 def access_contribution(user, pk: int) -> ScheduledContribution:
     """A schedule line to edit or remove: the agreement's editors, as for adding one."""
-    contribution = _one(
-        ScheduledContribution.objects.filter(
-            partnership__agreement__in=visible_agreements(user)
-        ).select_related("partnership__agreement", "partnership__organisation"),
-        pk=pk,
-    )
-    return _allowed(contribution, can_edit_agreement(user, contribution.partnership.agreement))
+    related = ("partnership__agreement", "partnership__organisation")
+    return _editable_row(user, ScheduledContribution, pk, "partnership__agreement", *related)
 
 
 # --- follow-up corrections --------------------------------------------------------------------------
@@ -538,14 +503,8 @@ def access_committee_member(user, pk: int):
     """A committee member to correct (role) or remove: who may add members may do both."""
     from shiraka.followup.models import CommitteeMember
 
-    if not is_member(user):
-        raise Http404
-    member = _one(
-        CommitteeMember.objects.select_related(
-            "committee", "committee__region", "committee__province", "organisation", "person"
-        ),
-        pk=pk,
-    )
+    related = ("committee", "committee__region", "committee__province", "organisation", "person")
+    member = _internal(user, CommitteeMember.objects.select_related(*related), pk)
     return _allowed(member, can_manage_committee(user, member.committee))
 
 
