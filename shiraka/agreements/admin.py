@@ -30,15 +30,7 @@ class PartnershipInline(ReadOnlyInline):
     model = Partnership
     extra = 0
     autocomplete_fields = ["organisation"]
-    fields = [
-        "organisation",
-        "committed_amount",
-        "is_funder",
-        "is_project_owner",
-        "is_delegated_owner",
-        "is_technical_partner",
-        "commitment_source",
-    ]
+    fields = ["organisation", "committed_amount", *Partnership.ROLE_FIELDS, "commitment_source"]
 
 
 @admin.register(Agreement)

@@ -186,6 +186,8 @@ class Signatory(TrackedModel):
 class Partnership(TrackedModel):
     # The fields that name a record in a page's history (core.history).
     history_label_fields = ("organisation",)
+    # The roles a partner may hold at once, each a flag.
+    ROLE_FIELDS = ("is_funder", "is_project_owner", "is_delegated_owner", "is_technical_partner")
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="partnerships")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="partnerships", verbose_name=_("partner")
@@ -223,7 +225,7 @@ class Partnership(TrackedModel):
     @property
     def roles(self) -> list[str]:
         labels = []
-        for flag in ("is_funder", "is_project_owner", "is_delegated_owner", "is_technical_partner"):
+        for flag in self.ROLE_FIELDS:
             if getattr(self, flag):
                 labels.append(str(self._meta.get_field(flag).verbose_name))
         return labels

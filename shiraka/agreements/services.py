@@ -357,15 +357,7 @@ def partnership_commit(
 
 @transaction.atomic
 def partnership_update(partnership: Partnership, *, expected_version: int, by=None, **changes) -> Partnership:
-    allowed = {
-        "committed_amount",
-        "is_funder",
-        "is_project_owner",
-        "is_delegated_owner",
-        "is_technical_partner",
-        "commitment_source",
-        "obligations",
-    }
+    allowed = {"committed_amount", *Partnership.ROLE_FIELDS, "commitment_source", "obligations"}
     check_field_names(changes, allowed, "partnership")
     if "committed_amount" in changes:
         changes["committed_amount"] = _amount(changes["committed_amount"], "committed_amount")

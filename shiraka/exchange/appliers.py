@@ -18,6 +18,8 @@ from shiraka.agreements.models import Agreement, Partnership, ScheduledContribut
 from shiraka.projects import services as projects
 from shiraka.projects.models import Milestone, ProgressUpdate, Project, ProjectFunding
 
+from .columns import AGREEMENTS, PARTNERS, PROJECTS
+
 
 class RowProblem(Exception):
     def __init__(self, column: str, message):
@@ -30,44 +32,14 @@ class ParentLater(RowProblem):
     """The row names a parent agreement not written yet: tried again after the sheet's other rows."""
 
 
-AGREEMENT_FIELDS = (
-    "kind",
-    "title_ar",
-    "title_fr",
-    "programme",
-    "signed_on",
-    "signed_place",
-    "start_on",
-    "end_on",
-    "total_amount",
-    "region",
-    "province",
-    "is_published",
-)
-PARTNER_FIELDS = (
-    "committed_amount",
-    "is_funder",
-    "is_project_owner",
-    "is_delegated_owner",
-    "is_technical_partner",
-)
-PROJECT_FIELDS = (
-    "title_ar",
-    "title_fr",
-    "category",
-    "region",
-    "province",
-    "owner",
-    "delegated_owner",
-    "budget",
-    "planned_start",
-    "planned_end",
-    "actual_start",
-    "actual_end",
-    "opened_on",
-    "beds",
-    "beneficiaries",
-)
+def _plain(sheet, *apart: str) -> tuple[str, ...]:
+    """The sheet's columns written as they are read: all it imports but those its applier treats apart."""
+    return tuple(column.key for column in sheet.importable() if column.key not in apart)
+
+
+AGREEMENT_FIELDS = _plain(AGREEMENTS, "reference", "parent", "status", "status_reason")
+PARTNER_FIELDS = _plain(PARTNERS, "agreement", "organisation")
+PROJECT_FIELDS = _plain(PROJECTS, "reference", "agreement", "communes", "status", "status_reason")
 
 
 def _value(record, name):
