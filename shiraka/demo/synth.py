@@ -616,23 +616,32 @@ def _synth_money(world: _World, partnerships, partnership_meta) -> None:
                 signed_on.year + year + 1, rng.choice([3, 6, 9, 12]), 28 if rng.random() < 0.5 else 15
             )
             schedule.append(new_contribution(partnership=partnership, due_on=due_on, amount=amount))
-            if due_on <= ANCHOR and rng.random() < paid_share and amount > 0:
-                paid_on = min(ANCHOR, due_on + timedelta(days=rng.randint(-20, 240)))
-                paid = amount if rng.random() < 0.8 else (amount * Decimal("0.5")).quantize(CENT)
-                if transferred + paid <= partnership.committed_amount:
-                    transferred += paid
-                    transfers.append(
-                        new_transfer(
-                            partnership=partnership,
-                            transferred_on=paid_on,
-                            amount=paid,
-                            reference=f"OV-{partnership.pk}-{year + 1}",
-                        )
-                    )
+            room = partnership.committed_amount - transferred
+            transfer = _tranche_transfer(rng, partnership, year + 1, due_on, amount, paid_share, room)
+            if transfer is not None:
+                transferred += transfer.amount
+                transfers.append(transfer)
     insert_rows(ScheduledContribution, schedule)
     insert_rows(Transfer, transfers)
     world.report.schedule += len(schedule)
     world.report.transfers += len(transfers)
+
+
+def _tranche_transfer(rng, partnership, number: int, due_on: date, amount, paid_share: float, room):
+    """The transfer paying a tranche fallen due, in full or (one time in five) half of it, or None when
+    the partner leaves it unpaid or it would go past what remains of the commitment (`room`)."""
+    if due_on > ANCHOR or rng.random() >= paid_share or amount <= 0:
+        return None
+    paid_on = min(ANCHOR, due_on + timedelta(days=rng.randint(-20, 240)))
+    paid = amount if rng.random() < 0.8 else (amount * Decimal("0.5")).quantize(CENT)
+    if paid > room:
+        return None
+    return new_transfer(
+        partnership=partnership,
+        transferred_on=paid_on,
+        amount=paid,
+        reference=f"OV-{partnership.pk}-{number}",
+    )
 
 
 SERVICE_CATEGORIES = {
