@@ -29,9 +29,9 @@ class VersionConflict(ValidationError):
         )
 
 
-def check_field_names(names, allowed: set[str], what: str) -> None:
+def check_field_names(names, allowed, what: str) -> None:
     """A programming error, not user input: a service was called with a field it does not write."""
-    unknown = set(names) - allowed
+    unknown = set(names).difference(allowed)
     if unknown:
         raise TypeError(f"unknown {what} fields: {sorted(unknown)}")
 

@@ -209,6 +209,19 @@ def milestone_achieve(
     return versioned_update(milestone, expected_version=expected_version, by=by, achieved_on=achieved_on)
 
 
+def _check_lower_says_why(percent: int, previous: ProgressUpdate | None, note: str) -> None:
+    """Works do not go backwards on their own: a figure below the update before it is a correction
+    or a loss, and its note says which."""
+    if previous is not None and percent < previous.physical_progress and not (note or "").strip():
+        refuse(
+            "note",
+            _("The progress is lower than the %(last)s %% reported on %(on)s: say why in the note."),
+            "progress_lower_needs_reason",
+            last=previous.physical_progress,
+            on=previous.reported_on.isoformat(),
+        )
+
+
 @transaction.atomic
 def progress_record(
     *, project: Project, reported_on: date, physical_progress, note: str = "", photos=(), by=None
@@ -222,15 +235,7 @@ def progress_record(
         .order_by("-reported_on", "-pk")
         .first()
     )
-    if previous is not None and percent < previous.physical_progress and not (note or "").strip():
-        # Works do not go backwards on their own: a lower figure is a correction or a loss, and says which.
-        refuse(
-            "note",
-            _("The progress is lower than the %(last)s %% reported on %(on)s: say why in the note."),
-            "progress_lower_needs_reason",
-            last=previous.physical_progress,
-            on=previous.reported_on.isoformat(),
-        )
+    _check_lower_says_why(percent, previous, note)
     update = ProgressUpdate(
         project=project,
         reported_on=reported_on,
@@ -245,12 +250,17 @@ def progress_record(
         picture.save()
     latest = ProgressUpdate.objects.filter(project=project).order_by("-reported_on", "-pk").first()
     if latest.pk == update.pk:
-        project.physical_progress = percent
-        project.progress_updated_on = reported_on
-        project.version += 1
-        set_history_user(project, by)
-        project.save(update_fields=["physical_progress", "progress_updated_on", "version", "updated_at"])
+        _set_progress(project, percent, reported_on, by=by)
     return update
+
+
+def _set_progress(project: Project, percent: int, on: date | None, *, by=None) -> None:
+    """The project keeps its latest update's figure and date (lists and averages read them there)."""
+    project.physical_progress = percent
+    project.progress_updated_on = on
+    project.version += 1
+    set_history_user(project, by)
+    project.save(update_fields=["physical_progress", "progress_updated_on", "version", "updated_at"])
 
 
 @transaction.atomic
@@ -365,7 +375,7 @@ def payment_cancel(payment: Payment, *, reason: str, expected_version: int, by=N
 
 FUNDING_FIELDS = {"amount"}
 MILESTONE_FIELDS = {"kind", "planned_on", "achieved_on", "note"}
-CONTRACT_FIELDS = {
+CONTRACT_FIELDS = (
     "kind",
     "reference",
     "contractor",
@@ -373,7 +383,7 @@ CONTRACT_FIELDS = {
     "amount",
     "signed_on",
     "duration_days",
-}
+)
 
 
 def _claim(instance, expected_version: int) -> None:
@@ -482,14 +492,7 @@ def progress_update_edit(
     update: ProgressUpdate, *, expected_version: int, note: str, by=None
 ) -> ProgressUpdate:
     previous = _previous_update(update)
-    if previous is not None and update.physical_progress < previous.physical_progress and not note.strip():
-        refuse(
-            "note",
-            _("The progress is lower than the %(last)s %% reported on %(on)s: say why in the note."),
-            "progress_lower_needs_reason",
-            last=previous.physical_progress,
-            on=previous.reported_on.isoformat(),
-        )
+    _check_lower_says_why(update.physical_progress, previous, note)
     return versioned_update(update, expected_version=expected_version, by=by, note=note)
 
 
@@ -499,11 +502,7 @@ def _follow_latest_progress(project: Project, by=None) -> Project:
     latest = ProgressUpdate.objects.filter(project=project).order_by("-reported_on", "-pk").first()
     percent, on = (latest.physical_progress, latest.reported_on) if latest else (0, None)
     if (project.physical_progress, project.progress_updated_on) != (percent, on):
-        project.physical_progress = percent
-        project.progress_updated_on = on
-        project.version += 1
-        set_history_user(project, by)
-        project.save(update_fields=["physical_progress", "progress_updated_on", "version", "updated_at"])
+        _set_progress(project, percent, on, by=by)
     return project
 
 

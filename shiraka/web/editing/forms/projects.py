@@ -11,6 +11,7 @@ from shiraka.core.rules import today
 from shiraka.core.uploads import IMAGES, check_pixel_budget, safe_upload
 from shiraka.organisations.models import Organisation
 from shiraka.projects import models
+from shiraka.projects.services import CONTRACT_FIELDS
 from shiraka.territory.models import Commune, HealthFacilityType, Province
 from shiraka.web.kit import forms as kit
 from shiraka.web.kit.forms import AmountField, TextDirection, VersionedForm, date_field, label, text
@@ -240,15 +241,7 @@ class ContractForm(RecordForm):
     layout = [(None, [("kind", "col-md-4"), ("reference", "col-md-4"), ("amount", "col-md-4"),
                       ("contractor", "col-md-6"), ("contractor_name", "col-md-6"), ("signed_on", "col-md-6"),
                       ("duration_days", "col-md-6")])]  # fmt: skip
-    SERVICE_FIELDS = (
-        "kind",
-        "reference",
-        "contractor",
-        "contractor_name",
-        "amount",
-        "signed_on",
-        "duration_days",
-    )
+    SERVICE_FIELDS = CONTRACT_FIELDS
     TEXT_FIELDS = ("reference", "contractor_name")
 
     def __init__(self, *args, **kwargs):
