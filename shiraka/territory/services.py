@@ -77,10 +77,24 @@ FACILITY_TYPE_COLUMNS = {
 }  # fmt: skip
 
 
-def _records(name: str, columns: dict[str, str], extra=lambda row: {}) -> list[dict]:
-    return [
+def _load(model, name: str, columns: dict[str, str], extra=lambda row: {}) -> int:
+    """The rows of reference file `name` written by code: `columns` gives the fields read as they are,
+    `extra(row)` the others."""
+    records = [
         {field: row[column] for field, column in columns.items()} | extra(row) for row in reference_rows(name)
     ]
+    return _upsert(model, "code", records)
+
+
+def _inside(parent, column: str, field: str):
+    """The extra fields of a territory in a `parent` already loaded: the parent's id, found by the code
+    in `column`, and the census."""
+    ids = dict(parent.objects.values_list("code", "pk"))
+    return lambda row: {field: ids[row[column]], **_census(row)}
+
+
+def _care(row: dict) -> dict:
+    return {"network": row["network"][:80], "care_level": row["care_level"][:80]}
 
 
 @transaction.atomic
@@ -88,34 +102,14 @@ def territories_load(report: LoadReport | None = None) -> LoadReport:
     """Regions, provinces and prefectures, communes and facility types; the institutions that sit on
     them are loaded by `shiraka.organisations.services.reference_load`."""
     report = report or LoadReport()
-    report.regions = _upsert(Region, "code", _records("regions.csv", REGION_COLUMNS, _census))
-    regions = dict(Region.objects.values_list("code", "pk"))
-    report.provinces = _upsert(
-        Province,
-        "code",
-        _records(
-            "provinces.csv",
-            PROVINCE_COLUMNS,
-            lambda row: {"region_id": regions[row["region_code"]], **_census(row)},
-        ),
+    report.regions = _load(Region, "regions.csv", REGION_COLUMNS, _census)
+    report.provinces = _load(
+        Province, "provinces.csv", PROVINCE_COLUMNS, _inside(Region, "region_code", "region_id")
     )
-    provinces = dict(Province.objects.values_list("code", "pk"))
-    report.communes = _upsert(
-        Commune,
-        "code",
-        _records(
-            "communes.csv",
-            COMMUNE_COLUMNS,
-            lambda row: {"province_id": provinces[row["province_code"]], **_census(row)},
-        ),
+    report.communes = _load(
+        Commune, "communes.csv", COMMUNE_COLUMNS, _inside(Province, "province_code", "province_id")
     )
-    report.facility_types = _upsert(
-        HealthFacilityType,
-        "code",
-        _records(
-            "health_facility_types.csv",
-            FACILITY_TYPE_COLUMNS,
-            lambda row: {"network": row["network"][:80], "care_level": row["care_level"][:80]},
-        ),
+    report.facility_types = _load(
+        HealthFacilityType, "health_facility_types.csv", FACILITY_TYPE_COLUMNS, _care
     )
     return report
