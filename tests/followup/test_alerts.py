@@ -16,6 +16,7 @@ from shiraka.demo.synth import synth_generate
 from shiraka.followup import services as followup
 from shiraka.followup.alerts import Kind, Severity
 from shiraka.followup.selectors import alert_list
+from shiraka.portfolio.figures import ensure_current
 from shiraka.projects import services as projects
 from tests.factories import (
     TODAY,
@@ -219,6 +220,7 @@ def test_scope_anonymous_none_secretariat_its_province_others_all(reference):
 
 
 def alert_queries(**kwargs) -> tuple[int, int]:
+    ensure_current(date(2026, 1, 1))
     with CaptureQueriesContext(connection) as context:
         alerts = alert_list(today=date(2026, 1, 1), **kwargs)
         for alert in alerts:  # reading the sentences and links must not query either

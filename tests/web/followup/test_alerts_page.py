@@ -40,9 +40,11 @@ def test_the_alerts_page_shows_the_rules_alerts_in_a_fixed_number_of_queries(cli
     synth_generate(agreements=2, seed=41, show_progress=False)
     viewer = f.user_with_role("viewer", Membership.Role.VIEWER)
     client.force_login(viewer)
+    f.figures_checked()
     _small_page, small = visit(client, "/fr/alerts/")
     synth_generate(agreements=25, seed=42, show_progress=False)
     cache.clear()
+    f.figures_checked()
     response, large = visit(client, "/fr/alerts/?page=2")
     assert small == large
     old = oracle.compute(followed_agreements(viewer), today=today(), key=oracle.kind_key)
