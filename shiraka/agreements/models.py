@@ -4,9 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from shiraka.core.formatting import format_amount
-from shiraka.core.models import Cancellable, TrackedModel, author_link, optional_link
+from shiraka.core.models import Cancellable, ReferencedTitle, TrackedModel, author_link, optional_link
 from shiraka.core.money import MoneyField
-from shiraka.core.text import localised
 from shiraka.organisations.models import Organisation, Person
 from shiraka.territory.models import LocalisedName, Province, Region
 
@@ -36,7 +35,7 @@ class Programme(LocalisedName, TrackedModel):
         verbose_name_plural = _("programmes")
 
 
-class Agreement(TrackedModel):
+class Agreement(ReferencedTitle, TrackedModel):
     # What the record's page shows in its history besides its own changes (core.history).
     history_related = (
         ("agreements.Partnership", "agreement"),
@@ -107,13 +106,6 @@ class Agreement(TrackedModel):
             models.Index(fields=["region", "province"]),
         ]
 
-    @property
-    def title(self) -> str:
-        return localised(self.title_ar, self.title_fr)
-
-    def __str__(self) -> str:
-        return f"{self.reference} — {self.title}"
-
     def build_search_text(self) -> str:
         from shiraka.core.text import search_document
 
@@ -124,12 +116,6 @@ class Agreement(TrackedModel):
             getattr(self.province, "name_fr", ""),
         ]
         return search_document(self.reference, self.title_ar, self.title_fr, self.signed_place, *places)
-
-    def save(self, *args, **kwargs):
-        self.search_text = self.build_search_text()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
-        super().save(*args, **kwargs)
 
 
 class SigningAttendee(models.Model):

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shiraka.core.text import localised
+
 
 def optional_link(to, verbose_name, *, on_delete=models.PROTECT, **kwargs) -> models.ForeignKey:
     """A link a record may go without (a territory, an owner, a parent): PROTECT unless told."""
@@ -16,6 +18,24 @@ def optional_link(to, verbose_name, *, on_delete=models.PROTECT, **kwargs) -> mo
 def author_link(verbose_name) -> models.ForeignKey:
     """Who recorded a row: kept when the account is deleted (the history names them), no reverse accessor."""
     return optional_link(settings.AUTH_USER_MODEL, verbose_name, on_delete=models.SET_NULL, related_name="+")
+
+
+class ReferencedTitle:
+    """A record named by its reference and its title (Arabic, French), found through `search_text`:
+    what its `build_search_text()` returns, kept on every save."""
+
+    @property
+    def title(self) -> str:
+        return localised(self.title_ar, self.title_fr)
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
 
 def contains_nul(value) -> bool:

@@ -6,9 +6,8 @@ from simple_history.models import HistoricalRecords
 
 from shiraka.agreements.models import Agreement
 from shiraka.core.formatting import format_amount
-from shiraka.core.models import Cancellable, TrackedModel, author_link, optional_link
+from shiraka.core.models import Cancellable, ReferencedTitle, TrackedModel, author_link, optional_link
 from shiraka.core.money import MoneyField
-from shiraka.core.text import localised
 from shiraka.organisations.models import Organisation
 from shiraka.territory.models import Commune, HealthFacilityType, Province, Region
 
@@ -32,7 +31,7 @@ class Category(models.TextChoices):
     FACILITY_UPGRADE = "facility_upgrade", _("upgrade of existing facilities")
 
 
-class Project(TrackedModel):
+class Project(ReferencedTitle, TrackedModel):
     # What the record's page shows in its history besides its own changes (core.history).
     history_related = (
         ("projects.Milestone", "project"),
@@ -129,24 +128,11 @@ class Project(TrackedModel):
             )
         ]
 
-    @property
-    def title(self) -> str:
-        return localised(self.title_ar, self.title_fr)
-
-    def __str__(self) -> str:
-        return f"{self.reference} — {self.title}"
-
     def build_search_text(self) -> str:
         from shiraka.core.text import search_document
 
         places = [getattr(self.province, "name_ar", ""), getattr(self.province, "name_fr", "")]
         return search_document(self.reference, self.title_ar, self.title_fr, *places)
-
-    def save(self, *args, **kwargs):
-        self.search_text = self.build_search_text()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
-        super().save(*args, **kwargs)
 
 
 class ProjectFunding(TrackedModel):
