@@ -22,13 +22,11 @@ class ProgrammeAdmin(ReadOnlyAdmin):
 
 class SignatoryInline(ReadOnlyInline):
     model = Signatory
-    extra = 0
     autocomplete_fields = ["person", "organisation"]
 
 
 class PartnershipInline(ReadOnlyInline):
     model = Partnership
-    extra = 0
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "committed_amount", *Partnership.ROLE_FIELDS, "commitment_source"]
 
@@ -76,29 +74,31 @@ class PartnershipAdmin(ReadOnlyAdmin):
     list_select_related = ["agreement", "organisation"]
 
 
+# Schedule lines and transfers are found by their agreement and partner.
+PARTNER_SEARCH = [
+    "partnership__agreement__reference",
+    "partnership__organisation__name_fr",
+    "partnership__organisation__name_ar",
+]
+
+
+class PartnerMoneyAdmin(ReadOnlyAdmin):
+    """Schedule lines and transfers, listed with their agreement and partner."""
+
+    list_select_related = ["partnership__agreement", "partnership__organisation"]
+
+
 @admin.register(ScheduledContribution)
-class ScheduledContributionAdmin(ReadOnlyAdmin):
+class ScheduledContributionAdmin(PartnerMoneyAdmin):
     list_display = ["partnership", "due_on", "amount"]
-    search_fields = [
-        "partnership__agreement__reference",
-        "partnership__organisation__name_fr",
-        "partnership__organisation__name_ar",
-        "note",
-    ]
+    search_fields = [*PARTNER_SEARCH, "note"]
     date_hierarchy = "due_on"
     raw_id_fields = ["partnership"]
-    list_select_related = ["partnership__agreement", "partnership__organisation"]
 
 
 @admin.register(Transfer)
-class TransferAdmin(ReadOnlyAdmin):
+class TransferAdmin(PartnerMoneyAdmin):
     list_display = ["partnership", "transferred_on", "amount", "reference"]
-    search_fields = [
-        "reference",
-        "partnership__agreement__reference",
-        "partnership__organisation__name_fr",
-        "partnership__organisation__name_ar",
-    ]
+    search_fields = ["reference", *PARTNER_SEARCH]
     date_hierarchy = "transferred_on"
     raw_id_fields = ["partnership", "recorded_by"]
-    list_select_related = ["partnership__agreement", "partnership__organisation"]

@@ -7,7 +7,6 @@ from .models import Attendance, Committee, CommitteeMember, Decision, Meeting
 
 class CommitteeMemberInline(ReadOnlyInline):
     model = CommitteeMember
-    extra = 0
     autocomplete_fields = ["organisation", "person"]
 
 
@@ -36,7 +35,6 @@ class CommitteeMemberAdmin(ReadOnlyAdmin):
 
 class AttendanceInline(ReadOnlyInline):
     model = Attendance
-    extra = 0
     autocomplete_fields = ["organisation", "person"]
 
 

@@ -7,7 +7,6 @@ from .models import Contract, Milestone, Payment, ProgressPhoto, ProgressUpdate,
 
 class MilestoneInline(ReadOnlyInline):
     model = Milestone
-    extra = 0
 
 
 @admin.register(Project)
