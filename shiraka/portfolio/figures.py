@@ -265,16 +265,24 @@ MEMO_KEY = "figures-current:"
 def ensure_current(today: date | None = None) -> int:
     """Make the kept figures true for `today` before they are summed: the agreements whose amounts
     due changed since they were computed (a contribution fell due), those computed for a later day,
-    and those without figures. One query when there is nothing to do, none when this process looked
+    and those without figures. Three small queries when there is nothing to do, none when this process looked
     for the same day less than `CHECK_EVERY` seconds ago."""
     today = today or local_today()
     return memoised(f"{MEMO_KEY}{today.isoformat()}", lambda: _make_current(today), timeout=CHECK_EVERY)
 
 
+def _anything_stale(today: date) -> bool:
+    """Two indexed lookups and two counts: the same question asked as one OR across a join to
+    every agreement read all of them (23 ms at 20,000 agreements, against under 1)."""
+    outdated = AgreementFigures.objects.filter(Q(next_due_on__lte=today) | Q(due_as_of__gt=today))
+    # Figures belong to an agreement (a cascading key): fewer rows than agreements means some lack them.
+    return outdated.exists() or AgreementFigures.objects.count() < Agreement.objects.count()
+
+
 def _make_current(today: date) -> int:
-    stale_q = Q(figures__next_due_on__lte=today) | Q(figures__due_as_of__gt=today) | Q(figures__isnull=True)
-    if not Agreement.objects.filter(stale_q).exists():
+    if not _anything_stale(today):
         return 0
+    stale_q = Q(figures__next_due_on__lte=today) | Q(figures__due_as_of__gt=today) | Q(figures__isnull=True)
     stale = list(Agreement.objects.filter(stale_q).values_list("pk", flat=True))
     count = refresh_figures(stale, today=today)
     # Figures changed without a save: what was cached from them, and what processes remember of
