@@ -9,6 +9,7 @@ from django.db.models import Case, F, When
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from shiraka.accounts.access import (
@@ -186,9 +187,6 @@ def agreement_tools(request, reference: str):
     )
 
 
-@login_required
-@edit_page
-def transfer_cancel(request, pk: int):
-    transfer = access_transfer(request.user, pk)
-    title = _("Cancel the transfer: %(transfer)s") % {"transfer": transfer}
-    return cancel_view(request, transfer, service=services.transfer_cancel, title=title)
+transfer_cancel = cancel_view(
+    access_transfer, services.transfer_cancel, gettext_lazy("Cancel the transfer: %(transfer)s"), "transfer"
+)

@@ -136,34 +136,42 @@ def status_view(request, record, *, transitions, choices, service):
     )
 
 
-def cancel_view(request, row, *, service, title: str):
-    """Cancel a transfer or a payment on its row (htmx) or on a page of its own: a reason, the version
-    the user read, then `service`; the row stays, struck through, and counts in no figure."""
-    data, _files = post_data(request)
-    form = CancelForm(data, initial={"version": row.version}, auto_id=f"id_cancel{row.pk}_%s")
+def cancel_view(fetch, service, title, name: str):
+    """The view cancelling the transfer or payment `fetch(user, pk)` returns (404 or 403 when refused),
+    on its row (htmx) or on a page of its own: a reason, the version the user read, then `service`; the
+    row stays, struck through, and counts in no figure. `title` names the row as %(<name>)s."""
 
-    def save(form):
-        values = form.cleaned_data
-        return service(
-            row, reason=values["cancellation_reason"], expected_version=values["version"], by=request.user
+    @login_required
+    @edit_page
+    def view(request, pk: int):
+        row = fetch(request.user, pk)
+        data, _files = post_data(request)
+        form = CancelForm(data, initial={"version": row.version}, auto_id=f"id_cancel{row.pk}_%s")
+
+        def save(form):
+            values = form.cleaned_data
+            return service(
+                row, reason=values["cancellation_reason"], expected_version=values["version"], by=request.user
+            )
+
+        parent = row.partnership.agreement if hasattr(row, "partnership") else row.contract.project
+        back_url, back_label = home_of(parent)
+        return form_view(
+            request,
+            form,
+            save=save,
+            success_url=back_url,
+            title=title % {name: row},
+            back_url=back_url,
+            back_label=back_label,
+            success_message=_(
+                "The row was cancelled: it stays visible, struck through, and counts in no figure."
+            ),
+            inline_id=f"cancel-{type(row).__name__.lower()}-{row.pk}",
+            submit_label=_("Cancel this row"),
         )
 
-    parent = row.partnership.agreement if hasattr(row, "partnership") else row.contract.project
-    back_url, back_label = home_of(parent)
-    return form_view(
-        request,
-        form,
-        save=save,
-        success_url=back_url,
-        title=title,
-        back_url=back_url,
-        back_label=back_label,
-        success_message=_(
-            "The row was cancelled: it stays visible, struck through, and counts in no figure."
-        ),
-        inline_id=f"cancel-{type(row).__name__.lower()}-{row.pk}",
-        submit_label=_("Cancel this row"),
-    )
+    return view
 
 
 def remove_view(fetch, service, *, home, inline_id: str, title, removed, name=str):

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from shiraka.accounts.access import (
@@ -219,9 +220,6 @@ def commune_options(request):
     return render(request, "web/edit/_commune_options.html", {"field": field, "choices": list(field.choices)})
 
 
-@login_required
-@edit_page
-def payment_cancel(request, pk: int):
-    payment = access_payment(request.user, pk)
-    title = _("Cancel the payment: %(payment)s") % {"payment": payment}
-    return cancel_view(request, payment, service=services.payment_cancel, title=title)
+payment_cancel = cancel_view(
+    access_payment, services.payment_cancel, gettext_lazy("Cancel the payment: %(payment)s"), "payment"
+)
