@@ -1,11 +1,15 @@
-"""View helpers every web area shares: htmx detection, the form page cycle (show, validate, call
-the service, redirect or show the refusal), pagination and query strings."""
+"""View helpers every web area shares: htmx detection, a record's page with its history, the form
+page cycle (show, validate, call the service, redirect or show the refusal), pagination and query
+strings."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+
+from shiraka.accounts.access import is_member
+from shiraka.core.history import page_history
 
 from .forms import FAILED, run_service
 
@@ -29,6 +33,13 @@ def query_without(request, *names: str) -> str:
     for name in names:
         params.pop(name, None)
     return params.urlencode()
+
+
+def record_page(request, template: str, record, /, **context):
+    """The page of `record` with its history: who changed what is shown to members only."""
+    return render(
+        request, template, {**context, "history": page_history(record, shown=is_member(request.user))}
+    )
 
 
 def saved_response(request, url: str):

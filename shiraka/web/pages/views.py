@@ -50,7 +50,7 @@ from shiraka.projects.selectors import project_detail as project_detail_data
 from shiraka.reporting.selectors import progress_by_quarter
 from shiraka.territory.models import Province, Region
 
-from ..kit.views import page_of, query_without
+from ..kit.views import page_of, query_without, record_page
 from . import charts
 
 DASHBOARD_ROWS = 20
@@ -208,15 +208,13 @@ def project_list(request):
 
 def project_detail(request, reference: str):
     project = access_project(request.user, reference)
-    return render(
+    return record_page(
         request,
         "web/project_detail.html",
-        {
-            "project": project,
-            **project_detail_data(project),
-            "can_edit": can_edit_project(request.user, project),
-            "history": page_history(project, shown=is_member(request.user)),
-        },
+        project,
+        project=project,
+        **project_detail_data(project),
+        can_edit=can_edit_project(request.user, project),
     )
 
 
@@ -232,18 +230,16 @@ def organisation_detail(request, pk: int):
     ).order_by("-agreement__signed_on", "pk")
     projects = visible_projects(request.user).filter(Q(owner=organisation) | Q(delegated_owner=organisation))
     page = page_of(request, partnerships)
-    return render(
+    return record_page(
         request,
         "web/organisation_detail.html",
-        {
-            "organisation": organisation,
-            "summary": partner_summary(organisation, agreements=visible),
-            "partnerships": page,
-            "chart": charts.agreements_chart(page.object_list),
-            "projects": projects.select_related("agreement", "province").order_by("reference")[:50],
-            "project_count": projects.count(),
-            "history": page_history(organisation, shown=is_member(request.user)),
-        },
+        organisation,
+        organisation=organisation,
+        summary=partner_summary(organisation, agreements=visible),
+        partnerships=page,
+        chart=charts.agreements_chart(page.object_list),
+        projects=projects.select_related("agreement", "province").order_by("reference")[:50],
+        project_count=projects.count(),
     )
 
 
@@ -271,34 +267,21 @@ def _territory_context(request, agreements, population, provinces=None):
     }
 
 
+def _territory_page(request, territory, kind: str):
+    """A region's or a province's page: its agreements' figures, and for a region its provinces'."""
+    agreements = visible_agreements(request.user).filter(**{kind: territory})
+    provinces = breakdown(agreements, "province") if kind == "region" else None
+    context = _territory_context(request, agreements, territory.population_2024, provinces=provinces)
+    return render(request, "web/territory_detail.html", {"territory": territory, "kind": kind, **context})
+
+
 def region_detail(request, code: str):
-    region = get_object_or_404(Region, code=code)
-    agreements = visible_agreements(request.user).filter(region=region)
-    return render(
-        request,
-        "web/territory_detail.html",
-        {
-            "territory": region,
-            "kind": "region",
-            **_territory_context(
-                request, agreements, region.population_2024, provinces=breakdown(agreements, "province")
-            ),
-        },
-    )
+    return _territory_page(request, get_object_or_404(Region, code=code), "region")
 
 
 def province_detail(request, code: str):
     province = get_object_or_404(Province.objects.select_related("region"), code=code)
-    agreements = visible_agreements(request.user).filter(province=province)
-    return render(
-        request,
-        "web/territory_detail.html",
-        {
-            "territory": province,
-            "kind": "province",
-            **_territory_context(request, agreements, province.population_2024),
-        },
-    )
+    return _territory_page(request, province, "province")
 
 
 def programme_detail(request, pk: int):
