@@ -187,27 +187,13 @@ def agreement_set_status(agreement: Agreement, **move) -> Agreement:
 
 
 @transaction.atomic
-def signatory_add(
-    *,
-    agreement: Agreement,
-    person: Person,
-    organisation: Organisation | None = None,
-    role: str = "",
-    presided: bool = False,
-    by=None,
-) -> Signatory:
-    if Signatory.objects.filter(agreement=agreement, person=person).exists():
+def signatory_add(*, agreement: Agreement, by=None, **fields) -> Signatory:
+    """`fields`: those of SIGNATORY_FIELDS, `person` required."""
+    check_field_names(fields, SIGNATORY_FIELDS, "signatory")
+    if Signatory.objects.filter(agreement=agreement, person=fields.get("person")).exists():
         refuse("person", _("This person already signs this agreement."), "signatory_duplicate")
     position = Signatory.objects.filter(agreement=agreement).count() + 1
-    signatory = Signatory(
-        agreement=agreement,
-        person=person,
-        organisation=organisation,
-        role=role,
-        presided=presided,
-        position=position,
-    )
-    return validated_save(signatory, by=by)
+    return validated_save(Signatory(agreement=agreement, position=position, **fields), by=by)
 
 
 @transaction.atomic

@@ -263,34 +263,20 @@ def _set_progress(project: Project, percent: int, on: date | None, *, by=None) -
     project.save(update_fields=["physical_progress", "progress_updated_on", "version", "updated_at"])
 
 
-@transaction.atomic
-def contract_sign(
-    *,
-    project: Project,
-    kind: str,
-    amount,
-    contractor=None,
-    contractor_name: str = "",
-    reference: str = "",
-    signed_on: date | None = None,
-    duration_days: int | None = None,
-    by=None,
-) -> Contract:
-    amount = amount_or_refuse(amount, "amount", required=True)
-    check_not_future(signed_on, field="signed_on")
-    if contractor is None and not contractor_name.strip():
+def _check_contract(values: dict) -> None:
+    """What a contract says, on signing and when corrected: a signing date not to come, a contractor."""
+    check_not_future(values.get("signed_on"), field="signed_on")
+    if values.get("contractor") is None and not (values.get("contractor_name") or "").strip():
         refuse("contractor_name", _("Name the contractor."), "contractor_required")
-    contract = Contract(
-        project=project,
-        kind=kind,
-        amount=amount,
-        contractor=contractor,
-        contractor_name=contractor_name,
-        reference=reference,
-        signed_on=signed_on,
-        duration_days=duration_days,
-    )
-    return validated_save(contract, by=by)
+
+
+@transaction.atomic
+def contract_sign(*, project: Project, by=None, **fields) -> Contract:
+    """`fields`: those of CONTRACT_FIELDS, `kind` and `amount` required."""
+    check_field_names(fields, CONTRACT_FIELDS, "contract")
+    fields["amount"] = amount_or_refuse(fields.get("amount"), "amount", required=True)
+    _check_contract(fields)
+    return validated_save(Contract(project=project, **fields), by=by)
 
 
 @transaction.atomic
@@ -542,9 +528,7 @@ def contract_update(contract: Contract, *, expected_version: int, by=None, **cha
         changes["amount"] = amount_or_refuse(changes["amount"], "amount", required=True)
     locked = Contract.objects.select_for_update().get(pk=contract.pk)
     after = {name: changes.get(name, getattr(locked, name)) for name in CONTRACT_FIELDS}
-    check_not_future(after["signed_on"], field="signed_on")
-    if after["contractor"] is None and not (after["contractor_name"] or "").strip():
-        refuse("contractor_name", _("Name the contractor."), "contractor_required")
+    _check_contract(after)
     standing = Payment.objects.standing().filter(contract=locked)
     paid = standing.aggregate(t=Sum("amount"))["t"] or Decimal("0.00")
     if after["amount"] < paid:
