@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce, Greatest
 from shiraka.core.money import ZERO, MoneyField, money_value
 from shiraka.core.querying import (
     as_money,
+    both_ways,
     choice_param,
     filter_given,
     int_param,
@@ -157,16 +158,11 @@ def agreement_transfers(agreement: Agreement) -> QuerySet:
 
 
 AGREEMENT_SORTS = {
-    "signed": ("signed_on", "pk"),
-    "-signed": ("-signed_on", "-pk"),
-    "total": ("total", "pk"),
-    "-total": ("-total", "-pk"),
-    "reference": ("reference",),
-    "-reference": ("-reference",),
-    "arrears": ("arrears", "pk"),
-    "-arrears": ("-arrears", "-pk"),
-    "committed": ("committed", "pk"),
-    "-committed": ("-committed", "-pk"),
+    **both_ways("signed", "signed_on"),
+    **both_ways("total"),
+    **both_ways("reference", unique=True),
+    **both_ways("arrears"),
+    **both_ways("committed"),
 }
 
 

@@ -56,6 +56,15 @@ def text_search(queryset, query: str):
 NEVER_NULL = frozenset({"pk", "reference"})
 
 
+def both_ways(key: str, column: str = "", *, unique: bool = False) -> dict[str, tuple[str, ...]]:
+    """A list's sort `key` and its reverse `-key`: by `column` (the key's own name unless given), then
+    by pk so that rows of equal value keep one order, unless the column is unique."""
+    column = column or key
+    if unique:
+        return {key: (column,), f"-{key}": (f"-{column}",)}
+    return {key: (column, "pk"), f"-{key}": (f"-{column}", "-pk")}
+
+
 def ordering_expressions(sorts: dict[str, tuple[str, ...]], sort: str, default: str) -> list:
     """NULLs last when descending, first when ascending, on every database."""
     expressions = []

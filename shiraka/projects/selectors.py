@@ -7,21 +7,24 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, S
 from django.db.models.functions import Coalesce
 
 from shiraka.core.money import MoneyField, money_value
-from shiraka.core.querying import choice_param, filter_given, int_param, ordering_expressions, text_search
+from shiraka.core.querying import (
+    both_ways,
+    choice_param,
+    filter_given,
+    int_param,
+    ordering_expressions,
+    text_search,
+)
 from shiraka.core.rules import today as local_today
 
 from .models import Category, Milestone, Payment, Project, ProjectFunding
 
 ZERO = Decimal("0.00")
 PROJECT_SORTS = {
-    "reference": ("reference",),
-    "-reference": ("-reference",),
-    "budget": ("budget", "pk"),
-    "-budget": ("-budget", "-pk"),
-    "progress": ("physical_progress", "pk"),
-    "-progress": ("-physical_progress", "-pk"),
-    "updated": ("progress_updated_on", "pk"),
-    "-updated": ("-progress_updated_on", "-pk"),
+    **both_ways("reference", unique=True),
+    **both_ways("budget"),
+    **both_ways("progress", "physical_progress"),
+    **both_ways("updated", "progress_updated_on"),
 }
 
 
