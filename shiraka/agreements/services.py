@@ -514,6 +514,7 @@ ATTENDEE_FIELDS = {"description", "organisation"}
 CONTRIBUTION_FIELDS = {"due_on", "amount", "note"}
 
 
+@transaction.atomic
 def _versioned_remove(row, *, expected_version: int, by=None) -> None:
     """Delete `row` only if nobody saved it since `expected_version` was read; its history keeps a
     "deleted" row naming `by`. The row is locked first (PostgreSQL; SQLite serialises writers)."""
@@ -524,6 +525,10 @@ def _versioned_remove(row, *, expected_version: int, by=None) -> None:
         raise VersionConflict(current)
     set_history_user(current, by)
     current.delete()
+
+
+# Signatories, attendees and schedule lines are removed under no rule but the version the user read.
+signatory_remove = attendee_remove = contribution_remove = _versioned_remove
 
 
 @transaction.atomic
@@ -541,21 +546,11 @@ def signatory_update(signatory: Signatory, *, expected_version: int, by=None, **
 
 
 @transaction.atomic
-def signatory_remove(signatory: Signatory, *, expected_version: int, by=None) -> None:
-    _versioned_remove(signatory, expected_version=expected_version, by=by)
-
-
-@transaction.atomic
 def attendee_update(
     attendee: SigningAttendee, *, expected_version: int, by=None, **changes
 ) -> SigningAttendee:
     check_field_names(changes, ATTENDEE_FIELDS, "signing attendee")
     return versioned_update(attendee, expected_version=expected_version, by=by, **changes)
-
-
-@transaction.atomic
-def attendee_remove(attendee: SigningAttendee, *, expected_version: int, by=None) -> None:
-    _versioned_remove(attendee, expected_version=expected_version, by=by)
 
 
 @transaction.atomic
@@ -576,11 +571,6 @@ def contribution_update(
     if saved is None or amount > saved:
         _check_schedule_room(partnership, committed, amount, excluding=contribution)
     return versioned_update(contribution, expected_version=expected_version, by=by, **changes)
-
-
-@transaction.atomic
-def contribution_remove(contribution: ScheduledContribution, *, expected_version: int, by=None) -> None:
-    _versioned_remove(contribution, expected_version=expected_version, by=by)
 
 
 def _check_partnership_removable(partnership: Partnership) -> None:
