@@ -30,7 +30,7 @@ from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import (
     Case,
     Count,
@@ -68,40 +68,28 @@ from .models import Committee, Decision
 STALE_PROGRESS_DAYS = 90
 
 
-class Kind:
-    MILESTONE_LATE = "milestone_late"
-    CONTRIBUTION_OVERDUE = "contribution_overdue"
-    PROGRESS_STALE = "progress_stale"
-    PROJECT_OVERDUE = "project_overdue"
-    DECISION_OVERDUE = "decision_overdue"
-    COMMITMENTS_OVER_TOTAL = "commitments_over_total"
-    BUDGETS_OVER_TOTAL = "budgets_over_total"
+class Kind(models.TextChoices):
+    MILESTONE_LATE = "milestone_late", gettext_lazy("Late milestones")
+    CONTRIBUTION_OVERDUE = "contribution_overdue", gettext_lazy("Contributions overdue")
+    PROGRESS_STALE = "progress_stale", gettext_lazy("Progress not updated")
+    PROJECT_OVERDUE = "project_overdue", gettext_lazy("Projects past their planned end")
+    DECISION_OVERDUE = "decision_overdue", gettext_lazy("Decisions overdue")
+    COMMITMENTS_OVER_TOTAL = "commitments_over_total", gettext_lazy("Commitments above the agreement total")
+    BUDGETS_OVER_TOTAL = "budgets_over_total", gettext_lazy("Project budgets above the agreement total")
 
 
-KIND_LABELS = {
-    Kind.MILESTONE_LATE: gettext_lazy("Late milestones"),
-    Kind.CONTRIBUTION_OVERDUE: gettext_lazy("Contributions overdue"),
-    Kind.PROGRESS_STALE: gettext_lazy("Progress not updated"),
-    Kind.PROJECT_OVERDUE: gettext_lazy("Projects past their planned end"),
-    Kind.DECISION_OVERDUE: gettext_lazy("Decisions overdue"),
-    Kind.COMMITMENTS_OVER_TOTAL: gettext_lazy("Commitments above the agreement total"),
-    Kind.BUDGETS_OVER_TOTAL: gettext_lazy("Project budgets above the agreement total"),
-}
-KINDS = list(KIND_LABELS)
+KIND_LABELS = dict(Kind.choices)
+KINDS = Kind.values  # in this order on every page, export and digest
 
 
-class Severity:
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
+class Severity(models.TextChoices):
+    HIGH = "high", gettext_lazy("high")
+    MEDIUM = "medium", gettext_lazy("medium")
+    LOW = "low", gettext_lazy("low")
 
 
-SEVERITY_LABELS = {
-    Severity.HIGH: gettext_lazy("high"),
-    Severity.MEDIUM: gettext_lazy("medium"),
-    Severity.LOW: gettext_lazy("low"),
-}
-SEVERITY_RANK = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
+SEVERITY_LABELS = dict(Severity.choices)
+SEVERITY_RANK = {severity: rank for rank, severity in enumerate(Severity.values)}
 
 
 def _by_age(days: int, *, high: int, medium: int) -> str:
@@ -371,22 +359,25 @@ AGES = {
 FIXED_SEVERITY = {Kind.COMMITMENTS_OVER_TOTAL: Severity.HIGH, Kind.BUDGETS_OVER_TOTAL: Severity.MEDIUM}
 
 
+def _columns(via: str, **paths: str) -> dict:
+    """Row columns (`a_<name>`) read from the fields at `paths`, reached through `via`."""
+    return {f"a_{name}": F(f"{via}{path}") for name, path in paths.items()}
+
+
 def _located(via: str) -> dict:
     """The agreement columns of a row whose agreement is reached through `via` ("" for an agreement)."""
-    return {
-        "a_agreement_id": F(f"{via}id"),
-        "a_agreement_reference": F(f"{via}reference"),
-        "a_region_id": F(f"{via}region_id"),
-        "a_province_id": F(f"{via}province_id"),
-    }
+    return _columns(
+        via,
+        agreement_id="id",
+        agreement_reference="reference",
+        region_id="region_id",
+        province_id="province_id",
+    )
 
 
 def _project_columns(via: str) -> dict:
     return {
-        "a_object_id": F(f"{via}id"),
-        "a_label_ar": F(f"{via}title_ar"),
-        "a_label_fr": F(f"{via}title_fr"),
-        "a_t2": F(f"{via}reference"),
+        **_columns(via, object_id="id", label_ar="title_ar", label_fr="title_fr", t2="reference"),
         **_located(f"{via}agreement__"),
     }
 

@@ -30,6 +30,17 @@ class DueFigures(models.Model):
         abstract = True
 
 
+class ProgressWeights(models.Model):
+    """What a budget-weighted mean of physical progress needs, summable over many rows."""
+
+    progress_weighted_sum = models.FloatField(null=True)
+    progress_weight = models.FloatField(null=True)
+    progress_plain_sum = models.FloatField(null=True)
+
+    class Meta:
+        abstract = True
+
+
 class PartnershipFigures(DueFigures):
     partnership = models.OneToOneField(
         Partnership, on_delete=models.CASCADE, primary_key=True, related_name="figures"
@@ -45,7 +56,7 @@ class PartnershipFigures(DueFigures):
         return f"{self.partnership_id}"
 
 
-class AgreementFigures(DueFigures):
+class AgreementFigures(DueFigures, ProgressWeights):
     agreement = models.OneToOneField(
         Agreement, on_delete=models.CASCADE, primary_key=True, related_name="figures"
     )
@@ -57,10 +68,6 @@ class AgreementFigures(DueFigures):
     budget = MoneyField(_("budget"))
     paid = MoneyField(_("paid"))
     projects = models.PositiveIntegerField(default=0)
-    # What a budget-weighted mean of physical progress needs, summable over many agreements.
-    progress_weighted_sum = models.FloatField(null=True)
-    progress_weight = models.FloatField(null=True)
-    progress_plain_sum = models.FloatField(null=True)
 
     class Meta:
         verbose_name = _("agreement figures")
@@ -96,7 +103,7 @@ class QuarterProgress(models.Model):
         return f"{self.agreement_id} {self.quarter}"
 
 
-class ProjectGroup(models.Model):
+class ProjectGroup(ProgressWeights):
     """An agreement's projects of one category, or in one status: how many, their budget and what a
     budget-weighted mean of their progress needs, so that projects by category or status over many
     agreements are sums over a few rows per agreement."""
@@ -113,9 +120,6 @@ class ProjectGroup(models.Model):
     key = models.CharField(max_length=40)
     projects = models.PositiveIntegerField()
     budget = MoneyField(_("budget"))
-    progress_weighted_sum = models.FloatField(null=True)
-    progress_weight = models.FloatField(null=True)
-    progress_plain_sum = models.FloatField(null=True)
 
     class Meta:
         verbose_name = _("projects of an agreement by category or status")

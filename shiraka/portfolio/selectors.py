@@ -20,10 +20,10 @@ from shiraka.core.money import ZERO
 from shiraka.core.querying import as_money, ordering_expressions, within
 from shiraka.core.rules import today as local_today
 from shiraka.core.text import reader_language
-from shiraka.projects.models import Category, Project
+from shiraka.projects.models import Category
 
-from .figures import ensure_current, project_aggregates
-from .models import ProjectGroup
+from .figures import ensure_current, refresh_figures
+from .models import AgreementFigures, ProjectGroup
 
 CATEGORY, STATUS = ProjectGroup.Dimension.CATEGORY, ProjectGroup.Dimension.STATUS
 
@@ -35,17 +35,20 @@ def agreements_with_figures(agreements: QuerySet, *, today: date | None = None) 
     One query for the whole page, whatever the number of money rows."""
     ensure_current(today or local_today())
     return agreements.annotate(
-        total=F("figures__total"),
-        committed=F("figures__committed"),
-        due_to_date=F("figures__due"),
-        transferred=F("figures__transferred"),
-        arrears=F("figures__arrears"),
-        unallocated=F("figures__unallocated"),
-        budget=F("figures__budget"),
-        paid=F("figures__paid"),
-        project_count=F("figures__projects"),
-        unspecified_partners=F("figures__unspecified_partners"),
-    )
+        **_kept(
+            "total", "committed", "transferred", "arrears", "unallocated", "budget", "paid",
+            "unspecified_partners", due_to_date="due", project_count="projects",
+        )
+    )  # fmt: skip
+
+
+def _kept(*names: str, **renamed: str) -> dict:
+    """Annotations reading the kept figures (`figures__<name>`), some under the name pages know
+    them by (`due_to_date` for `due`)."""
+    return {
+        **{name: F(f"figures__{name}") for name in names},
+        **{k: F(f"figures__{v}") for k, v in renamed.items()},
+    }
 
 
 def weighted_progress(aggregate: dict) -> float | None:
@@ -57,20 +60,26 @@ def weighted_progress(aggregate: dict) -> float | None:
     return None
 
 
-@dataclass
-class Summary:
+@dataclass(kw_only=True)
+class Figures:
+    """What a set of agreements sums to, for a whole scope or for one row of a breakdown."""
+
     agreements: int = 0
     total_amount: Decimal = ZERO
     committed: Decimal = ZERO
-    unallocated: Decimal = ZERO
-    unspecified_partners: int = 0
     due_to_date: Decimal = ZERO
     transferred: Decimal = ZERO
     arrears: Decimal = ZERO
     budget: Decimal = ZERO
-    paid: Decimal = ZERO
     projects: int = 0
     progress: float | None = None
+
+
+@dataclass(kw_only=True)
+class Summary(Figures):
+    unallocated: Decimal = ZERO
+    unspecified_partners: int = 0
+    paid: Decimal = ZERO
     projects_by_status: dict[str, int] = field(default_factory=dict)
 
 
@@ -168,43 +177,35 @@ def partner_summary(
 
 
 def agreement_summary(agreement: Agreement, *, today: date | None = None) -> Summary:
-    """One agreement's own figures, whatever its kind or status (its page shows them all)."""
-    row = agreements_with_figures(Agreement.objects.filter(pk=agreement.pk), today=today).get()
-    projects = Project.objects.filter(agreement=agreement)
-    progress = projects.aggregate(**project_aggregates())
+    """One agreement's own figures, whatever its kind or status (its page shows them all): its kept
+    row and its projects by status."""
+    ensure_current(today or local_today())
+    kept = AgreementFigures.objects.filter(agreement=agreement).first()
+    if kept is None:  # rows written in bulk by another process that did not refresh
+        refresh_figures([agreement.pk], today=today)
+        kept = AgreementFigures.objects.get(agreement=agreement)
+    same = ("committed", "unallocated", "unspecified_partners", "transferred", "arrears", "budget", "paid")
+    weights = {"weighted_sum": kept.progress_weighted_sum, "weight": kept.progress_weight,
+               "plain_sum": kept.progress_plain_sum, "count": kept.projects}  # fmt: skip
+    statuses = ProjectGroup.objects.filter(agreement=agreement, dimension=STATUS)
     return Summary(
         agreements=1,
-        total_amount=row.total or ZERO,
-        committed=row.committed,
-        unallocated=row.unallocated,
-        unspecified_partners=row.unspecified_partners,
-        due_to_date=row.due_to_date,
-        transferred=row.transferred,
-        arrears=row.arrears,
-        budget=row.budget,
-        paid=row.paid,
-        projects=row.project_count,
-        progress=weighted_progress(progress),
-        projects_by_status=dict(projects.order_by().values_list("status").annotate(n=Count("pk"))),
+        total_amount=kept.total or ZERO,
+        due_to_date=kept.due,
+        projects=kept.projects,
+        progress=weighted_progress(weights),
+        projects_by_status=dict(statuses.values_list("key", "projects")),
+        **{name: getattr(kept, name) for name in same},
     )
 
 
 BREAKDOWNS = {"region": "region", "province": "province", "programme": "programme"}
 
 
-@dataclass
-class BreakdownRow:
+@dataclass(kw_only=True)
+class BreakdownRow(Figures):
     key: int | str | None
     label: str = ""
-    agreements: int = 0
-    total_amount: Decimal = ZERO
-    committed: Decimal = ZERO
-    due_to_date: Decimal = ZERO
-    transferred: Decimal = ZERO
-    arrears: Decimal = ZERO
-    budget: Decimal = ZERO
-    projects: int = 0
-    progress: float | None = None
     population: int | None = None
     code: str | None = None
 
@@ -306,10 +307,6 @@ def partnerships_with_kept_figures(partnerships: QuerySet, *, today: date | None
     kept per partnership: for lists over many agreements (partner pages, exports, reports, the API)."""
     ensure_current(today or local_today())
     return partnerships.annotate(
-        committed=F("figures__committed"),
-        due_to_date=F("figures__due"),
-        scheduled=F("figures__scheduled"),
-        transferred=F("figures__transferred"),
+        **_kept("committed", "scheduled", "transferred", "arrears", due_to_date="due"),
         remaining=as_money(F("figures__committed") - F("figures__transferred")),
-        arrears=F("figures__arrears"),
     )
