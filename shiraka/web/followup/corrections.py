@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from shiraka.accounts.access import access_committee_member, access_decision_write, access_meeting
 from shiraka.followup import services
-from shiraka.web.kit.forms import FAILED, RemoveForm, run_service
+from shiraka.web.kit.forms import FAILED, RemoveForm, initial_of, run_service
 from shiraka.web.kit.views import is_htmx, post_data
 
 from .forms import DecisionEditForm, MeetingEditForm, MemberRoleForm, member_label
@@ -34,16 +34,43 @@ def go_to(request, url: str):
     return redirect(url)
 
 
-def correction(request, form, save, *, record, done: str, success: str, **context):
-    """GET shows the form; a valid POST calls `save(cleaned_data)` and goes to `done`; a refusal shows
-    the form again with the service's messages and the record as it is stored."""
+def correction(request, form, save, *, record, success: str, done: str = "", **context):
+    """The page correcting `record` with `form` (its words: title, success, and the record's context).
+    GET shows the form; a valid POST calls `save(cleaned_data)` and goes to `done` (by default back
+    where the record is shown); a refusal shows the form again with the service's messages and the
+    record as it is stored."""
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: save(form.cleaned_data)) is not FAILED:
             messages.success(request, success)
-            return go_to(request, done)
+            return go_to(request, done or context["back"])
         record.refresh_from_db()
-    page = {"form": form, "action": request.get_full_path(), "cancel_url": context["back"], **context}
+    page = {
+        "form": form,
+        "action": request.get_full_path(),
+        "cancel_url": context["back"],
+        "submit_label": _("Save"),
+        **context,
+    }
     return render(request, INLINE_FORM if is_htmx(request) else FORM_PAGE, page)
+
+
+def edit_form(request, form_class, record, kind: str, *fields: str, **kwargs):
+    """`form_class` opening on `record`'s stored `fields` and the version read; its ids carry the
+    record's kind and pk, as several rows' forms live on one page."""
+    initial = initial_of(record, "version", *fields)
+    return form_class(post_data(request)[0], initial=initial, auto_id=f"id_{kind}{record.pk}_%s", **kwargs)
+
+
+def removal(request, record, service, **words):
+    """The confirmation of a removal, then `service(record, expected_version=…, by=user)`; `words`
+    are the page's (title, intro, success) with the record's context."""
+    posted, _files = post_data(request)
+    form = RemoveForm(posted, initial={"version": record.version}, auto_id=f"id_remove{record.pk}_%s")
+
+    def save(data):
+        return service(record, expected_version=data["version"], by=request.user)
+
+    return correction(request, form, save, record=record, submit_label=_("Remove"), danger=True, **words)
 
 
 def refusal(check) -> list[str]:
@@ -53,11 +80,6 @@ def refusal(check) -> list[str]:
     except ValidationError as error:
         return error.messages
     return []
-
-
-def removal_form(request, record) -> RemoveForm:
-    posted, _files = post_data(request)
-    return RemoveForm(posted, initial={"version": record.version}, auto_id=f"id_remove{record.pk}_%s")
 
 
 # --- committee members -----------------------------------------------------------------------------
@@ -78,52 +100,28 @@ def member_context(member) -> dict:
 @require_http_methods(["GET", "POST"])
 def member_edit(request, pk: int):
     member = access_committee_member(request.user, pk)
-    form = MemberRoleForm(
-        post_data(request)[0],
-        initial={"version": member.version, "role": member.role},
-        auto_id=f"id_member{member.pk}_%s",
-    )
-    context = member_context(member)
+    form = edit_form(request, MemberRoleForm, member, "member", "role")
 
     def save(data):
         return services.committee_member_update(
             member, expected_version=data["version"], role=data["role"], by=request.user
         )
 
-    return correction(
-        request,
-        form,
-        save,
-        record=member,
-        done=context["back"],
-        success=_("The member's role was corrected."),
-        title=_("Edit the member"),
-        submit_label=_("Save"),
-        **context,
-    )
+    return correction(request, form, save, record=member, **form.words, **member_context(member))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_remove(request, pk: int):
     member = access_committee_member(request.user, pk)
-    context = member_context(member)
-
-    def save(data):
-        return services.committee_member_remove(member, expected_version=data["version"], by=request.user)
-
-    return correction(
+    return removal(
         request,
-        removal_form(request, member),
-        save,
-        record=member,
-        done=context["back"],
+        member,
+        services.committee_member_remove,
         success=_("The member was removed from the committee."),
         title=_("Remove the member"),
         intro=_("The attendance already recorded at the committee's meetings stays."),
-        submit_label=_("Remove"),
-        danger=True,
-        **context,
+        **member_context(member),
     )
 
 
@@ -145,14 +143,9 @@ def meeting_context(meeting) -> dict:
 def meeting_edit(request, pk: int):
     meeting = access_meeting(request.user, pk, write=True)
     members = list(meeting.committee.members.select_related("organisation", "person").order_by("pk"))
-    form = MeetingEditForm(
-        post_data(request)[0],
-        meeting=meeting,
-        members=members,
-        initial={"version": meeting.version, "held_on": meeting.held_on, "place": meeting.place},
-        auto_id=f"id_meeting{meeting.pk}_%s",
+    form = edit_form(
+        request, MeetingEditForm, meeting, "meeting", "held_on", "place", meeting=meeting, members=members
     )
-    context = meeting_context(meeting)
 
     def save(data):
         return services.meeting_update(
@@ -164,41 +157,23 @@ def meeting_edit(request, pk: int):
             by=request.user,
         )
 
-    return correction(
-        request,
-        form,
-        save,
-        record=meeting,
-        done=context["back"],
-        success=_("The meeting was corrected."),
-        title=_("Edit the meeting"),
-        submit_label=_("Save"),
-        **context,
-    )
+    return correction(request, form, save, record=meeting, **form.words, **meeting_context(meeting))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_remove(request, pk: int):
     meeting = access_meeting(request.user, pk, write=True)
-    context = meeting_context(meeting)
-
-    def save(data):
-        return services.meeting_remove(meeting, expected_version=data["version"], by=request.user)
-
-    return correction(
+    return removal(
         request,
-        removal_form(request, meeting),
-        save,
-        record=meeting,
+        meeting,
+        services.meeting_remove,
         done=reverse("web:committee", args=[meeting.committee_id]),
         success=_("The meeting was removed, with its attendance."),
         title=_("Remove the meeting"),
         intro=_("The meeting is removed with its attendance; the history keeps a trace of both."),
         blocked=refusal(lambda: services.meeting_check_removable(meeting)),
-        submit_label=_("Remove"),
-        danger=True,
-        **context,
+        **meeting_context(meeting),
     )
 
 
@@ -219,43 +194,20 @@ def decision_context(decision) -> dict:
 @require_http_methods(["GET", "POST"])
 def decision_edit(request, pk: int):
     decision = access_decision_write(request.user, pk)
-    form = DecisionEditForm(
-        post_data(request)[0],
-        committee=decision.committee,
-        initial={
-            "version": decision.version,
-            "text": decision.text,
-            "responsible": decision.responsible_id,
-            "due_on": decision.due_on,
-            "agreement": decision.agreement_id,
-            "project": decision.project_id,
-        },
-        auto_id=f"id_decision{decision.pk}_%s",
-    )
-    context = decision_context(decision)
+    fields = ("text", "responsible", "due_on", "agreement", "project")
+    form = edit_form(request, DecisionEditForm, decision, "decision", *fields, committee=decision.committee)
 
     def save(data):
         values = form.values("text", "responsible", "due_on", "agreement", "project")
         return services.decision_update(decision, expected_version=data["version"], **values, by=request.user)
 
-    return correction(
-        request,
-        form,
-        save,
-        record=decision,
-        done=context["back"],
-        success=_("The decision was corrected."),
-        title=_("Edit the decision"),
-        submit_label=_("Save"),
-        **context,
-    )
+    return correction(request, form, save, record=decision, **form.words, **decision_context(decision))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def decision_remove(request, pk: int):
     decision = access_decision_write(request.user, pk)
-    context = decision_context(decision)
     if decision.meeting_id:
         done = reverse("web:meeting", args=[decision.meeting_id])
     else:
@@ -263,21 +215,14 @@ def decision_remove(request, pk: int):
     blocked = []
     if decision.status != decision.Status.OPEN:
         blocked = [_("Only an open decision can be removed; once work has begun, mark it dropped instead.")]
-
-    def save(data):
-        return services.decision_remove(decision, expected_version=data["version"], by=request.user)
-
-    return correction(
+    return removal(
         request,
-        removal_form(request, decision),
-        save,
-        record=decision,
+        decision,
+        services.decision_remove,
         done=done,
         success=_("The decision was removed."),
         title=_("Remove the decision"),
         intro=_("Remove a decision recorded by mistake; the history keeps a trace of it."),
         blocked=blocked,
-        submit_label=_("Remove"),
-        danger=True,
-        **context,
+        **decision_context(decision),
     )

@@ -64,6 +64,7 @@ class CommitteeFilterForm(ShirakaForm):
 
 
 class CommitteeForm(ShirakaForm):
+    words = {"title": _("New committee"), "submit_label": _("Create the committee")}
     kind = forms.ChoiceField(
         label=_("Kind"), choices=Committee.Kind.choices, initial=Committee.Kind.SUPERVISION
     )
@@ -121,6 +122,11 @@ class CommitteeForm(ShirakaForm):
 
 
 class MemberForm(ShirakaForm):
+    words = {
+        "title": _("New member"),
+        "submit_label": _("Add the member"),
+        "intro": _("A member is an organisation, a person, or a person on behalf of an organisation."),
+    }
     organisation = forms.ModelChoiceField(None, required=False, label=_("Organisation"))
     full_name_ar = forms.CharField(
         label=_("Person's name (Arabic)"),
@@ -152,6 +158,7 @@ def member_label(member) -> str:
 
 
 class MeetingForm(ShirakaForm):
+    words = {"title": _("New meeting"), "submit_label": _("Record the meeting")}
     held_on = date_field(Meeting, "held_on", required=True)
     place = text_field(Meeting, "place")
     attendees = forms.MultipleChoiceField(
@@ -191,6 +198,11 @@ class MinutesForm(VersionedForm):
 
 
 class DecisionForm(ShirakaForm):
+    words = {
+        "title": _("New decision"),
+        "submit_label": _("Record the decision"),
+        "intro": _("A decision is a tracked action: who does what, by when, on which agreement or project."),
+    }
     text = forms.CharField(
         label=_("Decision"), max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -223,6 +235,7 @@ class DecisionStatusForm(VersionedForm):
 
 
 class MemberRoleForm(VersionedForm):
+    words = {"title": _("Edit the member"), "success": _("The member's role was corrected.")}
     role = forms.CharField(label=_("Role in the committee"), max_length=255, required=False)
 
 
@@ -233,6 +246,8 @@ def attendee_key(organisation_id, person_id) -> str:
 class MeetingEditForm(VersionedForm):
     """The date, the place and who was present: everyone on the attendance list, then the members
     who joined the committee since (ticked, they are added to the list)."""
+
+    words = {"title": _("Edit the meeting"), "success": _("The meeting was corrected.")}
 
     held_on = date_field(Meeting, "held_on", required=True)
     place = text_field(Meeting, "place")
@@ -276,6 +291,8 @@ class MeetingEditForm(VersionedForm):
 
 class DecisionEditForm(VersionedForm, DecisionForm):
     """The decision form without its meeting (a decision stays with the meeting that took it)."""
+
+    words = {"title": _("Edit the decision"), "success": _("The decision was corrected.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

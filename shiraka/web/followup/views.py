@@ -22,11 +22,9 @@ from shiraka.accounts.access import (
     followed_agreements,
     followed_scope_key,
     is_creator,
-    is_member,
     visible_committees,
 )
 from shiraka.core.cache import cached_figures
-from shiraka.core.history import page_history
 from shiraka.core.rules import today as local_today
 from shiraka.followup import services
 from shiraka.followup.alerts import KIND_LABELS, KINDS
@@ -36,7 +34,7 @@ from shiraka.followup.selectors import committee_detail as committee_figures
 from shiraka.followup.selectors import meeting_detail as meeting_figures
 from shiraka.web.kit.forms import FAILED, run_service
 from shiraka.web.kit.params import whole_number
-from shiraka.web.kit.views import page_of, post_data, query_without
+from shiraka.web.kit.views import page_of, post_data, query_without, record_page
 
 from .forms import (
     AlertFilterForm,
@@ -154,29 +152,21 @@ def committee_new(request):
         return services.committee_create(**form.committee_arguments(), by=request.user)
 
     return form_page(
-        request,
-        form,
-        save,
-        done=committee_url,
-        title=_("New committee"),
-        submit_label=_("Create the committee"),
-        cancel_url=reverse("web:committees"),
+        request, form, save, done=committee_url, cancel_url=reverse("web:committees"), **form.words
     )
 
 
 @login_required
 def committee_detail(request, pk: int):
     committee = access_committee(request.user, pk)
-    return render(
+    return record_page(
         request,
         "web/followup/committee_detail.html",
-        {
-            "committee": committee,
-            **committee_figures(committee),
-            "today": local_today(),
-            "can_manage": can_manage_committee(request.user, committee),
-            "history": page_history(committee, shown=is_member(request.user)),
-        },
+        committee,
+        committee=committee,
+        **committee_figures(committee),
+        today=local_today(),
+        can_manage=can_manage_committee(request.user, committee),
     )
 
 
@@ -185,15 +175,11 @@ def committee_detail(request, pk: int):
 def member_new(request, pk: int):
     committee = access_committee(request.user, pk, write=True)
     form = MemberForm(request.POST or None, committee=committee)
-    return committee_form_page(
-        request,
-        committee,
-        form,
-        lambda data: services.committee_member_join(committee=committee, by=request.user, **data),
-        title=_("New member"),
-        submit_label=_("Add the member"),
-        intro=_("A member is an organisation, a person, or a person on behalf of an organisation."),
-    )
+
+    def save(data):
+        return services.committee_member_join(committee=committee, by=request.user, **data)
+
+    return committee_form_page(request, committee, form, save, **form.words)
 
 
 # --- meetings --------------------------------------------------------------------------------------
@@ -226,25 +212,22 @@ def meeting_new(request, pk: int):
         done=lambda meeting: reverse("web:meeting", args=[meeting.pk]),
         template="web/followup/meeting_form.html",
         agenda=agenda,
-        title=_("New meeting"),
-        submit_label=_("Record the meeting"),
         wide=True,
+        **form.words,
     )
 
 
 @login_required
 def meeting_detail(request, pk: int):
     meeting = access_meeting(request.user, pk)
-    return render(
+    return record_page(
         request,
         "web/followup/meeting_detail.html",
-        {
-            "meeting": meeting,
-            "committee": meeting.committee,
-            **meeting_figures(meeting),
-            "can_manage": can_manage_committee(request.user, meeting.committee),
-            "history": page_history(meeting, shown=is_member(request.user)),
-        },
+        meeting,
+        meeting=meeting,
+        committee=meeting.committee,
+        **meeting_figures(meeting),
+        can_manage=can_manage_committee(request.user, meeting.committee),
     )
 
 
@@ -328,16 +311,10 @@ def decision_new(request, pk: int):
             return reverse("web:meeting", args=[decision.meeting_id])
         return committee_url(committee)
 
-    return committee_form_page(
-        request,
-        committee,
-        form,
-        lambda data: services.decision_create(committee=committee, by=request.user, **data),
-        done=done,
-        title=_("New decision"),
-        submit_label=_("Record the decision"),
-        intro=_("A decision is a tracked action: who does what, by when, on which agreement or project."),
-    )
+    def save(data):
+        return services.decision_create(committee=committee, by=request.user, **data)
+
+    return committee_form_page(request, committee, form, save, done=done, **form.words)
 
 
 @login_required
@@ -368,14 +345,12 @@ def decision_detail(request, pk: int):
             return redirect("web:decision", pk=decision.pk)
         # A refused save may have set the new values on `decision`: show what is stored.
         decision.refresh_from_db()
-    return render(
+    return record_page(
         request,
         "web/followup/decision_detail.html",
-        {
-            "decision": decision,
-            "form": form,
-            "can_manage": can_manage,
-            "today": local_today(),
-            "history": page_history(decision, shown=is_member(request.user)),
-        },
+        decision,
+        decision=decision,
+        form=form,
+        can_manage=can_manage,
+        today=local_today(),
     )

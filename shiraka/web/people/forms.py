@@ -10,7 +10,7 @@ from shiraka.accounts.access import can_grant
 from shiraka.accounts.models import Membership
 from shiraka.agreements.models import Programme
 from shiraka.territory.models import Region
-from shiraka.web.kit.forms import ShirakaForm, label, organisation_field, province_field
+from shiraka.web.kit.forms import ShirakaForm, initial_of, label, organisation_field, province_field
 
 User = get_user_model()
 
@@ -51,13 +51,7 @@ class MembershipForm(ShirakaForm):
 
     @staticmethod
     def initial_for(membership: Membership) -> dict:
-        return {
-            "organisation": membership.organisation_id,
-            "role": membership.role,
-            "region": membership.region_id,
-            "province": membership.province_id,
-            "programme": membership.programme_id,
-        }
+        return initial_of(membership, "organisation", "role", "region", "province", "programme")
 
 
 class PersonForm(MembershipForm):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from shiraka.agreements.models import ScheduledContribution, Signatory, SigningAttendee
 from shiraka.organisations.models import Person
 from shiraka.web.kit import forms as kit
-from shiraka.web.kit.forms import VersionedForm, label, text
+from shiraka.web.kit.forms import VersionedForm, initial_of, label, text
 
 from .agreements import ContributionForm, SignatoryForm
 from .common import RecordForm
@@ -41,13 +41,7 @@ class SignatoryEditForm(VersionedForm, SignatoryForm):
 
     @staticmethod
     def initial_for(row: Signatory) -> dict:
-        return {
-            "person": row.person_id,
-            "role": row.role,
-            "organisation": row.organisation_id,
-            "presided": row.presided,
-            "version": row.version,
-        }
+        return initial_of(row, "person", "role", "organisation", "presided", "version")
 
 
 class AttendeeEditForm(VersionedForm, RecordForm):
@@ -72,7 +66,7 @@ class AttendeeEditForm(VersionedForm, RecordForm):
 
     @staticmethod
     def initial_for(row: SigningAttendee) -> dict:
-        return {"description": row.description, "organisation": row.organisation_id, "version": row.version}
+        return initial_of(row, "description", "organisation", "version")
 
 
 class ContributionEditForm(VersionedForm, ContributionForm):
