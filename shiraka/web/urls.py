@@ -1,9 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 
 from shiraka.web.kit.params import LoginForm
 
-from .people.password import ForgottenPasswordView
+from .people.password import ForgottenPasswordView, notice_view
 
 app_name = "web"
 # One URL module per area. The edit, extraction and follow-up areas come first: their fixed paths
@@ -42,12 +43,24 @@ urlpatterns = [
     ),
     path(
         "password/forgotten/sent/",
-        auth_views.PasswordResetDoneView.as_view(template_name="registration/password_forgotten_sent.html"),
+        notice_view(
+            auth_views.PasswordResetDoneView,
+            _("Link sent"),
+            _(
+                "If an active account has this address, a link to choose a new password has been sent to it. "
+                "It can be used once, for a few days."
+            ),
+        ),
         name="password_forgotten_sent",
     ),
     path(
         "reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_reset_saved.html"),
+        notice_view(
+            auth_views.PasswordResetCompleteView,
+            _("Password saved"),
+            _("Your password is saved: you can now sign in."),
+            login_is_next=True,
+        ),
         name="password_reset_complete",
     ),
 ]

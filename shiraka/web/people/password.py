@@ -37,3 +37,12 @@ class ForgottenPasswordView(auth_views.PasswordResetView):
             log.warning("password reset refused: too many requests")
             return HttpResponseRedirect(self.get_success_url())
         return super().form_valid(form)
+
+
+def notice_view(view_class, title, message, *, login_is_next: bool = False):
+    """`view_class` (a step of Django's password reset) as a notice of where the password stands, with
+    the way to the login: one template for each such page."""
+    return view_class.as_view(
+        template_name="registration/notice.html",
+        extra_context={"title": title, "message": message, "login_is_next": login_is_next},
+    )
