@@ -1,8 +1,12 @@
 """Abstract bases shared by the domain apps."""
 
+import functools
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
 from shiraka.core.text import localised
@@ -42,6 +46,12 @@ def contains_nul(value) -> bool:
     return isinstance(value, str) and "\x00" in value
 
 
+@functools.cache
+def _choice_labels(field: models.Field) -> dict:
+    """A field's choices by value, built once: the labels stay lazy, translated when shown."""
+    return {make_hashable(value): label for value, label in field.flatchoices}
+
+
 class TrackedModel(models.Model):
     """A record that people edit: timestamps, a version for lost-update checks, and a
     text check that behaves the same on SQLite and PostgreSQL."""
@@ -68,6 +78,12 @@ class TrackedModel(models.Model):
                 errors.setdefault(name, []).extend(messages)
         if errors:
             raise ValidationError(errors)
+
+    def _get_FIELD_display(self, field):  # noqa: N802 (Django's name: `get_<field>_display` calls it)
+        # Django builds a dict of every choice on each call, hashing each lazy label (a translation
+        # each): 5 ms of a 50-row project list for its category and status.
+        value = getattr(self, field.attname)
+        return force_str(_choice_labels(field).get(make_hashable(value), value), strings_only=True)
 
 
 class CancellableQuerySet(models.QuerySet):
