@@ -1,7 +1,19 @@
 """Query helpers shared by the selectors: reading list pages' query strings (whole numbers, an
 ordering chosen from a fixed table), text search, and the money subqueries the figures are made of."""
 
-from django.db.models import DateField, ExpressionWrapper, F, Func, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from shiraka.core.money import ZERO, MoneyField, money_value
@@ -89,6 +101,19 @@ def sum_subquery(queryset: QuerySet, key: str, amount: str = "amount"):
         .values("total")[:1]
     )
     return Coalesce(Subquery(summed, output_field=MoneyField()), money_value(ZERO), output_field=MoneyField())
+
+
+def count_subquery(queryset: QuerySet, key: str):
+    """COUNT(*) of `queryset` rows whose `key` equals the outer row's pk, 0 when none: counted for
+    the rows a page shows, where COUNT(DISTINCT) over joins multiplies every row first."""
+    counted = (
+        queryset.filter(**{key: OuterRef("pk")})
+        .order_by()
+        .values(key)
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0), output_field=IntegerField())
 
 
 def as_money(expression):

@@ -138,7 +138,11 @@ class Decision(TrackedModel):
         ordering = ["committee", "due_on", "pk"]
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
-        indexes = [models.Index(fields=["status", "due_on"])]
+        indexes = [
+            models.Index(fields=["status", "due_on"]),
+            # A committee's open and overdue decisions, counted for each committee a list shows.
+            models.Index(fields=["committee", "status", "due_on"]),
+        ]
 
     def __str__(self) -> str:
         return self.text[:80]

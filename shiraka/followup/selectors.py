@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from shiraka.agreements.models import Agreement
+from shiraka.core.querying import count_subquery
 from shiraka.core.rules import today as local_today
 from shiraka.territory.models import Province, Region
 
@@ -89,19 +90,17 @@ def alerts_by_kind(alerts: list[Alert]) -> dict[str, list[Alert]]:
 
 
 def committees_with_counts(queryset: QuerySet | None = None, *, today: date | None = None) -> QuerySet:
-    """Committees with their number of agreements, members, meetings, open and overdue decisions. One query."""
+    """Committees with their number of agreements, meetings, open and overdue decisions. One query,
+    the counts made for the rows a page shows."""
     today = today or local_today()
     queryset = queryset if queryset is not None else Committee.objects.all()
     open_statuses = [Decision.Status.OPEN, Decision.Status.IN_PROGRESS]
+    open_decisions = Decision.objects.filter(status__in=open_statuses)
     return queryset.select_related("region", "province", "chair").annotate(
-        agreement_count=Count("agreements", distinct=True),
-        meeting_count=Count("meetings", distinct=True),
-        open_decisions=Count("decisions", filter=Q(decisions__status__in=open_statuses), distinct=True),
-        overdue_decisions=Count(
-            "decisions",
-            filter=Q(decisions__status__in=open_statuses, decisions__due_on__lt=today),
-            distinct=True,
-        ),
+        agreement_count=count_subquery(Committee.agreements.through.objects.all(), "committee"),
+        meeting_count=count_subquery(Meeting.objects.all(), "committee"),
+        open_decisions=count_subquery(open_decisions, "committee"),
+        overdue_decisions=count_subquery(open_decisions.filter(due_on__lt=today), "committee"),
     )
 
 
