@@ -87,7 +87,10 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def schema():
-    return etree.XMLSchema(etree.parse(str(SCHEMA_DIR / "iati-activities-schema.xsd")))
+    path = SCHEMA_DIR / "iati-activities-schema.xsd"
+    if not path.exists():  # as the corpus tests: the official schema sits in ../shared beside the repo
+        pytest.skip(f"IATI 2.03 schema not found at {SCHEMA_DIR}")
+    return etree.XMLSchema(etree.parse(str(path)))
 
 
 def export(agreements=None) -> etree._Element:
