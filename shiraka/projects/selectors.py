@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from shiraka.core.money import MoneyField, money_value
@@ -71,7 +71,8 @@ def project_search(projects: QuerySet, filters: ProjectFilters) -> QuerySet:
     if filters.owner:
         queryset = queryset.filter(Q(owner_id=filters.owner) | Q(delegated_owner_id=filters.owner))
     if filters.late:
-        queryset = queryset.filter(pk__in=late_milestones().values("project"))
+        # EXISTS, not IN: a page of 50 in reference order stops at its 50th late project.
+        queryset = queryset.filter(Exists(late_milestones().filter(project=OuterRef("pk"))))
     return queryset
 
 
