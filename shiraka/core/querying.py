@@ -104,8 +104,9 @@ def sum_subquery(queryset: QuerySet, key: str, amount: str = "amount"):
 
 
 def count_subquery(queryset: QuerySet, key: str):
-    """COUNT(*) of `queryset` rows whose `key` equals the outer row's pk, 0 when none: counted for
-    the rows a page shows, where COUNT(DISTINCT) over joins multiplies every row first."""
+    """COUNT(*) of `queryset` rows whose `key` equals the outer row's pk, 0 when none: one indexed
+    count per outer row, where COUNT(DISTINCT) over joins multiplies every row first (PostgreSQL
+    makes it only for the rows left after ORDER BY and LIMIT)."""
     counted = (
         queryset.filter(**{key: OuterRef("pk")})
         .order_by()

@@ -91,7 +91,7 @@ def alerts_by_kind(alerts: list[Alert]) -> dict[str, list[Alert]]:
 
 def committees_with_counts(queryset: QuerySet | None = None, *, today: date | None = None) -> QuerySet:
     """Committees with their number of agreements, meetings, open and overdue decisions. One query,
-    the counts made for the rows a page shows."""
+    with an indexed count per committee."""
     today = today or local_today()
     queryset = queryset if queryset is not None else Committee.objects.all()
     open_statuses = [Decision.Status.OPEN, Decision.Status.IN_PROGRESS]
