@@ -35,6 +35,18 @@ def paginate(queryset, paging: Paging, convert: Callable = lambda row: row) -> d
     }
 
 
+def list_filters(query: Paging, filters_class, *, choices=()):
+    """The filters of a list page (`filters_class`, from the selectors) read from an API list query: its
+    paging left out, NUL characters dropped from its texts, and "" for each of `choices` not given."""
+    values = query.dict(exclude={"limit", "offset"})
+    for name, value in values.items():
+        if isinstance(value, str):
+            values[name] = value.replace("\x00", "")
+    for name in choices:
+        values[name] = values[name] or ""
+    return filters_class(**values)
+
+
 def choice(choices):
     """The values of a model's choices as a literal: the schema lists them under the field's own name
     (several models have a `Kind`; as enums they would share one name in the schema)."""

@@ -26,7 +26,7 @@ from shiraka.territory.models import Province, Region
 
 from ..auth import caller, write_token
 from ..inputs import AgreementIn, AgreementPatch, StatusIn, by_reference, changes, no_nul, one_of
-from ..paging import PlaceFilter, choice, paginate
+from ..paging import PlaceFilter, choice, list_filters, paginate
 from ..schemas import AgreementDetailOut, AgreementOut, answers
 from .common import read
 from .rows import agreement_row, partnership_row, signatory_row
@@ -44,18 +44,10 @@ class AgreementQuery(PlaceFilter):
     sort: str = Field("-signed", pattern="^(" + "|".join(sorted(AGREEMENT_SORTS)) + ")$")
 
 
-def agreement_filters(query) -> AgreementFilters:
-    values = query.dict(exclude={"limit", "offset"})
-    values["q"] = values["q"].replace("\x00", "")
-    values["kind"] = values["kind"] or ""
-    values["status"] = values["status"] or ""
-    return AgreementFilters(**values)
-
-
 @read(router, "/agreements", AgreementOut, many=True)
 def agreements(request, query: Query[AgreementQuery]):
     """The agreements the caller may see, filtered and sorted as on the agreements page."""
-    filters = agreement_filters(query)
+    filters = list_filters(query, AgreementFilters, choices=("kind", "status"))
     rows = agreement_page_rows(agreement_search(visible_agreements(caller(request)), filters), filters.sort)
     return paginate(rows.select_related("parent"), query, agreement_row)
 

@@ -43,7 +43,7 @@ from ..inputs import (
     one_of,
     refuse_unknown,
 )
-from ..paging import Paging, PlaceFilter, choice, paginate
+from ..paging import Paging, PlaceFilter, choice, list_filters, paginate
 from ..schemas import (
     ContractOut,
     FundingOut,
@@ -73,14 +73,7 @@ class ProjectQuery(PlaceFilter):
 @read(router, "/projects", ProjectOut, many=True)
 def projects(request, query: Query[ProjectQuery]):
     """The projects the caller may see, filtered and sorted as on the projects page."""
-    values = query.dict(exclude={"limit", "offset"})
-    values.update(
-        q=values["q"].replace("\x00", ""),
-        agreement=values["agreement"].replace("\x00", ""),
-        category=values["category"] or "",
-        status=values["status"] or "",
-    )
-    filters = ProjectFilters(**values)
+    filters = list_filters(query, ProjectFilters, choices=("category", "status"))
     rows = project_page_rows(project_search(visible_projects(caller(request)), filters), filters.sort)
     return paginate(rows, query, project_row)
 
