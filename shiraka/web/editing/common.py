@@ -1,6 +1,7 @@
 """What the agreement and project edit views share: the page each record is edited from, the status
-page, and the view that adds one record under another (a signatory, a partner, a schedule line, a
-transfer, a funding, a milestone, a progress update, a contract, a payment)."""
+page, the view that adds one record under another (a signatory, a partner, a schedule line, a
+transfer, a funding, a milestone, a progress update, a contract, a payment), and the views that
+correct, remove or cancel one of their rows."""
 
 from django.contrib.auth.decorators import login_required
 from django.urls import reverse
@@ -100,6 +101,38 @@ def add_view(fetch, form_class, service, parent_name: str, *, form_takes_parent:
             success_message=page.saved,
             success_url=home_of(parent)[0],
             inline_id=page.inline_id.format(pk=parent.pk),
+            submit_label=page.submit_label,
+        )
+
+    return view
+
+
+def edit_view(fetch, form_class, service, *, home, form_takes_row: bool = False):
+    """The view correcting the row `fetch(user, pk)` returns (404 or 403 when refused) with `form_class`,
+    then `service(row, expected_version=…, by=user, **values)`. `home(row)` is the agreement or project
+    whose page shows the row; the words and ids come from `form_class.page`, its title naming the row,
+    `form_class.name_of(row)`, as %(row)s or %(record)s."""
+    page = form_class.page
+
+    @login_required
+    @edit_page
+    def view(request, pk: int):
+        row = fetch(request.user, pk)
+        parent = home(row)
+        data, files = post_data(request)
+        extra = {"row": row} if form_takes_row else {}
+        auto_id = page.auto_id.format(pk=row.pk)
+        form = form_class(data, files, initial=form_class.initial_for(row), auto_id=auto_id, **extra)
+        name = form_class.name_of(row)
+        return record_form_view(
+            request,
+            parent,
+            form,
+            save=lambda form: update(service, row, request.user, form),
+            title=page.title % {"row": name, "record": name},
+            success_message=page.saved,
+            success_url=home_of(parent)[0],
+            inline_id=page.inline_id.format(pk=row.pk),
             submit_label=page.submit_label,
         )
 

@@ -4,7 +4,6 @@ version the user read; a removal is a confirmation with that version. Both open 
 on a page of their own, and answer like the other edit views: back to the update page, or a refresh
 under htmx."""
 
-from django.contrib.auth.decorators import login_required
 from django.utils.translation import gettext_lazy
 
 from shiraka.accounts.access import (
@@ -15,9 +14,8 @@ from shiraka.accounts.access import (
     access_progress_update,
 )
 from shiraka.projects import services
-from shiraka.web.kit.views import post_data
 
-from .common import edit_page, project_url, record_form_view, remove_view, update
+from .common import edit_view, remove_view
 from .forms import project_rows as forms
 
 
@@ -30,51 +28,22 @@ def photo_name(photo) -> str:
     return " ".join(part for part in (f"{photo.update.reported_on:%Y-%m-%d}", photo.caption) if part)
 
 
-def edit_view(fetch, form_class, service):
-    """The view correcting the row `fetch(user, pk)` returns (404 or 403 when refused) with
-    `form_class`, then `service(row, expected_version=…, by=user, **values)`."""
-    page = form_class.page
-
-    @login_required
-    @edit_page
-    def view(request, pk: int):
-        record = fetch(request.user, pk)
-        project = project_of(record)
-        data, files = post_data(request)
-        form = form_class(
-            data, files, initial=form_class.initial_for(record), auto_id=page.auto_id.format(pk=record.pk)
-        )
-        return record_form_view(
-            request,
-            project,
-            form,
-            save=lambda form: update(service, record, request.user, form),
-            title=page.title % {"record": form_class.name_of(record)},
-            success_message=page.saved,
-            success_url=project_url(project),
-            inline_id=page.inline_id.format(pk=record.pk),
-            submit_label=page.submit_label,
-        )
-
-    return view
+def edit_row_view(fetch, form_class, service):
+    return edit_view(fetch, form_class, service, home=project_of)
 
 
-def project_remove_view(fetch, service, *, kind: str, title, saved, name=str):
+def project_remove_view(fetch, service, *, kind: str, saved, **words):
+    """`remove_view` for a row of the project's update page: `saved` is what it says once the row is
+    removed, `words` its title and the row's name."""
     return remove_view(
-        fetch,
-        service,
-        home=project_of,
-        inline_id=f"{kind}-remove-{{pk}}",
-        title=title,
-        removed=saved,
-        name=name,
+        fetch, service, home=project_of, inline_id=f"{kind}-remove-{{pk}}", removed=saved, **words
     )
 
 
-funding_edit = edit_view(access_funding, forms.FundingEditForm, services.funding_update)
-milestone_edit = edit_view(access_milestone, forms.MilestoneEditForm, services.milestone_update)
-progress_edit = edit_view(access_progress_update, forms.ProgressEditForm, services.progress_update_edit)
-contract_edit = edit_view(access_contract, forms.ContractEditForm, services.contract_update)
+funding_edit = edit_row_view(access_funding, forms.FundingEditForm, services.funding_update)
+milestone_edit = edit_row_view(access_milestone, forms.MilestoneEditForm, services.milestone_update)
+progress_edit = edit_row_view(access_progress_update, forms.ProgressEditForm, services.progress_update_edit)
+contract_edit = edit_row_view(access_contract, forms.ContractEditForm, services.contract_update)
 
 funding_remove = project_remove_view(
     access_funding,

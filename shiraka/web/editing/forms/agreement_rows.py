@@ -11,17 +11,26 @@ from shiraka.web.kit import forms as kit
 from shiraka.web.kit.forms import VersionedForm, initial_of, label, text
 
 from .agreements import ContributionForm, SignatoryForm
-from .common import RecordForm
+from .common import FormPage, RecordForm
 
 
-def row_auto_id(kind: str, row) -> str:
-    """Ids unique on the agreement page, where each row may open its own form."""
-    return f"id_{kind}{row.pk}_%s"
+def row_page(title, saved, kind: str) -> FormPage:
+    """The words of a row's form; its ids carry the row's kind and pk (`{pk}`), unique on the agreement
+    page, where each row may open its own form."""
+    return FormPage(title, saved, f"edit-{kind}-{{pk}}", f"id_{kind}{{pk}}_%s")
 
 
-class SignatoryEditForm(VersionedForm, SignatoryForm):
+class RowEditForm(VersionedForm):
+    """A row of the agreement page corrected where it stands; the title names it as it prints."""
+
+    name_of = staticmethod(str)
+
+
+class SignatoryEditForm(RowEditForm, SignatoryForm):
     """The signatory's person (one already known: a new person is added as a new signatory), role,
     organisation and whether they presided."""
+
+    page = row_page(_("Edit the signatory %(row)s"), _("The signatory was saved."), "signatory")
 
     SERVICE_FIELDS = ("person", "role", "organisation", "presided")
     TEXT_FIELDS = ("role",)
@@ -44,7 +53,8 @@ class SignatoryEditForm(VersionedForm, SignatoryForm):
         return initial_of(row, "person", "role", "organisation", "presided", "version")
 
 
-class AttendeeEditForm(VersionedForm, RecordForm):
+class AttendeeEditForm(RowEditForm, RecordForm):
+    page = row_page(_("Edit the attendee %(row)s"), _("The attendee was saved."), "attendee")
     description = text(
         SigningAttendee,
         "description",
@@ -69,7 +79,9 @@ class AttendeeEditForm(VersionedForm, RecordForm):
         return initial_of(row, "description", "organisation", "version")
 
 
-class ContributionEditForm(VersionedForm, ContributionForm):
+class ContributionEditForm(RowEditForm, ContributionForm):
+    page = row_page(_("Edit the schedule line: %(row)s"), _("The schedule line was saved."), "contribution")
+
     def __init__(self, *args, row: ScheduledContribution, **kwargs):
         super().__init__(*args, **kwargs)
 
