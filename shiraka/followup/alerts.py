@@ -326,7 +326,7 @@ REASONS = {
 
 
 # ---------------------------------------------------------------------------------------------
-# Rules in SQL. Each rule is a `.values()` query of rows in the same columns (named `a_*`); `_part_sql`
+# Rules in SQL. Each rule is a `.values()` query of rows in the same columns (named `a_*`); `rule_sql`
 # wraps it with its kind, its severity (a CASE on the age) and its sort keys, and `AlertList` joins the
 # rules with UNION ALL, then orders, filters, counts and pages them in the database. An `Alert` is
 # built only for the rows fetched: a page of 50, not the whole portfolio.
@@ -396,7 +396,7 @@ def _milestone_rows(agreements: QuerySet, today: date, **_options) -> QuerySet:
     return _rows(projects, _project_columns(""))
 
 
-def _late_milestones(agreements: QuerySet, today: date) -> tuple[str, list]:
+def _late_milestones(agreements: QuerySet, today: date, **_options) -> tuple[str, list]:
     """Per project, its milestones planned before today and not achieved: how many and the date of
     the oldest (its kind is looked up for the rows fetched only, by `_first_late_milestone`). Grouped
     on the milestones alone: grouping after the join to projects and agreements groups on every
@@ -426,28 +426,31 @@ def _first_late_milestone(today: date) -> tuple[str, list]:
     return sql, [connection.ops.adapt_datefield_value(today)]
 
 
-def _overdue_partnerships(agreements: QuerySet, today: date) -> QuerySet:
+def _overdue_partnerships(agreements: QuerySet, today: date, *, ensure: bool = True) -> QuerySet:
     """Partnerships whose contributions due to date exceed their transfers, read from the figures
-    kept per partnership (`shiraka.portfolio`), made true for `today` first."""
+    kept per partnership (`shiraka.portfolio`), made true for `today` first (unless `ensure` is
+    False: while they are being written)."""
     partnerships = Partnership.objects.filter(agreement__in=_ids(money_agreements(agreements)))
-    return partnerships_with_kept_figures(partnerships, today=today).filter(arrears__gt=0)
+    return partnerships_with_kept_figures(partnerships, today=today, ensure=ensure).filter(arrears__gt=0)
 
 
-def _contribution_rows(agreements: QuerySet, today: date, **_options) -> QuerySet:
+def _contribution_rows(agreements: QuerySet, today: date, *, ensure: bool = True, **_options) -> QuerySet:
     """Partnerships in arrears; "since" is joined from `_contribution_since`."""
     columns = {
         "a_object_id": F("pk"), "a_label_ar": F("organisation__name_ar"), "a_label_fr": F("organisation__name_fr"),
         **_located("agreement__"), "a_amount": F("arrears"), "a_m1": F("due_to_date"), "a_m2": F("transferred"),
         "a_m3": F("committed"),
     }  # fmt: skip
-    return _rows(_overdue_partnerships(agreements, today), columns)
+    return _rows(_overdue_partnerships(agreements, today, ensure=ensure), columns)
 
 
-def _contribution_since(agreements: QuerySet, today: date) -> tuple[str, list]:
+def _contribution_since(
+    agreements: QuerySet, today: date, *, ensure: bool = True, **_options
+) -> tuple[str, list]:
     """Per partnership in arrears, the first due date at which the running total of its schedule
     passes what it transferred: one window over its schedule rows due to date, grouped by
     partnership."""
-    partnerships = _overdue_partnerships(agreements, today).values("pk")
+    partnerships = _overdue_partnerships(agreements, today, ensure=ensure).values("pk")
     running = (
         ScheduledContribution.objects.filter(due_on__lte=today, partnership__in=partnerships)
         .order_by()
@@ -609,6 +612,30 @@ def _severity_sql(kind: str, since: str, today: date) -> tuple[str, list]:
     return sql, params
 
 
+# The kinds read from one agreement's rows only, kept as rows (`followup.kept_alerts`) for the
+# default options. Decisions (a committee's may follow several agreements) and the totals exceeded
+# (only a direct edit of the database makes them, which keeping would hide until a repair) stay live.
+KEPT_KINDS = (Kind.MILESTONE_LATE, Kind.CONTRIBUTION_OVERDUE, Kind.PROGRESS_STALE, Kind.PROJECT_OVERDUE)
+
+
+def _kept_sql(kinds, agreements: QuerySet) -> tuple[str, list] | None:
+    """The kept rows of `kinds` for the agreements in scope, in the rules' columns."""
+    from .models import KeptAlert
+
+    try:
+        ids_sql, ids_params = _ids(agreements).query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"k.{quote(name)}" for name in COLUMNS)
+    kinds_sql = ", ".join(["%s"] * len(kinds))
+    sql = (
+        f"SELECT {columns} FROM {quote(KeptAlert._meta.db_table)} k "
+        f"WHERE k.{quote('kind')} IN ({kinds_sql}) AND k.{quote('agreement_id')} IN ({ids_sql})"
+    )
+    return sql, [*kinds, *ids_params]
+
+
 # Rules whose rows take columns from a grouped query joined on the row's object (`pid`): how to join
 # (an inner join keeps only the rows it matches) and the columns it gives.
 JOINED = {
@@ -617,13 +644,13 @@ JOINED = {
 }
 
 
-def _part_sql(kind: str, agreements: QuerySet, today: date, options: dict) -> tuple[str, list] | None:
+def rule_sql(kind: str, agreements: QuerySet, today: date, options: dict) -> tuple[str, list] | None:
     """One rule's rows in the shared columns, or None when its query can match nothing."""
     rows = ROWS[kind](agreements, today, **options)
     joined, how, given = JOINED.get(kind, (None, "", ()))
     try:
         inner, params = rows.query.sql_with_params()
-        join, join_params = joined(agreements, today) if joined else ("", [])
+        join, join_params = joined(agreements, today, **options) if joined else ("", [])
     except EmptyResultSet:
         return None
     params = list(params)
@@ -657,7 +684,7 @@ def _part_sql(kind: str, agreements: QuerySet, today: date, options: dict) -> tu
 # Rows to alerts: only for the rows fetched.
 
 
-def _date(value):
+def as_date(value) -> date | None:
     if isinstance(value, str):  # SQLite returns a date computed in SQL as text
         return date.fromisoformat(value[:10])
     return value
@@ -679,7 +706,7 @@ def _alert(row: dict, object_type: str, **values) -> Alert:
         agreement_reference=row["agreement_reference"],
         region_id=row["region_id"],
         province_id=row["province_id"],
-        since=_date(row["since"]),
+        since=as_date(row["since"]),
         **values,
     )
 
@@ -698,7 +725,7 @@ def _project_alert(row: dict, figures: dict, **link) -> Alert:
 
 
 def _age(row: dict, today: date, default: int = 0) -> int:
-    since = _date(row["since"])
+    since = as_date(row["since"])
     return (today - since).days if since else default
 
 
@@ -719,7 +746,11 @@ def _contribution_alert(row: dict, today: date) -> Alert:
 
 
 def _progress_alert(row: dict, today: date) -> Alert:
-    figures = {"last": _date(row["d1"]), "days": _age(row, today, STALE_PROGRESS_DAYS), "progress": row["n1"]}
+    figures = {
+        "last": as_date(row["d1"]),
+        "days": _age(row, today, STALE_PROGRESS_DAYS),
+        "progress": row["n1"],
+    }
     return _project_alert(row, figures)
 
 
@@ -793,7 +824,8 @@ class AlertList:
     data version (small entries: no whole list is kept)."""
 
     def __init__(self, agreements: QuerySet, *, today=None, kind=None, kinds=None, severity=None,
-                 order: str = Order.BY_KIND, cache_scope: str | None = None, **options):  # fmt: skip
+                 order: str = Order.BY_KIND, cache_scope: str | None = None, kept: bool = True,
+                 **options):  # fmt: skip
         self.agreements = agreements
         self.today = today or local_today()
         self.kinds = [k for k in KINDS if (not kinds or k in kinds) and (not kind or k == kind)]
@@ -801,15 +833,25 @@ class AlertList:
         self.order = order
         self.cache_scope = cache_scope
         self.options = options  # committee= (its decisions only), days= (stale progress)
+        # Kept rows hold the rules with their default options; `kept=False` computes every rule (the proof).
+        self.kept = kept and options.get("days", STALE_PROGRESS_DAYS) == STALE_PROGRESS_DAYS
         self._counts: dict | None = None
         self._fetched: tuple[int, list[Alert]] | None = None
 
     # -- SQL
 
     def _union(self, kinds) -> tuple[str, list] | None:
+        kept = [kind for kind in kinds if kind in KEPT_KINDS] if self.kept else []
         parts = [
-            part for kind in kinds if (part := _part_sql(kind, self.agreements, self.today, self.options))
+            part
+            for kind in kinds
+            if kind not in kept and (part := rule_sql(kind, self.agreements, self.today, self.options))
         ]
+        if kept and (part := _kept_sql(kept, self.agreements)):
+            from .kept_alerts import ensure_kept_alerts
+
+            ensure_kept_alerts(self.today)
+            parts.insert(0, part)
         if not parts:
             return None
         return " UNION ALL ".join(sql for sql, _params in parts), [
@@ -901,6 +943,14 @@ class AlertList:
         )
         limit = 2**62 if limit is None else limit
         return self._alerts(self._query(sql, [*first[1], *union[1], *params, limit, offset]))
+
+    def rows(self) -> list[dict]:
+        """Every row the filters keep, as the database gives it (the kept alerts' proof)."""
+        union = self._union(self.kinds)
+        if union is None:
+            return []
+        where, params = self._where()
+        return self._query(f"SELECT u.* FROM ({union[0]}) u{where}", [*union[1], *params])
 
     def counts(self) -> dict[tuple[str, str], int]:
         """How many alerts of each (kind, severity) the scope has, whatever the filters."""

@@ -146,3 +146,66 @@ class Decision(TrackedModel):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+def _row_text() -> models.TextField:
+    # A kept alert holds the rules' rows as the database gives them: NULL where a kind has no value.
+    return models.TextField(null=True)  # noqa: DJ001
+
+
+class KeptAlert(models.Model):
+    """One alert of a kind computed from a single agreement's rows (late milestones, contributions
+    overdue, progress not updated, projects past their end), in the columns `followup.alerts` reads:
+    written again for an agreement in the transaction of each write to it, and for every agreement once
+    a day (ages, and so severities, change with the day). A page of alerts reads these rows instead of
+    recomputing every rule over the whole portfolio."""
+
+    kind = models.CharField(max_length=40)
+    kind_rank = models.SmallIntegerField()
+    severity = models.CharField(max_length=10)
+    severity_rank = models.SmallIntegerField()
+    since_missing = models.SmallIntegerField()
+    object_id = models.BigIntegerField()
+    label_ar = _row_text()
+    label_fr = _row_text()
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="+")
+    agreement_reference = models.TextField()
+    region_id = models.BigIntegerField(null=True)
+    province_id = models.BigIntegerField(null=True)
+    since = models.DateField(null=True)
+    amount = models.BigIntegerField(null=True)
+    m1 = models.BigIntegerField(null=True)
+    m2 = models.BigIntegerField(null=True)
+    m3 = models.BigIntegerField(null=True)
+    n1 = models.BigIntegerField(null=True)
+    d1 = models.DateField(null=True)
+    t1 = _row_text()
+    t2 = _row_text()
+    t3 = _row_text()
+    t4 = _row_text()
+    t5 = _row_text()
+    t6 = _row_text()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="followup_keptalert_one_per_object")
+        ]
+        indexes = [
+            # The alerts page's order: a page of the whole portfolio is read off this index.
+            models.Index(
+                fields=["kind_rank", "severity_rank", "since_missing", "since", "object_id"],
+                name="followup_keptalert_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} ({self.severity})"
+
+
+class KeptAlertsDay(models.Model):
+    """The day the kept alerts were computed for (one row): another day means computing them again."""
+
+    day = models.DateField()
+
+    def __str__(self) -> str:
+        return self.day.isoformat()

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, FloatField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save, pre_delete
+from django.dispatch import Signal
 
 from shiraka.agreements.models import Agreement, Partnership, ScheduledContribution, Transfer
 from shiraka.agreements.selectors import effective_total, partnerships_with_figures
@@ -31,6 +32,9 @@ from shiraka.projects.models import Contract, Payment, ProgressUpdate, Project
 from .models import AgreementFigures, PartnershipFigures, ProjectGroup, QuarterProgress
 
 CHUNK = 400
+# Sent with `agreement_ids` and `today` once their figures are written, in the same transaction, their
+# rows locked: what layers above keep from the same rows (the alerts) is written again there.
+figures_refreshed = Signal()
 MONEY = ("committed", "unallocated", "scheduled", "due", "transferred", "arrears", "budget", "paid")
 COUNTS = ("total", "unspecified_partners", "projects")
 PROGRESS = ("progress_weighted_sum", "progress_weight", "progress_plain_sum")
@@ -228,6 +232,7 @@ def _refresh_chunk(ids: list[int], today: date) -> None:
         for (agreement_id, dimension, key), values in computed.groups.items()
         if agreement_id in computed.agreements
     )
+    figures_refreshed.send(sender=AgreementFigures, agreement_ids=sorted(computed.agreements), today=today)
 
 
 def _write(model, key: str, computed: dict, fields, existing: set | None = None) -> None:
@@ -317,6 +322,11 @@ def _same(kept, computed) -> bool:
     return kept == computed
 
 
+# Checks of what layers above keep from the same rows (the alerts), added by their apps: each takes
+# the day and returns its differences.
+KEPT_CHECKS: list = []
+
+
 def verify_figures(*, today: date | None = None) -> list[Difference]:
     """Every kept figure next to the same figure computed from the rows; the list of differences
     (missing or extra rows included). Reads the whole portfolio in chunks."""
@@ -343,6 +353,8 @@ def verify_figures(*, today: date | None = None) -> list[Difference]:
         "pk", flat=True
     )
     differences += [Difference("partnership", pk, "row", "kept", "none") for pk in extra]
+    for check in KEPT_CHECKS:
+        differences += check(today)
     return differences
 
 

@@ -302,10 +302,14 @@ def per_inhabitant(amount: Decimal, population: int | None) -> Decimal | None:
     return (amount / population).quantize(Decimal("0.01")) if population else None
 
 
-def partnerships_with_kept_figures(partnerships: QuerySet, *, today: date | None = None) -> QuerySet:
+def partnerships_with_kept_figures(
+    partnerships: QuerySet, *, today: date | None = None, ensure: bool = True
+) -> QuerySet:
     """What `shiraka.agreements.selectors.partnerships_with_figures` computes, read from the figures
-    kept per partnership: for lists over many agreements (partner pages, exports, reports, the API)."""
-    ensure_current(today or local_today())
+    kept per partnership: for lists over many agreements (partner pages, exports, reports, the API).
+    `ensure=False` while the figures are being written (they are current for what is being read)."""
+    if ensure:
+        ensure_current(today or local_today())
     return partnerships.annotate(
         **_kept("committed", "scheduled", "transferred", "arrears", due_to_date="due"),
         remaining=as_money(F("figures__committed") - F("figures__transferred")),

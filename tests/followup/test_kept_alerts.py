@@ -1,0 +1,122 @@
+"""Alerts kept as rows stay what the rules compute: a write changes its agreement's kept alerts in its
+own transaction (the portfolio is not computed again), the day changing computes them all again, and
+`shiraka figures --verify` finds a kept alert that the rows no longer give, which `--refresh` repairs."""
+
+from datetime import timedelta
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from shiraka.agreements.models import Agreement, Partnership
+from shiraka.agreements.services import transfer_record
+from shiraka.core.rules import today as local_today
+from shiraka.demo.synth import synth_generate
+from shiraka.followup import kept_alerts
+from shiraka.followup.alerts import KEPT_KINDS, AlertList, Kind, Severity
+from shiraka.followup.kept_alerts import ensure_kept_alerts, kept_day, verify_kept_alerts
+from shiraka.followup.models import KeptAlert
+from shiraka.organisations.services import organisation_update
+from shiraka.portfolio.figures import ensure_current
+from shiraka.projects.models import Milestone
+from shiraka.projects.services import milestone_achieve
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def today(reference, monkeypatch):
+    synth_generate(agreements=8, seed=41, show_progress=False)
+    day = local_today()
+    ensure_current(day)
+    ensure_kept_alerts(day)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a write computed every agreement's alerts again")
+
+    # From here on, a write must change its own agreement's kept alerts only.
+    monkeypatch.setattr(kept_alerts, "rebuild_kept_alerts", refuse)
+    return day
+
+
+def keys(kind: str) -> set[int]:
+    return set(KeptAlert.objects.filter(kind=kind).values_list("object_id", flat=True))
+
+
+def shown(kind: str, day) -> set[int]:
+    return {alert.object_id for alert in AlertList(Agreement.objects.all(), today=day, kind=kind)}
+
+
+def live(day) -> set[tuple]:
+    rows = AlertList(Agreement.objects.all(), today=day, kinds=KEPT_KINDS, kept=False).rows()
+    return {(row["kind"], row["object_id"], row["severity"]) for row in rows}
+
+
+def test_every_kept_kind_is_kept_and_matches_the_rules(today):
+    held = set(KeptAlert.objects.values_list("kind", "object_id", "severity"))
+    assert {kind for kind, _pk, _severity in held} == set(KEPT_KINDS)
+    assert held == live(today)
+    assert verify_kept_alerts(today) == []
+
+
+def test_achieving_a_projects_late_milestones_removes_its_alert_at_once(today):
+    project_id = sorted(keys(Kind.MILESTONE_LATE))[0]
+    assert project_id in shown(Kind.MILESTONE_LATE, today)
+    for milestone in Milestone.objects.filter(project_id=project_id, achieved_on=None, planned_on__lt=today):
+        milestone_achieve(milestone, achieved_on=today, expected_version=milestone.version)
+    assert project_id not in keys(Kind.MILESTONE_LATE)
+    assert project_id not in shown(Kind.MILESTONE_LATE, today)
+    assert kept_day() == today and verify_kept_alerts(today) == []
+
+
+def test_a_transfer_covering_the_arrears_removes_the_overdue_alert(today):
+    alert = KeptAlert.objects.filter(kind=Kind.CONTRIBUTION_OVERDUE).order_by("object_id").first()
+    partnership = Partnership.objects.get(pk=alert.object_id)
+    transfer_record(
+        partnership=partnership, transferred_on=today, amount=Decimal(alert.amount) / 100, reference="COVER"
+    )
+    assert alert.object_id not in keys(Kind.CONTRIBUTION_OVERDUE)
+    assert alert.object_id not in shown(Kind.CONTRIBUTION_OVERDUE, today)
+    assert verify_kept_alerts(today) == []
+
+
+def test_renaming_a_partner_renames_its_overdue_alerts(today):
+    alert = KeptAlert.objects.filter(kind=Kind.CONTRIBUTION_OVERDUE).order_by("object_id").first()
+    organisation = Partnership.objects.get(pk=alert.object_id).organisation
+    organisation_update(organisation, expected_version=organisation.version, name_fr="Partenaire renommé")
+    labels = {
+        a.label_fr
+        for a in AlertList(Agreement.objects.all(), today=today, kind=Kind.CONTRIBUTION_OVERDUE)
+        if a.object_id == alert.object_id
+    }
+    assert labels == {"Partenaire renommé"}
+    assert verify_kept_alerts(today) == []
+
+
+def test_another_day_computes_every_kept_alert_again(today, monkeypatch):
+    monkeypatch.undo()
+    later = today + timedelta(days=400)
+    before = KeptAlert.objects.filter(severity=Severity.HIGH).count()
+    ensure_kept_alerts(later)
+    assert kept_day() == later
+    assert KeptAlert.objects.filter(severity=Severity.HIGH).count() > before
+    assert set(KeptAlert.objects.values_list("kind", "object_id", "severity")) == live(later)
+
+
+def test_verify_finds_an_edit_the_kept_alerts_did_not_see_and_refresh_repairs_it(today):
+    project_id = sorted(keys(Kind.MILESTONE_LATE))[0]
+    Milestone.objects.filter(project_id=project_id).update(achieved_on=today)  # no save, no signal
+    differences = verify_kept_alerts(today)
+    assert [(d.what, d.pk, d.field, d.computed) for d in differences] == [
+        ("alert", project_id, Kind.MILESTONE_LATE, "none")
+    ]
+    with pytest.raises(CommandError) as refused:
+        call_command("figures", "--verify", stdout=StringIO(), stderr=StringIO())
+    assert refused.value.returncode == 1
+    call_command("figures", "--refresh", stdout=StringIO())
+    assert project_id not in keys(Kind.MILESTONE_LATE)
+    out = StringIO()
+    call_command("figures", "--verify", stdout=out)
+    assert "exact" in out.getvalue()
