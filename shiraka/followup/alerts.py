@@ -526,11 +526,16 @@ def _own_or_project(name: str, *, committee: str = ""):
     return Coalesce(value, F(f"committee__{committee}")) if committee else value
 
 
-def _decision_rows(agreements: QuerySet, today: date, *, committee=None, **_options) -> QuerySet:
-    """Decisions due before today and still open or in progress."""
+def _decision_rows(
+    agreements: QuerySet, today: date, *, committee=None, decision_ids=None, **_options
+) -> QuerySet:
+    """Decisions due before today and still open or in progress (of `decision_ids` only, when given:
+    the kept alerts of the decisions a write changed)."""
     decisions = Decision.objects.filter(
         status__in=[Decision.Status.OPEN, Decision.Status.IN_PROGRESS], due_on__lt=today
     )
+    if decision_ids is not None:
+        decisions = decisions.filter(pk__in=decision_ids)
     decisions = (
         decisions.filter(committee=committee)
         if committee is not None
@@ -612,28 +617,34 @@ def _severity_sql(kind: str, since: str, today: date) -> tuple[str, list]:
     return sql, params
 
 
-# The kinds read from one agreement's rows only, kept as rows (`followup.kept_alerts`) for the
-# default options. Decisions (a committee's may follow several agreements) and the totals exceeded
-# (only a direct edit of the database makes them, which keeping would hide until a repair) stay live.
-KEPT_KINDS = (Kind.MILESTONE_LATE, Kind.CONTRIBUTION_OVERDUE, Kind.PROGRESS_STALE, Kind.PROJECT_OVERDUE)
+# Every kind is kept as rows (`followup.kept_alerts`) for the default options: `committee=` (a
+# committee's agenda) and `days=` compute the rules instead, as does `kept=False` (the proof).
+KEPT_KINDS = tuple(KINDS)
 
 
 def _kept_sql(kinds, agreements: QuerySet) -> tuple[str, list] | None:
-    """The kept rows of `kinds` for the agreements in scope, in the rules' columns."""
+    """The kept rows of `kinds` in scope, in the rules' columns: those of the agreements in scope and,
+    for decisions on a committee alone, those of the committees that follow one of them."""
     from .models import KeptAlert
 
+    ids = _ids(agreements)
     try:
-        ids_sql, ids_params = _ids(agreements).query.sql_with_params()
+        ids_sql, ids_params = ids.query.sql_with_params()
     except EmptyResultSet:
         return None
     quote = connection.ops.quote_name
     columns = ", ".join(f"k.{quote(name)}" for name in COLUMNS)
-    kinds_sql = ", ".join(["%s"] * len(kinds))
-    sql = (
-        f"SELECT {columns} FROM {quote(KeptAlert._meta.db_table)} k "
-        f"WHERE k.{quote('kind')} IN ({kinds_sql}) AND k.{quote('agreement_id')} IN ({ids_sql})"
-    )
-    return sql, [*kinds, *ids_params]
+    scope = f"k.{quote('agreement_id')} IN ({ids_sql})"
+    params = list(ids_params)
+    if Kind.DECISION_OVERDUE in kinds:
+        followed = Committee.agreements.through.objects.filter(agreement_id__in=ids).values("committee_id")
+        followed_sql, followed_params = followed.query.sql_with_params()
+        scope = f"({scope} OR (k.{quote('agreement_id')} IS NULL AND k.{quote('n1')} IN ({followed_sql})))"
+        params += followed_params
+    if len(kinds) < len(KINDS):
+        scope = f"k.{quote('kind')} IN ({', '.join(['%s'] * len(kinds))}) AND {scope}"
+        params = [*kinds, *params]
+    return f"SELECT {columns} FROM {quote(KeptAlert._meta.db_table)} k WHERE {scope}", params
 
 
 # Rules whose rows take columns from a grouped query joined on the row's object (`pid`): how to join
@@ -816,6 +827,13 @@ MAX_PAGE = 1_000_000
 FETCH_CHUNK = 2000
 
 
+def _fetch(sql: str, params: list) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 class AlertList:
     """The alerts of `agreements` (already scoped to the reader), computed by the database. Rows are
     narrowed to a `kind` (or `kinds`) and a `severity`; `counts()` covers every kind and severity of the
@@ -834,9 +852,11 @@ class AlertList:
         self.cache_scope = cache_scope
         self.options = options  # committee= (its decisions only), days= (stale progress)
         # Kept rows hold the rules with their default options; `kept=False` computes every rule (the proof).
-        self.kept = kept and options.get("days", STALE_PROGRESS_DAYS) == STALE_PROGRESS_DAYS
+        self.kept = kept and options.get("committee") is None
+        self.kept = self.kept and options.get("days", STALE_PROGRESS_DAYS) == STALE_PROGRESS_DAYS
         self._counts: dict | None = None
         self._fetched: tuple[int, list[Alert]] | None = None
+        self._kept_checked = False
 
     # -- SQL
 
@@ -848,9 +868,11 @@ class AlertList:
             if kind not in kept and (part := rule_sql(kind, self.agreements, self.today, self.options))
         ]
         if kept and (part := _kept_sql(kept, self.agreements)):
-            from .kept_alerts import ensure_kept_alerts
+            if not self._kept_checked:
+                from .kept_alerts import ensure_kept_alerts
 
-            ensure_kept_alerts(self.today)
+                ensure_kept_alerts(self.today)
+                self._kept_checked = True
             parts.insert(0, part)
         if not parts:
             return None
@@ -869,21 +891,25 @@ class AlertList:
         return (" WHERE " + " AND ".join(conditions) if conditions else ""), params
 
     def _query(self, sql: str, params: list) -> list[dict]:
-        # PostgreSQL would JIT-compile this query (its cost estimate counts every correlated sum): at
+        if self.kept:  # plain reads of kept rows (a transaction would take SQLite's write lock)
+            return _fetch(sql, params)
+        # PostgreSQL would JIT-compile the rules (its cost estimate counts every correlated sum): at
         # 5,000 agreements compiling took 37 s of a 42 s run, executing 5 s. Off for this query only.
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic():
             if connection.vendor == "postgresql":
-                cursor.execute("SET LOCAL jit = off")
-            cursor.execute(sql, params)
-            names = [column[0] for column in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL jit = off")
+            return _fetch(sql, params)
 
     def _alerts(self, rows) -> list[Alert]:
         return [ALERT_OF_ROW[row["kind"]](row, self.today) for row in rows]
 
     def _page_and_counts(self, offset: int, limit: int) -> tuple[list[Alert], dict]:
-        """Rows [offset, offset + limit) and the counts by kind and severity: one query, the rules
+        """Rows [offset, offset + limit) and the counts by kind and severity: from kept rows, two
+        queries (the page read off the index in the alerts' order); computed, one query, the rules
         computed once (a WITH the two halves read)."""
+        if self.kept:
+            return self._slice(offset, limit), self._counted()
         union = self._union(KINDS)
         if union is None:
             return [], {}

@@ -1,10 +1,13 @@
 """Keeping the alerts of `followup.models.KeptAlert` true.
 
-The alert kinds read from one agreement's rows only (late milestones, contributions overdue, progress
-not updated, projects past their end) are written as rows: for an agreement, again in the transaction
-of each write that changes its figures or its milestones (its rows locked, as its figures are), and for
-every agreement once a day, since ages and so severities move with the date. A page of alerts then
-orders, counts and pages kept rows instead of evaluating every rule over the whole portfolio.
+Alerts are written as rows: an agreement's, again in the transaction of each write that changes its
+figures or its milestones (its figures' row locked, as the figures do); a decision's, in the transaction
+that changes it, its committee or the organisation responsible; and all of them once a day, since ages
+and so severities move with the date. A page of alerts then orders, counts and pages kept rows instead
+of evaluating every rule over the whole portfolio.
+
+A direct edit of the database (which bypasses the saves) shows in the kept alerts the next day, or
+after `shiraka figures --refresh`, as in the kept figures; `--verify` finds it.
 
 The rows are the same SQL the live rules give (`alerts.rule_sql`), inserted as they are: what a page
 shows from kept rows is by construction what it would compute. `verify_kept_alerts` proves it against
@@ -13,8 +16,8 @@ a computation from scratch (`shiraka figures --verify` runs it)."""
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
-from django.db.models.signals import post_delete, post_save
+from django.db.models import Q, QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from shiraka.agreements.models import Agreement
 from shiraka.core.rules import today as local_today
@@ -24,17 +27,20 @@ from shiraka.portfolio.models import AgreementFigures
 from shiraka.projects.models import Milestone, Project
 
 from . import alerts
-from .models import KeptAlert, KeptAlertsDay
+from .models import Committee, Decision, KeptAlert, KeptAlertsDay
 
 MARKER = 1  # the primary key of the one KeptAlertsDay row
 
 
-def _insert(agreements: QuerySet, today: date) -> None:
-    """The alerts of the kept kinds of `agreements`, computed by the rules' own SQL, inserted as rows."""
+AGREEMENT_KINDS = tuple(kind for kind in alerts.KEPT_KINDS if kind != alerts.Kind.DECISION_OVERDUE)
+
+
+def _insert(agreements: QuerySet, today: date, kinds=alerts.KEPT_KINDS, **options) -> None:
+    """The alerts of `kinds` of `agreements`, computed by the rules' own SQL, inserted as rows."""
     parts = [
         part
-        for kind in alerts.KEPT_KINDS
-        if (part := alerts.rule_sql(kind, agreements, today, {"ensure": False})) is not None
+        for kind in kinds
+        if (part := alerts.rule_sql(kind, agreements, today, {"ensure": False, **options})) is not None
     ]
     if not parts:
         return
@@ -53,24 +59,62 @@ def kept_day() -> date | None:
     return KeptAlertsDay.objects.filter(pk=MARKER).values_list("day", flat=True).first()
 
 
+def _kept_for(today: date) -> bool:
+    """Whether the kept rows are for `today`; when not, they are all computed again at the next read
+    (the marker goes), unless a rebuild for today committed meanwhile."""
+    if kept_day() == today:
+        return True
+    KeptAlertsDay.objects.exclude(day=today).delete()
+    return kept_day() == today
+
+
 @transaction.atomic
 def refresh_kept_alerts(agreement_ids, today: date | None = None) -> None:
-    """Write again the kept alerts of these agreements, after a write to their rows."""
+    """Write again the kept alerts of these agreements (and of the decisions on them), after a write
+    to their rows."""
     ids = sorted(set(agreement_ids) - {None})
     if not ids:
         return
     today = today or local_today()
     # The same lock as the figures' (held already when called from them): two writers of one
-    # agreement, or a writer and the daily rebuild, take their turns.
+    # agreement take their turns. Rows go first: that waits for a rebuild in progress (its table lock).
     list(AgreementFigures.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
-    if kept_day() != today:
-        # The other agreements' rows are for another day: all are computed again at the next read,
-        # unless a rebuild for today committed meanwhile (then these rows are written as usual).
-        KeptAlertsDay.objects.exclude(day=today).delete()
-        if kept_day() != today:
-            return
-    KeptAlert.objects.filter(agreement_id__in=ids).delete()
-    _insert(Agreement.objects.filter(pk__in=ids), today)
+    KeptAlert.objects.filter(agreement_id__in=ids).exclude(kind=alerts.Kind.DECISION_OVERDUE).delete()
+    if not _kept_for(today):
+        return
+    _insert(Agreement.objects.filter(pk__in=ids), today, AGREEMENT_KINDS)
+    # A decision on a committee alone is shown where its committee follows a counted agreement: an
+    # agreement's status changing can show or hide it.
+    decisions = Decision.objects.filter(
+        Q(agreement_id__in=ids)
+        | Q(agreement=None, project__agreement_id__in=ids)
+        | Q(agreement=None, project=None, committee__agreements__in=ids)
+    )
+    kept = KeptAlert.objects.filter(kind=alerts.Kind.DECISION_OVERDUE, agreement_id__in=ids)
+    _refresh_decisions(
+        {*decisions.values_list("pk", flat=True), *kept.values_list("object_id", flat=True)}, today
+    )
+
+
+@transaction.atomic
+def refresh_kept_decisions(decision_ids, today: date | None = None) -> None:
+    """Write again the kept alerts of these decisions, after a write to them."""
+    today = today or local_today()
+    ids = sorted(set(decision_ids) - {None})
+    if ids:
+        KeptAlert.objects.filter(kind=alerts.Kind.DECISION_OVERDUE, object_id__in=ids).delete()
+        if _kept_for(today):
+            _refresh_decisions(ids, today)
+
+
+def _refresh_decisions(ids, today: date) -> None:
+    ids = sorted(ids)
+    if not ids:
+        return
+    # A decision being changed is locked by its writer: its rows are written after its change.
+    list(Decision.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    KeptAlert.objects.filter(kind=alerts.Kind.DECISION_OVERDUE, object_id__in=ids).delete()
+    _insert(Agreement.objects.all(), today, (alerts.Kind.DECISION_OVERDUE,), decision_ids=ids)
 
 
 @transaction.atomic
@@ -78,13 +122,22 @@ def rebuild_kept_alerts(today: date | None = None) -> bool:
     """Every kept alert computed again for `today`, unless another process just did. True when done."""
     today = today or local_today()
     figures.ensure_current(today)
-    # Writers first lock their agreement's figures, then this marker: taken in the same order here.
-    list(AgreementFigures.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+    if connection.vendor == "postgresql":
+        # Writers of kept rows wait until this is committed, and this waits for those in progress:
+        # no writer deletes a row this is about to insert again, or inserts one it just deleted.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"LOCK TABLE {connection.ops.quote_name(KeptAlert._meta.db_table)} IN SHARE ROW EXCLUSIVE MODE"
+            )
     if KeptAlertsDay.objects.select_for_update().filter(pk=MARKER, day=today).exists():
         return False
     KeptAlert.objects.all().delete()
     _insert(Agreement.objects.all(), today)
     KeptAlertsDay.objects.update_or_create(pk=MARKER, defaults={"day": today})
+    if connection.vendor == "postgresql":
+        # Every row is new: the planner's estimates of the table (a few rows before) would be far off.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(KeptAlert._meta.db_table)}")
     return True
 
 
@@ -149,12 +202,33 @@ def _on_milestone_changed(sender, instance: Milestone, **kwargs) -> None:
 
 
 def _on_organisation_saved(sender, instance: Organisation, **kwargs) -> None:
-    # A partner's name is the label of its overdue-contribution alerts.
+    # A partner's name is the label of its overdue-contribution alerts, and a decision names the
+    # organisation responsible.
     ids = KeptAlert.objects.filter(
         kind=alerts.Kind.CONTRIBUTION_OVERDUE,
         object_id__in=instance.partnerships.values("pk"),
     ).values_list("agreement_id", flat=True)
     refresh_kept_alerts(set(ids))
+    refresh_kept_decisions(Decision.objects.filter(responsible=instance).values_list("pk", flat=True))
+
+
+def _on_decision_changed(sender, instance: Decision, **kwargs) -> None:
+    refresh_kept_decisions([instance.pk])
+
+
+def _on_committee_saved(sender, instance: Committee, **kwargs) -> None:
+    refresh_kept_decisions(instance.decisions.values_list("pk", flat=True))
+
+
+def _on_committee_agreements_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    # The agreements a committee follows say where its own decisions are shown.
+    if not action.startswith("post_"):
+        return
+    if reverse and action == "post_clear":  # which committees followed the agreement is gone
+        decisions = Decision.objects.filter(agreement=None, project=None)
+    else:
+        decisions = Decision.objects.filter(committee_id__in=list(pk_set or ()) if reverse else [instance.pk])
+    refresh_kept_decisions(decisions.values_list("pk", flat=True))
 
 
 def connect() -> None:
@@ -164,4 +238,12 @@ def connect() -> None:
             _on_milestone_changed, sender=Milestone, dispatch_uid=f"kept-alerts-milestone-{signal}"
         )
     post_save.connect(_on_organisation_saved, sender=Organisation, dispatch_uid="kept-alerts-organisation")
+    post_save.connect(_on_committee_saved, sender=Committee, dispatch_uid="kept-alerts-committee")
+    m2m_changed.connect(
+        _on_committee_agreements_changed,
+        sender=Committee.agreements.through,
+        dispatch_uid="kept-alerts-committee-agreements",
+    )
+    for signal in (post_save, post_delete):
+        signal.connect(_on_decision_changed, sender=Decision, dispatch_uid=f"kept-alerts-decision-{signal}")
     figures.KEPT_CHECKS.append(verify_kept_alerts)

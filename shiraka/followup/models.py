@@ -154,11 +154,10 @@ def _row_text() -> models.TextField:
 
 
 class KeptAlert(models.Model):
-    """One alert of a kind computed from a single agreement's rows (late milestones, contributions
-    overdue, progress not updated, projects past their end), in the columns `followup.alerts` reads:
-    written again for an agreement in the transaction of each write to it, and for every agreement once
-    a day (ages, and so severities, change with the day). A page of alerts reads these rows instead of
-    recomputing every rule over the whole portfolio."""
+    """One alert, in the columns the rules of `followup.alerts` give: written again for an agreement
+    (or a decision) in the transaction of each write to it, and all of them once a day (ages, and so
+    severities, change with the day). A page of alerts reads these rows instead of evaluating every
+    rule over the whole portfolio."""
 
     kind = models.CharField(max_length=40)
     kind_rank = models.SmallIntegerField()
@@ -168,8 +167,9 @@ class KeptAlert(models.Model):
     object_id = models.BigIntegerField()
     label_ar = _row_text()
     label_fr = _row_text()
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="+")
-    agreement_reference = models.TextField()
+    # None for a decision taken by a committee on none of its agreements in particular.
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, null=True, related_name="+")
+    agreement_reference = _row_text()
     region_id = models.BigIntegerField(null=True)
     province_id = models.BigIntegerField(null=True)
     since = models.DateField(null=True)
