@@ -47,6 +47,8 @@ def connect_invalidation() -> None:
 
     for app_label in ("territory", "organisations", "agreements", "projects", "followup"):
         for model in apps.get_app_config(app_label).get_models():
+            if getattr(model, "derived_from_rows", False):
+                continue  # written only with the rows it is computed from, which bump the version
             post_save.connect(bump_data_version, sender=model, dispatch_uid=f"bump-save-{model._meta.label}")
             post_delete.connect(
                 bump_data_version, sender=model, dispatch_uid=f"bump-delete-{model._meta.label}"

@@ -65,7 +65,7 @@ def text_search(queryset, query: str):
 
 # Columns that are never NULL: a NULLS FIRST/LAST clause on them changes nothing but stops PostgreSQL
 # from reading their index in order (a sort of every row for a page of 50).
-NEVER_NULL = frozenset({"pk", "reference"})
+NEVER_NULL = frozenset({"pk", "reference", "physical_progress"})
 
 
 def both_ways(key: str, column: str = "", *, unique: bool = False) -> dict[str, tuple[str, ...]]:

@@ -19,12 +19,12 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from shiraka.agreements.models import Agreement
+from shiraka.agreements.models import Agreement, Partnership, ScheduledContribution, Transfer
 from shiraka.core.rules import today as local_today
 from shiraka.organisations.models import Organisation
 from shiraka.portfolio import figures
 from shiraka.portfolio.models import AgreementFigures
-from shiraka.projects.models import Milestone, Project
+from shiraka.projects.models import Contract, Milestone, Payment, ProgressUpdate, Project
 
 from . import alerts
 from .models import Committee, Decision, KeptAlert, KeptAlertsDay
@@ -32,7 +32,26 @@ from .models import Committee, Decision, KeptAlert, KeptAlertsDay
 MARKER = 1  # the primary key of the one KeptAlertsDay row
 
 
-AGREEMENT_KINDS = tuple(kind for kind in alerts.KEPT_KINDS if kind != alerts.Kind.DECISION_OVERDUE)
+K = alerts.Kind
+AGREEMENT_KINDS = tuple(alerts.KEPT_KINDS)  # with the decisions on the agreement
+# The kinds a save or removal of each kind of row can change in its agreement's alerts; an agreement's
+# own save (or an unknown cause) changes them all.
+KINDS_CHANGED_BY = {
+    Partnership: (K.CONTRIBUTION_OVERDUE, K.COMMITMENTS_OVER_TOTAL),
+    ScheduledContribution: (K.CONTRIBUTION_OVERDUE,),
+    Transfer: (K.CONTRIBUTION_OVERDUE,),
+    Project: (
+        K.MILESTONE_LATE,
+        K.PROGRESS_STALE,
+        K.PROJECT_OVERDUE,
+        K.BUDGETS_OVER_TOTAL,
+        K.DECISION_OVERDUE,
+    ),
+    ProgressUpdate: (K.PROGRESS_STALE, K.PROJECT_OVERDUE),
+    Contract: (),
+    Payment: (),
+    Milestone: (K.MILESTONE_LATE,),
+}
 
 
 def _insert(agreements: QuerySet, today: date, kinds=alerts.KEPT_KINDS, **options) -> None:
@@ -69,20 +88,26 @@ def _kept_for(today: date) -> bool:
 
 
 @transaction.atomic
-def refresh_kept_alerts(agreement_ids, today: date | None = None) -> None:
-    """Write again the kept alerts of these agreements (and of the decisions on them), after a write
-    to their rows."""
+def refresh_kept_alerts(agreement_ids, today: date | None = None, kinds=None) -> None:
+    """Write again the kept alerts of these agreements (of `kinds` only, when given; else of every
+    kind, the decisions on them included), after a write to their rows."""
     ids = sorted(set(agreement_ids) - {None})
-    if not ids:
+    kinds = AGREEMENT_KINDS if kinds is None else tuple(kinds)
+    if not ids or not kinds:
         return
     today = today or local_today()
     # The same lock as the figures' (held already when called from them): two writers of one
     # agreement take their turns. Rows go first: that waits for a rebuild in progress (its table lock).
     list(AgreementFigures.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
-    KeptAlert.objects.filter(agreement_id__in=ids).exclude(kind=alerts.Kind.DECISION_OVERDUE).delete()
+    KeptAlert.objects.filter(agreement_id__in=ids, kind__in=kinds).exclude(kind=K.DECISION_OVERDUE).delete()
     if not _kept_for(today):
         return
-    _insert(Agreement.objects.filter(pk__in=ids), today, AGREEMENT_KINDS)
+    # Decisions are written by decision (a committee's may be on none of its agreements in particular).
+    _insert(
+        Agreement.objects.filter(pk__in=ids), today, [kind for kind in kinds if kind != K.DECISION_OVERDUE]
+    )
+    if K.DECISION_OVERDUE not in kinds:
+        return
     # A decision on a committee alone is shown where its committee follows a counted agreement: an
     # agreement's status changing can show or hide it.
     decisions = Decision.objects.filter(
@@ -193,12 +218,12 @@ def _brief(row: dict | None) -> str:
 
 
 def _on_figures_refreshed(sender, agreement_ids, today, **kwargs) -> None:
-    refresh_kept_alerts(agreement_ids, today)
+    refresh_kept_alerts(agreement_ids, today, KINDS_CHANGED_BY.get(kwargs.get("cause")))
 
 
 def _on_milestone_changed(sender, instance: Milestone, **kwargs) -> None:
     project = Project.objects.filter(pk=instance.project_id)
-    refresh_kept_alerts(project.values_list("agreement_id", flat=True))
+    refresh_kept_alerts(project.values_list("agreement_id", flat=True), kinds=KINDS_CHANGED_BY[Milestone])
 
 
 def _on_organisation_saved(sender, instance: Organisation, **kwargs) -> None:
@@ -208,7 +233,7 @@ def _on_organisation_saved(sender, instance: Organisation, **kwargs) -> None:
         kind=alerts.Kind.CONTRIBUTION_OVERDUE,
         object_id__in=instance.partnerships.values("pk"),
     ).values_list("agreement_id", flat=True)
-    refresh_kept_alerts(set(ids))
+    refresh_kept_alerts(set(ids), kinds=(K.CONTRIBUTION_OVERDUE,))
     refresh_kept_decisions(Decision.objects.filter(responsible=instance).values_list("pk", flat=True))
 
 

@@ -159,6 +159,8 @@ class KeptAlert(models.Model):
     severities, change with the day). A page of alerts reads these rows instead of evaluating every
     rule over the whole portfolio."""
 
+    derived_from_rows = True  # core.cache: its writes come with those of its rows
+
     kind = models.CharField(max_length=40)
     kind_rank = models.SmallIntegerField()
     severity = models.CharField(max_length=10)
@@ -204,6 +206,8 @@ class KeptAlert(models.Model):
 
 class KeptAlertsDay(models.Model):
     """The day the kept alerts were computed for (one row): another day means computing them again."""
+
+    derived_from_rows = True
 
     day = models.DateField()
 

@@ -32,7 +32,7 @@ from shiraka.projects.models import Contract, Payment, ProgressUpdate, Project
 from .models import AgreementFigures, PartnershipFigures, ProjectGroup, QuarterProgress
 
 CHUNK = 400
-# Sent with `agreement_ids` and `today` once their figures are written, in the same transaction, their
+# Sent with `agreement_ids`, `today` and `cause` (see `refresh_figures`) once their figures are written, in the same transaction, their
 # rows locked: what layers above keep from the same rows (the alerts) is written again there.
 figures_refreshed = Signal()
 MONEY = ("committed", "unallocated", "scheduled", "due", "transferred", "arrears", "budget", "paid")
@@ -190,19 +190,21 @@ def _deleted_ids(kind: str = "agreements") -> set:
 
 
 @transaction.atomic
-def refresh_figures(agreement_ids=None, *, today: date | None = None) -> int:
-    """Compute again and keep the figures of these agreements (all when None). Returns how many."""
+def refresh_figures(agreement_ids=None, *, today: date | None = None, cause=None) -> int:
+    """Compute again and keep the figures of these agreements (all when None). Returns how many.
+    `cause`: the model whose save or removal changed them (None: anything may have changed), passed
+    on to `figures_refreshed`."""
     today = today or local_today()
     if agreement_ids is None:
         ids = list(Agreement.objects.order_by("pk").values_list("pk", flat=True))
     else:
         ids = sorted(set(agreement_ids) - _deleted_ids() - {None})
     for start in range(0, len(ids), CHUNK):
-        _refresh_chunk(ids[start : start + CHUNK], today)
+        _refresh_chunk(ids[start : start + CHUNK], today, cause)
     return len(ids)
 
 
-def _refresh_chunk(ids: list[int], today: date) -> None:
+def _refresh_chunk(ids: list[int], today: date, cause=None) -> None:
     # Locked first (PostgreSQL): two writers of one agreement compute its sums one after the other,
     # each seeing what the other committed, so no sum is lost.
     kept = set(AgreementFigures.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
@@ -232,7 +234,9 @@ def _refresh_chunk(ids: list[int], today: date) -> None:
         for (agreement_id, dimension, key), values in computed.groups.items()
         if agreement_id in computed.agreements
     )
-    figures_refreshed.send(sender=AgreementFigures, agreement_ids=sorted(computed.agreements), today=today)
+    figures_refreshed.send(
+        sender=AgreementFigures, agreement_ids=sorted(computed.agreements), today=today, cause=cause
+    )
 
 
 def _write(model, key: str, computed: dict, fields, existing: set | None = None) -> None:
@@ -444,7 +448,7 @@ def _on_row_changed(path: str):
         agreement_id = instance
         for step in path.split("."):
             agreement_id = getattr(agreement_id, step, None) if agreement_id is not None else None
-        refresh_figures(_agreements_changed_by(agreement_id))
+        refresh_figures(_agreements_changed_by(agreement_id), cause=sender)
 
     return handler
 
