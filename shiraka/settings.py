@@ -243,11 +243,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 SHIRAKA_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
-# Idle timeout: a session unused for 2 hours ends (the cookie's age, renewed by every request), so a
+# Idle timeout: a session unused for 2 hours ends (the cookie's age, renewed by the requests), so a
 # shared office computer left signed in closes itself. Absolute lifetime: 12 hours after the sign-in
 # whatever the activity, so a copied session cookie stops working the same day (SessionLifetimeMiddleware).
+# The renewal is written at most once a minute, not by every request: a page read writes nothing (on
+# SQLite a write waits for every other writer).
 SESSION_COOKIE_AGE = int(os.environ.get("SHIRAKA_SESSION_IDLE_SECONDS", str(2 * 60 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SHIRAKA_SESSION_RENEW_SECONDS = 60
 SHIRAKA_SESSION_MAX_AGE = int(os.environ.get("SHIRAKA_SESSION_MAX_SECONDS", str(12 * 60 * 60)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

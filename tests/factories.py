@@ -307,9 +307,13 @@ def sheet_headers(sheet_key: str, keys: list[str], language: str = "fr") -> list
 
 def figures_checked(today=None) -> None:
     """What a process does once per day (and every few minutes at most): make sure the kept figures
-    are current. Done before counting a page's queries, so that the count is the page's own."""
+    and the kept alerts are current. Done before counting a page's queries, so that the count is the
+    page's own."""
+    from shiraka.core.rules import today as local_today
+    from shiraka.followup.kept_alerts import ensure_kept_alerts
     from shiraka.portfolio.figures import ensure_current
 
     if today is not None:
         ensure_current(today)
     ensure_current()
+    ensure_kept_alerts(local_today())

@@ -20,6 +20,7 @@ from shiraka.core.money import ZERO
 from shiraka.core.querying import as_money, ordering_expressions, within
 from shiraka.core.rules import today as local_today
 from shiraka.core.text import reader_language
+from shiraka.organisations.models import Organisation
 from shiraka.projects.models import Category
 
 from .figures import ensure_current, refresh_figures
@@ -237,14 +238,17 @@ def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> li
 
 def breakdown_by_partner(agreements: QuerySet, *, today: date | None = None, limit: int | None = None):
     """Partners with their committed, due, transferred and arrears, largest arrears first: one
-    GROUP BY over the kept figures of their partnerships."""
+    GROUP BY partner over the kept figures of their partnerships, then the names of the partners
+    listed (grouping on the names too sorted every partnership instead of hashing them)."""
     ensure_current(today or local_today())
     partnerships = _counted(Partnership.objects.all(), "agreement", agreements)
     rows = (
         partnerships.order_by()
-        .values("organisation", "organisation__name_ar", "organisation__name_fr", "organisation__kind")
+        .values("organisation")
         .annotate(
-            agreements=Count("agreement", distinct=True, filter=ROOT_PARTNERSHIP),
+            # One partnership per partner and agreement (a unique constraint): a plain count is the
+            # number of agreements, without COUNT(DISTINCT)'s sort of every partnership.
+            agreements=Count("agreement", filter=ROOT_PARTNERSHIP),
             committed_sum=Sum("figures__committed", filter=ROOT_PARTNERSHIP),
             due_sum=Sum("figures__due"),
             transferred_sum=Sum("figures__transferred"),
@@ -254,7 +258,17 @@ def breakdown_by_partner(agreements: QuerySet, *, today: date | None = None, lim
             F("arrears_sum").desc(nulls_last=True), F("committed_sum").desc(nulls_last=True), "organisation"
         )
     )
-    return list(rows[:limit] if limit else rows)
+    rows = list(rows[:limit] if limit else rows)
+    listed = Organisation.objects.filter(pk__in=[row["organisation"] for row in rows])
+    names = listed.only("name_ar", "name_fr", "kind").in_bulk()
+    for row in rows:
+        partner = names[row["organisation"]]
+        row.update(
+            organisation__name_ar=partner.name_ar,
+            organisation__name_fr=partner.name_fr,
+            organisation__kind=partner.kind,
+        )
+    return rows
 
 
 def _project_groups(agreements: QuerySet, dimension: str) -> QuerySet:

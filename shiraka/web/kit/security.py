@@ -1,7 +1,8 @@
 """Sessions that end, and a trail of security events.
 
-Sessions: an idle timeout (SESSION_COOKIE_AGE, renewed by every request) and an absolute lifetime
-counted from the sign-in (`SHIRAKA_SESSION_MAX_AGE`), enforced here. Events: sign-ins, failed
+Sessions: an idle timeout (SESSION_COOKIE_AGE, renewed here at most once per
+`SHIRAKA_SESSION_RENEW_SECONDS`) and an absolute lifetime counted from the sign-in
+(`SHIRAKA_SESSION_MAX_AGE`), enforced here. Events: sign-ins, failed
 sign-ins, lockouts, refused uploads (logged by `core.uploads`) and every 403, on the
 `shiraka.security` logger with the user, the client's address (as django-axes reads it behind the
 proxy) and the time. Never a password, a token or a cookie: the path of a first-login link is cut
@@ -21,6 +22,7 @@ from .security_log import client_address, current_request
 
 log = logging.getLogger("shiraka.security")
 SIGNED_IN_AT = "shiraka:signed_in_at"
+RENEWED_AT = "shiraka:renewed_at"
 TOKEN_PATH = re.compile(r"/reset/[^/]+/[^/]+/")
 
 
@@ -55,12 +57,17 @@ class SessionLifetimeMiddleware:
         elif time.time() - started > settings.SHIRAKA_SESSION_MAX_AGE:
             log.info("session ended: absolute lifetime reached")
             logout(request)
+            return
+        # A changed session is saved with a new expiry: the idle timeout starts again.
+        if time.time() - request.session.get(RENEWED_AT, 0) >= settings.SHIRAKA_SESSION_RENEW_SECONDS:
+            request.session[RENEWED_AT] = time.time()
 
 
 @receiver(user_logged_in, dispatch_uid="shiraka-security-login")
 def signed_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        request.session[SIGNED_IN_AT] = time.time()
+        # Signing in writes the session: that is its first renewal.
+        request.session[SIGNED_IN_AT] = request.session[RENEWED_AT] = time.time()
     log.info("sign-in", extra={"user": user.get_username(), "address": client_address(request)})
 
 
