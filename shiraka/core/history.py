@@ -12,9 +12,9 @@ partnerships, signatories, schedule and transfers, a project's milestones, contr
 The records concerned may have been deleted since, so they are found through the history tables
 themselves, never through the live ones.
 
-Queries are bounded whatever the number of rows shown: one per source (the record and each
-related model; the rows shown and the row before each of them come in the same query) and one
-per model whose records are named in the entries shown.
+Queries are bounded whatever the number of rows shown: per source (the record and each related
+model), one for the ids of the rows shown and of the row before each, and one more for those rows
+when there are any; and one per model whose records are named in the entries shown.
 """
 
 from __future__ import annotations
@@ -115,10 +115,13 @@ def _sources(instance: models.Model, related) -> list[tuple[type[models.Model], 
 
 
 def _rows_with_predecessors(model: type[models.Model], base, limit: int) -> list[models.Model]:
-    """The `limit` latest historical rows of `base` and the row before each of them, in one query."""
+    """The `limit` latest historical rows of `base` and the row before each of them: their ids in
+    one query, the rows by primary key in a second (none when there are no ids). Asked as one query
+    with an OR of the two id lists, PostgreSQL walked the whole history table by date: 15 ms for a
+    project's page at 5,000 agreements, against under 1. (A UNION of the two lists is refused by
+    SQLite: LIMIT in a compound statement.)"""
     historical = model.history.model
     pk_name = model._meta.pk.attname
-    newest = base.order_by(*ORDER).values("history_id")[:limit]
     before = (
         historical.objects.filter(**{pk_name: OuterRef(pk_name)})
         .filter(
@@ -128,12 +131,11 @@ def _rows_with_predecessors(model: type[models.Model], base, limit: int) -> list
         .order_by(*ORDER)
         .values("history_id")[:1]
     )
-    predecessors = base.annotate(_previous=Subquery(before)).order_by(*ORDER).values("_previous")[:limit]
-    return list(
-        historical.objects.filter(Q(history_id__in=newest) | Q(history_id__in=predecessors))
-        .select_related("history_user")
-        .order_by(*ORDER)
-    )
+    pairs = base.annotate(_previous=Subquery(before)).order_by(*ORDER).values_list("history_id", "_previous")
+    ids = {history_id for pair in pairs[:limit] for history_id in pair if history_id is not None}
+    if not ids:
+        return []
+    return list(historical.objects.filter(history_id__in=ids).select_related("history_user").order_by(*ORDER))
 
 
 def _tracked_fields(model: type[models.Model]) -> list[models.Field]:

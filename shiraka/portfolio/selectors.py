@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from shiraka.agreements.models import Agreement, Partnership
 from shiraka.agreements.selectors import AGREEMENT_SORTS, COUNTED_STATUSES, NON_ROOT_KINDS
@@ -236,10 +236,14 @@ def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> li
     return sorted(rows, key=lambda r: (r.key is None, -r.total_amount, r.label))
 
 
+def _partner(name: str) -> Subquery:
+    return Subquery(Organisation.objects.filter(pk=OuterRef("organisation")).values(name)[:1])
+
+
 def breakdown_by_partner(agreements: QuerySet, *, today: date | None = None, limit: int | None = None):
     """Partners with their committed, due, transferred and arrears, largest arrears first: one
-    GROUP BY partner over the kept figures of their partnerships, then the names of the partners
-    listed (grouping on the names too sorted every partnership instead of hashing them)."""
+    GROUP BY partner over the kept figures of their partnerships, each partner's names read by a
+    subquery (grouping on the names too sorted every partnership instead of hashing them)."""
     ensure_current(today or local_today())
     partnerships = _counted(Partnership.objects.all(), "agreement", agreements)
     rows = (
@@ -254,21 +258,20 @@ def breakdown_by_partner(agreements: QuerySet, *, today: date | None = None, lim
             transferred_sum=Sum("figures__transferred"),
             arrears_sum=Sum("figures__arrears"),
         )
+        .annotate(**{f"partner_{name}": _partner(name) for name in ("name_ar", "name_fr", "kind")})
         .order_by(
             F("arrears_sum").desc(nulls_last=True), F("committed_sum").desc(nulls_last=True), "organisation"
         )
     )
-    rows = list(rows[:limit] if limit else rows)
-    listed = Organisation.objects.filter(pk__in=[row["organisation"] for row in rows])
-    names = listed.only("name_ar", "name_fr", "kind").in_bulk()
-    for row in rows:
-        partner = names[row["organisation"]]
-        row.update(
-            organisation__name_ar=partner.name_ar,
-            organisation__name_fr=partner.name_fr,
-            organisation__kind=partner.kind,
-        )
-    return rows
+    return [
+        {
+            **row,
+            **{
+                f"organisation__{name}": row.pop(f"partner_{name}") for name in ("name_ar", "name_fr", "kind")
+            },
+        }
+        for row in (rows[:limit] if limit else rows)
+    ]
 
 
 def _project_groups(agreements: QuerySet, dimension: str) -> QuerySet:

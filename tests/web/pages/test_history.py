@@ -219,10 +219,11 @@ def test_history_entries_queries_are_bounded_and_limit_is_kept(editor):
         counts.append(len(context.captured_queries))
         sizes.append(len(entries))
     assert sizes == [24, 30]  # 4 creations + 20 changes, then the latest 30 of 44
-    # One query per source (the agreement and its 5 related models: the rows shown and the row before
-    # each come together), plus one per model named in the entries (here the partner, while the
+    # Per source (the agreement and its 5 related models), one query for the ids of the rows shown and
+    # of the row before each, and one for those rows where there are any (the agreement, partnership,
+    # schedule and transfer), plus one per model named in the entries (here the partner, while the
     # partnership's creation is among the latest 30): never one per row.
-    assert counts == [6 + 1, 6]
+    assert counts == [6 + 4 + 1, 6 + 4]
     with translation.override("fr"):
         entries = page_history(agreement, shown=is_member(editor), limit=200)
     kinds = {(e.record_kind, e.action) for e in entries}
