@@ -8,7 +8,9 @@ the centime; the figures kept per agreement and per partnership agree with the r
 
 It works in a scratch database of its own (a temporary SQLite file, or a new PostgreSQL database on the
 server of --database-url, dropped at the end): the app's data is never touched. Half the writers share
-one agreement, so its kept figures are written by many transactions at the same time."""
+one agreement, so its kept figures are written by many transactions at the same time. Every partner
+owes a contribution due before today, so each transfer also writes its agreement's kept alerts again
+(an overdue contribution); they are checked with the kept figures."""
 
 import argparse
 import multiprocessing
@@ -40,6 +42,8 @@ def _prepare() -> list[int]:
     from django.core.management import call_command
 
     from shiraka.agreements import services
+    from shiraka.core.rules import today
+    from shiraka.followup.kept_alerts import ensure_kept_alerts
     from shiraka.organisations.services import organisation_create
 
     call_command("migrate", verbosity=0)
@@ -58,13 +62,17 @@ def _prepare() -> list[int]:
             partnership = services.partnership_commit(
                 agreement=agreement, organisation=organisation, committed_amount=Decimal("100000000.00")
             )
+            services.contribution_schedule(
+                partnership=partnership, due_on=date(2025, 6, 30), amount=Decimal("90000000.00")
+            )
             partnerships.append(partnership.pk)
+    ensure_kept_alerts(today())
     return partnerships
 
 
 def _writer(database_url: str, partnerships: list[int], seconds: float, seed: int, results) -> None:
     _setup(database_url)
-    from django.db import OperationalError
+    from django.db import IntegrityError, OperationalError
 
     from shiraka.agreements.models import Partnership
     from shiraka.agreements.services import transfer_record
@@ -80,7 +88,7 @@ def _writer(database_url: str, partnerships: list[int], seconds: float, seed: in
         amount = Decimal(rng.randint(1, 5_000_000)) / 100
         try:
             transfer = transfer_record(partnership=partnership, transferred_on=today(), amount=amount)
-        except OperationalError as error:
+        except (OperationalError, IntegrityError) as error:
             locked += "locked" in str(error)
             other += "locked" not in str(error)
             continue
@@ -116,9 +124,14 @@ def _check(recorded: list, expected_count: int) -> list[str]:
         problems.append(
             f"kept figures say {kept} transferred, the writers recorded {sum(by_partner.values())}"
         )
-    differences = verify_figures()
+    differences = verify_figures()  # the kept alerts too
     if differences:
         problems.append(f"{len(differences)} kept figures differ from the rows, e.g. {differences[0]}")
+    from shiraka.followup.models import KeptAlert
+
+    overdue = KeptAlert.objects.filter(kind="contribution_overdue").count()
+    if overdue != 2 * PARTNERS:
+        problems.append(f"{overdue} overdue-contribution alerts kept, {2 * PARTNERS} partners owe")
     return problems
 
 
