@@ -617,16 +617,13 @@ def _severity_sql(kind: str, since: str, today: date) -> tuple[str, list]:
     return sql, params
 
 
-# Every kind is kept as rows (`followup.kept_alerts`) for the default options: `committee=` (a
-# committee's agenda) and `days=` compute the rules instead, as does `kept=False` (the proof).
-KEPT_KINDS = tuple(KINDS)
-
-
 def _kept_sql(kinds, agreements: QuerySet) -> tuple[str, list] | None:
     """The kept rows of `kinds` in scope, in the rules' columns: those of the agreements in scope and,
     for decisions on a committee alone, those of the committees that follow one of them."""
     from .models import KeptAlert
 
+    if not kinds:
+        return None
     ids = _ids(agreements)
     try:
         ids_sql, ids_params = ids.query.sql_with_params()
@@ -851,9 +848,13 @@ class AlertList:
         self.order = order
         self.cache_scope = cache_scope
         self.options = options  # committee= (its decisions only), days= (stale progress)
-        # Kept rows hold the rules with their default options; `kept=False` computes every rule (the proof).
-        self.kept = kept and options.get("committee") is None
-        self.kept = self.kept and options.get("days", STALE_PROGRESS_DAYS) == STALE_PROGRESS_DAYS
+        # Every kind is kept as rows (`followup.kept_alerts`) with the default options: a committee's
+        # agenda (`committee=`), another `days=` and `kept=False` (the proof) compute the rules.
+        default = (
+            options.get("committee") is None
+            and options.get("days", STALE_PROGRESS_DAYS) == STALE_PROGRESS_DAYS
+        )
+        self.kept = kept and default
         self._counts: dict | None = None
         self._fetched: tuple[int, list[Alert]] | None = None
         self._kept_checked = False
@@ -861,19 +862,17 @@ class AlertList:
     # -- SQL
 
     def _union(self, kinds) -> tuple[str, list] | None:
-        kept = [kind for kind in kinds if kind in KEPT_KINDS] if self.kept else []
-        parts = [
-            part
-            for kind in kinds
-            if kind not in kept and (part := rule_sql(kind, self.agreements, self.today, self.options))
-        ]
-        if kept and (part := _kept_sql(kept, self.agreements)):
-            if not self._kept_checked:
+        if self.kept:
+            part = _kept_sql(kinds, self.agreements)
+            if part is not None and not self._kept_checked:
                 from .kept_alerts import ensure_kept_alerts
 
                 ensure_kept_alerts(self.today)
                 self._kept_checked = True
-            parts.insert(0, part)
+            return part
+        parts = [
+            part for kind in kinds if (part := rule_sql(kind, self.agreements, self.today, self.options))
+        ]
         if not parts:
             return None
         return " UNION ALL ".join(sql for sql, _params in parts), [

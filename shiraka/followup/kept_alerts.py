@@ -33,7 +33,7 @@ MARKER = 1  # the primary key of the one KeptAlertsDay row
 
 
 K = alerts.Kind
-AGREEMENT_KINDS = tuple(alerts.KEPT_KINDS)  # with the decisions on the agreement
+AGREEMENT_KINDS = tuple(alerts.KINDS)  # with the decisions on the agreement
 # The kinds a save or removal of each kind of row can change in its agreement's alerts; an agreement's
 # own save (or an unknown cause) changes them all.
 KINDS_CHANGED_BY = {
@@ -54,7 +54,7 @@ KINDS_CHANGED_BY = {
 }
 
 
-def _insert(agreements: QuerySet, today: date, kinds=alerts.KEPT_KINDS, **options) -> None:
+def _insert(agreements: QuerySet, today: date, kinds=alerts.KINDS, **options) -> None:
     """The alerts of `kinds` of `agreements`, computed by the rules' own SQL, inserted as rows."""
     parts = [
         part
@@ -115,7 +115,7 @@ def refresh_kept_alerts(agreement_ids, today: date | None = None, kinds=None) ->
         | Q(agreement=None, project__agreement_id__in=ids)
         | Q(agreement=None, project=None, committee__agreements__in=ids)
     )
-    kept = KeptAlert.objects.filter(kind=alerts.Kind.DECISION_OVERDUE, agreement_id__in=ids)
+    kept = KeptAlert.objects.filter(kind=K.DECISION_OVERDUE, agreement_id__in=ids)
     _refresh_decisions(
         {*decisions.values_list("pk", flat=True), *kept.values_list("object_id", flat=True)}, today
     )
@@ -127,7 +127,7 @@ def refresh_kept_decisions(decision_ids, today: date | None = None) -> None:
     today = today or local_today()
     ids = sorted(set(decision_ids) - {None})
     if ids:
-        KeptAlert.objects.filter(kind=alerts.Kind.DECISION_OVERDUE, object_id__in=ids).delete()
+        KeptAlert.objects.filter(kind=K.DECISION_OVERDUE, object_id__in=ids).delete()
         if _kept_for(today):
             _refresh_decisions(ids, today)
 
@@ -138,8 +138,8 @@ def _refresh_decisions(ids, today: date) -> None:
         return
     # A decision being changed is locked by its writer: its rows are written after its change.
     list(Decision.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
-    KeptAlert.objects.filter(kind=alerts.Kind.DECISION_OVERDUE, object_id__in=ids).delete()
-    _insert(Agreement.objects.all(), today, (alerts.Kind.DECISION_OVERDUE,), decision_ids=ids)
+    KeptAlert.objects.filter(kind=K.DECISION_OVERDUE, object_id__in=ids).delete()
+    _insert(Agreement.objects.all(), today, (K.DECISION_OVERDUE,), decision_ids=ids)
 
 
 @transaction.atomic
@@ -173,7 +173,7 @@ def ensure_kept_alerts(today: date) -> None:
 
 
 def _live_rows(today: date) -> dict:
-    rows = alerts.AlertList(Agreement.objects.all(), today=today, kinds=alerts.KEPT_KINDS, kept=False).rows()
+    rows = alerts.AlertList(Agreement.objects.all(), today=today, kept=False).rows()
     return {(row["kind"], row["object_id"]): row for row in rows}
 
 
@@ -230,7 +230,7 @@ def _on_organisation_saved(sender, instance: Organisation, **kwargs) -> None:
     # A partner's name is the label of its overdue-contribution alerts, and a decision names the
     # organisation responsible.
     ids = KeptAlert.objects.filter(
-        kind=alerts.Kind.CONTRIBUTION_OVERDUE,
+        kind=K.CONTRIBUTION_OVERDUE,
         object_id__in=instance.partnerships.values("pk"),
     ).values_list("agreement_id", flat=True)
     refresh_kept_alerts(set(ids), kinds=(K.CONTRIBUTION_OVERDUE,))

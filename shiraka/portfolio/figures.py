@@ -32,8 +32,9 @@ from shiraka.projects.models import Contract, Payment, ProgressUpdate, Project
 from .models import AgreementFigures, PartnershipFigures, ProjectGroup, QuarterProgress
 
 CHUNK = 400
-# Sent with `agreement_ids`, `today` and `cause` (see `refresh_figures`) once their figures are written, in the same transaction, their
-# rows locked: what layers above keep from the same rows (the alerts) is written again there.
+# Sent with `agreement_ids`, `today` and `cause` (see `refresh_figures`) once their figures are
+# written, in the same transaction, their rows locked: what layers above keep from the same rows (the
+# alerts) is written again there.
 figures_refreshed = Signal()
 MONEY = ("committed", "unallocated", "scheduled", "due", "transferred", "arrears", "budget", "paid")
 COUNTS = ("total", "unspecified_partners", "projects")

@@ -236,6 +236,9 @@ def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> li
     return sorted(rows, key=lambda r: (r.key is None, -r.total_amount, r.label))
 
 
+PARTNER_FIELDS = ("name_ar", "name_fr", "kind")
+
+
 def _partner(name: str) -> Subquery:
     return Subquery(Organisation.objects.filter(pk=OuterRef("organisation")).values(name)[:1])
 
@@ -258,20 +261,16 @@ def breakdown_by_partner(agreements: QuerySet, *, today: date | None = None, lim
             transferred_sum=Sum("figures__transferred"),
             arrears_sum=Sum("figures__arrears"),
         )
-        .annotate(**{f"partner_{name}": _partner(name) for name in ("name_ar", "name_fr", "kind")})
+        .annotate(**{f"partner_{name}": _partner(name) for name in PARTNER_FIELDS})
         .order_by(
             F("arrears_sum").desc(nulls_last=True), F("committed_sum").desc(nulls_last=True), "organisation"
         )
     )
-    return [
-        {
-            **row,
-            **{
-                f"organisation__{name}": row.pop(f"partner_{name}") for name in ("name_ar", "name_fr", "kind")
-            },
-        }
-        for row in (rows[:limit] if limit else rows)
-    ]
+    rows = list(rows[:limit] if limit else rows)
+    for row in rows:  # under the names the rows had when grouped on them
+        for name in PARTNER_FIELDS:
+            row[f"organisation__{name}"] = row.pop(f"partner_{name}")
+    return rows
 
 
 def _project_groups(agreements: QuerySet, dimension: str) -> QuerySet:

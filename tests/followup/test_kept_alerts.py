@@ -15,7 +15,7 @@ from shiraka.agreements.services import transfer_record
 from shiraka.core.rules import today as local_today
 from shiraka.demo.synth import synth_generate
 from shiraka.followup import kept_alerts
-from shiraka.followup.alerts import KEPT_KINDS, AlertList, Kind, Severity
+from shiraka.followup.alerts import KINDS, AlertList, Kind, Severity
 from shiraka.followup.kept_alerts import ensure_kept_alerts, kept_day, verify_kept_alerts
 from shiraka.followup.models import KeptAlert
 from shiraka.organisations.services import organisation_update
@@ -50,7 +50,7 @@ def shown(kind: str, day) -> set[int]:
 
 
 def live(day) -> set[tuple]:
-    rows = AlertList(Agreement.objects.all(), today=day, kinds=KEPT_KINDS, kept=False).rows()
+    rows = AlertList(Agreement.objects.all(), today=day, kinds=KINDS, kept=False).rows()
     return {(row["kind"], row["object_id"], row["severity"]) for row in rows}
 
 
@@ -58,7 +58,7 @@ def test_every_kept_kind_is_kept_and_matches_the_rules(today):
     held = set(KeptAlert.objects.values_list("kind", "object_id", "severity"))
     # Generated data breaks no rule the services enforce (commitments or budgets above the total).
     refused = {Kind.COMMITMENTS_OVER_TOTAL, Kind.BUDGETS_OVER_TOTAL}
-    assert {kind for kind, _pk, _severity in held} == set(KEPT_KINDS) - refused
+    assert {kind for kind, _pk, _severity in held} == set(KINDS) - refused
     assert held == live(today)
     assert verify_kept_alerts(today) == []
 
