@@ -5,6 +5,8 @@ language; a formula is refused cell by cell, so the report names each one."""
 
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -86,7 +88,82 @@ def _match_headers(values: list, sheet: Sheet | None) -> tuple[Sheet | None, dic
     return best
 
 
+# A cell holding a formula (`<f>`, shared and array formulas included) or an error value (t="e"),
+# in any namespace prefix: such a workbook is read by openpyxl, which names each of those cells.
+FORMULA_OR_ERROR = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]|\bt=[\"']e[\"']")
+
+
+def _has_formula_or_error(file) -> bool:
+    file.seek(0)
+    with zipfile.ZipFile(file) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                if FORMULA_OR_ERROR.search(archive.read(name)):
+                    return True
+    return False
+
+
 def _workbook_tables(file) -> list[Table]:
+    """Calamine reads the cells' values about thirty times faster than openpyxl, but gives a
+    formula's last computed value (or nothing) and an error cell as empty: a workbook with either
+    is read by openpyxl instead, so that each such cell is refused by name."""
+    try:
+        readable = not _has_formula_or_error(file)
+    except (zipfile.BadZipFile, OSError):
+        readable = False
+    file.seek(0)
+    if not readable:
+        return _openpyxl_tables(file)
+    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(file)
+        sheets = [
+            (meta.name, workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False))
+            for meta in workbook.sheets_metadata
+            if meta.typ == SheetTypeEnum.WorkSheet
+        ]
+    except (CalamineError, OSError, ValueError):
+        raise FileRefused(
+            _("This workbook cannot be read: open it in Excel and save it again as .xlsx.")
+        ) from None
+    tables = []
+    for title, rows in sheets:
+        if fold(title) in INSTRUCTIONS or not rows:
+            continue
+        body = rows[1:]
+        table = _table(title, rows[0], len(body), lambda columns, body=body: _values(body, columns))
+        if table:
+            tables.append(table)
+    return tables
+
+
+def _table(title: str, header: list, size: int, read_rows) -> Table | None:
+    """The table of a sheet whose first row names a template's columns; `read_rows(columns)` gives
+    its rows as (line, {column key: value}, formula column keys)."""
+    sheet, columns, unknown = _match_headers(header, sheet_names().get(fold(title)[:31]))
+    if sheet is None or not columns:
+        return None
+    return Table(
+        sheet=sheet,
+        title=title,
+        columns=columns,
+        headers={c.key: str(header[i]) for i, c in columns.items()},
+        rows=read_rows(columns),
+        size=size,
+        unknown_headers=unknown,
+    )
+
+
+def _values(rows: list[list], columns: dict[int, Column]) -> Iterator:
+    for line, row in enumerate(rows, start=2):
+        values = {column.key: row[index] for index, column in columns.items() if index < len(row)}
+        values = {key: value for key, value in values.items() if value != ""}
+        if any(str(v).strip() for v in values.values()):
+            yield line, values, []
+
+
+def _openpyxl_tables(file) -> list[Table]:
     from openpyxl import load_workbook
 
     try:
@@ -104,22 +181,12 @@ def _workbook_tables(file) -> list[Table]:
         header = next(rows, None)
         if header is None:
             continue
-        sheet, columns, unknown = _match_headers(
-            [c.value for c in header], sheet_names().get(fold(title)[:31])
+        size = max((worksheet.max_row or 1) - 1, 0)
+        table = _table(
+            title, [c.value for c in header], size, lambda columns, rows=rows: _cells(rows, columns)
         )
-        if sheet is None or not columns:
-            continue
-        tables.append(
-            Table(
-                sheet=sheet,
-                title=title,
-                columns=columns,
-                headers={c.key: str(header[i].value) for i, c in columns.items()},
-                rows=_cells(rows, columns),
-                size=max((worksheet.max_row or 1) - 1, 0),
-                unknown_headers=unknown,
-            )
-        )
+        if table:
+            tables.append(table)
     return tables
 
 
