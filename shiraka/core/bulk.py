@@ -14,12 +14,14 @@
 No signals fire: the caller bumps the data version (`core.cache.bump_data_version`)."""
 
 from collections import defaultdict
+from decimal import Decimal
 from itertools import islice
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, models
 from django.utils import timezone
 
+from .models import TrackedModel, clean_field
 from .money import MoneyField
 
 BATCH = 5000
@@ -239,6 +241,13 @@ def _add(errors: dict, index: int, name: str, error) -> None:
     errors[index].setdefault(name, []).extend(ValidationError(error).error_list)
 
 
+def _refused(errors: dict, index: int, names) -> bool:
+    """Whether one of these fields of the object is refused already: `full_clean()` then checks
+    no unique rule or constraint that reads it."""
+    found = errors.get(index)
+    return bool(found) and any(name in found for name in names)
+
+
 def _link_errors(model, objects, errors) -> None:
     """ForeignKey.validate() for every link that holds a value: one query per link and batch."""
     for field in model._meta.concrete_fields:
@@ -287,7 +296,7 @@ def _unique_errors(model, objects, errors) -> None:
         key_of = {}
         for index, obj in enumerate(objects):
             key = tuple(obj.__dict__.get(f.attname) for f in fields)
-            if any(v is None for v in key):
+            if any(v is None for v in key) or _refused(errors, index, names):
                 continue  # NULLs are distinct
             key_of.setdefault(key, []).append(index)
         taken = _taken(model, fields, key_of)
@@ -334,7 +343,8 @@ def _check_constraint_errors(model, objects, errors) -> None:
         fields = [model._meta.get_field(name) for name in names]
         groups = defaultdict(list)
         for index, obj in enumerate(objects):
-            groups[tuple(obj.__dict__.get(f.attname) for f in fields)].append(index)
+            if not _refused(errors, index, names):
+                groups[tuple(obj.__dict__.get(f.attname) for f in fields)].append(index)
         for indexes in groups.values():
             try:
                 constraint.validate(model, objects[indexes[0]])
@@ -343,22 +353,78 @@ def _check_constraint_errors(model, objects, errors) -> None:
                     _add(errors, index, NON_FIELD_ERRORS, error)
 
 
-def bulk_full_clean(objects: list[models.Model]) -> dict[int, ValidationError]:
-    """{index of the object: the ValidationError that its `full_clean()` would raise} for new
-    objects of one model, at a number of queries that does not grow with each row."""
-    if not objects:
-        return {}
-    model = type(objects[0])
+def _value_keys(column: list) -> list:
+    """A key for each value, equal for values that clean alike: the type and, for numbers, the
+    written form belong to it (1.0 and 1.00 are equal but do not pass the same digit checks)."""
+    kinds = set(map(type, column)) - {type(None)}
+    if len(kinds) <= 1:  # the usual column: one type, or none but empty cells (keys built in C)
+        return list(map(repr, column)) if kinds & {Decimal, float} else column
+    return [(type(v), repr(v) if type(v) in (Decimal, float) else v) for v in column]
+
+
+def _field_errors(model, objects, errors) -> None:
+    """`clean_fields()` of every object, each field's distinct values cleaned once
+    (`core.models.clean_field` reads the value alone), a column at a time; a link holding a value
+    is checked against its table by `_link_errors`."""
+    for field in model._meta.fields:
+        attname = field.attname
+        column = [obj.__dict__.get(attname) for obj in objects]
+        keys = _value_keys(column)
+        try:
+            first = dict(zip(keys, range(len(keys)), strict=True))  # an object holding each value
+        except TypeError:  # an unhashable value (JSON): each object's value on its own
+            keys = list(range(len(keys)))
+            first = {index: index for index in keys}
+        results = {
+            key: clean_field(objects[index], field, column[index])
+            for key, index in first.items()
+            if not (field.many_to_one and column[index] is not None)
+        }
+        changed = {
+            key
+            for key, (cleaned, messages) in results.items()
+            if messages or cleaned is not column[first[key]]
+        }
+        if not changed:
+            continue
+        for index, key in enumerate(keys):
+            if key in changed:
+                cleaned, messages = results[key]
+                if messages:
+                    _add(errors, index, field.name, messages)
+                else:
+                    setattr(objects[index], attname, cleaned)
+
+
+def _full_clean_each(model, objects, errors) -> None:
     links = [f for f in model._meta.concrete_fields if f.many_to_one]
-    errors: dict[int, dict] = defaultdict(dict)
     for index, obj in enumerate(objects):
-        # A link that holds a value is checked below for all objects at once; an empty one here.
+        # A link that holds a value is checked by _link_errors for all objects at once.
         checked_below = [f.name for f in links if obj.__dict__.get(f.attname) is not None]
         try:
             obj.full_clean(exclude=checked_below, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             for name, messages in error.error_dict.items():
                 _add(errors, index, name, messages)
+
+
+def bulk_full_clean(objects: list[models.Model]) -> dict[int, ValidationError]:
+    """{index of the object: the ValidationError that its `full_clean()` would raise} for new
+    objects of one model, at a number of queries that does not grow with each row."""
+    if not objects:
+        return {}
+    model = type(objects[0])
+    errors: dict[int, dict] = defaultdict(dict)
+    if model.clean_fields is TrackedModel.clean_fields:
+        _field_errors(model, objects, errors)
+        for index, obj in enumerate(objects):
+            try:
+                obj.clean()  # after the fields, even when one is refused, as full_clean() does
+            except ValidationError as error:
+                for name, messages in error.update_error_dict({}).items():
+                    _add(errors, index, name, messages)
+    else:
+        _full_clean_each(model, objects, errors)
     _link_errors(model, objects, errors)
     _unique_errors(model, objects, errors)
     _check_constraint_errors(model, objects, errors)

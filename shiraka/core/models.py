@@ -46,6 +46,23 @@ def contains_nul(value) -> bool:
     return isinstance(value, str) and "\x00" in value
 
 
+def clean_field(instance: models.Model, field: models.Field, value) -> tuple[object, list]:
+    """(the cleaned value, [] ) or (value, [messages]): what `Model.clean_fields()` does for one
+    field, plus the NUL check that PostgreSQL needs and SQLite does not (DESIGN.md §7). The result
+    depends on the value alone (a link is checked against its table elsewhere), so that the bulk
+    path (`core.bulk`) cleans each distinct value of a column once."""
+    messages = []
+    if isinstance(field, (models.CharField, models.TextField)) and contains_nul(value):
+        messages.append(ValidationError(_("This text contains a NUL character."), code="nul"))
+    if field.generated or (field.blank and value in field.empty_values):
+        return value, messages
+    try:
+        value = field.clean(value, instance)
+    except ValidationError as error:
+        messages.extend(error.error_list)
+    return value, messages
+
+
 @functools.cache
 def _choice_labels(field: models.Field) -> dict:
     """A field's choices by value, built once: the labels stay lazy, translated when shown."""
@@ -65,17 +82,14 @@ class TrackedModel(models.Model):
 
     def clean_fields(self, exclude=None):
         errors = {}
-        for field in self._meta.concrete_fields:
-            if isinstance(field, (models.CharField, models.TextField)) and contains_nul(
-                getattr(self, field.attname, None)
-            ):
-                # PostgreSQL refuses NUL in text where SQLite stores it (DESIGN.md §7).
-                errors[field.name] = [ValidationError(_("This text contains a NUL character."), code="nul")]
-        try:
-            super().clean_fields(exclude=exclude)
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                errors.setdefault(name, []).extend(messages)
+        for field in self._meta.fields:
+            if exclude and field.name in exclude:
+                continue
+            value, messages = clean_field(self, field, getattr(self, field.attname))
+            if messages:
+                errors[field.name] = messages
+            else:
+                setattr(self, field.attname, value)
         if errors:
             raise ValidationError(errors)
 

@@ -24,9 +24,13 @@ __all__ = [
 
 ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 # Alef, yeh, teh marbuta and hamza carriers to one form; Arabic-Indic digits to Western ones.
-LETTER_VARIANTS = str.maketrans(
-    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي", "ء": ""}
-    | {arabic: str(digit) for digit, arabic in enumerate("٠١٢٣٤٥٦٧٨٩")}
+# Replaced one by one (no replacement yields another variant): `str.translate` with a table calls
+# back into Python for each character of a non-ASCII text, and was most of an import's folding.
+LETTER_VARIANTS = tuple(
+    (
+        {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي", "ء": ""}
+        | {arabic: str(digit) for digit, arabic in enumerate("٠١٢٣٤٥٦٧٨٩")}
+    ).items()
 )
 SEPARATORS = re.compile(r"[\s\-‐‑–—_/.,;:()«»\"'’]+")
 ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
@@ -35,12 +39,29 @@ FRENCH_ARTICLE = re.compile(r"^(?:les|le|la|l)(?=[a-z]{4})")
 LANGUAGES = ("ar", "fr", "en")
 
 
+class _CombiningMarks(dict):
+    """A `str.translate` table that deletes combining marks, filled as characters are met (an
+    import folds millions of characters: this was a Python call for each)."""
+
+    def __missing__(self, code: int):
+        character = chr(code)
+        self[code] = None if unicodedata.combining(character) else character
+        return self[code]
+
+
+COMBINING_MARKS = _CombiningMarks()
+
+
 def fold(text: str) -> str:
     """Lower case, no Arabic diacritics or tatweel, one form of alef, yeh, teh marbuta and hamza
     carriers, Western digits, no Latin accents, punctuation and runs of spaces as one space."""
     text = unicodedata.normalize("NFKC", text or "")
-    text = ARABIC_MARKS.sub("", text).translate(LETTER_VARIANTS)
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    if not text.isascii():
+        text = ARABIC_MARKS.sub("", text)
+        for variant, letter in LETTER_VARIANTS:
+            if variant in text:
+                text = text.replace(variant, letter)
+        text = unicodedata.normalize("NFD", text).translate(COMBINING_MARKS)
     return SEPARATORS.sub(" ", text.casefold()).strip()
 
 

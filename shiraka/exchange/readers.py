@@ -5,7 +5,6 @@ language; a formula is refused cell by cell, so the report names each one."""
 
 import csv
 import io
-import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -88,9 +87,13 @@ def _match_headers(values: list, sheet: Sheet | None) -> tuple[Sheet | None, dic
     return best
 
 
-# A cell holding a formula (`<f>`, shared and array formulas included) or an error value (t="e"),
-# in any namespace prefix: such a workbook is read by openpyxl, which names each of those cells.
-FORMULA_OR_ERROR = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]|\bt=[\"']e[\"']")
+# The marks of a cell holding a formula (`<f>`, shared and array formulas included, in any namespace
+# prefix) or an error value (t="e"): such a workbook is read by openpyxl, which names each of those
+# cells. Plain byte searches: a regular expression took 180 ms over a 20,000-row sheet. A mark that
+# happens to stand in a text cell only sends the workbook to the slower reader.
+FORMULA_OR_ERROR_MARKS = tuple(
+    start + b"f" + end for start in (b"<", b":") for end in (b">", b" ", b"/", b"\t", b"\n", b"\r")
+) + (b't="e"', b"t='e'")
 
 
 def _has_formula_or_error(file) -> bool:
@@ -98,7 +101,8 @@ def _has_formula_or_error(file) -> bool:
     with zipfile.ZipFile(file) as archive:
         for name in archive.namelist():
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                if FORMULA_OR_ERROR.search(archive.read(name)):
+                xml = archive.read(name)
+                if any(mark in xml for mark in FORMULA_OR_ERROR_MARKS):
                     return True
     return False
 
