@@ -2,7 +2,8 @@
 
 The HTML is rendered by a Django template in the requested language, then laid out by WeasyPrint
 (Pango shapes the Arabic: joined letters, right-to-left runs). Fonts come from the system
-(Debian's fonts-noto-core); nothing is fetched from the network."""
+(Debian's fonts-noto-core); nothing is fetched from the network. The status reports (reporting) are
+printed the same way: `printed_html` and `pdf_of`, their templates extending followup/print_base.html."""
 
 import unicodedata
 
@@ -46,21 +47,31 @@ def minutes_context(meeting) -> dict:
     }
 
 
-def minutes_html(meeting, *, language: str = "ar") -> str:
-    if language not in LANGUAGES:
+def printed_html(template: str, language: str, languages, context) -> str:
+    """`template` (one that extends followup/print_base.html) rendered in `language`, one of
+    `languages`, with what `context()` returns, computed in that language too."""
+    if language not in languages:
         raise ValueError(f"unsupported language: {language}")
     with translation.override(language):
         return render_to_string(
-            "followup/minutes.html",
-            {**minutes_context(meeting), "language": language, "rtl": translation.get_language_bidi()},
+            template, {**context(), "language": language, "rtl": translation.get_language_bidi()}
         )
 
 
 def _no_network(url: str, *args, **kwargs):
-    raise ValueError(f"the minutes fetch nothing from the network ({url})")
+    raise ValueError(f"a printed document fetches nothing from the network ({url})")
+
+
+def pdf_of(html: str) -> bytes:
+    """The PDF WeasyPrint lays out from `html`, with the system's fonts and nothing fetched."""
+    from weasyprint import HTML
+
+    return HTML(string=html, url_fetcher=_no_network).write_pdf()
+
+
+def minutes_html(meeting, *, language: str = "ar") -> str:
+    return printed_html("followup/minutes.html", language, LANGUAGES, lambda: minutes_context(meeting))
 
 
 def minutes_pdf(meeting, *, language: str = "ar") -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=minutes_html(meeting, language=language), url_fetcher=_no_network).write_pdf()
+    return pdf_of(minutes_html(meeting, language=language))

@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from shiraka.agreements.models import Agreement, Partnership
@@ -17,6 +15,7 @@ from shiraka.core.rules import today as local_today
 from shiraka.core.text import localised
 from shiraka.followup.alerts import Order
 from shiraka.followup.models import Decision
+from shiraka.followup.pdf import pdf_of, printed_html
 from shiraka.followup.selectors import alerts_in
 from shiraka.organisations.models import Organisation
 from shiraka.portfolio.selectors import (
@@ -204,21 +203,13 @@ def report_context(report: Report) -> dict:
 
 
 def report_html(kind: str, key: str, *, language: str = "ar") -> str:
-    if language not in LANGUAGES:
-        raise ValueError(f"unsupported language: {language}")
-    with translation.override(language):
-        report = build_report(kind, key)
-        return render_to_string(
-            "reporting/status_report.html",
-            {**report_context(report), "language": language, "rtl": translation.get_language_bidi()},
-        )
-
-
-def _no_network(url: str, *args, **kwargs):
-    raise ValueError(f"the reports fetch nothing from the network ({url})")
+    return printed_html(
+        "reporting/status_report.html",
+        language,
+        LANGUAGES,
+        lambda: report_context(build_report(kind, key)),
+    )
 
 
 def report_pdf(kind: str, key: str, *, language: str = "ar") -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=report_html(kind, key, language=language), url_fetcher=_no_network).write_pdf()
+    return pdf_of(report_html(kind, key, language=language))
