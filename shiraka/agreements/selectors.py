@@ -167,10 +167,35 @@ AGREEMENT_SORTS = {
 
 
 @dataclass
-class AgreementFilters:
+class PlaceFilters:
+    """Words and a place: what a list of agreements or of projects is filtered by first. A list's
+    filters extend it with fields of their own, read from the query by `from_query`."""
+
     q: str = ""
     region: int | None = None
     province: int | None = None
+
+    @staticmethod
+    def place_params(params) -> dict:
+        """The words (200 characters at most) and the place of the query string `params`."""
+        return {
+            "q": (params.get("q") or "")[:200],
+            "region": int_param(params, "region"),
+            "province": int_param(params, "province"),
+        }
+
+    def lookups(self) -> dict:
+        """The list's own filters, as field lookups: those left empty are skipped."""
+        return {}
+
+    def search(self, queryset: QuerySet) -> QuerySet:
+        """`queryset` holding the words, in the place, and matching each lookup given."""
+        queryset = text_search(queryset, self.q)
+        return filter_given(queryset, region_id=self.region, province_id=self.province, **self.lookups())
+
+
+@dataclass
+class AgreementFilters(PlaceFilters):
     programme: int | None = None
     kind: str = ""
     status: str = ""
@@ -181,9 +206,7 @@ class AgreementFilters:
     @classmethod
     def from_query(cls, params) -> "AgreementFilters":
         return cls(
-            q=(params.get("q") or "")[:200],
-            region=int_param(params, "region"),
-            province=int_param(params, "province"),
+            **cls.place_params(params),
             programme=int_param(params, "programme"),
             kind=choice_param(params, "kind", Agreement.Kind.values),
             status=choice_param(params, "status", Agreement.Status.values),
@@ -192,18 +215,18 @@ class AgreementFilters:
             sort=choice_param(params, "sort", AGREEMENT_SORTS, "-signed"),
         )
 
+    def lookups(self) -> dict:
+        return {
+            "programme_id": self.programme,
+            "kind": self.kind,
+            "status": self.status,
+            "signed_on__year": self.year,
+        }
+
 
 def agreement_search(agreements: QuerySet, filters: AgreementFilters) -> QuerySet:
     """`agreements` (already scoped to the reader) filtered; `agreement_page_rows` adds figures and order."""
-    queryset = filter_given(
-        text_search(agreements, filters.q),
-        region_id=filters.region,
-        province_id=filters.province,
-        programme_id=filters.programme,
-        kind=filters.kind,
-        status=filters.status,
-        signed_on__year=filters.year,
-    )
+    queryset = filters.search(agreements)
     if filters.partner:
         queryset = queryset.filter(
             pk__in=Partnership.objects.filter(organisation_id=filters.partner).values("agreement")

@@ -6,14 +6,13 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from shiraka.agreements.selectors import PlaceFilters
 from shiraka.core.money import MoneyField, money_value
 from shiraka.core.querying import (
     both_ways,
     choice_param,
-    filter_given,
     int_param,
     ordering_expressions,
-    text_search,
 )
 from shiraka.core.rules import today as local_today
 
@@ -29,10 +28,7 @@ PROJECT_SORTS = {
 
 
 @dataclass
-class ProjectFilters:
-    q: str = ""
-    region: int | None = None
-    province: int | None = None
+class ProjectFilters(PlaceFilters):
     category: str = ""
     status: str = ""
     agreement: str = ""
@@ -43,9 +39,7 @@ class ProjectFilters:
     @classmethod
     def from_query(cls, params) -> "ProjectFilters":
         return cls(
-            q=(params.get("q") or "")[:200],
-            region=int_param(params, "region"),
-            province=int_param(params, "province"),
+            **cls.place_params(params),
             category=choice_param(params, "category", Category.values),
             status=choice_param(params, "status", Project.Status.values),
             agreement=(params.get("agreement") or "")[:60],
@@ -54,20 +48,16 @@ class ProjectFilters:
             sort=choice_param(params, "sort", PROJECT_SORTS, "reference"),
         )
 
+    def lookups(self) -> dict:
+        return {"category": self.category, "status": self.status, "agreement__reference": self.agreement}
+
 
 def late_milestones(today=None) -> QuerySet:
     return Milestone.objects.filter(planned_on__lt=today or local_today(), achieved_on__isnull=True)
 
 
 def project_search(projects: QuerySet, filters: ProjectFilters) -> QuerySet:
-    queryset = filter_given(
-        text_search(projects, filters.q),
-        region_id=filters.region,
-        province_id=filters.province,
-        category=filters.category,
-        status=filters.status,
-        agreement__reference=filters.agreement,
-    )
+    queryset = filters.search(projects)
     if filters.owner:
         queryset = queryset.filter(Q(owner_id=filters.owner) | Q(delegated_owner_id=filters.owner))
     if filters.late:
