@@ -170,15 +170,28 @@ def agreement_create(*, by=None, status: str = S.DRAFT, status_reason: str = "",
     return validated_save(agreement, by=by)
 
 
-@transaction.atomic
-def agreement_update(agreement: Agreement, *, expected_version: int, by=None, **changes) -> Agreement:
-    check_field_names(changes, AGREEMENT_FIELDS, "agreement")
-    if "total_amount" in changes:
-        changes["total_amount"] = _amount(changes["total_amount"], "total_amount")
-    for name, value in changes.items():
-        setattr(agreement, name, value)
-    _check_agreement(agreement)
-    return versioned_update(agreement, expected_version=expected_version, by=by, **changes)
+def _fields_update(allowed: set[str], what: str, *, amount: str = "", check=None):
+    """The service correcting the `allowed` fields of a `what` row if nobody saved it since the version
+    the user read: `update(row, expected_version=…, by=…, **changes)`. The `amount` field, when changed,
+    is read as money; `check(row)`, if given, sees the row as the changes leave it and may refuse them."""
+
+    @transaction.atomic
+    def update(row, *, expected_version: int, by=None, **changes):
+        check_field_names(changes, allowed, what)
+        if amount in changes:
+            changes[amount] = _amount(changes[amount], amount)
+        if check is not None:
+            for name, value in changes.items():
+                setattr(row, name, value)
+            check(row)
+        return versioned_update(row, expected_version=expected_version, by=by, **changes)
+
+    return update
+
+
+agreement_update = _fields_update(
+    AGREEMENT_FIELDS, "agreement", amount="total_amount", check=_check_agreement
+)
 
 
 def agreement_set_status(agreement: Agreement, **move) -> Agreement:
@@ -341,16 +354,12 @@ def partnership_commit(
     return validated_save(partnership, by=by)
 
 
-@transaction.atomic
-def partnership_update(partnership: Partnership, *, expected_version: int, by=None, **changes) -> Partnership:
-    allowed = {"committed_amount", *Partnership.ROLE_FIELDS, "commitment_source", "obligations"}
-    check_field_names(changes, allowed, "partnership")
-    if "committed_amount" in changes:
-        changes["committed_amount"] = _amount(changes["committed_amount"], "committed_amount")
-    for name, value in changes.items():
-        setattr(partnership, name, value)
-    _check_commitment(partnership)
-    return versioned_update(partnership, expected_version=expected_version, by=by, **changes)
+partnership_update = _fields_update(
+    {"committed_amount", *Partnership.ROLE_FIELDS, "commitment_source", "obligations"},
+    "partnership",
+    amount="committed_amount",
+    check=_check_commitment,
+)
 
 
 def partnership_transferred(partnership: Partnership) -> Decimal:
@@ -531,6 +540,9 @@ def _versioned_remove(row, *, expected_version: int, by=None) -> None:
 signatory_remove = attendee_remove = contribution_remove = _versioned_remove
 
 
+attendee_update = _fields_update(ATTENDEE_FIELDS, "signing attendee")
+
+
 @transaction.atomic
 def signatory_update(signatory: Signatory, *, expected_version: int, by=None, **changes) -> Signatory:
     check_field_names(changes, SIGNATORY_FIELDS, "signatory")
@@ -543,14 +555,6 @@ def signatory_update(signatory: Signatory, *, expected_version: int, by=None, **
     ):
         refuse("person", _("This person already signs this agreement."), "signatory_duplicate")
     return versioned_update(signatory, expected_version=expected_version, by=by, **changes)
-
-
-@transaction.atomic
-def attendee_update(
-    attendee: SigningAttendee, *, expected_version: int, by=None, **changes
-) -> SigningAttendee:
-    check_field_names(changes, ATTENDEE_FIELDS, "signing attendee")
-    return versioned_update(attendee, expected_version=expected_version, by=by, **changes)
 
 
 @transaction.atomic
