@@ -16,7 +16,7 @@ from shiraka.core.querying import MAX_ID
 from shiraka.core.rules import refuse
 from shiraka.projects.models import Category, Milestone, Project
 
-from .paging import choice
+from .paging import choice, record_id
 
 Id = int
 Amount = Decimal
@@ -24,10 +24,6 @@ Amount = Decimal
 
 def amount_field(description: str = "", default=None):
     return Field(default, ge=0, le=MAX_AMOUNT, max_digits=14, decimal_places=2, description=description)
-
-
-def record_id(**kwargs):
-    return Field(None, ge=1, le=MAX_ID, **kwargs)
 
 
 EARLIEST = date(1950, 1, 1)

@@ -18,11 +18,26 @@ class Paging(Schema):
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")
 
 
+def record_id(**kwargs):
+    """An optional id of a record (a filter, or a reference in a written record)."""
+    return Field(None, ge=1, le=MAX_ID, **kwargs)
+
+
+def words(description: str):
+    """The `q` of a list: words the records are searched for."""
+    return Field("", max_length=200, description=description)
+
+
+def one_of_names(names, default=None):
+    """A string that is one of `names` (a list's sorts, the kinds of alert)."""
+    return Field(default, pattern="^(" + "|".join(sorted(names)) + ")$")
+
+
 class PlaceFilter(Paging):
     """A page of the records of a region or of a province (their ids)."""
 
-    region: int | None = Field(None, ge=1, le=MAX_ID)
-    province: int | None = Field(None, ge=1, le=MAX_ID)
+    region: int | None = record_id()
+    province: int | None = record_id()
 
 
 def paginate(queryset, paging: Paging, convert: Callable = lambda row: row) -> dict:

@@ -20,13 +20,12 @@ from shiraka.agreements.selectors import (
     agreement_search,
     partnerships_with_figures,
 )
-from shiraka.core.querying import MAX_ID
 from shiraka.portfolio.selectors import agreement_page_rows, agreements_with_figures
 from shiraka.territory.models import Province, Region
 
 from ..auth import caller, write_token
 from ..inputs import AgreementIn, AgreementPatch, StatusIn, by_reference, changes, no_nul, one_of
-from ..paging import PlaceFilter, choice, list_filters, paginate
+from ..paging import PlaceFilter, choice, list_filters, one_of_names, paginate, record_id, words
 from ..schemas import AgreementDetailOut, AgreementOut, answers
 from .common import read
 from .rows import agreement_row, partnership_row, signatory_row
@@ -35,13 +34,13 @@ router = Router(tags=["agreements"])
 
 
 class AgreementQuery(PlaceFilter):
-    q: str = Field("", max_length=200, description="Words of the reference, title, object or partners.")
-    programme: int | None = Field(None, ge=1, le=MAX_ID)
+    q: str = words("Words of the reference, title, object or partners.")
+    programme: int | None = record_id()
     kind: choice(Agreement.Kind) | None = None
     status: choice(Agreement.Status) | None = None
-    partner: int | None = Field(None, ge=1, le=MAX_ID, description="Organisation id of a partner.")
+    partner: int | None = record_id(description="Organisation id of a partner.")
     year: int | None = Field(None, ge=1950, le=2100, description="Year of signing.")
-    sort: str = Field("-signed", pattern="^(" + "|".join(sorted(AGREEMENT_SORTS)) + ")$")
+    sort: str = one_of_names(AGREEMENT_SORTS, "-signed")
 
 
 @read(router, "/agreements", AgreementOut, many=True)

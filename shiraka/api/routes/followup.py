@@ -2,7 +2,6 @@
 read by members of an organisation only (anonymous callers get empty lists and 404s, as on the pages)."""
 
 from ninja import Query, Router
-from pydantic import Field
 
 from shiraka.accounts.access import followed_agreements, followed_scope_key, visible_committees
 from shiraka.followup.alerts import KINDS
@@ -12,7 +11,7 @@ from shiraka.territory.models import Province, Region
 
 from ..auth import caller
 from ..errors import found
-from ..paging import Paging, PlaceFilter, choice, paginate
+from ..paging import Paging, PlaceFilter, choice, one_of_names, paginate
 from ..schemas import AlertOut, CommitteeOut, DecisionOut, MeetingOut
 from .common import RecordId, read
 from .rows import fields_of
@@ -86,7 +85,7 @@ def decision(request, pk: int = RecordId):
 
 
 class AlertQuery(PlaceFilter):
-    kind: str | None = Field(None, pattern="^(" + "|".join(KINDS) + ")$")
+    kind: str | None = one_of_names(KINDS)
 
 
 ALERT_FIELDS = (

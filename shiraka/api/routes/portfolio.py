@@ -1,16 +1,15 @@
 """The dashboard's figures as JSON, from the same selectors as the pages, each dirham counted once."""
 
 from ninja import Query, Router, Schema
-from pydantic import Field
 
 from shiraka.accounts.access import visible_agreements
 from shiraka.agreements.models import Partnership
-from shiraka.core.querying import MAX_ID
 from shiraka.portfolio.selectors import per_inhabitant, portfolio_summary
 from shiraka.territory.models import Province, Region
 
 from ..auth import caller
 from ..errors import found
+from ..paging import record_id
 from ..schemas import SummaryOut
 from .common import read
 
@@ -18,10 +17,10 @@ router = Router(tags=["figures"])
 
 
 class SummaryQuery(Schema):
-    region: int | None = Field(None, ge=1, le=MAX_ID, description="Region id.")
-    province: int | None = Field(None, ge=1, le=MAX_ID, description="Province or prefecture id.")
-    programme: int | None = Field(None, ge=1, le=MAX_ID, description="Programme id.")
-    partner: int | None = Field(None, ge=1, le=MAX_ID, description="Organisation id of a partner.")
+    region: int | None = record_id(description="Region id.")
+    province: int | None = record_id(description="Province or prefecture id.")
+    programme: int | None = record_id(description="Programme id.")
+    partner: int | None = record_id(description="Organisation id of a partner.")
 
 
 @read(router, "/summary", SummaryOut)

@@ -14,7 +14,6 @@ from shiraka.accounts.access import (
     check_project_owners,
     visible_projects,
 )
-from shiraka.core.querying import MAX_ID
 from shiraka.organisations.models import Organisation
 from shiraka.projects import services
 from shiraka.projects.models import Category, Milestone, Payment, ProgressUpdate, Project
@@ -43,7 +42,7 @@ from ..inputs import (
     one_of,
     refuse_unknown,
 )
-from ..paging import Paging, PlaceFilter, choice, list_filters, paginate
+from ..paging import Paging, PlaceFilter, choice, list_filters, one_of_names, paginate, record_id, words
 from ..schemas import (
     ContractOut,
     FundingOut,
@@ -61,13 +60,13 @@ router = Router(tags=["projects"])
 
 
 class ProjectQuery(PlaceFilter):
-    q: str = Field("", max_length=200, description="Words of the reference, title or description.")
+    q: str = words("Words of the reference, title or description.")
     category: choice(Category) | None = None
     status: choice(Project.Status) | None = None
     agreement: str = Field("", max_length=60, description="Reference of the agreement.")
-    owner: int | None = Field(None, ge=1, le=MAX_ID, description="Owner or delegated owner organisation.")
+    owner: int | None = record_id(description="Owner or delegated owner organisation.")
     late: bool = Field(False, description="Only projects with a milestone past its planned date.")
-    sort: str = Field("reference", pattern="^(" + "|".join(sorted(PROJECT_SORTS)) + ")$")
+    sort: str = one_of_names(PROJECT_SORTS, "reference")
 
 
 @read(router, "/projects", ProjectOut, many=True)

@@ -2,7 +2,6 @@
 
 from django.db.models import Q
 from ninja import Path, Query, Router
-from pydantic import Field
 
 from shiraka.agreements.models import Programme
 from shiraka.core.querying import MAX_ID, filter_given
@@ -10,7 +9,7 @@ from shiraka.organisations.models import Organisation
 from shiraka.territory.models import Commune, Province, Region
 
 from ..errors import found
-from ..paging import Paging, choice, paginate
+from ..paging import Paging, choice, paginate, record_id, words
 from ..schemas import CommuneOut, OrganisationOut, ProgrammeOut, ProvinceOut, RegionOut
 from .common import read
 
@@ -18,7 +17,7 @@ router = Router(tags=["reference"])
 
 
 class NameSearch(Paging):
-    q: str = Field("", max_length=200, description="Part of the Arabic or French name.")
+    q: str = words("Part of the Arabic or French name.")
 
 
 def by_name(queryset, q: str):
@@ -33,11 +32,11 @@ def named_page(queryset, query, **lookups):
 
 
 class ProvinceQuery(NameSearch):
-    region: int | None = Field(None, ge=1, le=MAX_ID)
+    region: int | None = record_id()
 
 
 class CommuneQuery(NameSearch):
-    province: int | None = Field(None, ge=1, le=MAX_ID)
+    province: int | None = record_id()
 
 
 class OrganisationQuery(NameSearch):
