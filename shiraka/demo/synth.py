@@ -381,16 +381,19 @@ class _World:
         shape = self._shape(province.code)
         if shape is None or self.places is None:
             return None
-        (x, y), (min_x, max_x, min_y, max_y), edges = shape
+        (x, y), (min_x, max_x, min_y, max_y), bands = shape
+        height = (max_y - min_y) / len(bands) or 1.0
         for _attempt in range(30):
             cx, cy = self.places.uniform(min_x, max_x), self.places.uniform(min_y, max_y)
-            if _inside(cx, cy, edges):
+            if _inside(cx, cy, bands[min(int((cy - min_y) / height), len(bands) - 1)]):
                 x, y = cx, cy
                 break
         return Decimal(f"{y:.6f}"), Decimal(f"{x:.6f}")
 
     def _shape(self, code: str):
-        """(mean point, bounding box, edges) of a province's outline, computed once per province."""
+        """(mean point, bounding box, edges by horizontal band) of a province's outline, computed
+        once per province. A ray from a point can only cross the edges that span its band: each
+        test reads a few dozen edges instead of the whole outline."""
         if code not in self.shapes:
             ring = (self.rings or {}).get(code)
             if not ring:
@@ -399,8 +402,22 @@ class _World:
                 xs, ys = [p[0] for p in ring], [p[1] for p in ring]
                 centre = (sum(xs) / len(xs), sum(ys) / len(ys))
                 edges = list(zip(ring, ring[1:], strict=False))
-                self.shapes[code] = (centre, (min(xs), max(xs), min(ys), max(ys)), edges)
+                box = (min(xs), max(xs), min(ys), max(ys))
+                self.shapes[code] = (centre, box, _bands(edges, box[2], box[3]))
         return self.shapes[code]
+
+
+def _bands(edges: list, min_y: float, max_y: float, count: int = 32) -> list[list]:
+    height = (max_y - min_y) / count or 1.0
+    bands = [[] for _ in range(count)]
+    for edge in edges:
+        (_x1, y1), (_x2, y2) = edge
+        low, high = min(y1, y2), max(y1, y2)
+        first = max(int((low - min_y) / height), 0)
+        last = min(int((high - min_y) / height), count - 1)
+        for band in range(first, last + 1):
+            bands[band].append(edge)
+    return bands
 
 
 def _inside(x: float, y: float, edges: list) -> bool:

@@ -23,6 +23,7 @@ from django.dispatch import Signal
 
 from shiraka.agreements.models import Agreement, Partnership, ScheduledContribution, Transfer
 from shiraka.agreements.selectors import effective_total, partnerships_with_figures
+from shiraka.core.bulk import Row, insert_rows
 from shiraka.core.cache import bump_data_version, memo_forget, memoised
 from shiraka.core.money import ZERO
 from shiraka.core.querying import QuarterStart
@@ -219,21 +220,29 @@ def _refresh_chunk(ids: list[int], today: date, cause=None) -> None:
     _write(PartnershipFigures, "partnership_id", computed.partnerships, PARTNERSHIP_FIELDS)
     _write(AgreementFigures, "agreement_id", computed.agreements, AGREEMENT_FIELDS, kept)
     QuarterProgress.objects.filter(agreement_id__in=ids).delete()
-    QuarterProgress.objects.bulk_create(
-        QuarterProgress(agreement_id=agreement_id, quarter=quarter, progress_sum=total, updates=updates)
-        for (agreement_id, quarter), (total, updates) in computed.quarters.items()
-        if agreement_id in computed.agreements
+    # Written as plain rows (`core.bulk`): Django's bulk_create prepared each value of each row
+    # through its field, a third of a synth's time in keeping figures.
+    insert_rows(
+        QuarterProgress,
+        [
+            Row(agreement_id=agreement_id, quarter=quarter, progress_sum=total, updates=updates)
+            for (agreement_id, quarter), (total, updates) in computed.quarters.items()
+            if agreement_id in computed.agreements
+        ],
     )
     ProjectGroup.objects.filter(agreement_id__in=ids).delete()
-    ProjectGroup.objects.bulk_create(
-        ProjectGroup(
-            agreement_id=agreement_id,
-            dimension=dimension,
-            key=key,
-            **dict(zip(GROUP_FIELDS, values, strict=True)),
-        )
-        for (agreement_id, dimension, key), values in computed.groups.items()
-        if agreement_id in computed.agreements
+    insert_rows(
+        ProjectGroup,
+        [
+            Row(
+                agreement_id=agreement_id,
+                dimension=dimension,
+                key=key,
+                **dict(zip(GROUP_FIELDS, values, strict=True)),
+            )
+            for (agreement_id, dimension, key), values in computed.groups.items()
+            if agreement_id in computed.agreements
+        ],
     )
     figures_refreshed.send(
         sender=AgreementFigures, agreement_ids=sorted(computed.agreements), today=today, cause=cause
@@ -258,10 +267,13 @@ def _write(model, key: str, computed: dict, fields, existing: set | None = None)
     if updates:
         with connection.cursor() as cursor:
             cursor.executemany(statement, updates)
-    model.objects.bulk_create(
-        model(**{key: pk}, **{name: values[name] for name in fields})
-        for pk, values in computed.items()
-        if pk not in existing
+    insert_rows(
+        model,
+        [
+            Row(**{key: pk}, **{name: values[name] for name in fields})
+            for pk, values in computed.items()
+            if pk not in existing
+        ],
     )
 
 
