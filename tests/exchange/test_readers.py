@@ -128,3 +128,19 @@ def test_typed_cells_are_imported_as_typed(reference):
     assert budgets == {"P-1": Decimal("1500000.50"), "2024": Decimal("12.00"), "P-3": Decimal("1200.50")}
     assert Project.objects.get(reference="P-1").planned_start == date(2025, 3, 1)
     assert Project.objects.get(reference="2024").planned_start == date(2025, 1, 2)
+
+
+@pytest.mark.parametrize(
+    ("xml", "marked"),
+    [
+        (b'<c r="A1"><f>1+2</f><v>3</v></c>', True),
+        (b'<x:c r="A2"><x:f t="shared" si="0"/></x:c>', True),  # a namespace prefix, a shared formula
+        (b'<c r="A3"><f\n>1</f></c>', True),
+        (b'<c r="A4" t="e"><v>#N/A</v></c>', True),
+        (b"<dataValidation><formula1>1</formula1></dataValidation>", False),  # not a cell's formula
+        (b'<c r="A5" t="inlineStr"><is><t>Note:foo</t></is></c>', False),
+        (b"<sheetData/><f", False),
+    ],
+)
+def test_formula_and_error_marks(xml, marked):
+    assert readers._holds_formula_or_error(xml) is marked
