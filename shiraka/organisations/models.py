@@ -7,6 +7,11 @@ from shiraka.core.text import localised
 from shiraka.territory.models import Commune, LocalisedName, Province, Region
 
 
+def named_in_arabic_or_french(field: str, name: str) -> models.CheckConstraint:
+    """The rule that a row has a name: `<field>_ar` and `<field>_fr` are not both empty."""
+    return models.CheckConstraint(condition=~models.Q(**{f"{field}_ar": "", f"{field}_fr": ""}), name=name)
+
+
 class Organisation(LocalisedName, TrackedModel):
     class Kind(models.TextChoices):
         MINISTRY = "ministry", _("ministry")
@@ -46,11 +51,7 @@ class Organisation(LocalisedName, TrackedModel):
         ordering = ["name_fr", "name_ar", "pk"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(name_ar="", name_fr=""), name="organisation_has_a_name"
-            )
-        ]
+        constraints = [named_in_arabic_or_french("name", "organisation_has_a_name")]
         indexes = [models.Index(fields=["kind"])]
 
 
@@ -70,11 +71,7 @@ class Person(TrackedModel):
         ordering = ["full_name_fr", "full_name_ar", "pk"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(full_name_ar="", full_name_fr=""), name="person_has_a_name"
-            )
-        ]
+        constraints = [named_in_arabic_or_french("full_name", "person_has_a_name")]
 
     @property
     def full_name(self) -> str:
