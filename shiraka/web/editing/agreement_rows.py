@@ -27,42 +27,37 @@ def edit_row_view(fetch, form_class, service):
     return edit_view(fetch, form_class, service, home=agreement_of, form_takes_row=True)
 
 
-def remove_row_view(fetch, service, kind: str, **words):
-    """`remove_view` for a row of the agreement page; `words` are its title, removed and name."""
-    return remove_view(fetch, service, home=agreement_of, inline_id=f"remove-{kind}-{{pk}}", **words)
+# The words of each removal: the confirmation's title, naming the row as %(row)s, and what the page
+# says once the row is removed.
+REMOVALS = {
+    "signatory": (_("Remove the signatory %(row)s from this agreement?"), _("The signatory was removed.")),
+    "attendee": (_("Remove the attendee %(row)s from this agreement?"), _("The attendee was removed.")),
+    "contribution": (_("Remove the schedule line: %(row)s?"), _("The schedule line was removed.")),
+    "partnership": (_("Remove the partner %(row)s from this agreement?"), _("The partner was removed.")),
+}
+
+
+def remove_row_view(fetch, service, kind: str, name=str):
+    """`remove_view` for a row of the agreement page, with the words of its `kind`."""
+    inline_id = f"remove-{kind}-{{pk}}"
+    return remove_view(
+        fetch, service, home=agreement_of, inline_id=inline_id, words=REMOVALS[kind], name=name
+    )
+
+
+def partner_name(partnership):
+    return partnership.organisation
 
 
 signatory_edit = edit_row_view(access_signatory, forms.SignatoryEditForm, services.signatory_update)
-signatory_remove = remove_row_view(
-    access_signatory,
-    services.signatory_remove,
-    "signatory",
-    title=_("Remove the signatory %(row)s from this agreement?"),
-    removed=_("The signatory was removed."),
-)
 attendee_edit = edit_row_view(access_attendee, forms.AttendeeEditForm, services.attendee_update)
-attendee_remove = remove_row_view(
-    access_attendee,
-    services.attendee_remove,
-    "attendee",
-    title=_("Remove the attendee %(row)s from this agreement?"),
-    removed=_("The attendee was removed."),
-)
 contribution_edit = edit_row_view(
     access_contribution, forms.ContributionEditForm, services.contribution_update
 )
-contribution_remove = remove_row_view(
-    access_contribution,
-    services.contribution_remove,
-    "contribution",
-    title=_("Remove the schedule line: %(row)s?"),
-    removed=_("The schedule line was removed."),
-)
+
+signatory_remove = remove_row_view(access_signatory, services.signatory_remove, "signatory")
+attendee_remove = remove_row_view(access_attendee, services.attendee_remove, "attendee")
+contribution_remove = remove_row_view(access_contribution, services.contribution_remove, "contribution")
 partnership_remove = remove_row_view(
-    access_partnership,
-    services.partnership_remove,
-    "partnership",
-    title=_("Remove the partner %(row)s from this agreement?"),
-    removed=_("The partner was removed."),
-    name=lambda partnership: partnership.organisation,
+    access_partnership, services.partnership_remove, "partnership", partner_name
 )

@@ -207,12 +207,14 @@ def cancel_view(fetch, service, title, name: str):
     return view
 
 
-def remove_view(fetch, service, *, home, inline_id: str, title, removed, name=str):
+def remove_view(fetch, service, *, home, inline_id: str, words, name=str):
     """The view removing the row `fetch(user, pk)` returns (404 or 403 when refused): GET asks for
     confirmation, POST (with the version read) removes it through `service(row, expected_version=…,
     by=user)`, which may refuse with a message shown on the confirmation. `home(row)` is the agreement or
-    project whose page shows the row; `title` names the row, `name(row)`, as %(row)s or %(record)s;
-    `inline_id` is the confirmation's id on that page, with `{pk}` for the row's."""
+    project whose page shows the row; `words` are the confirmation's title, naming the row, `name(row)`,
+    as %(row)s or %(record)s, and what the page says once it is removed; `inline_id` is the
+    confirmation's id on that page, with `{pk}` for the row's."""
+    title, removed = words
 
     @login_required
     @edit_page

@@ -4,7 +4,7 @@ version the user read; a removal is a confirmation with that version. Both open 
 on a page of their own, and answer like the other edit views: back to the update page, or a refresh
 under htmx."""
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from shiraka.accounts.access import (
     access_contract,
@@ -32,12 +32,24 @@ def edit_row_view(fetch, form_class, service):
     return edit_view(fetch, form_class, service, home=project_of)
 
 
-def project_remove_view(fetch, service, *, kind: str, saved, **words):
-    """`remove_view` for a row of the project's update page: `saved` is what it says once the row is
-    removed, `words` its title and the row's name."""
-    return remove_view(
-        fetch, service, home=project_of, inline_id=f"{kind}-remove-{{pk}}", removed=saved, **words
-    )
+# The words of each removal: the confirmation's title, naming the row as %(record)s, and what the
+# page says once the row is removed.
+REMOVALS = {
+    "funding": (_("Remove the funding line: %(record)s?"), _("The funding line was removed.")),
+    "milestone": (_("Remove the milestone: %(record)s?"), _("The milestone was removed.")),
+    "progress": (
+        _("Remove the progress update and its photos: %(record)s?"),
+        _("The progress update was removed; the project shows the latest one left."),
+    ),
+    "photo": (_("Remove the site photo of %(record)s?"), _("The photo was removed.")),
+    "contract": (_("Remove the contract: %(record)s?"), _("The contract was removed.")),
+}
+
+
+def project_remove_view(fetch, service, kind: str, name=str):
+    """`remove_view` for a row of the project's update page, with the words of its `kind`."""
+    inline_id = f"{kind}-remove-{{pk}}"
+    return remove_view(fetch, service, home=project_of, inline_id=inline_id, words=REMOVALS[kind], name=name)
 
 
 funding_edit = edit_row_view(access_funding, forms.FundingEditForm, services.funding_update)
@@ -45,39 +57,10 @@ milestone_edit = edit_row_view(access_milestone, forms.MilestoneEditForm, servic
 progress_edit = edit_row_view(access_progress_update, forms.ProgressEditForm, services.progress_update_edit)
 contract_edit = edit_row_view(access_contract, forms.ContractEditForm, services.contract_update)
 
-funding_remove = project_remove_view(
-    access_funding,
-    services.funding_remove,
-    kind="funding",
-    title=gettext_lazy("Remove the funding line: %(record)s?"),
-    saved=gettext_lazy("The funding line was removed."),
-)
-milestone_remove = project_remove_view(
-    access_milestone,
-    services.milestone_remove,
-    kind="milestone",
-    title=gettext_lazy("Remove the milestone: %(record)s?"),
-    saved=gettext_lazy("The milestone was removed."),
-)
-progress_remove = project_remove_view(
-    access_progress_update,
-    services.progress_update_remove,
-    kind="progress",
-    title=gettext_lazy("Remove the progress update and its photos: %(record)s?"),
-    saved=gettext_lazy("The progress update was removed; the project shows the latest one left."),
-)
+funding_remove = project_remove_view(access_funding, services.funding_remove, "funding")
+milestone_remove = project_remove_view(access_milestone, services.milestone_remove, "milestone")
+progress_remove = project_remove_view(access_progress_update, services.progress_update_remove, "progress")
 photo_remove = project_remove_view(
-    access_progress_photo_edit,
-    services.progress_photo_remove,
-    kind="photo",
-    title=gettext_lazy("Remove the site photo of %(record)s?"),
-    saved=gettext_lazy("The photo was removed."),
-    name=photo_name,
+    access_progress_photo_edit, services.progress_photo_remove, "photo", photo_name
 )
-contract_remove = project_remove_view(
-    access_contract,
-    services.contract_remove,
-    kind="contract",
-    title=gettext_lazy("Remove the contract: %(record)s?"),
-    saved=gettext_lazy("The contract was removed."),
-)
+contract_remove = project_remove_view(access_contract, services.contract_remove, "contract")
