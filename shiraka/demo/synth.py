@@ -20,10 +20,10 @@ from django.db import transaction
 from shiraka.agreements.models import Agreement, Partnership, Programme, ScheduledContribution, Transfer
 from shiraka.core.bulk import Row, assign_ids, insert_history, insert_rows, row_maker, stamp
 from shiraka.core.cache import bump_data_version
+from shiraka.followup.kept_alerts import forget_kept_alerts
 from shiraka.followup.models import Committee, CommitteeMember, Decision, Meeting
 from shiraka.organisations.models import Organisation, territorial_body_code
 from shiraka.portfolio.figures import refresh_figures
-from shiraka.portfolio.models import AgreementFigures, PartnershipFigures
 from shiraka.projects.models import (
     Category,
     Contract,
@@ -36,6 +36,8 @@ from shiraka.projects.models import (
 from shiraka.reporting.fictional import FICTIONAL_AR, FICTIONAL_FR, FICTIONAL_NOTE, fictional_marker
 from shiraka.reporting.geo import province_rings
 from shiraka.territory.models import Commune, HealthFacilityType, Province, Region
+
+from .removal import delete_with_dependants
 
 ANCHOR = date(2026, 1, 1)
 BATCH = 5000
@@ -195,24 +197,19 @@ def synth_exists(seed: int) -> bool:
 
 @transaction.atomic
 def synth_delete(seed: int) -> int:
-    agreements = Agreement.objects.filter(reference__startswith=reference_prefix(seed))
-    ids = list(agreements.values_list("pk", flat=True))
-    Decision.objects.filter(committee__name_fr__startswith=f"[{reference_prefix(seed)}").delete()
-    Meeting.objects.filter(committee__name_fr__startswith=f"[{reference_prefix(seed)}").delete()
-    Committee.objects.filter(name_fr__startswith=f"[{reference_prefix(seed)}").delete()
-    Payment.objects.filter(contract__project__agreement__in=ids).delete()
-    Contract.objects.filter(project__agreement__in=ids).delete()
-    Project.objects.filter(agreement__in=ids).delete()
-    Transfer.objects.filter(partnership__agreement__in=ids).delete()
+    """Remove this seed's synthetic portfolio (its committees, agreements and everything under them,
+    with their history) by SQL (demo.removal); returns how many agreements went."""
+    prefix = reference_prefix(seed)
+    delete_with_dependants(Committee.objects.filter(name_fr__startswith=f"[{prefix}"))
+    deleted = delete_with_dependants(Agreement.objects.filter(reference__startswith=prefix))
     marker = fictional_marker()
-    if marker.exists() and marker.read_text(encoding="utf-8").startswith(reference_prefix(seed)):
+    if marker.exists() and marker.read_text(encoding="utf-8").startswith(prefix):
         marker.unlink()
-    partnerships = list(Partnership.objects.filter(agreement__in=ids).values_list("pk", flat=True))
-    Partnership.objects.filter(agreement__in=ids).delete()
-    deleted = Agreement.objects.filter(pk__in=ids).delete()[0]
-    # The figures kept for them: a delete's signals may have computed some again meanwhile.
-    PartnershipFigures.objects.filter(partnership_id__in=partnerships).delete()
-    AgreementFigures.objects.filter(agreement_id__in=ids).delete()
+    # The kept figures went with their agreements, and sums over the portfolio read the rows left.
+    # Kept alerts are computed again at the next read: a committee's own decisions are kept
+    # without an agreement.
+    forget_kept_alerts()
+    bump_data_version()
     return deleted
 
 

@@ -166,6 +166,12 @@ def rebuild_kept_alerts(today: date | None = None) -> bool:
     return True
 
 
+def forget_kept_alerts() -> None:
+    """The kept rows computed again at the next read: after rows were removed by SQL (demo.removal),
+    which tells no receiver."""
+    KeptAlertsDay.objects.filter(pk=MARKER).delete()
+
+
 def ensure_kept_alerts(today: date) -> None:
     """The kept alerts made true for `today` before they are read: one small query when they are."""
     if kept_day() != today:
