@@ -631,12 +631,20 @@ def _kept_sql(kinds, agreements: QuerySet) -> tuple[str, list] | None:
         return None
     quote = connection.ops.quote_name
     columns = ", ".join(f"k.{quote(name)}" for name in COLUMNS)
-    scope = f"k.{quote('agreement_id')} IN ({ids_sql})"
+    agreement = f"k.{quote('agreement_id')}"
+    if connection.vendor == "sqlite" and not agreements.query.where:
+        # The whole portfolio (every role but a secretariat): SQLite would fetch nearly every row
+        # through the agreement index, then sort them for a page of 50. As an expression (`+`) the
+        # column leaves that index aside: the page is read off the order index and the counts off
+        # the counts index (40 to 2 ms and 66 to 20 ms at 5,000 agreements). A secretariat's scope
+        # is a small part of the rows: the agreement index is right for it.
+        agreement = f"+{agreement}"
+    scope = f"{agreement} IN ({ids_sql})"
     params = list(ids_params)
     if Kind.DECISION_OVERDUE in kinds:
         followed = Committee.agreements.through.objects.filter(agreement_id__in=ids).values("committee_id")
         followed_sql, followed_params = followed.query.sql_with_params()
-        scope = f"({scope} OR (k.{quote('agreement_id')} IS NULL AND k.{quote('n1')} IN ({followed_sql})))"
+        scope = f"({scope} OR ({agreement} IS NULL AND k.{quote('n1')} IN ({followed_sql})))"
         params += followed_params
     if len(kinds) < len(KINDS):
         scope = f"k.{quote('kind')} IN ({', '.join(['%s'] * len(kinds))}) AND {scope}"
