@@ -379,10 +379,9 @@ class _World:
         if shape is None or self.places is None:
             return None
         (x, y), (min_x, max_x, min_y, max_y), bands = shape
-        height = (max_y - min_y) / len(bands) or 1.0
         for _attempt in range(30):
             cx, cy = self.places.uniform(min_x, max_x), self.places.uniform(min_y, max_y)
-            if _inside(cx, cy, bands[min(int((cy - min_y) / height), len(bands) - 1)]):
+            if _inside(cx, cy, bands[_band(cy, min_y, max_y)]):
                 x, y = cx, cy
                 break
         return Decimal(f"{y:.6f}"), Decimal(f"{x:.6f}")
@@ -404,15 +403,21 @@ class _World:
         return self.shapes[code]
 
 
-def _bands(edges: list, min_y: float, max_y: float, count: int = 32) -> list[list]:
-    height = (max_y - min_y) / count or 1.0
-    bands = [[] for _ in range(count)]
+BANDS = 32  # horizontal bands of a province's outline
+
+
+def _band(y: float, min_y: float, max_y: float) -> int:
+    """The band of the outline's bounding box (from `min_y` to `max_y`) that `y` falls in."""
+    height = (max_y - min_y) / BANDS or 1.0
+    return min(max(int((y - min_y) / height), 0), BANDS - 1)
+
+
+def _bands(edges: list, min_y: float, max_y: float) -> list[list]:
+    """The edges spanning each band, so that a point is tested against its band's edges only."""
+    bands = [[] for _ in range(BANDS)]
     for edge in edges:
         (_x1, y1), (_x2, y2) = edge
-        low, high = min(y1, y2), max(y1, y2)
-        first = max(int((low - min_y) / height), 0)
-        last = min(int((high - min_y) / height), count - 1)
-        for band in range(first, last + 1):
+        for band in range(_band(min(y1, y2), min_y, max_y), _band(max(y1, y2), min_y, max_y) + 1):
             bands[band].append(edge)
     return bands
 
