@@ -47,14 +47,24 @@ def committees(request, query: Query[PlaceFilter]):
     return paginate(rows.order_by("pk"), query, committee_row)
 
 
+def visible_committee(request, pk: int):
+    """The committee, 404 unless the caller sees it."""
+    return found(visible_committees(caller(request)).filter(pk=pk))
+
+
+def of_visible_committees(request, model):
+    """The meetings or decisions (`model`) of the committees the caller sees."""
+    return model.objects.filter(committee__in=visible_committees(caller(request)))
+
+
 @read(router, "/committees/{pk}", CommitteeOut)
 def committee(request, pk: int = RecordId):
-    return committee_row(found(visible_committees(caller(request)).filter(pk=pk)))
+    return committee_row(visible_committee(request, pk))
 
 
 @read(router, "/committees/{pk}/meetings", MeetingOut, many=True)
 def meetings(request, query: Query[Paging], pk: int = RecordId):
-    committee_id = found(visible_committees(caller(request)).filter(pk=pk)).pk
+    committee_id = visible_committee(request, pk).pk
     rows = Meeting.objects.filter(committee_id=committee_id).order_by("-held_on", "-pk")
     return paginate(rows, query, meeting_row)
 
@@ -65,7 +75,7 @@ class DecisionQuery(Paging):
 
 @read(router, "/committees/{pk}/decisions", DecisionOut, many=True)
 def decisions(request, query: Query[DecisionQuery], pk: int = RecordId):
-    committee_id = found(visible_committees(caller(request)).filter(pk=pk)).pk
+    committee_id = visible_committee(request, pk).pk
     rows = Decision.objects.filter(committee_id=committee_id).select_related("agreement", "project")
     if query.status:
         rows = rows.filter(status=query.status)
@@ -74,14 +84,13 @@ def decisions(request, query: Query[DecisionQuery], pk: int = RecordId):
 
 @read(router, "/meetings/{pk}", MeetingOut)
 def meeting(request, pk: int = RecordId):
-    rows = Meeting.objects.filter(committee__in=visible_committees(caller(request)))
-    return meeting_row(found(rows.filter(pk=pk)))
+    return meeting_row(found(of_visible_committees(request, Meeting).filter(pk=pk)))
 
 
 @read(router, "/decisions/{pk}", DecisionOut)
 def decision(request, pk: int = RecordId):
-    rows = Decision.objects.filter(committee__in=visible_committees(caller(request)))
-    return decision_row(found(rows.select_related("agreement", "project").filter(pk=pk)))
+    rows = of_visible_committees(request, Decision).select_related("agreement", "project")
+    return decision_row(found(rows.filter(pk=pk)))
 
 
 class AlertQuery(PlaceFilter):

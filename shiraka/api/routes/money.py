@@ -24,13 +24,12 @@ from ..inputs import (
     PartnershipIn,
     PartnershipPatch,
     TransferIn,
-    changes,
     no_nul,
     one_of,
 )
 from ..paging import Paging, paginate
 from ..schemas import ContributionOut, PartnershipOut, TransferOut, answers
-from .common import RecordId, read
+from .common import RecordId, patch, read
 from .rows import contribution_row, partnership_row, transfer_row
 
 router = Router(tags=["partners and money"])
@@ -78,11 +77,8 @@ def partnership_create(request, reference: str, payload: PartnershipIn):
 
 @router.patch("/partnerships/{pk}", response=answers(PartnershipOut, write=True), auth=write_token)
 def partnership_update(request, payload: PartnershipPatch, pk: int = RecordId):
-    user = request.auth
-    record = access_partnership(user, pk)
-    values, version = changes(payload)
-    services.partnership_update(record, expected_version=version, by=user, **values)
-    return partnership_read(user, pk)
+    patch(request, payload, access_partnership, services.partnership_update, pk)
+    return partnership_read(request.auth, pk)
 
 
 # --- schedule ----------------------------------------------------------------------------------------
@@ -109,10 +105,7 @@ def contribution_create(request, payload: ContributionIn, pk: int = RecordId):
 
 @router.patch("/schedule/{pk}", response=answers(ContributionOut, write=True), auth=write_token)
 def contribution_update(request, payload: ContributionPatch, pk: int = RecordId):
-    user = request.auth
-    record = access_contribution(user, pk)
-    values, version = changes(payload)
-    return contribution_row(services.contribution_update(record, expected_version=version, by=user, **values))
+    return contribution_row(patch(request, payload, access_contribution, services.contribution_update, pk))
 
 
 # --- transfers ---------------------------------------------------------------------------------------

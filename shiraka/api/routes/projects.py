@@ -53,7 +53,7 @@ from ..schemas import (
     ProjectOut,
     answers,
 )
-from .common import RecordId, read
+from .common import RecordId, patch, read
 from .rows import contract_row, fields_of, payment_row, progress_row, project_row
 
 router = Router(tags=["projects"])
@@ -232,10 +232,7 @@ def milestone_create(request, reference: str, payload: MilestoneIn):
 
 @router.patch("/milestones/{pk}", response=answers(MilestoneOut, write=True), auth=write_token)
 def milestone_update(request, payload: MilestonePatch, pk: int = RecordId):
-    user = request.auth
-    record = access_milestone(user, pk)
-    values, version = changes(payload)
-    return milestone_row(services.milestone_update(record, expected_version=version, by=user, **values))
+    return milestone_row(patch(request, payload, access_milestone, services.milestone_update, pk))
 
 
 @router.post(
