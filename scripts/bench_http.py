@@ -191,9 +191,11 @@ def run_http(data_set, *, duration: int, clients: int) -> list[bool]:
         requests_file(data, mix)
         port = free_port()
         log = (BENCH_DIR / f"gunicorn-{data_set.name}.log").open("w")
+        access = BENCH_DIR / f"gunicorn-{data_set.name}.access.log"
+        access.unlink(missing_ok=True)
         server = subprocess.Popen(
             [str(GUNICORN), "shiraka.wsgi", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
-             "--timeout", "60"],
+             "--timeout", "60", "--access-logfile", str(access), "--access-logformat", ACCESS_FORMAT],
             env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         try:
@@ -210,7 +212,40 @@ def run_http(data_set, *, duration: int, clients: int) -> list[bool]:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
             log.close()
-    return report(floor, result, before, after)
+    verdicts = report(floor, result, before, after)
+    print_server_time(access)
+    return verdicts
+
+
+# Method, path (without the query string), status and the server's time in microseconds.
+ACCESS_FORMAT = "%(m)s %(U)s %(s)s %(D)s"
+GROUPS = (
+    ("writes", re.compile(r"^/api/")),
+    ("dashboards", re.compile(r"^/(ar|fr|en)/$")),
+    ("alerts", re.compile(r"/alerts/$")),
+    ("regions", re.compile(r"/regions/")),
+    ("details", re.compile(r"/(agreements|projects)/[^/]+/$")),
+    ("lists", re.compile(r"/(agreements|projects)/$")),
+)
+
+
+def print_server_time(access: Path) -> None:
+    """Where the workers spent their time during the mix: each kind of request's count, mean server
+    time and share of the total (from gunicorn's access log; the login floor's requests left out)."""
+    spent: dict[str, list[int]] = {}
+    for line in access.read_text().splitlines():
+        _method, path, _status, micros = line.split(" ")
+        if path == LOGIN:
+            continue
+        group = next((name for name, pattern in GROUPS if pattern.search(path)), "other")
+        spent.setdefault(group, []).append(int(micros))
+    total = sum(sum(times) for times in spent.values()) or 1
+    print("  server time by kind of request (mean ms, share of the workers' time):")
+    for group, times in sorted(spent.items(), key=lambda item: -sum(item[1])):
+        print(
+            f"    {group:<11} {len(times):>6} requests  {sum(times) / len(times) / 1000:>7.1f} ms"
+            f"  {sum(times) / total:>6.1%}"
+        )
 
 
 def report(floor: dict, result: dict, before: list[float], after: list[float]) -> list[bool]:

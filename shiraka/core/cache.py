@@ -20,11 +20,55 @@ def data_version() -> int:
     return version
 
 
-def bump_data_version(*args, **kwargs) -> None:
+def bump_data_version(*args, sender=None, **kwargs) -> None:
+    _bump(VERSION_KEY)
+    # A history row (django-simple-history) is written with the row it records.
+    if getattr(sender, "instance_type", sender) not in _REPORTED_BY_AGREEMENT:
+        _bump(EPOCH_KEY)
+
+
+def _bump(key: str) -> None:
     try:
-        cache.incr(VERSION_KEY)
+        cache.incr(key)
     except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+        cache.set(key, 2, None)
+
+
+# Figures kept by part (e.g. by region: `shiraka.reporting.national`) are stale when the epoch moves
+# (any write, a bulk path, a new day) or when their part's own version does. Saves of the models
+# registered here do not move the epoch: their effect on figures is reported per agreement instead
+# (`bump_part_versions`, by the layer that keeps the figures), so a transfer in one region leaves the
+# other regions' parts as they were.
+EPOCH_KEY = "shiraka:figures-epoch"
+_REPORTED_BY_AGREEMENT: set = set()
+
+
+def report_by_agreement(*models) -> None:
+    _REPORTED_BY_AGREEMENT.update(models)
+
+
+def figures_epoch() -> int:
+    return cache.get(EPOCH_KEY) or 1
+
+
+def part_versions(kind: str, parts) -> dict:
+    """The current version of each part (1 for a part never bumped), one cache round trip."""
+    keys = {part: f"shiraka:part:{kind}:{part}" for part in parts}
+    found = cache.get_many(keys.values())
+    return {part: found.get(key, 1) for part, key in keys.items()}
+
+
+def bump_part_versions(kind: str, parts) -> None:
+    for part in parts:
+        _bump(f"shiraka:part:{kind}:{part}")
+
+
+def get_many(keys) -> dict:
+    return cache.get_many(keys)
+
+
+def set_many(values: dict, *, timeout: int = FIGURES_TIMEOUT) -> None:
+    cache.set_many(values, timeout)
 
 
 def cached_figures(name: str, scope: str, compute: Callable, *, timeout: int = FIGURES_TIMEOUT):

@@ -126,13 +126,17 @@ def portfolio_summary(agreements: QuerySet, *, today: date | None = None) -> Sum
     row per agreement, and the projects by status. Two queries (and `ensure_current`'s)."""
     ensure_current(today or local_today())
     counted = _counted(Agreement.objects.all(), "pk", agreements)
-    sums = counted.aggregate(**kept_sums())
+    return summary_of(counted.aggregate(**kept_sums()), project_groups(agreements, STATUS))
+
+
+def summary_of(sums: dict, statuses) -> Summary:
+    """A summary from the sums of `kept_sums()` and the project groups by status."""
     return Summary(
         **_summed(sums),
         unallocated=sums["sum_unallocated"] or ZERO,
         unspecified_partners=sums["unspecified"] or 0,
         paid=sums["sum_paid"] or ZERO,
-        projects_by_status={item["key"]: item["count"] for item in _project_groups(agreements, STATUS)},
+        projects_by_status={item["key"]: item["count"] for item in statuses},
     )
 
 
@@ -216,13 +220,26 @@ def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> li
     kept figures of one row per agreement, labels included."""
     path = BREAKDOWNS[by]
     ensure_current(today or local_today())
-    label_fields = [f"{path}__name_ar", f"{path}__name_fr", f"{path}__code"]
-    if path != "programme":
-        label_fields.append(f"{path}__population_2024")
+    return breakdown_rows(agreement_groups(agreements, path, *label_fields(path)), path)
+
+
+def label_fields(path: str) -> list[str]:
+    """What a breakdown row by region, province or programme (`path`) shows of it besides figures."""
+    fields = [f"{path}__name_ar", f"{path}__name_fr", f"{path}__code"]
+    return fields if path == "programme" else [*fields, f"{path}__population_2024"]
+
+
+def agreement_groups(agreements: QuerySet, *by: str) -> QuerySet:
+    """`kept_sums()` of the counted agreements of `agreements`, grouped by the fields `by`."""
+    return _counted(Agreement.objects.all(), "pk", agreements).order_by().values(*by).annotate(**kept_sums())
+
+
+def breakdown_rows(items, path: str) -> list[BreakdownRow]:
+    """Breakdown rows from groups of `kept_sums()` with their `label_fields(path)`, in the reader's
+    language, largest total first."""
     arabic = reader_language() == "ar"
-    counted = _counted(Agreement.objects.all(), "pk", agreements)
     rows = []
-    for item in counted.order_by().values(path, *label_fields).annotate(**kept_sums()):
+    for item in items:
         names = (item[f"{path}__name_ar"], item[f"{path}__name_fr"])
         rows.append(
             BreakdownRow(
@@ -243,15 +260,13 @@ def _partner(name: str) -> Subquery:
     return Subquery(Organisation.objects.filter(pk=OuterRef("organisation")).values(name)[:1])
 
 
-def breakdown_by_partner(agreements: QuerySet, *, today: date | None = None, limit: int | None = None):
-    """Partners with their committed, due, transferred and arrears, largest arrears first: one
-    GROUP BY partner over the kept figures of their partnerships, each partner's names read by a
-    subquery (grouping on the names too sorted every partnership instead of hashing them)."""
-    ensure_current(today or local_today())
+def partner_groups(agreements: QuerySet, *by: str) -> QuerySet:
+    """The kept figures of the counted partnerships of `agreements`, summed by partner (and by the
+    agreement fields `by`, e.g. its region)."""
     partnerships = _counted(Partnership.objects.all(), "agreement", agreements)
-    rows = (
+    return (
         partnerships.order_by()
-        .values("organisation")
+        .values(*(f"agreement__{name}" for name in by), "organisation")
         .annotate(
             # One partnership per partner and agreement (a unique constraint): a plain count is the
             # number of agreements, without COUNT(DISTINCT)'s sort of every partnership.
@@ -261,6 +276,16 @@ def breakdown_by_partner(agreements: QuerySet, *, today: date | None = None, lim
             transferred_sum=Sum("figures__transferred"),
             arrears_sum=Sum("figures__arrears"),
         )
+    )
+
+
+def breakdown_by_partner(agreements: QuerySet, *, today: date | None = None, limit: int | None = None):
+    """Partners with their committed, due, transferred and arrears, largest arrears first: one
+    GROUP BY partner over the kept figures of their partnerships, each partner's names read by a
+    subquery (grouping on the names too sorted every partnership instead of hashing them)."""
+    ensure_current(today or local_today())
+    rows = (
+        partner_groups(agreements)
         .annotate(**{f"partner_{name}": _partner(name) for name in PARTNER_FIELDS})
         .order_by(
             F("arrears_sum").desc(nulls_last=True), F("committed_sum").desc(nulls_last=True), "organisation"
@@ -273,13 +298,14 @@ def breakdown_by_partner(agreements: QuerySet, *, today: date | None = None, lim
     return rows
 
 
-def _project_groups(agreements: QuerySet, dimension: str) -> QuerySet:
-    """Projects of the counted agreements by category or status, from the groups kept per agreement:
-    count, budget and progress weights in the names `weighted_progress` reads."""
+def project_groups(agreements: QuerySet, dimension: str, *by: str) -> QuerySet:
+    """Projects of the counted agreements by category or status (and by the agreement fields `by`),
+    from the groups kept per agreement: count, budget and progress weights in the names
+    `weighted_progress` reads."""
     groups = _counted(ProjectGroup.objects.filter(dimension=dimension), "agreement", agreements)
     return (
         groups.order_by()
-        .values("key")
+        .values(*(f"agreement__{name}" for name in by), "key")
         .annotate(
             count=Sum("projects"),
             budget_sum=Sum("budget"),
@@ -293,7 +319,15 @@ def _project_groups(agreements: QuerySet, dimension: str) -> QuerySet:
 def breakdown_by_category(agreements: QuerySet) -> list[dict]:
     """Projects by category: count, budget, weighted progress. One query."""
     ensure_current()
+    return category_rows(project_groups(agreements, CATEGORY))
+
+
+def category_rows(items) -> list[dict]:
+    """Rows by category from project groups, the largest budget first (none given: last)."""
     labels = dict(Category.choices)
+    ordered = sorted(
+        items, key=lambda item: (item["budget_sum"] is None, -(item["budget_sum"] or 0), item["key"])
+    )
     return [
         {
             "category": item["key"],
@@ -302,9 +336,7 @@ def breakdown_by_category(agreements: QuerySet) -> list[dict]:
             "budget": item["budget_sum"] or ZERO,
             "progress": weighted_progress(item),
         }
-        for item in _project_groups(agreements, CATEGORY).order_by(
-            F("budget_sum").desc(nulls_last=True), "key"
-        )
+        for item in ordered
     ]
 
 

@@ -31,13 +31,22 @@ def progress_by_quarter(agreements: QuerySet) -> list[dict]:
     """Mean physical progress reported in each quarter, for the projects of `agreements`: one GROUP
     BY over the progress kept per agreement and quarter (`shiraka.portfolio.figures`)."""
     ensure_current()
-    rows = (
+    return quarter_points(quarter_groups(agreements).order_by("quarter"))
+
+
+def quarter_groups(agreements: QuerySet, *by: str) -> QuerySet:
+    """The progress kept per agreement and quarter, summed by quarter (and by the agreement fields
+    `by`) over the agreements that count."""
+    return (
         QuarterProgress.objects.filter(agreement__in=money_agreements(agreements).values("pk"))
         .order_by()
-        .values("quarter")
+        .values(*(f"agreement__{name}" for name in by), "quarter")
         .annotate(total=Sum("progress_sum"), updates=Sum("updates"))
-        .order_by("quarter")
     )
+
+
+def quarter_points(rows) -> list[dict]:
+    """The progress chart's points from quarter groups in quarter order: mean progress reported."""
     return [
         {
             "quarter": _("Q%(quarter)s %(year)s")

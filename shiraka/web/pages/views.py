@@ -47,6 +47,7 @@ from shiraka.portfolio.selectors import (
 from shiraka.projects.models import Category, Project
 from shiraka.projects.selectors import ProjectFilters, project_page_rows, project_search
 from shiraka.projects.selectors import project_detail as project_detail_data
+from shiraka.reporting.national import dashboard_figures
 from shiraka.reporting.selectors import progress_by_quarter
 from shiraka.territory.models import Province, Region
 
@@ -64,6 +65,10 @@ def _filter_choices() -> dict:
     }
 
 
+# The whole portfolio as members and as the public see it: kept by region (`reporting.national`).
+NATIONAL_SCOPES = ("all", "published")
+
+
 def dashboard(request):
     member = is_member(request.user)
     agreements = visible_agreements(request.user)
@@ -76,18 +81,21 @@ def dashboard(request):
     latest = agreements_with_figures(
         agreements.select_related("region", "province", "programme").order_by("-signed_on", "-pk")
     )[:DASHBOARD_ROWS]
-    figures = cached_figures(
-        "dashboard",
-        scope,
-        lambda: {
-            "summary": portfolio_summary(agreements),
-            "regions": breakdown(agreements, "region"),
-            "programmes": breakdown(agreements, "programme"),
-            "partners": breakdown_by_partner(agreements, limit=10),
-            "categories": breakdown_by_category(agreements),
-            "progress_points": progress_by_quarter(agreements),
-        },
-    )
+    if scope in NATIONAL_SCOPES:
+        figures = dashboard_figures(agreements, scope)
+    else:
+        figures = cached_figures(
+            "dashboard",
+            scope,
+            lambda: {
+                "summary": portfolio_summary(agreements),
+                "regions": breakdown(agreements, "region"),
+                "programmes": breakdown(agreements, "programme"),
+                "partners": breakdown_by_partner(agreements, limit=10),
+                "categories": breakdown_by_category(agreements),
+                "progress_points": progress_by_quarter(agreements),
+            },
+        )
     summary = figures["summary"]
     # Drafts count in no figure: those who may see them are told how many wait for a review.
     drafts = agreements.filter(status=Agreement.Status.DRAFT).count() if member else 0

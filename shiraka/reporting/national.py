@@ -1,0 +1,192 @@
+"""The national dashboard's figures, kept by region.
+
+Computed whole, the national figures are a handful of GROUP BYs over every agreement, partnership and
+project group, and any write anywhere made them stale. Here they are the sum of one part per region
+(and one for agreements without a region): each part holds the raw sums of its agreements (totals,
+programmes, partners, project groups, progress by quarter), cached under its region's version, which
+only a write to that region's money or projects moves (`shiraka.core.cache.bump_part_versions`, on
+commit, from `figures_refreshed`). Any other write, a bulk path or a new day moves the epoch, and
+every part with it. A page computes the stale parts only, all of them with the same seven queries,
+and adds the parts up: sums of whole centimes, so the total is exact whatever the grouping.
+
+The result has the shapes of `portfolio.selectors` and `reporting.selectors` (summary, breakdowns
+by region and programme, top partners, categories, progress points), built by the same functions."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from shiraka.agreements.models import Agreement
+from shiraka.core import cache
+from shiraka.core.rules import today as local_today
+from shiraka.organisations.models import Organisation
+from shiraka.portfolio import figures
+from shiraka.portfolio.figures import ensure_current
+from shiraka.portfolio.selectors import (
+    CATEGORY,
+    PARTNER_FIELDS,
+    STATUS,
+    agreement_groups,
+    breakdown_rows,
+    category_rows,
+    kept_sums,
+    label_fields,
+    partner_groups,
+    project_groups,
+    summary_of,
+)
+from shiraka.territory.models import Region
+
+from .selectors import quarter_groups, quarter_points
+
+PART = "region"
+NO_REGION = "none"
+# Above this many agreements refreshed at once (a bulk path), every part is stale anyway.
+FEW_AGREEMENTS = 50
+PARTNERS_SHOWN = 10
+# Groups summed part by part: a partner, a programme, a project group or a quarter in several regions.
+SUMMED = {
+    "summary": (),
+    "programmes": ("programme",),
+    "partners": ("organisation",),
+    "statuses": ("key",),
+    "categories": ("key",),
+    "quarters": ("quarter",),
+}
+
+
+def dashboard_figures(agreements: QuerySet, audience: str, *, today: date | None = None) -> dict:
+    """The dashboard's figures for `agreements`, the whole portfolio as `audience` ("all" for
+    members, "published" for the public) may see it."""
+    today = today or local_today()
+    ensure_current(today)
+    parts = _regions()
+    versions = cache.part_versions(PART, [_name(part) for part in parts])
+    prefix = f"shiraka:national:{cache.figures_epoch()}:{audience}:{today.isoformat()}"
+    keys = {part: f"{prefix}:{_name(part)}:{versions[_name(part)]}" for part in parts}
+    found = cache.get_many(keys.values())
+    stale = [part for part in parts if keys[part] not in found]
+    if stale:
+        computed = _parts(agreements, stale, every=len(stale) == len(parts))
+        cache.set_many({keys[part]: computed[part] for part in stale})
+        found.update({keys[part]: computed[part] for part in stale})
+    return _added([found[keys[part]] for part in parts])
+
+
+def _regions() -> list:
+    """Every part: each region's key, None for agreements without a region."""
+    return [*Region.objects.order_by("pk").values_list("pk", flat=True), None]
+
+
+def _name(part: int | None) -> str:
+    return NO_REGION if part is None else str(part)
+
+
+def _parts(agreements: QuerySet, regions: list, *, every: bool = False) -> dict:
+    """The raw sums of each region in `regions` (None: agreements without a region), by region;
+    `every`: `regions` are all there are (no filter on the region)."""
+    scoped = agreements if every else _in_regions(agreements, regions)
+    region = "agreement__region"
+    parts = {part: {name: [] for name in (*SUMMED, "regions")} for part in regions}
+    queries = {
+        "regions": (agreement_groups(scoped, "region", *label_fields("region")), "region"),
+        "summary": (agreement_groups(scoped, "region"), "region"),
+        "programmes": (agreement_groups(scoped, "region", "programme", *label_fields("programme")), "region"),
+        "partners": (partner_groups(scoped, "region"), region),
+        "statuses": (project_groups(scoped, STATUS, "region"), region),
+        "categories": (project_groups(scoped, CATEGORY, "region"), region),
+        "quarters": (quarter_groups(scoped, "region"), region),
+    }
+    for name, (rows, by) in queries.items():
+        for row in rows:
+            # A region's own row keeps its key (the breakdown reads it); the others are summed.
+            parts[row[by] if name == "regions" else row.pop(by)][name].append(row)
+    return parts
+
+
+def _in_regions(agreements: QuerySet, regions: list) -> QuerySet:
+    known = [region for region in regions if region is not None]
+    scoped = agreements.filter(region__in=known) if known else agreements.none()
+    return scoped | agreements.filter(region__isnull=True) if None in regions else scoped
+
+
+def _added(parts: list[dict]) -> dict:
+    """The national figures from the parts: each group's sums added across regions."""
+    totals = {
+        name: _sum_groups((row for part in parts for row in part[name]), by) for name, by in SUMMED.items()
+    }
+    summary = totals["summary"][0] if totals["summary"] else dict.fromkeys(kept_sums())
+    return {
+        "summary": summary_of(summary, totals["statuses"]),
+        "regions": breakdown_rows([row for part in parts for row in part["regions"]], "region"),
+        "programmes": breakdown_rows(totals["programmes"], "programme"),
+        "partners": _top_partners(totals["partners"]),
+        "categories": category_rows(totals["categories"]),
+        "progress_points": quarter_points(sorted(totals["quarters"], key=lambda row: row["quarter"])),
+    }
+
+
+def _sum_groups(rows: Iterable[dict], by: tuple) -> list[dict]:
+    """Rows of the same group (same values of `by`) added up: numbers summed, a sum of no value
+    staying None as SQL's SUM gives it, labels kept."""
+    groups: dict[tuple, dict] = {}
+    for row in rows:
+        key = tuple(row[name] for name in by)
+        into = groups.get(key)
+        if into is None:
+            groups[key] = dict(row)
+            continue
+        for name, value in row.items():
+            if name in by or isinstance(value, str) or value is None:
+                continue
+            into[name] = value if into[name] is None else into[name] + value
+    return list(groups.values())
+
+
+def _top_partners(rows: list[dict]) -> list[dict]:
+    """The partners in `breakdown_by_partner`'s order and shape: largest arrears, then largest
+    commitment (none: last), then the partner's key; their names read for those shown only."""
+    rows = sorted(
+        rows,
+        key=lambda r: (
+            r["arrears_sum"] is None,
+            -(r["arrears_sum"] or 0),
+            r["committed_sum"] is None,
+            -(r["committed_sum"] or 0),
+            r["organisation"],
+        ),
+    )[:PARTNERS_SHOWN]
+    names = Organisation.objects.filter(pk__in=[row["organisation"] for row in rows]).values(
+        "pk", *PARTNER_FIELDS
+    )
+    by_pk = {item.pop("pk"): item for item in names}
+    for row in rows:
+        for name in PARTNER_FIELDS:
+            row[f"organisation__{name}"] = by_pk.get(row["organisation"], {}).get(name)
+    return rows
+
+
+def _on_figures_refreshed(sender, agreement_ids, today, cause=None, **kwargs) -> None:
+    """The regions whose figures a write changed: their parts are stale now and again once it
+    commits (a reader in between would have kept the sums it saw before the commit)."""
+    if len(agreement_ids) > FEW_AGREEMENTS:
+        bump = cache.bump_data_version
+    else:
+        regions = {
+            _name(region)
+            for region in Agreement.objects.filter(pk__in=agreement_ids).values_list("region", flat=True)
+        }
+
+        def bump():
+            cache.bump_part_versions(PART, regions)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def connect() -> None:
+    # Their saves refresh the figures of the agreements they belong to, which reports the regions.
+    cache.report_by_agreement(*figures.ROW_PATHS)
+    figures.figures_refreshed.connect(_on_figures_refreshed, dispatch_uid="national-figures-parts")

@@ -1,0 +1,103 @@
+"""The national dashboard's figures kept by region: the same figures as computed whole, a write in
+one region leaving the other regions' parts as they were, anything else making every part stale."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+from django.utils import translation
+
+from shiraka.accounts.access import visible_agreements
+from shiraka.agreements import services as agreements
+from shiraka.agreements.models import Agreement, Partnership
+from shiraka.organisations import services as organisations
+from shiraka.portfolio.selectors import (
+    breakdown,
+    breakdown_by_category,
+    breakdown_by_partner,
+    portfolio_summary,
+)
+from shiraka.reporting import national
+from shiraka.reporting.national import dashboard_figures
+from shiraka.reporting.selectors import progress_by_quarter
+
+pytestmark = pytest.mark.django_db
+
+
+def computed_whole(scope) -> dict:
+    return {
+        "summary": portfolio_summary(scope),
+        "regions": breakdown(scope, "region"),
+        "programmes": breakdown(scope, "programme"),
+        "partners": breakdown_by_partner(scope, limit=10),
+        "categories": breakdown_by_category(scope),
+        "progress_points": progress_by_quarter(scope),
+    }
+
+
+@pytest.fixture
+def portfolio(reference):
+    call_command("synth", agreements=24, seed=7, quiet=True)
+    # Some agreements published, for the public's figures.
+    published = list(Agreement.objects.order_by("pk").values_list("pk", flat=True))[::3]
+    Agreement.objects.filter(pk__in=published).update(is_published=True)
+
+
+@pytest.fixture
+def asked(monkeypatch):
+    """The regions whose parts each page computed."""
+    calls = []
+    compute = national._parts
+
+    def recording(agreements, regions, **kwargs):
+        calls.append(set(regions))
+        return compute(agreements, regions, **kwargs)
+
+    monkeypatch.setattr(national, "_parts", recording)
+    return calls
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_the_parts_add_up_to_the_figures_computed_whole(portfolio, language):
+    with translation.override(language):
+        for audience, scope in (
+            ("all", Agreement.objects.all()),
+            ("published", visible_agreements(AnonymousUser())),
+        ):
+            whole = computed_whole(scope)
+            assert whole["summary"].agreements > 0 and whole["partners"]
+            assert dashboard_figures(scope, audience) == whole  # computed part by part
+            assert dashboard_figures(scope, audience) == whole  # read back from the cache
+
+
+def test_a_transfer_makes_only_its_region_stale_and_shows_at_once(portfolio, asked):
+    everything = Agreement.objects.all()
+    before = dashboard_figures(everything, "all")
+    share = (
+        Partnership.objects.filter(agreement__status="in_execution", agreement__kind="partnership")
+        .exclude(agreement__region=None)
+        .select_related("agreement")
+        .first()
+    )
+    agreements.transfer_record(partnership=share, transferred_on=date(2024, 5, 2), amount="1234.56")
+
+    after = dashboard_figures(everything, "all")
+    assert asked == [{*national._regions()}, {share.agreement.region_id}]
+    assert after["summary"].transferred - before["summary"].transferred == Decimal("1234.56")
+    assert after == computed_whole(everything)
+    # The first page in French reads the same parts: the labels are made at each reading.
+    with translation.override("fr"):
+        dashboard_figures(everything, "all")
+    assert len(asked) == 2
+
+
+def test_a_renamed_partner_makes_every_part_stale(portfolio, asked):
+    everything = Agreement.objects.all()
+    dashboard_figures(everything, "all")
+    partner = Partnership.objects.select_related("organisation").first().organisation
+    organisations.organisation_update(partner, expected_version=partner.version, name_fr="Nouveau nom")
+    figures = dashboard_figures(everything, "all")
+    assert asked == [{*national._regions()}, {*national._regions()}]
+    assert figures == computed_whole(everything)
