@@ -104,39 +104,67 @@ INSTITUTION_KINDS = {
 }
 
 
-def _region_bodies(region) -> list[dict]:
-    place = {"region_id": region.pk}
+# The three bodies of a region, then of a province: (reference code, kind, parent's reference code, and
+# the Arabic, French and English names), as templates filled in with the territory's words.
+Kind = Organisation.Kind
+_REGION_BODIES = (
+    ("{council}", Kind.REGIONAL_COUNCIL, None, "مجلس جهة {ar}", "Conseil de la région {fr}", "{en} Regional Council"),
+    ("WILAYA-{code}", Kind.GOVERNORATE, "MI", "ولاية جهة {ar}", "Wilaya de la région {fr}", "Wilaya of {en}"),
+    ("DRS-{code}", Kind.DECONCENTRATED_SERVICE, "MSPS", "المديرية الجهوية للصحة والحماية الاجتماعية بجهة {ar}",
+     "Direction régionale de la santé — {fr}", "Regional Health Directorate — {en}"),
+)  # fmt: skip
+_PROVINCE_BODIES = (
+    ("CPP-{code}", Kind.PROVINCIAL_COUNCIL, None, "مجلس {ar_unit} {ar}", "Conseil {council_fr} de {fr}",
+     "{fr} {council_en} Council"),
+    ("{governorate}", Kind.GOVERNORATE, "MI", "{ar_unit} {ar}", "{fr_unit} de {fr}", "{fr_unit} of {fr}"),
+    ("DELEG-{code}", Kind.DECONCENTRATED_SERVICE, "MSPS", "المندوبية الإقليمية للصحة ب{ar_unit} {ar}",
+     "Délégation de la santé — {fr}", "Health delegation — {fr}"),
+)  # fmt: skip
+
+
+def _bodies(table, place: dict, **words) -> list[dict]:
     return [
-        {"reference_code": territorial_body_code("region", region.code), "kind": Organisation.Kind.REGIONAL_COUNCIL,
-         "name_ar": f"مجلس جهة {region.name_ar}", "name_fr": f"Conseil de la région {region.name_fr}",
-         "name_en": f"{region.name_en} Regional Council", "parent": None, **place},
-        {"reference_code": f"WILAYA-{region.code}", "kind": Organisation.Kind.GOVERNORATE,
-         "name_ar": f"ولاية جهة {region.name_ar}", "name_fr": f"Wilaya de la région {region.name_fr}",
-         "name_en": f"Wilaya of {region.name_en}", "parent": "MI", **place},
-        {"reference_code": f"DRS-{region.code}", "kind": Organisation.Kind.DECONCENTRATED_SERVICE,
-         "name_ar": f"المديرية الجهوية للصحة والحماية الاجتماعية بجهة {region.name_ar}",
-         "name_fr": f"Direction régionale de la santé — {region.name_fr}",
-         "name_en": f"Regional Health Directorate — {region.name_en}", "parent": "MSPS", **place},
-    ]  # fmt: skip
+        {
+            "reference_code": code.format(**words),
+            "kind": kind,
+            "name_ar": name_ar.format(**words),
+            "name_fr": name_fr.format(**words),
+            "name_en": name_en.format(**words),
+            "parent": parent,
+            **place,
+        }
+        for code, kind, parent, name_ar, name_fr, name_en in table
+    ]
+
+
+def _region_bodies(region) -> list[dict]:
+    return _bodies(
+        _REGION_BODIES,
+        {"region_id": region.pk},
+        code=region.code,
+        council=territorial_body_code("region", region.code),
+        ar=region.name_ar,
+        fr=region.name_fr,
+        en=region.name_en,
+    )
 
 
 def _province_bodies(province) -> list[dict]:
     prefecture = province.kind == "prefecture"
     ar_unit, fr_unit = ("عمالة", "Préfecture") if prefecture else ("إقليم", "Province")
     council_fr, council_en = ("préfectoral", "Prefecture") if prefecture else ("provincial", "Provincial")
-    place = {"region_id": province.region_id, "province_id": province.pk}
-    return [
-        {"reference_code": f"CPP-{province.code}", "kind": Organisation.Kind.PROVINCIAL_COUNCIL,
-         "name_ar": f"مجلس {ar_unit} {province.name_ar}", "name_fr": f"Conseil {council_fr} de {province.name_fr}",
-         "name_en": f"{province.name_fr} {council_en} Council", "parent": None, **place},
-        {"reference_code": territorial_body_code("province", province.code), "kind": Organisation.Kind.GOVERNORATE,
-         "name_ar": f"{ar_unit} {province.name_ar}", "name_fr": f"{fr_unit} de {province.name_fr}",
-         "name_en": f"{fr_unit} of {province.name_fr}", "parent": "MI", **place},
-        {"reference_code": f"DELEG-{province.code}", "kind": Organisation.Kind.DECONCENTRATED_SERVICE,
-         "name_ar": f"المندوبية الإقليمية للصحة ب{ar_unit} {province.name_ar}",
-         "name_fr": f"Délégation de la santé — {province.name_fr}",
-         "name_en": f"Health delegation — {province.name_fr}", "parent": "MSPS", **place},
-    ]  # fmt: skip
+    return _bodies(
+        _PROVINCE_BODIES,
+        {"region_id": province.region_id, "province_id": province.pk},
+        code=province.code,
+        governorate=territorial_body_code("province", province.code),
+        ar=province.name_ar,
+        fr=province.name_fr,
+        ar_unit=ar_unit,
+        fr_unit=fr_unit,
+        council_fr=council_fr,
+        council_en=council_en,
+    )
 
 
 def territorial_institutions() -> list[dict]:
