@@ -6,11 +6,12 @@ project group, and any write anywhere made them stale. Here they are the sum of 
 programmes, partners, project groups, progress by quarter), cached under its region's version, which
 only a write to that region's money or projects moves (`shiraka.core.cache.bump_part_versions`, on
 commit, from `figures_refreshed`). Any other write, a bulk path or a new day moves the epoch, and
-every part with it. A page computes the stale parts only, all of them with the same seven queries,
+every part with it. A page computes the stale parts only, all of them with the same eight queries,
 and adds the parts up: sums of whole centimes, so the total is exact whatever the grouping.
 
-The result has the shapes of `portfolio.selectors` and `reporting.selectors` (summary, breakdowns
-by region and programme, top partners, categories, progress points), built by the same functions."""
+A region's page reads its region's part alone (with its provinces). The result has the shapes of
+`portfolio.selectors` and `reporting.selectors` (summary, breakdowns by region, province and
+programme, top partners, categories, progress points), built by the same functions."""
 
 from collections.abc import Iterable
 from datetime import date
@@ -60,19 +61,32 @@ SUMMED = {
 def dashboard_figures(agreements: QuerySet, audience: str, *, today: date | None = None) -> dict:
     """The dashboard's figures for `agreements`, the whole portfolio as `audience` ("all" for
     members, "published" for the public) may see it."""
+    regions = _regions()
+    return _added(_cached_parts(agreements, audience, regions, every=True, today=today))
+
+
+def region_figures(agreements: QuerySet, audience: str, region: int, *, today: date | None = None) -> dict:
+    """A region page's figures: those of the dashboard for the agreements of `agreements` (the whole
+    portfolio as `audience` may see it) in `region`, and its breakdown by province."""
+    (part,) = _cached_parts(agreements, audience, [region], every=False, today=today)
+    return {**_added([part]), "provinces": breakdown_rows(part["provinces"], "province")}
+
+
+def _cached_parts(agreements: QuerySet, audience: str, regions: list, *, every: bool, today) -> list[dict]:
+    """The parts of `regions`, from the cache where current, the others computed together (`every`:
+    `regions` are all there are)."""
     today = today or local_today()
     ensure_current(today)
-    parts = _regions()
-    versions = cache.part_versions(PART, [_name(part) for part in parts])
+    versions = cache.part_versions(PART, [_name(part) for part in regions])
     prefix = f"shiraka:national:{cache.figures_epoch()}:{audience}:{today.isoformat()}"
-    keys = {part: f"{prefix}:{_name(part)}:{versions[_name(part)]}" for part in parts}
+    keys = {part: f"{prefix}:{_name(part)}:{versions[_name(part)]}" for part in regions}
     found = cache.get_many(keys.values())
-    stale = [part for part in parts if keys[part] not in found]
+    stale = [part for part in regions if keys[part] not in found]
     if stale:
-        computed = _parts(agreements, stale, every=len(stale) == len(parts))
+        computed = _parts(agreements, stale, every=every and len(stale) == len(regions))
         cache.set_many({keys[part]: computed[part] for part in stale})
         found.update({keys[part]: computed[part] for part in stale})
-    return _added([found[keys[part]] for part in parts])
+    return [found[keys[part]] for part in regions]
 
 
 def _regions() -> list:
@@ -89,11 +103,12 @@ def _parts(agreements: QuerySet, regions: list, *, every: bool = False) -> dict:
     `every`: `regions` are all there are (no filter on the region)."""
     scoped = agreements if every else _in_regions(agreements, regions)
     region = "agreement__region"
-    parts = {part: {name: [] for name in (*SUMMED, "regions")} for part in regions}
+    parts = {part: {name: [] for name in (*SUMMED, "regions", "provinces")} for part in regions}
     queries = {
         "regions": (agreement_groups(scoped, "region", *label_fields("region")), "region"),
         "summary": (agreement_groups(scoped, "region"), "region"),
         "programmes": (agreement_groups(scoped, "region", "programme", *label_fields("programme")), "region"),
+        "provinces": (agreement_groups(scoped, "region", "province", *label_fields("province")), "region"),
         "partners": (partner_groups(scoped, "region"), region),
         "statuses": (project_groups(scoped, STATUS, "region"), region),
         "categories": (project_groups(scoped, CATEGORY, "region"), region),

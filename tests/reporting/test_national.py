@@ -20,7 +20,7 @@ from shiraka.portfolio.selectors import (
     portfolio_summary,
 )
 from shiraka.reporting import national
-from shiraka.reporting.national import dashboard_figures
+from shiraka.reporting.national import dashboard_figures, region_figures
 from shiraka.reporting.selectors import progress_by_quarter
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +101,18 @@ def test_a_renamed_partner_makes_every_part_stale(portfolio, asked):
     figures = dashboard_figures(everything, "all")
     assert asked == [{*national._regions()}, {*national._regions()}]
     assert figures == computed_whole(everything)
+
+
+def test_a_region_page_reads_its_part_alone(portfolio, asked):
+    everything = Agreement.objects.all()
+    for region in national._regions()[:-1]:
+        in_region = everything.filter(region=region)
+        whole = computed_whole(in_region)
+        del whole["regions"], whole["programmes"]
+        figures = region_figures(everything, "all", region)
+        assert {name: figures[name] for name in whole} == whole
+        assert figures["provinces"] == breakdown(in_region, "province")
+    assert asked == [{region} for region in national._regions()[:-1]]
+    # The dashboard then computes only the part of agreements without a region.
+    assert dashboard_figures(everything, "all") == computed_whole(everything)
+    assert asked[-1] == {None}

@@ -47,7 +47,7 @@ from shiraka.portfolio.selectors import (
 from shiraka.projects.models import Category, Project
 from shiraka.projects.selectors import ProjectFilters, project_page_rows, project_search
 from shiraka.projects.selectors import project_detail as project_detail_data
-from shiraka.reporting.national import dashboard_figures
+from shiraka.reporting.national import dashboard_figures, region_figures
 from shiraka.reporting.selectors import progress_by_quarter
 from shiraka.territory.models import Province, Region
 
@@ -251,15 +251,20 @@ def organisation_detail(request, pk: int):
     )
 
 
-def _territory_context(request, agreements, population, provinces=None):
-    summary = portfolio_summary(agreements)
-    per_inhabitant = (summary.total_amount / population).quantize(Decimal("0.01")) if population else None
-    figures = {
+def _territory_figures(agreements, provinces=None) -> dict:
+    return {
+        "summary": portfolio_summary(agreements),
         "categories": breakdown_by_category(agreements),
         "partners": breakdown_by_partner(agreements, limit=10),
         "progress_points": progress_by_quarter(agreements),
         "provinces": provinces or [],
     }
+
+
+def _territory_context(request, agreements, population, counted: dict):
+    summary = counted["summary"]
+    per_inhabitant = (summary.total_amount / population).quantize(Decimal("0.01")) if population else None
+    figures = {name: counted[name] for name in ("categories", "partners", "progress_points", "provinces")}
     statuses = [
         (value, label, summary.projects_by_status.get(value, 0)) for value, label in Project.Status.choices
     ]
@@ -277,9 +282,13 @@ def _territory_context(request, agreements, population, provinces=None):
 
 def _territory_page(request, territory, kind: str):
     """A region's or a province's page: its agreements' figures, and for a region its provinces'."""
-    agreements = visible_agreements(request.user).filter(**{kind: territory})
-    provinces = breakdown(agreements, "province") if kind == "region" else None
-    context = _territory_context(request, agreements, territory.population_2024, provinces=provinces)
+    visible = visible_agreements(request.user)
+    agreements = visible.filter(**{kind: territory})
+    if kind == "region":  # kept by region (`reporting.national`)
+        counted = region_figures(visible, "all" if is_member(request.user) else "published", territory.pk)
+    else:
+        counted = _territory_figures(agreements)
+    context = _territory_context(request, agreements, territory.population_2024, counted)
     return render(request, "web/territory_detail.html", {"territory": territory, "kind": kind, **context})
 
 
@@ -295,7 +304,7 @@ def province_detail(request, code: str):
 def programme_detail(request, pk: int):
     programme = get_object_or_404(Programme.objects.select_related("region"), pk=pk)
     agreements = visible_agreements(request.user).filter(programme=programme)
-    context = _territory_context(request, agreements, None, provinces=None)
+    context = _territory_context(request, agreements, None, _territory_figures(agreements))
     regions = breakdown(agreements, "region")
     context["charts"]["regions"] = charts.territories_chart(
         regions, _("Transferred and arrears by region"), unknown=_("no region")
