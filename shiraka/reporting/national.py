@@ -6,7 +6,7 @@ project group, and any write anywhere made them stale. Here they are the sum of 
 programmes, partners, project groups, progress by quarter), cached under its region's version, which
 only a write to that region's money or projects moves (`shiraka.core.cache.bump_part_versions`, on
 commit, from `figures_refreshed`). Any other write, a bulk path or a new day moves the epoch, and
-every part with it. A page computes the stale parts only, all of them with the same eight queries,
+every part with it. A page computes the stale parts only, all of them with the same nine queries,
 and adds the parts up: sums of whole centimes, so the total is exact whatever the grouping.
 
 A region's page reads its region's part alone (with its provinces). The result has the shapes of
@@ -118,7 +118,18 @@ def _parts(agreements: QuerySet, regions: list, *, every: bool = False) -> dict:
         for row in rows:
             # A region's own row keeps its key (the breakdown reads it); the others are summed.
             parts[row[by] if name == "regions" else row.pop(by)][name].append(row)
+    _name_partners(scoped, [row for part in parts.values() for row in part["partners"]])
     return parts
+
+
+def _name_partners(scoped: QuerySet, rows: list[dict]) -> None:
+    """Each partner row with its partner's names, as `breakdown_by_partner` gives them (a renamed
+    partner moves the epoch: the parts keep the names)."""
+    partners = Organisation.objects.filter(partnerships__agreement__in=scoped.values("pk")).distinct()
+    names = {item.pop("pk"): item for item in partners.values("pk", *PARTNER_FIELDS)}
+    for row in rows:
+        known = names.get(row["organisation"], {})
+        row.update({f"organisation__{name}": known.get(name) for name in PARTNER_FIELDS})
 
 
 def _in_regions(agreements: QuerySet, regions: list) -> QuerySet:
@@ -161,9 +172,9 @@ def _sum_groups(rows: Iterable[dict], by: tuple) -> list[dict]:
 
 
 def _top_partners(rows: list[dict]) -> list[dict]:
-    """The partners in `breakdown_by_partner`'s order and shape: largest arrears, then largest
-    commitment (none: last), then the partner's key; their names read for those shown only."""
-    rows = sorted(
+    """The partners in `breakdown_by_partner`'s order: largest arrears, then largest commitment
+    (none: last), then the partner's key."""
+    return sorted(
         rows,
         key=lambda r: (
             r["arrears_sum"] is None,
@@ -173,14 +184,6 @@ def _top_partners(rows: list[dict]) -> list[dict]:
             r["organisation"],
         ),
     )[:PARTNERS_SHOWN]
-    names = Organisation.objects.filter(pk__in=[row["organisation"] for row in rows]).values(
-        "pk", *PARTNER_FIELDS
-    )
-    by_pk = {item.pop("pk"): item for item in names}
-    for row in rows:
-        for name in PARTNER_FIELDS:
-            row[f"organisation__{name}"] = by_pk.get(row["organisation"], {}).get(name)
-    return rows
 
 
 def _on_figures_refreshed(sender, agreement_ids, today, cause=None, **kwargs) -> None:
