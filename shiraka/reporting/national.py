@@ -29,6 +29,7 @@ from shiraka.portfolio.selectors import (
     CATEGORY,
     PARTNER_FIELDS,
     STATUS,
+    Summary,
     agreement_groups,
     breakdown_rows,
     category_rows,
@@ -72,15 +73,40 @@ def region_figures(agreements: QuerySet, audience: str, region: int, *, today: d
     return {**_added([part]), "provinces": breakdown_rows(part["provinces"], "province")}
 
 
-def _cached_parts(agreements: QuerySet, audience: str, regions: list, *, every: bool, today) -> list[dict]:
-    """The parts of `regions`, from the cache where current, the others computed together (`every`:
-    `regions` are all there are)."""
+def summary_figures(agreements: QuerySet, audience: str, *, today: date | None = None) -> Summary:
+    """The totals of the whole portfolio as `audience` may see it (an unfiltered list's): the summaries
+    of the parts in the cache, and those of the other regions computed (two queries over their
+    agreements), without keeping the parts that were not there (a dashboard keeps them)."""
+    regions = _regions()
+    keys, found = _parts_found(audience, regions, today)
+    stale = [part for part in regions if keys[part] not in found]
+    sums = [row for part in regions if part not in stale for row in found[keys[part]]["summary"]]
+    statuses = [row for part in regions if part not in stale for row in found[keys[part]]["statuses"]]
+    if stale:
+        scoped = agreements if len(stale) == len(regions) else _in_regions(agreements, stale)
+        sums += agreement_groups(scoped, "region")
+        statuses += project_groups(scoped, STATUS, "region")
+    for row in sums + statuses:
+        row.pop("region", None)
+        row.pop("agreement__region", None)
+    total = _sum_groups(sums, ())
+    return summary_of(total[0] if total else dict.fromkeys(kept_sums()), _sum_groups(statuses, ("key",)))
+
+
+def _parts_found(audience: str, regions: list, today) -> tuple[dict, dict]:
+    """Each part's cache key, and the parts the cache holds (by key)."""
     today = today or local_today()
     ensure_current(today)
     versions = cache.part_versions(PART, [_name(part) for part in regions])
     prefix = f"shiraka:national:{cache.figures_epoch()}:{audience}:{today.isoformat()}"
     keys = {part: f"{prefix}:{_name(part)}:{versions[_name(part)]}" for part in regions}
-    found = cache.get_many(keys.values())
+    return keys, cache.get_many(keys.values())
+
+
+def _cached_parts(agreements: QuerySet, audience: str, regions: list, *, every: bool, today) -> list[dict]:
+    """The parts of `regions`, from the cache where current, the others computed together (`every`:
+    `regions` are all there are)."""
+    keys, found = _parts_found(audience, regions, today)
     stale = [part for part in regions if keys[part] not in found]
     if stale:
         computed = _parts(agreements, stale, every=every and len(stale) == len(regions))

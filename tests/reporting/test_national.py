@@ -20,7 +20,7 @@ from shiraka.portfolio.selectors import (
     portfolio_summary,
 )
 from shiraka.reporting import national
-from shiraka.reporting.national import dashboard_figures, region_figures
+from shiraka.reporting.national import dashboard_figures, region_figures, summary_figures
 from shiraka.reporting.selectors import progress_by_quarter
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +116,29 @@ def test_a_region_page_reads_its_part_alone(portfolio, asked):
     # The dashboard then computes only the part of agreements without a region.
     assert dashboard_figures(everything, "all") == computed_whole(everything)
     assert asked[-1] == {None}
+
+
+def test_the_list_totals_add_the_cached_parts_and_compute_the_others(portfolio, asked, monkeypatch):
+    everything = Agreement.objects.all()
+    public = visible_agreements(AnonymousUser())
+    summed = []
+    groups = national.agreement_groups
+    monkeypatch.setattr(
+        national, "agreement_groups", lambda scope, *by: summed.append(scope) or groups(scope, *by)
+    )
+    # Nothing cached: computed whole, and no part kept.
+    assert summary_figures(everything, "all") == portfolio_summary(everything)
+    assert summary_figures(public, "published") == portfolio_summary(public)
+    assert asked == [] and len(summed) == 2
+    dashboard_figures(everything, "all")
+    summed.clear()
+    assert summary_figures(everything, "all") == portfolio_summary(everything)
+    assert summed == []  # every part read from the cache
+    share = (
+        Partnership.objects.exclude(agreement__region=None).filter(agreement__status="in_execution").first()
+    )
+    agreements.transfer_record(partnership=share, transferred_on=date(2024, 5, 2), amount="0.01")
+    # One region stale: its sums computed over its agreements alone, the others read from their parts.
+    assert summary_figures(everything, "all") == portfolio_summary(everything)
+    assert [set(scope.values_list("region", flat=True)) for scope in summed] == [{share.agreement.region_id}]
+    assert len(asked) == 1

@@ -1,6 +1,7 @@
 """The reading pages: each view gets what the reader may see from `shiraka.accounts.access`, reads
 its figures through the selectors and renders."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 from django.db.models import Q
@@ -47,7 +48,7 @@ from shiraka.portfolio.selectors import (
 from shiraka.projects.models import Category, Project
 from shiraka.projects.selectors import ProjectFilters, project_page_rows, project_search
 from shiraka.projects.selectors import project_detail as project_detail_data
-from shiraka.reporting.national import dashboard_figures, region_figures
+from shiraka.reporting.national import dashboard_figures, region_figures, summary_figures
 from shiraka.reporting.selectors import progress_by_quarter
 from shiraka.territory.models import Province, Region
 
@@ -152,13 +153,21 @@ def agreement_list(request):
             "statuses": Agreement.Status.choices,
             "can_create": can_create_in_own_scope(request.user),
             "partner": Organisation.objects.filter(pk=filters.partner).first() if filters.partner else None,
-            "summary": cached_figures(
-                "agreement-list",
-                f"{is_member(request.user)}:{query_without(request, 'page', 'sort')}",
-                lambda: portfolio_summary(queryset),
-            ),
+            "summary": _list_summary(request, filters, queryset),
             **_filter_choices(),
         },
+    )
+
+
+def _list_summary(request, filters: AgreementFilters, queryset):
+    """The list's totals: those of the whole portfolio kept by region when nothing is filtered."""
+    audience = "all" if is_member(request.user) else "published"
+    if replace(filters, sort=AgreementFilters.sort) == AgreementFilters():
+        return summary_figures(queryset, audience)
+    return cached_figures(
+        "agreement-list",
+        f"{audience}:{query_without(request, 'page', 'sort')}",
+        lambda: portfolio_summary(queryset),
     )
 
 
