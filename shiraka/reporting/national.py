@@ -4,8 +4,8 @@ Computed whole, the national figures are a handful of GROUP BYs over every agree
 project group, and any write anywhere made them stale. Here they are the sum of one part per region
 (and one for agreements without a region): each part holds the raw sums of its agreements (totals,
 programmes, partners, project groups, progress by quarter), cached under its region's version, which
-only a write to that region's money or projects moves (`shiraka.core.cache.bump_part_versions`, on
-commit, from `figures_refreshed`). Any other write, a bulk path or a new day moves the epoch, and
+only a write to that region's money or projects moves (`shiraka.core.cache.bump_part_versions`, from
+`figures_refreshed`, on the write and again on commit). Any other write, a bulk path or a new day moves the epoch, and
 every part with it. A page computes the stale parts only, all of them with the same nine queries,
 and adds the parts up: sums of whole centimes, so the total is exact whatever the grouping.
 
