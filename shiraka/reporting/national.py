@@ -13,6 +13,7 @@ A region's page reads its region's part alone (with its provinces). The result h
 `portfolio.selectors` and `reporting.selectors` (summary, breakdowns by region, province and
 programme, top partners, categories, progress points), built by the same functions."""
 
+import hashlib
 from collections.abc import Iterable
 from datetime import date
 
@@ -75,17 +76,26 @@ def region_figures(agreements: QuerySet, audience: str, region: int, *, today: d
 
 def summary_figures(agreements: QuerySet, audience: str, *, today: date | None = None) -> Summary:
     """The totals of the whole portfolio as `audience` may see it (an unfiltered list's): the summaries
-    of the parts in the cache, and those of the other regions computed (two queries over their
-    agreements), without keeping the parts that were not there (a dashboard keeps them)."""
+    of the parts in the cache, and the sums of the other regions (two queries over their agreements,
+    kept apart from the parts, which a dashboard computes whole)."""
     regions = _regions()
     keys, found = _parts_found(audience, regions, today)
     stale = [part for part in regions if keys[part] not in found]
     sums = [row for part in regions if part not in stale for row in found[keys[part]]["summary"]]
     statuses = [row for part in regions if part not in stale for row in found[keys[part]]["statuses"]]
     if stale:
-        scoped = agreements if len(stale) == len(regions) else _in_regions(agreements, stale)
-        sums += agreement_groups(scoped, "region")
-        statuses += project_groups(scoped, STATUS, "region")
+        # Kept under the versions of the regions they sum: the next list reads them while they hold.
+        key = (
+            "shiraka:national-sums:"
+            + hashlib.sha256(" ".join(keys[part] for part in stale).encode()).hexdigest()
+        )
+        fresh = cache.get_many([key]).get(key)
+        if fresh is None:
+            scoped = agreements if len(stale) == len(regions) else _in_regions(agreements, stale)
+            fresh = (list(agreement_groups(scoped, "region")), list(project_groups(scoped, STATUS, "region")))
+            cache.set_many({key: fresh})
+        sums += fresh[0]
+        statuses += fresh[1]
     for row in sums + statuses:
         row.pop("region", None)
         row.pop("agreement__region", None)

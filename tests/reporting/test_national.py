@@ -130,6 +130,9 @@ def test_the_list_totals_add_the_cached_parts_and_compute_the_others(portfolio, 
     assert summary_figures(everything, "all") == portfolio_summary(everything)
     assert summary_figures(public, "published") == portfolio_summary(public)
     assert asked == [] and len(summed) == 2
+    # Read again with nothing changed: kept under the regions' versions, nothing computed.
+    assert summary_figures(everything, "all") == portfolio_summary(everything)
+    assert len(summed) == 2
     dashboard_figures(everything, "all")
     summed.clear()
     assert summary_figures(everything, "all") == portfolio_summary(everything)
