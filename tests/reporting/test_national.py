@@ -13,12 +13,7 @@ from shiraka.accounts.access import visible_agreements
 from shiraka.agreements import services as agreements
 from shiraka.agreements.models import Agreement, Partnership
 from shiraka.organisations import services as organisations
-from shiraka.portfolio.selectors import (
-    breakdown,
-    breakdown_by_category,
-    breakdown_by_partner,
-    portfolio_summary,
-)
+from shiraka.portfolio import selectors as kept
 from shiraka.reporting import national
 from shiraka.reporting.national import dashboard_figures, region_figures, summary_figures
 from shiraka.reporting.selectors import progress_by_quarter
@@ -28,11 +23,11 @@ pytestmark = pytest.mark.django_db
 
 def computed_whole(scope) -> dict:
     return {
-        "summary": portfolio_summary(scope),
-        "regions": breakdown(scope, "region"),
-        "programmes": breakdown(scope, "programme"),
-        "partners": breakdown_by_partner(scope, limit=10),
-        "categories": breakdown_by_category(scope),
+        "summary": kept.portfolio_summary(scope),
+        "regions": kept.breakdown(scope, "region"),
+        "programmes": kept.breakdown(scope, "programme"),
+        "partners": kept.breakdown_by_partner(scope, limit=10),
+        "categories": kept.breakdown_by_category(scope),
         "progress_points": progress_by_quarter(scope),
     }
 
@@ -111,7 +106,7 @@ def test_a_region_page_reads_its_part_alone(portfolio, asked):
         del whole["regions"], whole["programmes"]
         figures = region_figures(everything, "all", region)
         assert {name: figures[name] for name in whole} == whole
-        assert figures["provinces"] == breakdown(in_region, "province")
+        assert figures["provinces"] == kept.breakdown(in_region, "province")
     assert asked == [{region} for region in national._regions()[:-1]]
     # The dashboard then computes only the part of agreements without a region.
     assert dashboard_figures(everything, "all") == computed_whole(everything)
@@ -127,21 +122,21 @@ def test_the_list_totals_add_the_cached_parts_and_compute_the_others(portfolio, 
         national, "agreement_groups", lambda scope, *by: summed.append(scope) or groups(scope, *by)
     )
     # Nothing cached: computed whole, and no part kept.
-    assert summary_figures(everything, "all") == portfolio_summary(everything)
-    assert summary_figures(public, "published") == portfolio_summary(public)
+    assert summary_figures(everything, "all") == kept.portfolio_summary(everything)
+    assert summary_figures(public, "published") == kept.portfolio_summary(public)
     assert asked == [] and len(summed) == 2
     # Read again with nothing changed: kept under the regions' versions, nothing computed.
-    assert summary_figures(everything, "all") == portfolio_summary(everything)
+    assert summary_figures(everything, "all") == kept.portfolio_summary(everything)
     assert len(summed) == 2
     dashboard_figures(everything, "all")
     summed.clear()
-    assert summary_figures(everything, "all") == portfolio_summary(everything)
+    assert summary_figures(everything, "all") == kept.portfolio_summary(everything)
     assert summed == []  # every part read from the cache
     share = (
         Partnership.objects.exclude(agreement__region=None).filter(agreement__status="in_execution").first()
     )
     agreements.transfer_record(partnership=share, transferred_on=date(2024, 5, 2), amount="0.01")
     # One region stale: its sums computed over its agreements alone, the others read from their parts.
-    assert summary_figures(everything, "all") == portfolio_summary(everything)
+    assert summary_figures(everything, "all") == kept.portfolio_summary(everything)
     assert [set(scope.values_list("region", flat=True)) for scope in summed] == [{share.agreement.region_id}]
     assert len(asked) == 1
