@@ -184,7 +184,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shiraka.web.context.access",
-            ]
+            ],
+            # After Django's own: its `{% url %}` keeps each address found (kept_urls.py).
+            "builtins": ["shiraka.web.templatetags.kept_urls"],
         },
     }
 ]

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -39,6 +40,7 @@ def test_anonymous_visitors_see_published_agreements_only(client, seeds):
 
 def queries_for(client, url: str) -> int:
     factories.figures_checked()
+    cache.clear()  # every page computed, none read back
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
     return len(context.captured_queries)
