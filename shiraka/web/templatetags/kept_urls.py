@@ -17,11 +17,14 @@ from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as django_url
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 register = template.Library()
 
 KEPT_ADDRESSES = 20_000
+# A template's literal text is a SafeString; a str subclass of another kind may write itself otherwise.
+KEPT_TYPES = (str, SafeString, int)
 _kept: OrderedDict = OrderedDict()
 _lock = Lock()
 MISSING = object()
@@ -45,7 +48,7 @@ class KeptURLNode(URLNode):
         args = tuple(arg.resolve(context) for arg in self.args)
         kwargs = tuple(sorted((name, value.resolve(context)) for name, value in self.kwargs.items()))
         values = args + tuple(value for _name, value in kwargs)
-        if not all(type(value) in (str, int) for value in values):
+        if not all(type(value) in KEPT_TYPES for value in values):
             return None
         request = getattr(context, "request", None)
         if hasattr(request, "current_app"):
