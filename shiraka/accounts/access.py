@@ -115,6 +115,12 @@ def visible_agreements(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(is_published=True).exclude(status=Agreement.Status.DRAFT)
 
 
+def visible_audience(user) -> str:
+    """Which `visible_agreements(user)` this is, as a name cached figures are kept under: "all" for
+    members, "published" for the public."""
+    return "all" if is_member(user) else "published"
+
+
 def visible_projects(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = Project.objects.all() if queryset is None else queryset
     if is_member(user):

@@ -19,6 +19,7 @@ from shiraka.accounts.access import (
     home_scope,
     is_member,
     visible_agreements,
+    visible_audience,
     visible_projects,
 )
 from shiraka.agreements.models import Agreement, Partnership, Programme
@@ -66,14 +67,10 @@ def _filter_choices() -> dict:
     }
 
 
-# The whole portfolio as members and as the public see it: kept by region (`reporting.national`).
-NATIONAL_SCOPES = ("all", "published")
-
-
 def dashboard(request):
     member = is_member(request.user)
     agreements = visible_agreements(request.user)
-    scope = "all" if member else "published"
+    scope = visible_audience(request.user)
     home = home_scope(request.user)
     wide = request.GET.get("scope") == "all"
     if home is not None and not wide:
@@ -82,7 +79,7 @@ def dashboard(request):
     latest = agreements_with_figures(
         agreements.select_related("region", "province", "programme").order_by("-signed_on", "-pk")
     )[:DASHBOARD_ROWS]
-    if scope in NATIONAL_SCOPES:
+    if home is None or wide:  # the whole portfolio the reader may see: kept by region
         figures = dashboard_figures(agreements, scope)
     else:
         figures = cached_figures(
@@ -161,7 +158,7 @@ def agreement_list(request):
 
 def _list_summary(request, filters: AgreementFilters, queryset):
     """The list's totals: those of the whole portfolio kept by region when nothing is filtered."""
-    audience = "all" if is_member(request.user) else "published"
+    audience = visible_audience(request.user)
     if replace(filters, sort=AgreementFilters.sort) == AgreementFilters():
         return summary_figures(queryset, audience)
     return cached_figures(
@@ -294,7 +291,7 @@ def _territory_page(request, territory, kind: str):
     visible = visible_agreements(request.user)
     agreements = visible.filter(**{kind: territory})
     if kind == "region":  # kept by region (`reporting.national`)
-        counted = region_figures(visible, "all" if is_member(request.user) else "published", territory.pk)
+        counted = region_figures(visible, visible_audience(request.user), territory.pk)
     else:
         counted = _territory_figures(agreements)
     context = _territory_context(request, agreements, territory.population_2024, counted)
