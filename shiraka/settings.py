@@ -190,6 +190,8 @@ TEMPLATES = [
         },
     }
 ]
+# Selects written in Python, the same markup as Django's templates (web/kit/rendering.py).
+FORM_RENDERER = "shiraka.web.kit.rendering.FormRenderer"
 
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 PASSWORD_HASHERS = [
