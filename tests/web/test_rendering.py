@@ -31,7 +31,9 @@ class Everything(forms.Form):
     several = forms.MultipleChoiceField(choices=CHOICES, required=False)
     marked = forms.ChoiceField(
         choices=CHOICES,
-        widget=forms.Select(attrs={"data-on": True, "data-off": False, "data-n": 12, "dir": mark_safe("a&b")}),
+        widget=forms.Select(
+            attrs={"data-on": True, "data-off": False, "data-n": 12, "dir": mark_safe("a&b")}
+        ),
     )
     yes_no = forms.NullBooleanField(required=False)
     region = forms.ModelChoiceField(Region.objects.order_by("code"), required=False)
@@ -67,9 +69,9 @@ def test_selects_are_written_as_django_writes_them(language, data):
         assert shiraka_html == django_html
     if data is not None:  # selected options and groups are there, so the comparison covers them
         for value in data["several"]:
-            assert 'value="%s" selected' % value.replace("&", "&amp;") in pairs[1][1]
+            assert f'value="{value.replace("&", "&amp;")}" selected' in pairs[1][1]
         assert "<optgroup" in pairs[0][1]
-        assert 'value="%s" selected' % region.pk in pairs[4][1]
+        assert f'value="{region.pk}" selected' in pairs[4][1]
 
 
 def test_a_page_form_renders_through_the_project_renderer(settings):

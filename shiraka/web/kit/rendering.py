@@ -35,7 +35,7 @@ def _text(value) -> str:
 
 def _formatted(value) -> str:
     """As `{{ value|stringformat:'s' }}` prints it: text as is, escaped unless it was safe."""
-    text = "%s" % (value,)
+    text = str(value)
     return text if isinstance(value, SafeData) else conditional_escape(text)
 
 
@@ -55,7 +55,7 @@ def select_html(widget: dict) -> str:
             parts.append(f'\n  <optgroup label="{_text(group_name)}">')
         parts.extend(
             f'\n  <option value="{_formatted(option["value"])}"'
-            f'{_attributes(option["attrs"])}>{_text(option["label"])}</option>\n'
+            f"{_attributes(option['attrs'])}>{_text(option['label'])}</option>\n"
             for option in options
         )
         if group_name:

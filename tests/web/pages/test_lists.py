@@ -47,6 +47,23 @@ def test_filters_by_region_kind_partner_and_year(client, seeds):
     }
 
 
+@pytest.mark.parametrize("path", ["/ar/agreements/", "/fr/projects/"])
+def test_the_territory_filter_keeps_what_was_chosen_each_province_under_its_region(client, seeds, path):
+    client.force_login(seeds)
+    province = Province.objects.select_related("region").get(code="09.273")
+    html = client.get(path, {"region": province.region.pk, "province": province.pk}).content.decode()
+    regions = re.search(r'<select[^>]*name="region">(.*?)</select>', html, re.S).group(1)
+    assert re.findall(r'<option value="(\d+)" selected>', regions) == [str(province.region.pk)]
+    assert len(re.findall("<option", regions)) == Region.objects.count() + 1
+    provinces = re.search(r'<select[^>]*name="province">(.*?)</select>', html, re.S).group(1)
+    assert re.findall(r'<option value="(\d+)" selected>', provinces) == [str(province.pk)]
+    assert len(re.findall("<option", provinces)) == Province.objects.count() + 1
+    groups = dict(re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', provinces, re.S))
+    name = province.region.name_ar if path.startswith("/ar/") else province.region.name_fr
+    assert f'value="{province.pk}" selected>' in groups[name]
+    assert len(groups) == Province.objects.values("region").distinct().count()
+
+
 def test_sorting_by_total_and_bad_parameters_are_ignored(client, seeds):
     client.force_login(seeds)
     html = client.get("/fr/agreements/", {"sort": "-total"}).content.decode()
