@@ -3,6 +3,9 @@ under a data version that every write bumps (signals for ordinary saves, `bump_d
 bulk paths), with a short timeout as a bound when several processes each hold a local cache."""
 
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -31,7 +34,13 @@ def _bump(key: str) -> None:
     try:
         cache.incr(key)
     except ValueError:
-        cache.set(key, 2, None)
+        cache.set(key, _first_version() + 1, None)
+
+
+def _first_version() -> int:
+    """Where a version starts when the cache holds none (a new cache, or one cleared): never where an
+    earlier one stood, so that a key naming a version is never reused for other values (`get_many`)."""
+    return time.time_ns()
 
 
 # Figures kept by part (e.g. by region: `shiraka.reporting.national`) are stale when the epoch moves
@@ -48,7 +57,11 @@ def report_by_agreement(*models) -> None:
 
 
 def figures_epoch() -> int:
-    return cache.get(EPOCH_KEY) or 1
+    epoch = cache.get(EPOCH_KEY)
+    if epoch is None:
+        cache.add(EPOCH_KEY, _first_version(), None)
+        epoch = cache.get(EPOCH_KEY)
+    return epoch
 
 
 def part_versions(kind: str, parts) -> dict:
@@ -63,12 +76,44 @@ def bump_part_versions(kind: str, parts) -> None:
         _bump(f"shiraka:part:{kind}:{part}")
 
 
+# `get_many` and `set_many` hold values under keys that name their versions (the epoch, a part's
+# version): a value under such a key never changes. So each process also keeps, as live objects, those
+# it read or wrote, for as long as the cache keeps them: a dashboard then unpickles none of its parts.
+_KEPT: OrderedDict[str, tuple[float, object]] = OrderedDict()
+_KEPT_LOCK = threading.Lock()
+KEPT_ENTRIES = 64
+
+
 def get_many(keys) -> dict:
-    return cache.get_many(keys)
+    now = time.monotonic()
+    found, missing = {}, []
+    with _KEPT_LOCK:
+        for key in keys:
+            entry = _KEPT.get(key)
+            if entry is not None and entry[0] > now:
+                _KEPT.move_to_end(key)
+                found[key] = entry[1]
+            else:
+                missing.append(key)
+    if missing:
+        shared = cache.get_many(missing)
+        _keep(shared, now)
+        found.update(shared)
+    return found
 
 
 def set_many(values: dict, *, timeout: int = FIGURES_TIMEOUT) -> None:
     cache.set_many(values, timeout)
+    _keep(values, time.monotonic(), timeout)
+
+
+def _keep(values: dict, now: float, timeout: int = FIGURES_TIMEOUT) -> None:
+    with _KEPT_LOCK:
+        for key, value in values.items():
+            _KEPT[key] = (now + timeout, value)
+            _KEPT.move_to_end(key)
+        while len(_KEPT) > KEPT_ENTRIES:
+            _KEPT.popitem(last=False)
 
 
 def cached_figures(name: str, scope: str, compute: Callable, *, timeout: int = FIGURES_TIMEOUT):
@@ -141,3 +186,5 @@ def memo_forget(prefix: str) -> None:
 def memo_clear() -> None:
     with _MEMO_LOCK:
         _MEMO.clear()
+    with _KEPT_LOCK:
+        _KEPT.clear()

@@ -19,6 +19,7 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 
 from shiraka.agreements.models import Agreement
 from shiraka.core import cache
@@ -63,14 +64,21 @@ SUMMED = {
 def dashboard_figures(agreements: QuerySet, audience: str, *, today: date | None = None) -> dict:
     """The dashboard's figures for `agreements`, the whole portfolio as `audience` ("all" for
     members, "published" for the public) may see it."""
-    regions = _regions()
-    return _added(_cached_parts(agreements, audience, regions, every=True, today=today))
+    keys, parts = _cached_parts(agreements, audience, _regions(), every=True, today=today)
+    # The same parts add up to the same figures: kept under the parts' keys and the reader's language
+    # (which names categories and quarters), so that a dashboard read again adds nothing up.
+    key = "shiraka:national-added:" + _digest([*keys, get_language() or ""])
+    added = cache.get_many([key]).get(key)
+    if added is None:
+        added = _added(parts)
+        cache.set_many({key: added})
+    return added
 
 
 def region_figures(agreements: QuerySet, audience: str, region: int, *, today: date | None = None) -> dict:
     """A region page's figures: those of the dashboard for the agreements of `agreements` (the whole
     portfolio as `audience` may see it) in `region`, and its breakdown by province."""
-    (part,) = _cached_parts(agreements, audience, [region], every=False, today=today)
+    _keys, (part,) = _cached_parts(agreements, audience, [region], every=False, today=today)
     return {**_added([part]), "provinces": breakdown_rows(part["provinces"], "province")}
 
 
@@ -85,22 +93,28 @@ def summary_figures(agreements: QuerySet, audience: str, *, today: date | None =
     statuses = [row for part in regions if part not in stale for row in found[keys[part]]["statuses"]]
     if stale:
         # Kept under the versions of the regions they sum: the next list reads them while they hold.
-        key = (
-            "shiraka:national-sums:"
-            + hashlib.sha256(" ".join(keys[part] for part in stale).encode()).hexdigest()
-        )
+        key = "shiraka:national-sums:" + _digest([keys[part] for part in stale])
         fresh = cache.get_many([key]).get(key)
         if fresh is None:
             scoped = agreements if len(stale) == len(regions) else _in_regions(agreements, stale)
-            fresh = (list(agreement_groups(scoped, "region")), list(project_groups(scoped, STATUS, "region")))
+            fresh = (
+                _without(agreement_groups(scoped, "region"), "region"),
+                _without(project_groups(scoped, STATUS, "region"), "agreement__region"),
+            )
             cache.set_many({key: fresh})
         sums += fresh[0]
         statuses += fresh[1]
-    for row in sums + statuses:
-        row.pop("region", None)
-        row.pop("agreement__region", None)
     total = _sum_groups(sums, ())
     return summary_of(total[0] if total else dict.fromkeys(kept_sums()), _sum_groups(statuses, ("key",)))
+
+
+def _digest(keys: list[str]) -> str:
+    return hashlib.sha256(" ".join(keys).encode()).hexdigest()
+
+
+def _without(rows, name: str) -> list[dict]:
+    """Rows grouped by region, summed whatever their region: without it."""
+    return [{key: value for key, value in row.items() if key != name} for row in rows]
 
 
 def _parts_found(audience: str, regions: list, today) -> tuple[dict, dict]:
@@ -113,16 +127,18 @@ def _parts_found(audience: str, regions: list, today) -> tuple[dict, dict]:
     return keys, cache.get_many(keys.values())
 
 
-def _cached_parts(agreements: QuerySet, audience: str, regions: list, *, every: bool, today) -> list[dict]:
-    """The parts of `regions`, from the cache where current, the others computed together (`every`:
-    `regions` are all there are)."""
+def _cached_parts(
+    agreements: QuerySet, audience: str, regions: list, *, every: bool, today
+) -> tuple[list[str], list[dict]]:
+    """The keys and the parts of `regions`, from the cache where current, the others computed together
+    (`every`: `regions` are all there are). The parts are shared: read, never changed."""
     keys, found = _parts_found(audience, regions, today)
     stale = [part for part in regions if keys[part] not in found]
     if stale:
         computed = _parts(agreements, stale, every=every and len(stale) == len(regions))
         cache.set_many({keys[part]: computed[part] for part in stale})
         found.update({keys[part]: computed[part] for part in stale})
-    return [found[keys[part]] for part in regions]
+    return [keys[part] for part in regions], [found[keys[part]] for part in regions]
 
 
 def _regions() -> list:

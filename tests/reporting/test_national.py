@@ -140,3 +140,80 @@ def test_the_list_totals_add_the_cached_parts_and_compute_the_others(portfolio, 
     assert summary_figures(everything, "all") == kept.portfolio_summary(everything)
     assert [set(scope.values_list("region", flat=True)) for scope in summed] == [{share.agreement.region_id}]
     assert len(asked) == 1
+
+
+@pytest.fixture
+def shared_reads(monkeypatch):
+    """The keys each read asked of the shared cache (Redis or the local memory cache)."""
+    from django.core.cache import cache as shared
+
+    reads = []
+    get_many = shared.get_many
+    monkeypatch.setattr(
+        shared, "get_many", lambda keys, **kw: reads.append(list(keys)) or get_many(keys, **kw)
+    )
+    return reads
+
+
+def part_keys(reads) -> list[str]:
+    return [key for keys in reads for key in keys if key.startswith("shiraka:national:")]
+
+
+def test_a_dashboard_read_again_takes_its_parts_and_sums_from_the_process(portfolio, asked, shared_reads):
+    everything = Agreement.objects.all()
+    first = dashboard_figures(everything, "all")
+    shared_reads.clear()
+    assert dashboard_figures(everything, "all") == first == computed_whole(everything)
+    assert asked == [{*national._regions()}]
+    asked_for = [key for keys in shared_reads for key in keys]
+    # Only the parts' versions come from the shared cache, not the parts nor their sums.
+    assert asked_for and all(key.startswith("shiraka:part:") for key in asked_for)
+    # A transfer: the stale region's part is computed, the others are still read from the process.
+    share = (
+        Partnership.objects.exclude(agreement__region=None).filter(agreement__status="in_execution").first()
+    )
+    agreements.transfer_record(partnership=share, transferred_on=date(2024, 5, 2), amount="10.00")
+    shared_reads.clear()
+    after = dashboard_figures(everything, "all")
+    assert after["summary"].transferred - first["summary"].transferred == Decimal("10.00")
+    assert after == computed_whole(everything)
+    assert asked[1:] == [{share.agreement.region_id}]
+    assert [key.split(":")[-2] for key in part_keys(shared_reads)] == [str(share.agreement.region_id)]
+
+
+def test_a_cleared_cache_is_not_answered_from_the_process(portfolio, asked):
+    from django.core.cache import cache as shared
+
+    from shiraka.portfolio.models import AgreementFigures
+
+    everything = Agreement.objects.all()
+    assert dashboard_figures(everything, "all")["summary"].transferred > 0
+    # A change no signal reports (as a restored backup is), then the cache cleared: computed again.
+    AgreementFigures.objects.update(transferred=0)
+    shared.clear()
+    figures = dashboard_figures(everything, "all")
+    assert asked == [{*national._regions()}, {*national._regions()}]
+    assert figures["summary"].transferred == 0
+    assert figures == computed_whole(everything)
+
+
+def test_what_the_process_keeps_lasts_as_long_as_the_cache_would(portfolio, asked, monkeypatch):
+    from django.core.cache import cache as shared
+
+    from shiraka.core import cache as kept_cache
+
+    everything = Agreement.objects.all()
+    dashboard_figures(everything, "all")
+    # The shared cache's parts and sums expired; the process's copies still hold for a while.
+    get_many = shared.get_many
+    monkeypatch.setattr(
+        shared,
+        "get_many",
+        lambda keys, **kw: get_many([key for key in keys if not key.startswith("shiraka:national")], **kw),
+    )
+    dashboard_figures(everything, "all")
+    assert len(asked) == 1
+    later = kept_cache.time.monotonic() + kept_cache.FIGURES_TIMEOUT + 1
+    monkeypatch.setattr(kept_cache.time, "monotonic", lambda: later)
+    assert dashboard_figures(everything, "all") == computed_whole(everything)
+    assert asked == [{*national._regions()}, {*national._regions()}]
