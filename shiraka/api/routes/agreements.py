@@ -18,9 +18,12 @@ from shiraka.agreements.selectors import (
     AGREEMENT_SORTS,
     AgreementFilters,
     agreement_search,
-    partnerships_with_figures,
 )
-from shiraka.portfolio.selectors import agreement_page_rows, agreements_with_figures
+from shiraka.portfolio.selectors import (
+    agreement_page_rows,
+    agreements_with_figures,
+    partnerships_with_kept_figures,
+)
 from shiraka.territory.models import Province, Region
 
 from ..auth import caller, write_token
@@ -53,7 +56,7 @@ def agreements(request, query: Query[AgreementQuery]):
 
 def agreement_detail(user, agreement: Agreement) -> dict:
     with_figures = agreements_with_figures(Agreement.objects.filter(pk=agreement.pk)).get()
-    partnerships = partnerships_with_figures(
+    partnerships = partnerships_with_kept_figures(
         agreement.partnerships.select_related("organisation").order_by("pk")
     )
     signatories = agreement.signatories.select_related("person").order_by("position", "pk")

@@ -26,7 +26,7 @@ from shiraka.accounts.access import (
 )
 from shiraka.agreements import services
 from shiraka.agreements.models import Agreement
-from shiraka.agreements.selectors import partnerships_with_figures
+from shiraka.portfolio.selectors import partnerships_with_kept_figures
 from shiraka.web.kit.views import form_view, post_data
 
 from .common import (
@@ -163,7 +163,7 @@ def agreement_tools(request, reference: str):
     user = request.user
     agreement = access_agreement(user, reference)
     may_edit = can_edit_agreement(user, agreement)
-    partnerships = partnerships_with_figures(
+    partnerships = partnerships_with_kept_figures(
         agreement.partnerships.select_related("organisation").prefetch_related("schedule", "transfers")
     ).order_by("pk")
     partners = []

@@ -30,7 +30,6 @@ from shiraka.agreements.selectors import (
     agreement_transfers,
     agreement_versions,
     framework_envelope,
-    partnerships_with_figures,
 )
 from shiraka.core.cache import cached_figures
 from shiraka.core.history import page_history
@@ -171,7 +170,7 @@ def _list_summary(request, filters: AgreementFilters, queryset):
 def agreement_detail(request, reference: str):
     agreement = access_agreement(request.user, reference)
     partnerships = list(
-        partnerships_with_figures(agreement.partnerships.select_related("organisation")).order_by("pk")
+        partnerships_with_kept_figures(agreement.partnerships.select_related("organisation")).order_by("pk")
     )
     for partnership in partnerships:
         partnership.agreement = agreement  # the access rule reads it; no query per row
