@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 
 from shiraka.core.formatting import format_amount
 from shiraka.core.money import MoneyField
+from shiraka.core.querying import prepared_row
 
 EMPTY = "—"
 TEXT_LIMIT = 120
@@ -120,15 +121,14 @@ def _linked_history(model: type[models.Model], path: str, pk):
     return _rows(model).filter(**{f"{link.attname}__in": parents})
 
 
-def _sources(instance: models.Model, related) -> list[tuple[type[models.Model], object, bool]]:
-    model = type(instance)
-    sources = [(model, _rows(model).filter(**{model._meta.pk.attname: instance.pk}), True)]
+def _sources(model: type[models.Model], pk, related) -> list[tuple[type[models.Model], object, bool]]:
+    sources = [(model, _rows(model).filter(**{model._meta.pk.attname: pk}), True)]
     for spec in related:
         if isinstance(spec, models.QuerySet):
             sources.append((spec.model.instance_type, spec, False))
             continue
         related_model, path = _model(spec[0]), spec[1]
-        sources.append((related_model, _linked_history(related_model, path, instance.pk), False))
+        sources.append((related_model, _linked_history(related_model, path, pk), False))
     return sources
 
 
@@ -289,7 +289,7 @@ def history_entries(instance: models.Model, *, related=(), limit: int = 50) -> l
     `(Transfer, "partnership__agreement")`, or querysets of historical rows."""
     if instance.pk is None or limit <= 0:
         return []
-    rows = _collect(_sources(instance, related), limit)
+    rows = _collect(_sources(type(instance), instance.pk, related), limit)
     names = _resolve(rows)
     entries = []
     for item in rows:
@@ -328,7 +328,7 @@ def page_history(instance: models.Model, *, shown: bool, limit: int = 50) -> lis
     related = getattr(type(instance), "history_related", ())
     if instance.pk is None or limit <= 0:
         return []
-    stamp = _latest_rows(instance, _sources(instance, related))
+    stamp = _latest_rows(instance, related)
     key = f"shiraka:history:{_key(type(instance))}:{instance.pk}:{limit}:{get_language()}:{stamp}"
     entries = cache.get(key)
     if entries is None:
@@ -341,13 +341,20 @@ def page_history(instance: models.Model, *, shown: bool, limit: int = 50) -> lis
 HISTORY_TIMEOUT = 60
 
 
-def _latest_rows(instance: models.Model, sources) -> str:
+def _latest_rows(instance: models.Model, related) -> str:
     """The newest historical row of each source, in one query: every save or removal of the record or
     of a record that belongs to it adds one, so the page's entries are those kept under these ids,
-    whichever process kept them."""
-    latest = {
-        f"latest_{number}": Subquery(base.order_by("-history_id").values("history_id")[:1])
-        for number, (_model, base, _own) in enumerate(sources)
-    }
-    row = type(instance)._base_manager.filter(pk=instance.pk).annotate(**latest).values_list(*latest).first()
+    whichever process kept them. Its SQL is compiled once per model (the record's key changes)."""
+
+    def latest(pk):
+        subqueries = {
+            f"latest_{number}": Subquery(base.order_by("-history_id").values("history_id")[:1])
+            for number, (_model, base, _own) in enumerate(_sources(type(instance), pk, related))
+        }
+        return type(instance)._base_manager.filter(pk=pk).annotate(**subqueries).values_list(*subqueries)[:1]
+
+    if any(isinstance(spec, models.QuerySet) for spec in related):  # sources of their own: not compiled once
+        row = latest(instance.pk).first()
+    else:
+        row = prepared_row(f"history-stamp:{_key(type(instance))}", latest, instance.pk)
     return "-".join(str(value or 0) for value in row or ())
