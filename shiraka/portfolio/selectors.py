@@ -298,14 +298,17 @@ def breakdown_by_partner(agreements: QuerySet, *, today: date | None = None, lim
     return rows
 
 
-def project_groups(agreements: QuerySet, dimension: str, *by: str) -> QuerySet:
+def project_groups(agreements: QuerySet, dimension: str | None, *by: str) -> QuerySet:
     """Projects of the counted agreements by category or status (and by the agreement fields `by`),
     from the groups kept per agreement: count, budget and progress weights in the names
-    `weighted_progress` reads."""
-    groups = _counted(ProjectGroup.objects.filter(dimension=dimension), "agreement", agreements)
+    `weighted_progress` reads. `dimension` None: both, each row with its `dimension`."""
+    kept = (
+        ProjectGroup.objects.all() if dimension is None else ProjectGroup.objects.filter(dimension=dimension)
+    )
+    groups = _counted(kept, "agreement", agreements)
     return (
         groups.order_by()
-        .values(*(f"agreement__{name}" for name in by), "key")
+        .values(*(f"agreement__{name}" for name in by), *(("dimension",) if dimension is None else ()), "key")
         .annotate(
             count=Sum("projects"),
             budget_sum=Sum("budget"),

@@ -156,14 +156,14 @@ def _parts(agreements: QuerySet, regions: list, *, every: bool = False) -> dict:
     scoped = agreements if every else _in_regions(agreements, regions)
     region = "agreement__region"
     parts = {part: {name: [] for name in (*SUMMED, "regions", "provinces")} for part in regions}
+    projects = {STATUS: [], CATEGORY: []}
+    for row in project_groups(scoped, None, "region"):
+        projects[row.pop("dimension")].append(row)
     queries = {
-        "regions": (agreement_groups(scoped, "region", *label_fields("region")), "region"),
-        "summary": (agreement_groups(scoped, "region"), "region"),
-        "programmes": (agreement_groups(scoped, "region", "programme", *label_fields("programme")), "region"),
-        "provinces": (agreement_groups(scoped, "region", "province", *label_fields("province")), "region"),
+        **{name: (rows, "region") for name, rows in _agreement_breakdowns(scoped).items()},
         "partners": (partner_groups(scoped, "region"), region),
-        "statuses": (project_groups(scoped, STATUS, "region"), region),
-        "categories": (project_groups(scoped, CATEGORY, "region"), region),
+        "statuses": (projects[STATUS], region),
+        "categories": (projects[CATEGORY], region),
         "quarters": (quarter_groups(scoped, "region"), region),
     }
     for name, (rows, by) in queries.items():
@@ -172,6 +172,27 @@ def _parts(agreements: QuerySet, regions: list, *, every: bool = False) -> dict:
             parts[row[by] if name == "regions" else row.pop(by)][name].append(row)
     _name_partners(scoped, [row for part in parts.values() for row in part["partners"]])
     return parts
+
+
+# Each breakdown of the agreements' sums, by the fields (and the names) it is grouped by.
+BREAKDOWNS = {
+    "regions": ("region", *label_fields("region")),
+    "summary": ("region",),
+    "programmes": ("region", "programme", *label_fields("programme")),
+    "provinces": ("region", "province", *label_fields("province")),
+}
+
+
+def _agreement_breakdowns(scoped: QuerySet) -> dict[str, list[dict]]:
+    """The sums of each region, and by programme and by province within it: one GROUP BY on the three,
+    added up here (counts and sums of centimes: the same as a GROUP BY on each)."""
+    fields = list(dict.fromkeys(field for names in BREAKDOWNS.values() for field in names))
+    rows = list(agreement_groups(scoped, *fields))
+    sums = list(kept_sums())
+    return {
+        name: _sum_groups(({key: row[key] for key in (*by, *sums)} for row in rows), by)
+        for name, by in BREAKDOWNS.items()
+    }
 
 
 def _name_partners(scoped: QuerySet, rows: list[dict]) -> None:
