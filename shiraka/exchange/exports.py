@@ -120,9 +120,9 @@ def _agreement_sheets(agreements, language: str, sort: str, members: bool):
 
 
 def _project_sheets(projects, language: str, sort: str):
-    rows = project_page_rows(projects.select_related("owner", "delegated_owner"), sort).prefetch_related(
-        "communes"
-    )
+    rows = project_page_rows(
+        projects.select_related("agreement", "owner", "delegated_owner"), sort
+    ).prefetch_related("communes")
     funding = (
         ProjectFunding.objects.filter(project__in=projects.values("pk"))
         .select_related("project", "organisation")

@@ -67,6 +67,8 @@ def project_search(projects: QuerySet, filters: ProjectFilters) -> QuerySet:
 
 
 def project_page_rows(queryset: QuerySet, sort: str) -> QuerySet:
+    """Projects with what was paid and their late milestones, sorted: with their province and region
+    (each caller adds what else it shows, e.g. the agreement)."""
     paid = (
         Payment.objects.standing()
         .filter(contract__project=OuterRef("pk"))
@@ -83,7 +85,7 @@ def project_page_rows(queryset: QuerySet, sort: str) -> QuerySet:
         .annotate(n=Count("pk"))
         .values("n")[:1]
     )
-    rows = queryset.select_related("agreement", "province", "region").annotate(
+    rows = queryset.select_related("province", "region").annotate(
         paid=Coalesce(
             Subquery(paid, output_field=MoneyField()), money_value(ZERO), output_field=MoneyField()
         ),

@@ -74,7 +74,7 @@ def projects(request, query: Query[ProjectQuery]):
     """The projects the caller may see, filtered and sorted as on the projects page."""
     filters = list_filters(query, ProjectFilters, choices=("category", "status"))
     rows = project_page_rows(project_search(visible_projects(caller(request)), filters), filters.sort)
-    return paginate(rows, query, project_row)
+    return paginate(rows.select_related("agreement"), query, project_row)
 
 
 def project_detail(project: Project) -> dict:
