@@ -91,6 +91,23 @@ def test_project_list_filters_and_project_page(client, seeds):
     assert "Taghjijt" in page and "Tioughza" in page
 
 
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_each_listed_project_shows_its_progress_as_a_bar_and_a_figure(client, seeds, language):
+    client.force_login(seeds)
+    Project.objects.filter(reference="GON-2023-SANTE-443-P11").update(physical_progress=37)
+    html = client.get(f"/{language}/projects/", {"q": "GON-2023-SANTE-443-P11"}).content.decode()
+    row = re.search(
+        r'<tr>\s*<td[^>]*><a href="/\w\w/projects/GON-2023-SANTE-443-P11/".*?</tr>', html, re.S
+    )
+    assert row, html
+    bar = re.search(
+        r'<div class="progress" role="progressbar" aria-label="([^"]+)" aria-valuenow="(\d+)"', row.group(0)
+    )
+    assert bar.group(1) == ("نسبة الإنجاز المادي" if language == "ar" else "Avancement physique")
+    assert bar.group(2) == "37"
+    assert 'style="width: 37%"' in row.group(0) and "37&nbsp;%</span>" in row.group(0)
+
+
 def test_organisation_and_territory_pages(client, seeds):
     client.force_login(seeds)
     ministry = Organisation.objects.get(reference_code="MSPS")
