@@ -96,9 +96,7 @@ def test_each_listed_project_shows_its_progress_as_a_bar_and_a_figure(client, se
     client.force_login(seeds)
     Project.objects.filter(reference="GON-2023-SANTE-443-P11").update(physical_progress=37)
     html = client.get(f"/{language}/projects/", {"q": "GON-2023-SANTE-443-P11"}).content.decode()
-    row = re.search(
-        r'<tr>\s*<td[^>]*><a href="/\w\w/projects/GON-2023-SANTE-443-P11/".*?</tr>', html, re.S
-    )
+    row = re.search(r'<tr>\s*<td[^>]*><a href="/\w\w/projects/GON-2023-SANTE-443-P11/".*?</tr>', html, re.S)
     assert row, html
     bar = re.search(
         r'<div class="progress" role="progressbar" aria-label="([^"]+)" aria-valuenow="(\d+)"', row.group(0)
