@@ -43,6 +43,11 @@ PROGRESS = ("progress_weighted_sum", "progress_weight", "progress_plain_sum")
 DATES = ("due_as_of", "next_due_on")
 AGREEMENT_FIELDS = MONEY + COUNTS + PROGRESS + DATES
 PARTNERSHIP_FIELDS = ("committed", "scheduled", "due", "transferred", "arrears", "due_as_of", "next_due_on")
+# A save or removal of these rows changes partners' sums only: an agreement's project figures (count,
+# budget, paid, progress, its quarters and groups) stay as kept, and are neither computed nor written.
+MONEY_CAUSES = (Partnership, ScheduledContribution, Transfer)
+PARTNERS_FIELDS = ("total", "committed", "unallocated", "unspecified_partners", "scheduled", "due")
+PARTNERS_FIELDS += ("transferred", "arrears", "due_as_of", "next_due_on")
 
 
 def project_aggregates() -> dict:
@@ -112,8 +117,9 @@ def _empty_agreement(total, today: date) -> dict:
     return figures
 
 
-def computed_figures(agreement_ids: list[int], today: date) -> Computed:
-    """The figures of these agreements from their money and project rows. Five queries."""
+def computed_figures(agreement_ids: list[int], today: date, *, projects: bool = True) -> Computed:
+    """The figures of these agreements from their money and project rows. Five queries; two when
+    not `projects` (partners' sums only: the project figures, quarters and groups left empty)."""
     partnerships = _partnership_rows(agreement_ids, today)
     totals = Agreement.objects.filter(pk__in=agreement_ids).annotate(effective=effective_total())
     agreements = {pk: _empty_agreement(total, today) for pk, total in totals.values_list("pk", "effective")}
@@ -131,8 +137,12 @@ def computed_figures(agreement_ids: list[int], today: date) -> Computed:
             figures["next_due_on"] is None or row["next_due_on"] < figures["next_due_on"]
         ):
             figures["next_due_on"] = row["next_due_on"]
-    projects = Project.objects.filter(agreement_id__in=agreement_ids).order_by().values("agreement_id")
-    for item in projects.annotate(**project_aggregates()):
+    for figures in agreements.values():
+        figures["unallocated"] = max((figures["total"] or ZERO) - figures["committed"], ZERO)
+    if not projects:
+        return Computed(agreements, partnerships, {}, {})
+    rows = Project.objects.filter(agreement_id__in=agreement_ids).order_by().values("agreement_id")
+    for item in rows.annotate(**project_aggregates()):
         figures = agreements[item["agreement_id"]]
         figures["projects"], figures["budget"] = item["count"], item["budget_sum"] or ZERO
         figures["progress_weighted_sum"] = item["weighted_sum"]
@@ -147,8 +157,6 @@ def computed_figures(agreement_ids: list[int], today: date) -> Computed:
     )
     for agreement_id, total in paid:
         agreements[agreement_id]["paid"] = total or ZERO
-    for figures in agreements.values():
-        figures["unallocated"] = max((figures["total"] or ZERO) - figures["committed"], ZERO)
     return Computed(agreements, partnerships, _quarters(agreement_ids), _project_groups(agreement_ids))
 
 
@@ -210,7 +218,9 @@ def _refresh_chunk(ids: list[int], today: date, cause=None) -> None:
     # Locked first (PostgreSQL): two writers of one agreement compute its sums one after the other,
     # each seeing what the other committed, so no sum is lost.
     kept = set(AgreementFigures.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
-    computed = computed_figures(ids, today)
+    # Partners' sums alone where a money row changed and every agreement has its kept row to update.
+    partners_only = cause in MONEY_CAUSES and kept >= set(ids)
+    computed = computed_figures(ids, today, projects=not partners_only)
     # A partner's schedule lines go before the partner when it is deleted: its figures must not be
     # written again in between (they would point at a removed partner).
     for pk in _deleted_ids("partnerships") & set(computed.partnerships):
@@ -218,7 +228,21 @@ def _refresh_chunk(ids: list[int], today: date, cause=None) -> None:
     # Rows are updated in place, never deleted and inserted again: an insert would lock the
     # partnership it points to, which another writer of the agreement may hold (a deadlock).
     _write(PartnershipFigures, "partnership_id", computed.partnerships, PARTNERSHIP_FIELDS)
-    _write(AgreementFigures, "agreement_id", computed.agreements, AGREEMENT_FIELDS, kept)
+    _write(
+        AgreementFigures,
+        "agreement_id",
+        computed.agreements,
+        PARTNERS_FIELDS if partners_only else AGREEMENT_FIELDS,
+        kept,
+    )
+    if not partners_only:
+        _write_project_rows(ids, computed)
+    figures_refreshed.send(
+        sender=AgreementFigures, agreement_ids=sorted(computed.agreements), today=today, cause=cause
+    )
+
+
+def _write_project_rows(ids: list[int], computed: Computed) -> None:
     QuarterProgress.objects.filter(agreement_id__in=ids).delete()
     # Written as plain rows (`core.bulk`): Django's bulk_create prepared each value of each row
     # through its field, a third of a synth's time in keeping figures.
@@ -243,9 +267,6 @@ def _refresh_chunk(ids: list[int], today: date, cause=None) -> None:
             for (agreement_id, dimension, key), values in computed.groups.items()
             if agreement_id in computed.agreements
         ],
-    )
-    figures_refreshed.send(
-        sender=AgreementFigures, agreement_ids=sorted(computed.agreements), today=today, cause=cause
     )
 
 

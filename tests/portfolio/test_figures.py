@@ -63,6 +63,57 @@ def test_every_write_keeps_the_agreement_figures_exact(reference):
     assert verify_figures() == []
 
 
+def test_a_money_write_keeps_the_project_figures_without_computing_them(reference, monkeypatch):
+    from shiraka.portfolio import figures as kept_figures
+    from shiraka.portfolio.models import ProjectGroup, QuarterProgress
+
+    agreement = factories.agreement(total="900000.00", signed_on=date(2024, 1, 1))
+    project = projects.project_create(
+        agreement=agreement, reference="P-MONEY-1", title_fr="CSU", category="health_centre", budget="300000"
+    )
+    projects.progress_record(project=project, reported_on=date(2024, 5, 2), physical_progress=40)
+    share = agreements.partnership_commit(
+        agreement=agreement, organisation=factories.organisation(), committed_amount="500000.00"
+    )
+    groups = list(ProjectGroup.objects.filter(agreement=agreement).values_list("pk", "key", "projects"))
+    quarters = list(QuarterProgress.objects.filter(agreement=agreement).values_list("pk", "updates"))
+    assert len(groups) == 2 and quarters[0][1] == 1
+    asked = []
+    compute = kept_figures.computed_figures
+    monkeypatch.setattr(
+        kept_figures,
+        "computed_figures",
+        lambda ids, today, **kw: asked.append(kw) or compute(ids, today, **kw),
+    )
+    agreements.contribution_schedule(partnership=share, due_on=date(2024, 6, 30), amount="200000")
+    transfer = agreements.transfer_record(partnership=share, transferred_on=date(2024, 7, 1), amount="80000")
+    agreements.transfer_cancel(transfer, reason="doublon", expected_version=transfer.version)
+    agreements.transfer_record(partnership=share, transferred_on=date(2024, 7, 2), amount="50000")
+    assert asked == [{"projects": False}] * 4
+    figures = kept(agreement)
+    assert (figures.due, figures.transferred, figures.arrears) == (
+        Decimal("200000.00"),
+        Decimal("50000.00"),
+        Decimal("150000.00"),
+    )
+    assert (figures.projects, figures.budget, figures.committed) == (
+        1,
+        Decimal("300000.00"),
+        Decimal("500000.00"),
+    )
+    assert figures.progress_plain_sum == 40
+    # The project rows were left as they were, not deleted and written again.
+    assert (
+        list(ProjectGroup.objects.filter(agreement=agreement).values_list("pk", "key", "projects")) == groups
+    )
+    assert list(QuarterProgress.objects.filter(agreement=agreement).values_list("pk", "updates")) == quarters
+    # A project write computes everything.
+    projects.progress_record(project=project, reported_on=date(2024, 8, 2), physical_progress=60)
+    assert asked[-1] == {"projects": True}
+    assert kept(agreement).progress_plain_sum == 60
+    assert verify_figures() == []
+
+
 def test_a_signed_amendment_changes_the_figures_of_the_agreement_it_amends(reference):
     agreement = factories.agreement(total="1000000.00", signed_on=date(2024, 1, 1))
     partner = factories.organisation()
