@@ -46,6 +46,14 @@ from shiraka.territory.models import Region
 from .selectors import quarter_groups, quarter_points
 
 PART = "region"
+# A region's part is kept in two, each under its own version: a write of a money row (a transfer, a
+# schedule line, a partner) leaves the project groups and quarters as they were, so it moves the
+# first's version only (`portfolio.figures.MONEY_CAUSES`).
+PROJECTS_PART = "region-projects"
+FAMILIES = {
+    PART: ("regions", "summary", "programmes", "provinces", "partners"),
+    PROJECTS_PART: ("statuses", "categories", "quarters"),
+}
 NO_REGION = "none"
 # Above this many agreements refreshed at once (a bulk path), every part is stale anyway.
 FEW_AGREEMENTS = 50
@@ -84,28 +92,34 @@ def region_figures(agreements: QuerySet, audience: str, region: int, *, today: d
 
 def summary_figures(agreements: QuerySet, audience: str, *, today: date | None = None) -> Summary:
     """The totals of the whole portfolio as `audience` may see it (an unfiltered list's): the summaries
-    of the parts in the cache, and the sums of the other regions (two queries over their agreements,
-    kept apart from the parts, which a dashboard computes whole)."""
+    of the parts in the cache, and the sums of the other regions (a query over their agreements for
+    each kind of part, kept apart from the parts, which a dashboard computes whole)."""
     regions = _regions()
     keys, found = _parts_found(audience, regions, today)
+    sums = _summed_rows(agreements, regions, keys[PART], found, "summary")
+    statuses = _summed_rows(agreements, regions, keys[PROJECTS_PART], found, "statuses")
+    total = _sum_groups(sums, ())
+    return summary_of(total[0] if total else dict.fromkeys(kept_sums()), _sum_groups(statuses, ("key",)))
+
+
+def _summed_rows(agreements: QuerySet, regions: list, keys: dict, found: dict, name: str) -> list[dict]:
+    """The rows `name` of every region: from its part where the cache holds it, the others' summed by
+    one query, kept under the versions of the regions they sum (the next list reads them while
+    they hold)."""
     stale = [part for part in regions if keys[part] not in found]
-    sums = [row for part in regions if part not in stale for row in found[keys[part]]["summary"]]
-    statuses = [row for part in regions if part not in stale for row in found[keys[part]]["statuses"]]
+    rows = [row for part in regions if part not in stale for row in found[keys[part]][name]]
     if stale:
-        # Kept under the versions of the regions they sum: the next list reads them while they hold.
-        key = "shiraka:national-sums:" + _digest([keys[part] for part in stale])
+        key = f"shiraka:national-{name}:" + _digest([keys[part] for part in stale])
         fresh = cache.get_many([key]).get(key)
         if fresh is None:
             scoped = agreements if len(stale) == len(regions) else _in_regions(agreements, stale)
-            fresh = (
-                _without(agreement_groups(scoped, "region"), "region"),
-                _without(project_groups(scoped, STATUS, "region"), "agreement__region"),
-            )
+            if name == "summary":
+                fresh = _without(agreement_groups(scoped, "region"), "region")
+            else:
+                fresh = _without(project_groups(scoped, STATUS, "region"), "agreement__region")
             cache.set_many({key: fresh})
-        sums += fresh[0]
-        statuses += fresh[1]
-    total = _sum_groups(sums, ())
-    return summary_of(total[0] if total else dict.fromkeys(kept_sums()), _sum_groups(statuses, ("key",)))
+        rows += fresh
+    return rows
 
 
 def _digest(keys: list[str]) -> str:
@@ -118,13 +132,15 @@ def _without(rows, name: str) -> list[dict]:
 
 
 def _parts_found(audience: str, regions: list, today) -> tuple[dict, dict]:
-    """Each part's cache key, and the parts the cache holds (by key)."""
+    """The cache key of each kind of part of each region, and the parts the cache holds (by key)."""
     today = today or local_today()
     ensure_current(today)
-    versions = cache.part_versions(PART, [_name(part) for part in regions])
     prefix = f"shiraka:national:{cache.figures_epoch()}:{audience}:{today.isoformat()}"
-    keys = {part: f"{prefix}:{_name(part)}:{versions[_name(part)]}" for part in regions}
-    return keys, cache.get_many(keys.values())
+    keys = {}
+    for family in FAMILIES:
+        versions = cache.part_versions(family, [_name(part) for part in regions])
+        keys[family] = {part: f"{prefix}:{family}:{_name(part)}:{versions[_name(part)]}" for part in regions}
+    return keys, cache.get_many([key for family in keys.values() for key in family.values()])
 
 
 def _cached_parts(
@@ -133,12 +149,18 @@ def _cached_parts(
     """The keys and the parts of `regions`, from the cache where current, the others computed together
     (`every`: `regions` are all there are). The parts are shared: read, never changed."""
     keys, found = _parts_found(audience, regions, today)
-    stale = [part for part in regions if keys[part] not in found]
-    if stale:
-        computed = _parts(agreements, stale, every=every and len(stale) == len(regions))
-        cache.set_many({keys[part]: computed[part] for part in stale})
-        found.update({keys[part]: computed[part] for part in stale})
-    return [keys[part] for part in regions], [found[keys[part]] for part in regions]
+    for family, by_region in keys.items():
+        stale = [part for part in regions if by_region[part] not in found]
+        if stale:
+            computed = _parts(agreements, stale, family=family, every=every and len(stale) == len(regions))
+            values = {by_region[part]: computed[part] for part in stale}
+            cache.set_many(values)
+            found.update(values)
+    parts = [
+        {name: rows for family in keys.values() for name, rows in found[family[part]].items()}
+        for part in regions
+    ]
+    return [family[part] for family in keys.values() for part in regions], parts
 
 
 def _regions() -> list:
@@ -150,27 +172,32 @@ def _name(part: int | None) -> str:
     return NO_REGION if part is None else str(part)
 
 
-def _parts(agreements: QuerySet, regions: list, *, every: bool = False) -> dict:
-    """The raw sums of each region in `regions` (None: agreements without a region), by region;
-    `every`: `regions` are all there are (no filter on the region)."""
+def _parts(agreements: QuerySet, regions: list, *, family: str = PART, every: bool = False) -> dict:
+    """The raw sums of the kind `family` of each region in `regions` (None: agreements without a
+    region), by region; `every`: `regions` are all there are (no filter on the region)."""
     scoped = agreements if every else _in_regions(agreements, regions)
     region = "agreement__region"
-    parts = {part: {name: [] for name in (*SUMMED, "regions", "provinces")} for part in regions}
-    projects = {STATUS: [], CATEGORY: []}
-    for row in project_groups(scoped, None, "region"):
-        projects[row.pop("dimension")].append(row)
-    queries = {
-        **{name: (rows, "region") for name, rows in _agreement_breakdowns(scoped).items()},
-        "partners": (partner_groups(scoped, "region"), region),
-        "statuses": (projects[STATUS], region),
-        "categories": (projects[CATEGORY], region),
-        "quarters": (quarter_groups(scoped, "region"), region),
-    }
+    parts = {part: {name: [] for name in FAMILIES[family]} for part in regions}
+    if family == PART:
+        queries = {
+            **{name: (rows, "region") for name, rows in _agreement_breakdowns(scoped).items()},
+            "partners": (partner_groups(scoped, "region"), region),
+        }
+    else:
+        projects = {STATUS: [], CATEGORY: []}
+        for row in project_groups(scoped, None, "region"):
+            projects[row.pop("dimension")].append(row)
+        queries = {
+            "statuses": (projects[STATUS], region),
+            "categories": (projects[CATEGORY], region),
+            "quarters": (quarter_groups(scoped, "region"), region),
+        }
     for name, (rows, by) in queries.items():
         for row in rows:
             # A region's own row keeps its key (the breakdown reads it); the others are summed.
             parts[row[by] if name == "regions" else row.pop(by)][name].append(row)
-    _name_partners(scoped, [row for part in parts.values() for row in part["partners"]])
+    if family == PART:
+        _name_partners(scoped, [row for part in parts.values() for row in part["partners"]])
     return parts
 
 
@@ -270,8 +297,11 @@ def _on_figures_refreshed(sender, agreement_ids, today, cause=None, **kwargs) ->
             for region in Agreement.objects.filter(pk__in=agreement_ids).values_list("region", flat=True)
         }
 
+        families = (PART,) if cause in figures.MONEY_CAUSES else tuple(FAMILIES)
+
         def bump():
-            cache.bump_part_versions(PART, regions)
+            for family in families:
+                cache.bump_part_versions(family, regions)
 
     bump()
     transaction.on_commit(bump)

@@ -14,6 +14,8 @@ from shiraka.agreements import services as agreements
 from shiraka.agreements.models import Agreement, Partnership
 from shiraka.organisations import services as organisations
 from shiraka.portfolio import selectors as kept
+from shiraka.projects import services as projects
+from shiraka.projects.models import Project
 from shiraka.reporting import national
 from shiraka.reporting.national import dashboard_figures, region_figures, summary_figures
 from shiraka.reporting.selectors import progress_by_quarter
@@ -42,16 +44,29 @@ def portfolio(reference):
 
 @pytest.fixture
 def asked(monkeypatch):
-    """The regions whose parts each page computed."""
+    """The kind of part and the regions each page computed."""
     calls = []
     compute = national._parts
 
     def recording(agreements, regions, **kwargs):
-        calls.append(set(regions))
+        calls.append((kwargs.get("family", national.PART), set(regions)))
         return compute(agreements, regions, **kwargs)
 
     monkeypatch.setattr(national, "_parts", recording)
     return calls
+
+
+def money(regions) -> tuple:
+    return (national.PART, set(regions))
+
+
+def both(regions) -> list[tuple]:
+    """Both kinds of parts of `regions`: their money sums, their projects and quarters."""
+    return [money(regions), (national.PROJECTS_PART, set(regions))]
+
+
+def every_region() -> list:
+    return national._regions()
 
 
 @pytest.mark.parametrize("language", ["ar", "fr"])
@@ -79,13 +94,19 @@ def test_a_transfer_makes_only_its_region_stale_and_shows_at_once(portfolio, ask
     agreements.transfer_record(partnership=share, transferred_on=date(2024, 5, 2), amount="1234.56")
 
     after = dashboard_figures(everything, "all")
-    assert asked == [{*national._regions()}, {share.agreement.region_id}]
+    # A transfer leaves its region's projects and quarters as kept: its money sums alone computed.
+    assert asked == [*both(every_region()), money([share.agreement.region_id])]
     assert after["summary"].transferred - before["summary"].transferred == Decimal("1234.56")
     assert after == computed_whole(everything)
     # The first page in French reads the same parts: the labels are made at each reading.
     with translation.override("fr"):
         dashboard_figures(everything, "all")
-    assert len(asked) == 2
+    assert len(asked) == 3
+    # Progress reported on a project: its region's projects and quarters are computed again too.
+    project = Project.objects.filter(agreement__status="in_execution").exclude(agreement__region=None).first()
+    projects.progress_record(project=project, reported_on=date(2024, 6, 3), physical_progress=100)
+    assert dashboard_figures(everything, "all") == computed_whole(everything)
+    assert asked[3:] == both([project.agreement.region_id])
 
 
 def test_a_renamed_partner_makes_every_part_stale(portfolio, asked):
@@ -94,7 +115,7 @@ def test_a_renamed_partner_makes_every_part_stale(portfolio, asked):
     partner = Partnership.objects.select_related("organisation").first().organisation
     organisations.organisation_update(partner, expected_version=partner.version, name_fr="Nouveau nom")
     figures = dashboard_figures(everything, "all")
-    assert asked == [{*national._regions()}, {*national._regions()}]
+    assert asked == both(every_region()) * 2
     assert figures == computed_whole(everything)
 
 
@@ -107,10 +128,10 @@ def test_a_region_page_reads_its_part_alone(portfolio, asked):
         figures = region_figures(everything, "all", region)
         assert {name: figures[name] for name in whole} == whole
         assert figures["provinces"] == kept.breakdown(in_region, "province")
-    assert asked == [{region} for region in national._regions()[:-1]]
+    assert asked == [call for region in every_region()[:-1] for call in both([region])]
     # The dashboard then computes only the part of agreements without a region.
     assert dashboard_figures(everything, "all") == computed_whole(everything)
-    assert asked[-1] == {None}
+    assert asked[-2:] == both([None])
 
 
 def test_the_list_totals_add_the_cached_parts_and_compute_the_others(portfolio, asked, monkeypatch):
@@ -139,7 +160,7 @@ def test_the_list_totals_add_the_cached_parts_and_compute_the_others(portfolio, 
     # One region stale: its sums computed over its agreements alone, the others read from their parts.
     assert summary_figures(everything, "all") == kept.portfolio_summary(everything)
     assert [set(scope.values_list("region", flat=True)) for scope in summed] == [{share.agreement.region_id}]
-    assert len(asked) == 1
+    assert len(asked) == 2
 
 
 @pytest.fixture
@@ -164,7 +185,7 @@ def test_a_dashboard_read_again_takes_its_parts_and_sums_from_the_process(portfo
     first = dashboard_figures(everything, "all")
     shared_reads.clear()
     assert dashboard_figures(everything, "all") == first == computed_whole(everything)
-    assert asked == [{*national._regions()}]
+    assert asked == both(every_region())
     asked_for = [key for keys in shared_reads for key in keys]
     # Only the parts' versions come from the shared cache, not the parts nor their sums.
     assert asked_for and all(key.startswith("shiraka:part:") for key in asked_for)
@@ -177,7 +198,7 @@ def test_a_dashboard_read_again_takes_its_parts_and_sums_from_the_process(portfo
     after = dashboard_figures(everything, "all")
     assert after["summary"].transferred - first["summary"].transferred == Decimal("10.00")
     assert after == computed_whole(everything)
-    assert asked[1:] == [{share.agreement.region_id}]
+    assert asked[2:] == [money([share.agreement.region_id])]
     assert [key.split(":")[-2] for key in part_keys(shared_reads)] == [str(share.agreement.region_id)]
 
 
@@ -192,7 +213,7 @@ def test_a_cleared_cache_is_not_answered_from_the_process(portfolio, asked):
     AgreementFigures.objects.update(transferred=0)
     shared.clear()
     figures = dashboard_figures(everything, "all")
-    assert asked == [{*national._regions()}, {*national._regions()}]
+    assert asked == both(every_region()) * 2
     assert figures["summary"].transferred == 0
     assert figures == computed_whole(everything)
 
@@ -212,8 +233,8 @@ def test_what_the_process_keeps_lasts_as_long_as_the_cache_would(portfolio, aske
         lambda keys, **kw: get_many([key for key in keys if not key.startswith("shiraka:national")], **kw),
     )
     dashboard_figures(everything, "all")
-    assert len(asked) == 1
+    assert len(asked) == 2
     later = kept_cache.time.monotonic() + kept_cache.FIGURES_TIMEOUT + 1
     monkeypatch.setattr(kept_cache.time, "monotonic", lambda: later)
     assert dashboard_figures(everything, "all") == computed_whole(everything)
-    assert asked == [{*national._regions()}, {*national._regions()}]
+    assert asked == both(every_region()) * 2
