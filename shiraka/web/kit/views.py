@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from shiraka.accounts.access import is_member
@@ -24,8 +25,20 @@ def post_data(request):
     return (request.POST, request.FILES) if request.method == "POST" else (None, None)
 
 
-def page_of(request, queryset, size: int = PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+class _Paginator(Paginator):
+    def __init__(self, object_list, per_page, counted=None):
+        super().__init__(object_list, per_page)
+        self.counted = counted
+
+    @cached_property
+    def count(self) -> int:
+        return self.counted.count() if self.counted is not None else super().count
+
+
+def page_of(request, queryset, size: int = PAGE_SIZE, *, counted=None):
+    """The page the query string asks for. `counted`: the same rows without what `queryset` adds to
+    each (annotations, joins), for the count: a LEFT JOIN of every row's figures cost 13 ms at 20k."""
+    return _Paginator(queryset, size, counted).get_page(request.GET.get("page"))
 
 
 def query_without(request, *names: str) -> str:

@@ -136,7 +136,7 @@ def _charts(figures: dict, statuses) -> dict:
 def agreement_list(request):
     filters = AgreementFilters.from_query(request.GET)
     queryset = agreement_search(visible_agreements(request.user), filters)
-    page = page_of(request, agreement_page_rows(queryset, filters.sort))
+    page = page_of(request, agreement_page_rows(queryset, filters.sort), counted=queryset)
     return render(
         request,
         "web/agreement_list.html",

@@ -64,6 +64,18 @@ def test_the_territory_filter_keeps_what_was_chosen_each_province_under_its_regi
     assert len(groups) == Province.objects.values("region").distinct().count()
 
 
+@pytest.mark.parametrize("params", [{}, {"kind": "framework"}, {"q": "Inezgane"}])
+def test_the_list_counts_its_agreements_without_their_figures(client, seeds, params):
+    client.force_login(seeds)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/fr/agreements/", params).content.decode()
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"]]
+    assert any('FROM "agreements_agreement"' in sql for sql in counts)
+    assert not any("JOIN" in sql and "agreementfigures" in sql for sql in counts)
+    shown = int(re.search(r'data-count="(\d+)"', html).group(1))
+    assert shown == len(references(html)) > 0
+
+
 def test_sorting_by_total_and_bad_parameters_are_ignored(client, seeds):
     client.force_login(seeds)
     html = client.get("/fr/agreements/", {"sort": "-total"}).content.decode()
