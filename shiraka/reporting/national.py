@@ -2,12 +2,14 @@
 
 Computed whole, the national figures are a handful of GROUP BYs over every agreement, partnership and
 project group, and any write anywhere made them stale. Here they are the sum of one part per region
-(and one for agreements without a region): each part holds the raw sums of its agreements (totals,
-programmes, partners, project groups, progress by quarter), cached under its region's version, which
-only a write to that region's money or projects moves (`shiraka.core.cache.bump_part_versions`, from
-`figures_refreshed`, on the write and again on commit). Any other write, a bulk path or a new day moves the epoch, and
-every part with it. A page computes the stale parts only, all of them with the same nine queries,
-and adds the parts up: sums of whole centimes, so the total is exact whatever the grouping.
+(and one for agreements without a region). Each part holds the raw sums of its agreements, in two
+halves cached under versions of their own: its money sums (totals by region, programme and province,
+partners) and its projects (groups by status and category, progress by quarter). A write of a money
+row moves the first half's version of its region, a write of a project row both halves'
+(`shiraka.core.cache.bump_part_versions`, from `figures_refreshed`, on the write and again on
+commit). Any other write, a bulk path or a new day moves the epoch, and every part with it. A page
+computes the stale halves only, all of them with the same five queries at most, and adds the parts
+up: sums of whole centimes, so the total is exact whatever the grouping.
 
 A region's page reads its region's part alone (with its provinces). The result has the shapes of
 `portfolio.selectors` and `reporting.selectors` (summary, breakdowns by region, province and
