@@ -18,19 +18,15 @@ from shiraka.core.text import reader_language, script_language
 register = template.Library()
 
 
-def _options(records, selected) -> str:
+@register.simple_tag
+def record_options(records, selected):
+    """A list filter's `<option>` for each record (its key, its name in the page's language), the
+    `selected` key marked: written here, not by a template loop, as a list page shows 87 territories."""
     return format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
         ((record.pk, " selected" if record.pk == selected else "", str(record)) for record in records),
     )
-
-
-@register.simple_tag
-def record_options(records, selected):
-    """A list filter's `<option>` for each record (its key, its name in the page's language), the
-    `selected` key marked: written here, not by a template loop, as a list page shows 87 territories."""
-    return _options(records, selected)
 
 
 @register.simple_tag
@@ -40,7 +36,7 @@ def grouped_options(records, selected, group_by: str):
         "",
         '<optgroup label="{}">{}</optgroup>',
         (
-            (str(group), _options(members, selected))
+            (str(group), record_options(members, selected))
             for group, members in groupby(records, lambda r: getattr(r, group_by))
         ),
     )
