@@ -99,6 +99,39 @@ def _rows(cursor, sql: str, params: list) -> list[tuple]:
     return cursor.fetchall()
 
 
+def _totals_sql(scope_sql: str, keys: str, group: str) -> str:
+    """Agreements, their amended totals, commitments and what is not yet allocated, per key: the
+    hierarchy rule (framework and stand-alone agreements only; an amendment's figures replace)."""
+    return f"""WITH {AMENDED_TOTALS.format(counted=COUNTED)},
+    amended AS (
+      SELECT am.parent_id AS agreement_id, ap.organisation_id, ap.committed_amount,
+             ROW_NUMBER() OVER (PARTITION BY am.parent_id, ap.organisation_id
+                                ORDER BY am.signed_on DESC NULLS LAST, am.id DESC) AS rn
+      FROM agreements_partnership ap JOIN agreements_agreement am ON am.id = ap.agreement_id
+      WHERE am.kind = 'amendment' AND am.status IN {COUNTED} AND ap.committed_amount IS NOT NULL
+    ),
+    roots AS (
+      SELECT id, region_id, province_id, programme_id, total_amount FROM agreements_agreement
+      WHERE status IN {COUNTED} AND kind NOT IN ('amendment', 'specific') {scope_sql}
+    ),
+    committed AS (
+      SELECT p.agreement_id, SUM(COALESCE(m.committed_amount, p.committed_amount)) AS amount
+      FROM agreements_partnership p JOIN roots ON roots.id = p.agreement_id
+      LEFT JOIN amended m ON m.agreement_id = p.agreement_id
+           AND m.organisation_id = p.organisation_id AND m.rn = 1
+      GROUP BY p.agreement_id
+    ),
+    figures AS (
+      SELECT roots.*, COALESCE(t.total_amount, roots.total_amount) AS effective,
+             COALESCE(c.amount, 0) AS committed
+      FROM roots LEFT JOIN amended_total t ON t.parent_id = roots.id AND t.rn = 1
+      LEFT JOIN committed c ON c.agreement_id = roots.id
+    )
+    SELECT {keys}, COUNT(*), SUM(effective), SUM(committed),
+           SUM(CASE WHEN effective > committed THEN effective - committed ELSE 0 END)
+    FROM figures {group}"""
+
+
 def portfolio(cursor, today: date, target: Target, *, by: tuple[str, ...]) -> dict:
     """A portfolio summary and its breakdowns by `by` (agreement columns, e.g. region_id): the
     dashboard's and territory pages' figures. Four GROUP BY queries, folded in Python."""
@@ -106,38 +139,7 @@ def portfolio(cursor, today: date, target: Target, *, by: tuple[str, ...]) -> di
     a_scope = _scope(target, "a.")[0]
     keys = ", ".join(by) if by else "NULL"
     group = f"GROUP BY {keys}" if by else ""  # PostgreSQL refuses GROUP BY NULL
-    totals = _rows(
-        cursor,
-        f"""WITH {AMENDED_TOTALS.format(counted=COUNTED)},
-        amended AS (
-          SELECT am.parent_id AS agreement_id, ap.organisation_id, ap.committed_amount,
-                 ROW_NUMBER() OVER (PARTITION BY am.parent_id, ap.organisation_id
-                                    ORDER BY am.signed_on DESC NULLS LAST, am.id DESC) AS rn
-          FROM agreements_partnership ap JOIN agreements_agreement am ON am.id = ap.agreement_id
-          WHERE am.kind = 'amendment' AND am.status IN {COUNTED} AND ap.committed_amount IS NOT NULL
-        ),
-        roots AS (
-          SELECT id, region_id, province_id, programme_id, total_amount FROM agreements_agreement
-          WHERE status IN {COUNTED} AND kind NOT IN ('amendment', 'specific') {scope_sql}
-        ),
-        committed AS (
-          SELECT p.agreement_id, SUM(COALESCE(m.committed_amount, p.committed_amount)) AS amount
-          FROM agreements_partnership p JOIN roots ON roots.id = p.agreement_id
-          LEFT JOIN amended m ON m.agreement_id = p.agreement_id
-               AND m.organisation_id = p.organisation_id AND m.rn = 1
-          GROUP BY p.agreement_id
-        ),
-        figures AS (
-          SELECT roots.*, COALESCE(t.total_amount, roots.total_amount) AS effective,
-                 COALESCE(c.amount, 0) AS committed
-          FROM roots LEFT JOIN amended_total t ON t.parent_id = roots.id AND t.rn = 1
-          LEFT JOIN committed c ON c.agreement_id = roots.id
-        )
-        SELECT {keys}, COUNT(*), SUM(effective), SUM(committed),
-               SUM(CASE WHEN effective > committed THEN effective - committed ELSE 0 END)
-        FROM figures {group}""",
-        scope_params,
-    )
+    totals = _rows(cursor, _totals_sql(scope_sql, keys, group), scope_params)
     money = _rows(
         cursor,
         f"""WITH {_partnership_cte(scope_sql)}

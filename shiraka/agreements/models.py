@@ -7,7 +7,7 @@ from shiraka.core.formatting import format_amount
 from shiraka.core.models import Cancellable, ReferencedTitle, TrackedModel, author_link, optional_link
 from shiraka.core.money import MoneyField
 from shiraka.organisations.models import Organisation, Person
-from shiraka.territory.models import LocalisedName, Province, Region
+from shiraka.territory.models import LocalisedName, Province, Region, name_fields
 
 
 class Programme(LocalisedName, TrackedModel):
@@ -20,8 +20,7 @@ class Programme(LocalisedName, TrackedModel):
         OTHER = "other", _("other programme")
 
     code = models.SlugField(_("code"), max_length=80, unique=True)
-    name_ar = models.CharField(_("name (Arabic)"), max_length=255, blank=True)
-    name_fr = models.CharField(_("name (French)"), max_length=255, blank=True)
+    name_ar, name_fr = name_fields(255, "ar", "fr")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     region = optional_link(Region, _("region"))
     province = optional_link(Province, _("province"))
@@ -36,15 +35,6 @@ class Programme(LocalisedName, TrackedModel):
 
 
 class Agreement(ReferencedTitle, TrackedModel):
-    # What the record's page shows in its history besides its own changes (core.history).
-    history_related = (
-        ("agreements.Partnership", "agreement"),
-        ("agreements.Signatory", "agreement"),
-        ("agreements.SigningAttendee", "agreement"),
-        ("agreements.ScheduledContribution", "partnership__agreement"),
-        ("agreements.Transfer", "partnership__agreement"),
-    )
-
     class Kind(models.TextChoices):
         FRAMEWORK = "framework", _("framework agreement")
         SPECIFIC = "specific", _("specific agreement")
@@ -59,6 +49,15 @@ class Agreement(ReferencedTitle, TrackedModel):
         COMPLETED = "completed", _("completed")
         SUSPENDED = "suspended", _("suspended")
         CANCELLED = "cancelled", _("cancelled")
+
+    # What the record's page shows in its history besides its own changes (core.history).
+    history_related = (
+        ("agreements.Partnership", "agreement"),
+        ("agreements.Signatory", "agreement"),
+        ("agreements.SigningAttendee", "agreement"),
+        ("agreements.ScheduledContribution", "partnership__agreement"),
+        ("agreements.Transfer", "partnership__agreement"),
+    )
 
     reference = models.CharField(_("reference"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

@@ -4,7 +4,6 @@ imports, CLI) goes through these functions, so the rules of DESIGN.md §3 hold e
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
@@ -14,11 +13,10 @@ from shiraka.core.rules import amount_or_refuse as _amount
 from shiraka.core.rules import check_date_order, check_not_future, refuse
 from shiraka.core.services import (
     StatusPath,
-    VersionConflict,
     check_field_names,
     money_row_cancel,
-    set_history_user,
     validated_save,
+    versioned_remove,
     versioned_update,
 )
 from shiraka.organisations.models import Organisation, Person
@@ -523,21 +521,8 @@ ATTENDEE_FIELDS = {"description", "organisation"}
 CONTRIBUTION_FIELDS = {"due_on", "amount", "note"}
 
 
-@transaction.atomic
-def _versioned_remove(row, *, expected_version: int, by=None) -> None:
-    """Delete `row` only if nobody saved it since `expected_version` was read; its history keeps a
-    "deleted" row naming `by`. The row is locked first (PostgreSQL; SQLite serialises writers)."""
-    current = type(row)._default_manager.select_for_update(of=("self",)).filter(pk=row.pk).first()
-    if current is None:
-        raise ValidationError(_("This row was already removed by someone else."), code="already_removed")
-    if current.version != expected_version:
-        raise VersionConflict(current)
-    set_history_user(current, by)
-    current.delete()
-
-
 # Signatories, attendees and schedule lines are removed under no rule but the version the user read.
-signatory_remove = attendee_remove = contribution_remove = _versioned_remove
+signatory_remove = attendee_remove = contribution_remove = versioned_remove
 
 
 attendee_update = _fields_update(ATTENDEE_FIELDS, "signing attendee")
@@ -650,7 +635,7 @@ def partnership_remove(partnership: Partnership, *, expected_version: int, by=No
     """A partner added by mistake is removed, unless money rows, a project's funding or an amendment
     name it. Nothing else hangs on a partnership (its schedule is refused above)."""
     _check_partnership_removable(partnership)
-    _versioned_remove(partnership, expected_version=expected_version, by=by)
+    versioned_remove(partnership, expected_version=expected_version, by=by)
     if partnership.agreement.kind == Agreement.Kind.AMENDMENT and partnership.agreement.parent_id:
         # Checked once the row is gone (the transaction undoes the removal when refused).
         _check_amended_money(partnership)

@@ -1,16 +1,17 @@
 """Write helpers every domain service uses: validated save with history attribution and
 optimistic locking."""
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shiraka.core.rules import check_reason, check_transition
+from shiraka.core.rules import check_reason, check_transition, refuse
 
 
 class VersionConflict(ValidationError):
@@ -49,29 +50,53 @@ def validated_save(instance: models.Model, *, by=None, exclude: list[str] | None
     return instance
 
 
-@transaction.atomic
-def versioned_update(instance: models.Model, *, expected_version: int, by=None, **changes) -> models.Model:
-    """Apply `changes` only if nobody saved the record since `expected_version` was read.
+def claim_version(instance: models.Model, expected_version: int, changes: dict | None = None) -> None:
+    """Take the record for a write only if nobody saved it since `expected_version` was read.
 
-    `select_for_update()` does nothing on SQLite, so the compare-and-set is the UPDATE's own
-    WHERE clause: one row matches or the save is refused (DESIGN.md §7). The regular save
-    that follows writes the fields and the history row."""
+    `select_for_update()` does nothing on SQLite, so the compare-and-set is the UPDATE's own WHERE
+    clause: one row matches, or the write is refused with what changed meanwhile among `changes`
+    (DESIGN.md §7), or as already removed."""
     model = type(instance)
     claimed = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
         version=F("version") + 1
     )
     if claimed != 1:
-        current = model._default_manager.get(pk=instance.pk)
-        changed = {}
-        for name, value in changes.items():
-            if getattr(current, name) != value:
-                changed[name] = (getattr(current, name), value)
+        current = model._default_manager.filter(pk=instance.pk).first()
+        if current is None:
+            refuse(NON_FIELD_ERRORS, _("This record was already removed."), "already_removed")
+        changed = {
+            name: (getattr(current, name), value)
+            for name, value in (changes or {}).items()
+            if getattr(current, name) != value
+        }
         raise VersionConflict(current, changed)
+    instance.version = expected_version + 1
+
+
+@transaction.atomic
+def versioned_update(instance: models.Model, *, expected_version: int, by=None, **changes) -> models.Model:
+    """Apply `changes` only if nobody saved the record since `expected_version` was read; the regular
+    save that follows the claim writes the fields and the history row."""
+    claim_version(instance, expected_version, changes)
     for name, value in changes.items():
         setattr(instance, name, value)
-    instance.version = expected_version + 1
     validated_save(instance, by=by)
     return instance
+
+
+def delete_recorded(instance: models.Model, *, by=None) -> None:
+    """Delete with the acting user on the history row of the deletion."""
+    set_history_user(instance, by)
+    instance.delete()
+
+
+@transaction.atomic
+def versioned_remove(instance: models.Model, *, expected_version: int, by=None) -> None:
+    """Delete the record only if nobody saved it since `expected_version` was read (no lost update).
+    A copy is deleted: the caller's object keeps its key, for a rule checked once the row is gone
+    that refuses and rolls the removal back, and for the page that then shows it again."""
+    claim_version(instance, expected_version)
+    delete_recorded(copy.copy(instance), by=by)
 
 
 @transaction.atomic

@@ -3,14 +3,15 @@ name share, which script a text is written in, the reader's language, and a reco
 
 Arabic diacritics, tatweel and letter variants, French accents and case are folded away, so
 «إنزكان», «انزكان» and «Inezgane» find what they should. The extraction (pure Python, importing
-nothing from the project) detects languages with its own statistics; `detect_language` is that one."""
+nothing from the project) detects languages with its own statistics and tells a text's script;
+`detect_language` and `script_language` are those."""
 
 import re
 import unicodedata
 
 from django.utils.translation import get_language
 
-from shiraka.extraction.lang import detect_language
+from shiraka.extraction.lang import detect_language, script_language
 
 __all__ = [
     "detect_language",
@@ -33,8 +34,6 @@ LETTER_VARIANTS = tuple(
     ).items()
 )
 SEPARATORS = re.compile(r"[\s\-‐‑–—_/.,;:()«»\"'’]+")
-ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
-LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
 FRENCH_ARTICLE = re.compile(r"^(?:les|le|la|l)(?=[a-z]{4})")
 LANGUAGES = ("ar", "fr", "en")
 
@@ -89,11 +88,6 @@ def name_key(value: str) -> str:
     key = "".join(c for c in "".join(words) if c.isalnum())
     # French articles at the start: «la Wilaya de …» = «Wilaya de …».
     return FRENCH_ARTICLE.sub("", key) if key.isascii() else key
-
-
-def script_language(text: str) -> str:
-    """ "ar" or "fr" by letters alone, for a text already known to be one or the other."""
-    return "ar" if len(ARABIC_LETTER.findall(text)) * 2 >= len(LATIN_LETTER.findall(text)) else "fr"
 
 
 def reader_language(language: str | None = None) -> str:

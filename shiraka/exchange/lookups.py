@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from shiraka.accounts.access import visible_agreements, visible_projects
 from shiraka.agreements.models import Programme
 from shiraka.core.text import name_key
-from shiraka.intake.matching import Gazetteer, OrganisationIndex
+from shiraka.intake.matching import OrganisationIndex, TerritoryIndex
 from shiraka.territory.models import Province, Region
 
 from .cells import CellError, text
@@ -32,9 +32,9 @@ class Lookups:
         self.touched: set[int] = set()
 
     @property
-    def gazetteer(self) -> Gazetteer:
+    def gazetteer(self) -> TerritoryIndex:
         if self._gazetteer is None:
-            self._gazetteer = Gazetteer()
+            self._gazetteer = TerritoryIndex()
         return self._gazetteer
 
     def _place(self, value, kind: str):

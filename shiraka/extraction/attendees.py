@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import AR_HEADS, AR_HONORIFICS, AR_TITLES, FR_HEADS, FR_HONORIFICS, FR_TITLES, _f
+from .lexicon import AR_HEADS, AR_HONORIFICS, AR_TITLES, FR_HEADS, FR_HONORIFICS, FR_TITLES, folded_words
 from .model import Mention
 from .people import Person
 from .text import fold
@@ -81,7 +81,7 @@ _OPENINGS = (
     | FR_TITLES
     | FR_HONORIFICS
     | FR_HEADS
-    | _f(
+    | folded_words(
         {
             "ممثل",
             "ممثلي",
@@ -95,7 +95,7 @@ _OPENINGS = (
         }
     )
 )
-_FR_ARTICLES = _f({"le", "la", "les", "l", "du", "des", "de", "d", "et"})
+_FR_ARTICLES = folded_words({"le", "la", "les", "l", "du", "des", "de", "d", "et"})
 
 
 def looks_like_attendee(description: str) -> bool:

@@ -14,13 +14,14 @@ from datetime import date
 from .attendees import find_attendees
 from .dates import DateMention, find_dates, resolve
 from .gazetteer import PlaceMatch, find_places
+from .lang import script_language
 from .lexicon import ORDINALS_AR, ORDINALS_FR
 from .model import AgreementDraft, AmountItem, Committee, ExtractionResult, Mention, Signatory
 from .numbers import Money, find_money
-from .parties import _index_after, derive_institution, find_approvers, find_parties, institution_at, similar
+from .parties import derive_institution, find_approvers, find_parties, institution_at, similar
 from .people import Person, find_people, same_role
 from .projects import find_project_count, find_projects
-from .text import Token, clean_phrase, compact_key, fold, fold_word, sentences, tokenize
+from .text import Token, clean_phrase, compact_key, fold, fold_word, index_at, sentences, tokenize
 
 # --- keyword patterns (matched on the original text) ---------------------------------------
 
@@ -116,22 +117,12 @@ def _read(text: str, reference_date: date | None) -> Document:
         people=find_people(tokens, text),
         money=_money(text),
         dates=dates,
-        language=_script(text),
+        language=script_language(text),
         article_date=_article_date(text, dates) or reference_date,
     )
     doc.mentions = _agreement_mentions(doc)
     doc.body = _body_start(doc)
     return doc
-
-
-_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
-_LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
-
-
-def _script(text: str) -> str:
-    """Arabic or French, by letters only (the CLI refuses other languages beforehand)."""
-    arabic = len(_ARABIC_LETTER.findall(text))
-    return "ar" if arabic * 2 >= len(_LATIN_LETTER.findall(text)) else "fr"
 
 
 # --- article date --------------------------------------------------------------------------
@@ -782,7 +773,7 @@ def _fullest_uncached(doc: Document, item: Mention) -> Mention | None:
     if _ACRONYM.match(name):
         m = re.search(r"\(\s*" + re.escape(name) + r"\s*\)", text)
         if m:
-            i = _index_after(doc.tokens, m.start()) - 1
+            i = index_at(doc.tokens, m.start()) - 1
             for k in range(max(0, i - 10), i + 1):
                 found = institution_at(doc.tokens, text, k)
                 if found and found[2] == i + 1:

@@ -105,3 +105,8 @@ def detect_language(text: str) -> str | None:
         if fr > en and fr >= max(1, len(latin_words) // 25):
             return "fr"
     return None
+
+
+def script_language(text: str) -> str:
+    """ "ar" or "fr" by letters alone, for a text already known to be one or the other."""
+    return "ar" if len(_ARABIC.findall(text)) * 2 >= len(_LATIN.findall(text)) else "fr"

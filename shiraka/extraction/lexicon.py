@@ -5,13 +5,13 @@ from __future__ import annotations
 from .text import fold
 
 
-def _f(words: set[str]) -> frozenset[str]:
+def folded_words(words: set[str]) -> frozenset[str]:
     """Entries are written readably; lookups use the folded form («إنشاء» → «انشا»)."""
     return frozenset(fold(w) for w in words)
 
 
 # Titles of officials, Arabic (folded, without article) and French (lower case, no accents).
-AR_TITLES = _f(
+AR_TITLES = folded_words(
     {
         "وزير",
         "وزيره",
@@ -54,7 +54,7 @@ AR_TITLES = _f(
         "العميد",
     }
 )
-FR_TITLES = _f(
+FR_TITLES = folded_words(
     {
         "ministre",
         "wali",
@@ -79,7 +79,7 @@ FR_TITLES = _f(
         "vice-presidente",
     }
 )
-AR_HONORIFICS = _f(
+AR_HONORIFICS = folded_words(
     {
         "السيد",
         "السيده",
@@ -95,11 +95,11 @@ AR_HONORIFICS = _f(
         "السادة",
     }
 )
-FR_HONORIFICS = _f({"m", "mme", "mlle", "mm", "dr", "pr", "monsieur", "madame", "messieurs"})
+FR_HONORIFICS = folded_words({"m", "mme", "mlle", "mm", "dr", "pr", "monsieur", "madame", "messieurs"})
 
 # Common Moroccan first names (folded). A name without honorific is recognised only when it
 # starts with one of these, or when its shape («NAME، TITLE») leaves no doubt.
-AR_FIRST_NAMES = _f(
+AR_FIRST_NAMES = folded_words(
     {
         "محمد",
         "احمد",
@@ -225,12 +225,12 @@ AR_FIRST_NAMES = _f(
         "سيدي",
     }
 )
-FR_PARTICLES = _f(
+FR_PARTICLES = folded_words(
     {"el", "al", "ben", "bin", "ait", "aït", "ould", "ibn", "abou", "bou", "de", "la", "le", "d"}
 )
 
 # Words that end a personal name (time words, connectors, prepositions).
-AR_NAME_STOPS = _f(
+AR_NAME_STOPS = folded_words(
     {
         "في",
         "على",
@@ -296,12 +296,12 @@ AR_NAME_STOPS = _f(
         "المملكه",
     }
 )
-FR_NAME_STOPS = _f(
+FR_NAME_STOPS = folded_words(
     {"a", "et", "le", "la", "les", "du", "des", "de", "en", "au", "aux", "ont", "qui", "lors", "pour"}
 )
 
 # Heads that begin the name of an institution (Arabic folded without prefixes; French lower).
-AR_HEADS = _f(
+AR_HEADS = folded_words(
     {
         "مجلس",
         "المجلس",
@@ -372,7 +372,7 @@ AR_HEADS = _f(
         "الاقليم",
     }
 )
-FR_HEADS = _f(
+FR_HEADS = folded_words(
     {
         "ministere",
         "conseil",
@@ -417,7 +417,7 @@ FR_HEADS = _f(
 )
 
 # Action nouns that open a project phrase.
-AR_ACTIONS = _f(
+AR_ACTIONS = folded_words(
     {
         "انشاء",
         "احداث",
@@ -469,7 +469,7 @@ AR_ACTIONS = _f(
         "تمكين",
     }
 )
-FR_ACTIONS = _f(
+FR_ACTIONS = folded_words(
     {
         "construction",
         "creation",
@@ -501,7 +501,7 @@ FR_ACTIONS = _f(
 )
 
 # Words for agreements.
-AR_AGREEMENT_WORDS = _f(
+AR_AGREEMENT_WORDS = folded_words(
     {
         "اتفاقيه",
         "الاتفاقيه",
@@ -523,7 +523,7 @@ AR_AGREEMENT_WORDS = _f(
         "اتفاقيه-اطار",
     }
 )
-FR_AGREEMENT_WORDS = _f(
+FR_AGREEMENT_WORDS = folded_words(
     {
         "convention",
         "conventions",

@@ -4,20 +4,19 @@ institutions derived from the signers' titles («والي جهة …» → «و�
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
 
 from .gazetteer import find_places, gazetteer, name_key
-from .lexicon import AR_HEADS, AR_HONORIFICS, AR_TITLES, FR_HEADS, FR_TITLES, _f
+from .lexicon import AR_HEADS, AR_HONORIFICS, AR_TITLES, FR_HEADS, FR_TITLES, folded_words
 from .model import Mention
 from .people import Person
-from .text import COMMA, Token, clean_phrase, compact_key, fold
+from .text import COMMA, Token, clean_phrase, compact_key, fold, index_at
 
 _BREAK = re.compile(r"[.;:!?؟\n()«»]")
 
 # Words after which an institution name does not continue.
-_AR_STOPS = _f(
+_AR_STOPS = folded_words(
     {
         "من",
         "اجل",
@@ -120,8 +119,10 @@ _AR_STOPS = _f(
     }
 )
 # Association-like heads keep «لـ…» purposes in their name («جمعية طيبة لدعم المرضى»).
-_AR_PURPOSE_HEADS = _f({"جمعيه", "الجمعيه", "جمعيات", "موسسه", "الموسسه", "الفيدراليه", "فيدراليه", "مركز"})
-_FR_STOPS = _f(
+_AR_PURPOSE_HEADS = folded_words(
+    {"جمعيه", "الجمعيه", "جمعيات", "موسسه", "الموسسه", "الفيدراليه", "فيدراليه", "مركز"}
+)
+_FR_STOPS = folded_words(
     {
         "porte",
         "portant",
@@ -163,12 +164,12 @@ _FR_STOPS = _f(
         "aux",
     }
 )
-_FR_PRESENT_VERBS = _f(
+_FR_PRESENT_VERBS = folded_words(
     {"adopte", "approuve", "examine", "valide", "signe", "tient", "vote", "conclut", "lance", "scelle"}
 )
-_FR_LINKS = _f({"de", "du", "des", "d", "la", "l", "et", "le", "a", "à", "sur"})
+_FR_LINKS = folded_words({"de", "du", "des", "d", "la", "l", "et", "le", "a", "à", "sur"})
 # Association-like heads keep «pour …» in their name («Association Sanad pour le soutien …»).
-_FR_PURPOSE_HEADS = _f(
+_FR_PURPOSE_HEADS = folded_words(
     {"association", "associations", "fondation", "ligue", "federation", "centre", "agence"}
 )
 
@@ -253,7 +254,7 @@ def institution_at(tokens: list[Token], text: str, i: int) -> tuple[int, int, in
         quoted = _QUOTED_NAME.match(text, tokens[j - 1].end) if j - i <= 2 else None
         if quoted:
             # «association « les amis du patient »», «مؤسسة "إسعاف"»: the quoted name is the body's.
-            return head.start + _head_offset(head), quoted.end(), _index_after(tokens, quoted.end())
+            return head.start + _head_offset(head), quoted.end(), index_at(tokens, quoted.end())
         if _BREAK.search(gap) or COMMA.search(gap) and not _ministry_goes_on(tokens, j, head, arabic):
             break
         if _arabic_name_ends(tokens, j, head_key) if arabic else _french_name_ends(tokens, j, head):
@@ -317,7 +318,7 @@ def _arabic_name_ends(tokens: list[Token], j: int, head_key: str) -> bool:
 # body acts; it is not part of its name. Places («بني ملال», «بركان») are looked up first.
 _ADVERBIAL = re.compile(r"^ب(?:ال)?[تم]\w{3,}$|^بالا\w{3,}$")
 # Words that never continue a body's name: a project follows, or the people in the room.
-_AR_NAME_BREAKS = _f(
+_AR_NAME_BREAKS = folded_words(
     {
         "مشروع",
         "مشاريع",
@@ -415,8 +416,8 @@ def _plural_list(tokens: list[Token], text: str, i: int, j: int) -> list[Mention
     return [Mention(f"{words} {text[p.start : p.end]}", (p.start, p.end)) for p in places]
 
 
-_DUAL = _f({"مجلسي", "ومجلسي", "بمجلسي", "لمجلسي", "ومن مجلسي"})
-_COUNCIL_OF = _f({"عماله", "اقليم", "جماعه", "جهه", "مقاطعه"})
+_DUAL = folded_words({"مجلسي", "ومجلسي", "بمجلسي", "لمجلسي", "ومن مجلسي"})
+_COUNCIL_OF = folded_words({"عماله", "اقليم", "جماعه", "جهه", "مقاطعه"})
 
 
 def _dual_councils(tokens: list[Token], text: str, i: int) -> list[Mention] | None:
@@ -470,7 +471,7 @@ def find_parties(tokens: list[Token], text: str, people: list[Person], scope: tu
     starts = _zone_starts(text, scope)
     index_of = {t.start: n for n, t in enumerate(tokens)}
     for zone_start in starts:
-        i = _index_after(tokens, zone_start)
+        i = index_at(tokens, zone_start)
         if i >= len(tokens):
             continue
         _read_list(tokens, text, people, i, parties, scope)
@@ -478,7 +479,7 @@ def find_parties(tokens: list[Token], text: str, people: list[Person], scope: tu
     for m in _FR_SUBJECT.finditer(text, scope[0], scope[1]):
         i = index_of.get(m.start(2))
         if i is None:
-            i = _index_after(tokens, m.start(2))
+            i = index_at(tokens, m.start(2))
         found = institution_at(tokens, text, i)
         if found and _has_verb_after(text, found[1]):
             parties.institutions.append(Mention(clean_phrase(text[found[0] : found[1]]), found[:2]))
@@ -494,7 +495,7 @@ def find_approvers(tokens: list[Token], text: str, scope: tuple[int, int]) -> li
     «بعد مصادقة أعضاء مجلس …»."""
     out = []
     for m in _APPROVAL.finditer(text, scope[0], scope[1]):
-        i = _index_after(tokens, m.end())
+        i = index_at(tokens, m.end())
         for k in range(i or 0, min(len(tokens), (i or 0) + 3)):
             found = institution_at(tokens, text, k)
             if found:
@@ -531,8 +532,8 @@ def _zone_starts(text: str, scope: tuple[int, int]) -> list[int]:
     return sorted(set(out))
 
 
-_IN_ADDITION = _f({"اضافه", "بالاضافه", "واضافه"})
-_TO = next(iter(_f({"إلى"})))
+_IN_ADDITION = folded_words({"اضافه", "بالاضافه", "واضافه"})
+_TO = next(iter(folded_words({"إلى"})))
 _LIST_FILLERS = {"كل", "من", "و", "et", "le", "la", "les", "منها", "عليها", "مع", "l'"}
 
 
@@ -591,11 +592,11 @@ def _read_item(tokens: list[Token], text: str, people: list[Person], i: int, par
             derived = derive_institution(person.role)
             if derived:
                 parties.from_people.append(Mention(derived, person.role_span))
-        return _index_after(tokens, person.end), "join"
+        return index_at(tokens, person.end), "join"
     communes = _fr_commune_list(tokens, text, i) or _dual_councils(tokens, text, i)
     if communes:
         parties.institutions.extend(communes)
-        return _index_after(tokens, communes[-1].span[1]), "join"
+        return index_at(tokens, communes[-1].span[1]), "join"
     plural_end = institution_at(tokens, text, i)
     if plural_end is None:
         if tok.key in AR_TITLES or tok.key.startswith("و") and tok.key[1:] in AR_TITLES:
@@ -609,7 +610,7 @@ def _read_item(tokens: list[Token], text: str, people: list[Person], i: int, par
     listed = _plural_list(tokens, text, i, j)
     if listed:
         parties.institutions.extend(listed)
-        return (_index_after(tokens, listed[-1].span[1]) if listed[-1].span else j), "join"
+        return (index_at(tokens, listed[-1].span[1]) if listed[-1].span else j), "join"
     parties.institutions.append(Mention(clean_phrase(text[start:end]), (start, end)))
     return j, "join"
 
@@ -633,7 +634,7 @@ def _next_list_item(tokens: list[Token], text: str, i: int) -> int | None:
     aside = aside or (_SHARE_AFTER.match(text, tokens[i - 1].end) if i > 0 else None)
     if aside:
         # «المجلس الجهوي ( 6 ملايين درهم ) ووكالة …»: a short aside does not end the list.
-        i = _index_after(tokens, aside.end())
+        i = index_at(tokens, aside.end())
         if i >= len(tokens):
             return None
         gap = text[aside.end() : tokens[i].start]
@@ -656,7 +657,7 @@ def _next_list_item(tokens: list[Token], text: str, i: int) -> int | None:
     return i if joined else None
 
 
-_SIDE_AR = _f({"جهه", "ناحيه"})
+_SIDE_AR = folded_words({"جهه", "ناحيه"})
 
 
 def _side_marker(tokens: list[Token], i: int) -> int:
@@ -694,10 +695,6 @@ def _proper_name(tokens: list[Token], text: str, i: int) -> tuple[int, int, int]
     if tokens[j - 1].end - start < 3:
         return None
     return start, tokens[j - 1].end, j
-
-
-def _index_after(tokens: list[Token], pos: int) -> int:
-    return bisect.bisect_left(tokens, pos, key=lambda t: t.start)
 
 
 def _title_phrase_end(tokens: list[Token], text: str, i: int) -> int:

@@ -16,7 +16,7 @@ from .lexicon import (
     FR_HONORIFICS,
     FR_PARTICLES,
     FR_TITLES,
-    _f,
+    folded_words,
 )
 from .text import COMMA, Token, clean_phrase, compact_key, fold
 
@@ -100,7 +100,7 @@ def _ar_name_token(token: Token) -> bool:
 
 
 # «… محمد بودرا وممثل الهيئة …»: the next person of a list, who stands for a body.
-_STANDS_FOR = _f({"ممثل", "ممثله", "ممثلو", "ممثلي"})
+_STANDS_FOR = folded_words({"ممثل", "ممثله", "ممثلو", "ممثلي"})
 _REGNAL = {"الثاني", "الاول", "الثالث", "الخامس", "السادس", "الرابع"}
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .lexicon import AR_ACTIONS, FR_ACTIONS, _f
+from .lexicon import AR_ACTIONS, FR_ACTIONS, folded_words
 from .model import Mention
 from .numbers import Money, find_money
-from .text import COMMA, Token, clean_phrase, fold
+from .text import COMMA, Token, clean_phrase, fold, index_at
 
 _BREAK = re.compile(r"[.;:!?؟\n()«»\"“”|]")
 # Phrases that end a project and may start the next one.
-_AR_ENDS = _f(
+_AR_ENDS = folded_words(
     {
         "بالاضافه",
         "اضافه",
@@ -65,7 +65,7 @@ _AR_ENDS = _f(
         "وبين",
     }
 )
-_FR_ENDS = _f(
+_FR_ENDS = folded_words(
     {
         "pour",
         "avec",
@@ -94,19 +94,19 @@ _FR_ENDS = _f(
 )
 _MAX_TOKENS = 12
 _ASIDE = re.compile(r"\s*\([^()\n]{1,24}\)")
-_OBJECTIVES = _f({"developpement", "renforcement"})
+_OBJECTIVES = folded_words({"developpement", "renforcement"})
 # «تعزيز» is an aim before an offer, capacities or cooperation, a component before equipment.
-_AR_STRENGTHEN = _f({"تعزيز"})
-_LAY = next(iter(_f({"وضع"})))
-_AR_SUPPORT = _f({"دعم", "ضمان", "توفير"})
-_SUPPORT_AIMS = _f({"مختلف", "القطاعات", "قطاعات", "مجهودات", "الخدمات", "خدمات", "مالي"})
-_FOUNDATIONS = _f({"الحجر", "حجر", "اسس", "الاسس", "أسس"})
-_ABSTRACT_OBJECTS = _f(
+_AR_STRENGTHEN = folded_words({"تعزيز"})
+_LAY = next(iter(folded_words({"وضع"})))
+_AR_SUPPORT = folded_words({"دعم", "ضمان", "توفير"})
+_SUPPORT_AIMS = folded_words({"مختلف", "القطاعات", "قطاعات", "مجهودات", "الخدمات", "خدمات", "مالي"})
+_FOUNDATIONS = folded_words({"الحجر", "حجر", "اسس", "الاسس", "أسس"})
+_ABSTRACT_OBJECTS = folded_words(
     {"العرض", "عرض", "قدرات", "القدرات", "التعاون", "الشراكه", "مجال", "وتنويع", "الحكامه"}
 )
 # «المركز الصحي القروي صنف 2 …»: a grade number is part of the name, not an amount.
-_GRADE_WORDS = _f({"صنف", "درجه", "مستوي", "type", "categorie", "niveau"})
-_DEMONSTRATIVES = _f({"هذه", "هذا", "هاته", "هذين", "هاتين", "ces", "cette", "ce", "cet"})
+_GRADE_WORDS = folded_words({"صنف", "درجه", "مستوي", "type", "categorie", "niveau"})
+_DEMONSTRATIVES = folded_words({"هذه", "هذا", "هاته", "هذين", "هاتين", "ces", "cette", "ce", "cet"})
 
 
 def _action(token: Token) -> tuple[bool, int]:
@@ -147,16 +147,7 @@ def find_projects(
             i += 1
             continue
         is_action, drop = _action(tok)
-        if not is_action or tok.key == "mise" and not _mise(tokens, i):
-            i += 1
-            continue
-        if _objective(tokens, i, drop):
-            # «تعزيز العرض الصحي», «développement régional»: what the agreement aims at; its
-            # components are named by the other actions.
-            i += 1
-            continue
-        if _in_proper_name(tok, text) or skip and any(a <= tok.start < b for a, b in skip):
-            # «l'Initiative nationale pour le Développement humain» names a programme.
+        if not is_action or _not_a_project_action(tokens, text, i, drop, skip):
             i += 1
             continue
         j = _phrase_end(tokens, text, i)
@@ -174,21 +165,42 @@ def find_projects(
             continue
         if j - i >= 2 and not any(s <= start - scope[0] < e for s, e in money_spans):
             out.append(Mention(phrase, (start, end)))
-            further = _further_facilities(tokens, text, j, scope)
-            if further:
-                # «إحداث مركب رياضي بالحي أ، وملعب للقرب بالحي ب»: one action, several facilities.
-                out.extend(further)
-                j = _index_at(tokens, further[-1].span[1]) if further[-1].span else j
-            first_end, shared = _shared_action_items(tokens, text, i, j, scope)
-            if shared:
-                # The first site is read whole too («… صنف 2 اصديف بجماعة زناكة»).
-                out[-1] = Mention(
-                    clean_phrase(text[start : tokens[first_end - 1].end]), (start, tokens[first_end - 1].end)
-                )
-                out.extend(shared)
-                j = _index_at(tokens, shared[-1].span[1]) if shared[-1].span else j
+            j = _read_further_items(out, tokens, text, i, j, scope)
         i = max(j, i + 1)
     return _dedupe(out)
+
+
+def _not_a_project_action(tokens: list[Token], text: str, i: int, drop: int, skip) -> bool:
+    """An action word that opens no project: «mise» not followed by its object, an aim of the
+    agreement, or a word inside a proper name or a `skip` span."""
+    tok = tokens[i]
+    if tok.key == "mise" and not _mise(tokens, i):
+        return True
+    if _objective(tokens, i, drop):
+        # «تعزيز العرض الصحي», «développement régional»: what the agreement aims at; its
+        # components are named by the other actions.
+        return True
+    # «l'Initiative nationale pour le Développement humain» names a programme.
+    return _in_proper_name(tok, text) or bool(skip) and any(a <= tok.start < b for a, b in skip)
+
+
+def _read_further_items(out: list[Mention], tokens: list[Token], text: str, i: int, j: int, scope) -> int:
+    """After the phrase `out[-1]` (tokens i to j), the other facilities or sites its action names;
+    returns where reading resumes."""
+    start = out[-1].span[0]
+    further = _further_facilities(tokens, text, j, scope)
+    if further:
+        # «إحداث مركب رياضي بالحي أ، وملعب للقرب بالحي ب»: one action, several facilities.
+        out.extend(further)
+        j = index_at(tokens, further[-1].span[1]) if further[-1].span else j
+    first_end, shared = _shared_action_items(tokens, text, i, j, scope)
+    if shared:
+        # The first site is read whole too («… صنف 2 اصديف بجماعة زناكة»).
+        end = tokens[first_end - 1].end
+        out[-1] = Mention(clean_phrase(text[start:end]), (start, end))
+        out.extend(shared)
+        j = index_at(tokens, shared[-1].span[1]) if shared[-1].span else j
+    return j
 
 
 def _objective(tokens: list[Token], i: int, drop: int) -> bool:
@@ -204,7 +216,7 @@ def _objective(tokens: list[Token], i: int, drop: int) -> bool:
 
 
 # Nouns of a facility or an item that an action named before it applies to as well.
-_FACILITIES = _f(
+_FACILITIES = folded_words(
     {
         "مركز",
         "مراكز",
@@ -266,7 +278,7 @@ def _further_facilities(tokens: list[Token], text: str, j: int, scope: tuple[int
 _BACK_REFERENCE = re.compile(
     r"موضوع (?:ال)?اتفاقي|سالف[ةه]? الذكر|(?:ال)?مذكور[ةه]?(?:\s|$)|susmentionn|pr[ée]cit"
 )
-_BARE_OBJECTS = _f({"المشاريع", "المشروع", "projets", "projet"})
+_BARE_OBJECTS = folded_words({"المشاريع", "المشروع", "projets", "projet"})
 
 
 def _refers_back(phrase: str, width: int) -> bool:
@@ -282,18 +294,6 @@ def _refers_back(phrase: str, width: int) -> bool:
 def _balanced(phrase: str) -> str:
     """clean_phrase trims a closing parenthesis; an aside that ends the phrase keeps it."""
     return phrase + ")" if phrase.count("(") > phrase.count(")") else phrase
-
-
-def _index_at(tokens: list[Token], pos: int) -> int:
-    """Index of the first token starting at or after pos."""
-    lo, hi = 0, len(tokens)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if tokens[mid].start < pos:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 def _shared_action_items(
@@ -364,7 +364,7 @@ def _phrase_end(tokens: list[Token], text: str, i: int) -> int:
         aside = _ASIDE.match(text, tokens[j - 1].end) if j - i >= 2 else None
         if aside and not find_money(aside.group()):
             # «مركب رياضي (800 م2)», «centre de santé (niveau 1)»: a short aside belongs to the name.
-            j = _index_at(tokens, aside.end())
+            j = index_at(tokens, aside.end())
             continue
         if _BREAK.search(gap) or COMMA.search(gap):
             break
@@ -400,10 +400,10 @@ def _phrase_end(tokens: list[Token], text: str, i: int) -> int:
 
 # «العديد من الطرق», «مجموعة من المحاور», «على مستوى», «au profit de»: a quantity or a place
 # word that the next words complete; the phrase is not over.
-_QUANTITY_WORDS = _f({"العديد", "مجموعه", "عدد", "جمله", "بعض", "كل", "بكل", "اكثر", "ازيد"})
-_ON = next(iter(_f({"على"})))
-_LEVEL_WORDS = _f({"مستوى", "صعيد"})
-_CAPACITY_UNITS = _f({"سرير", "سريرا", "اسره", "اسرة", "lits", "lit", "places", "مقعد", "مقعدا"})
+_QUANTITY_WORDS = folded_words({"العديد", "مجموعه", "عدد", "جمله", "بعض", "كل", "بكل", "اكثر", "ازيد"})
+_ON = next(iter(folded_words({"على"})))
+_LEVEL_WORDS = folded_words({"مستوى", "صعيد"})
+_CAPACITY_UNITS = folded_words({"سرير", "سريرا", "اسره", "اسرة", "lits", "lit", "places", "مقعد", "مقعدا"})
 
 
 def _phrase_goes_on(tokens: list[Token], j: int) -> bool:

@@ -7,6 +7,7 @@ index map back to the original.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -181,3 +182,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
     if text[start:].strip():
         spans.append((start, len(text)))
     return spans
+
+
+def index_at(tokens: list[Token], pos: int) -> int:
+    """The index of the first token that starts at or after `pos` (len(tokens) when none does)."""
+    return bisect.bisect_left(tokens, pos, key=lambda token: token.start)

@@ -6,10 +6,15 @@ from shiraka.agreements.models import Agreement
 from shiraka.core.models import TrackedModel, optional_link
 from shiraka.organisations.models import Organisation, Person
 from shiraka.projects.models import Project
-from shiraka.territory.models import LocalisedName, Province, Region
+from shiraka.territory.models import LocalisedName, Province, Region, name_fields
 
 
 class Committee(LocalisedName, TrackedModel):
+    class Kind(models.TextChoices):
+        STEERING = "steering", _("steering committee")
+        SUPERVISION = "supervision", _("supervision and follow-up committee")
+        TECHNICAL = "technical", _("technical committee")
+
     # What the record's page shows in its history besides its own changes (core.history).
     history_related = (
         ("followup.CommitteeMember", "committee"),
@@ -17,14 +22,8 @@ class Committee(LocalisedName, TrackedModel):
         ("followup.Decision", "committee"),
     )
 
-    class Kind(models.TextChoices):
-        STEERING = "steering", _("steering committee")
-        SUPERVISION = "supervision", _("supervision and follow-up committee")
-        TECHNICAL = "technical", _("technical committee")
-
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    name_ar = models.CharField(_("name (Arabic)"), max_length=255, blank=True)
-    name_fr = models.CharField(_("name (French)"), max_length=255, blank=True)
+    name_ar, name_fr = name_fields(255, "ar", "fr")
     region = optional_link(Region, _("region"))
     province = optional_link(Province, _("province or prefecture"))
     chair = optional_link(Person, _("chair"), related_name="chaired_committees")

@@ -3,8 +3,15 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from shiraka.core.rules import check_not_future, refuse
-from shiraka.core.services import set_history_user, validated_save, versioned_update
+from shiraka.core.rules import check_not_future, check_transition, refuse
+from shiraka.core.services import (
+    claim_version,
+    delete_recorded,
+    set_history_user,
+    validated_save,
+    versioned_update,
+)
+from shiraka.organisations.services import person_create
 
 from .models import Attendance, Committee, CommitteeMember, Decision, Meeting
 
@@ -70,8 +77,6 @@ def committee_member_join(
     by=None,
 ) -> CommitteeMember:
     """Add a member: an organisation, a person named here (created with it), or both; one transaction."""
-    from shiraka.organisations.services import person_create
-
     person = None
     if full_name_ar.strip() or full_name_fr.strip():
         person = person_create(
@@ -167,8 +172,6 @@ DECISION_TRANSITIONS = {
 def decision_set_status(
     decision: Decision, *, status: str, on: date, expected_version: int, by=None
 ) -> Decision:
-    from shiraka.core.rules import check_transition
-
     check_transition(
         decision.status,
         status,
@@ -197,8 +200,6 @@ def meeting_update_minutes(
 ) -> Meeting:
     """Write the minutes after the meeting, and attach the signed scan (already checked by
     shiraka.core.uploads.safe_upload). Refused if someone saved the meeting meanwhile."""
-    from shiraka.core.services import versioned_update
-
     if minutes.strip():
         check_not_future(meeting.held_on, field="minutes")
     changes = {"place": place, "agenda": agenda, "minutes": minutes}
@@ -208,28 +209,6 @@ def meeting_update_minutes(
 
 
 # --- corrections: edit and remove what was recorded ---------------------------------------------------
-
-
-def _claim(instance, *, expected_version: int) -> None:
-    """Take the record for a removal only if nobody saved it since `expected_version` was read: the
-    compare-and-set is the UPDATE's WHERE clause, as in core.services.versioned_update."""
-    from django.db.models import F
-
-    from shiraka.core.services import VersionConflict
-
-    model = type(instance)
-    claimed = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
-        version=F("version") + 1
-    )
-    if claimed != 1:
-        current = model._default_manager.filter(pk=instance.pk).first()
-        raise VersionConflict(current if current is not None else instance)
-
-
-def _delete(instance, *, by=None) -> None:
-    """Delete with the acting user on the history row of the deletion."""
-    set_history_user(instance, by)
-    instance.delete()
 
 
 @transaction.atomic
@@ -243,8 +222,8 @@ def committee_member_update(
 @transaction.atomic
 def committee_member_remove(member: CommitteeMember, *, expected_version: int, by=None) -> None:
     """Take a member off the committee; the attendance already recorded at its meetings stays."""
-    _claim(member, expected_version=expected_version)
-    _delete(member, by=by)
+    claim_version(member, expected_version)
+    delete_recorded(member, by=by)
 
 
 def _check_meeting_date(meeting: Meeting, held_on: date) -> None:
@@ -276,7 +255,7 @@ def _set_attendance(meeting: Meeting, attendees, *, by=None) -> None:
             row.save()
     for key, row in rows.items():
         if key not in wanted:
-            _delete(row, by=by)
+            delete_recorded(row, by=by)
 
 
 @transaction.atomic
@@ -319,12 +298,12 @@ def meeting_check_removable(meeting: Meeting) -> None:
 @transaction.atomic
 def meeting_remove(meeting: Meeting, *, expected_version: int, by=None) -> None:
     """Remove a meeting recorded by mistake, with its attendance (each deletion in the history)."""
-    _claim(meeting, expected_version=expected_version)
+    claim_version(meeting, expected_version)
     meeting.refresh_from_db()
     meeting_check_removable(meeting)
     for row in meeting.attendance.all():
-        _delete(row, by=by)
-    _delete(meeting, by=by)
+        delete_recorded(row, by=by)
+    delete_recorded(meeting, by=by)
 
 
 @transaction.atomic
@@ -364,7 +343,7 @@ def decision_update(
 @transaction.atomic
 def decision_remove(decision: Decision, *, expected_version: int, by=None) -> None:
     """Remove a decision recorded by mistake while it is still open; once work began, drop it instead."""
-    _claim(decision, expected_version=expected_version)
+    claim_version(decision, expected_version)
     decision.refresh_from_db()
     if decision.status != Decision.Status.OPEN:
         refuse(
@@ -372,4 +351,4 @@ def decision_remove(decision: Decision, *, expected_version: int, by=None) -> No
             _("Only an open decision can be removed; once work has begun, mark it dropped instead."),
             "decision_not_open",
         )
-    _delete(decision, by=by)
+    delete_recorded(decision, by=by)

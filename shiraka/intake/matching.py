@@ -1,5 +1,5 @@
 """The names a press text gives, compared with what is recorded: regions, provinces and communes
-(`Gazetteer`), organisations (`OrganisationIndex`), programmes and people; and guesses, from their
+(`TerritoryIndex`), organisations (`OrganisationIndex`), programmes and people; and guesses, from their
 words, of an organisation's kind and a project's category. Everything here reads; nothing writes."""
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ _PREFIX_KIND = {
 
 
 @dataclass
-class PlaceMatch:
+class TerritoryMatch:
     kind: str  # region, province, commune
     place: Region | Province | Commune
 
@@ -81,7 +81,7 @@ class PlaceMatch:
         return None
 
 
-class Gazetteer:
+class TerritoryIndex:
     """Regions, provinces and communes by normalised Arabic and French name (3 queries)."""
 
     def __init__(self) -> None:
@@ -97,7 +97,7 @@ class Gazetteer:
                     if key:
                         self.index[kind].setdefault(key, []).append(place)
 
-    def match(self, mention: str, *, near: Iterable[PlaceMatch] = ()) -> PlaceMatch | None:
+    def match(self, mention: str, *, near: Iterable[TerritoryMatch] = ()) -> TerritoryMatch | None:
         text = (mention or "").strip()
         kind = None
         m = _AR_TERRITORY_PREFIX.match(text) or _FR_TERRITORY_PREFIX.match(text)
@@ -126,7 +126,7 @@ class Gazetteer:
                     or [c for c in places if c.province.region_id in regions]
                     or places
                 )
-            return PlaceMatch(candidate, places[0])
+            return TerritoryMatch(candidate, places[0])
         return None
 
 
@@ -163,7 +163,7 @@ class OrganisationIndex:
             if len(pks) == 1:  # a short form two bodies share names neither
                 self.by_key[key] = self.by_pk[pks.pop()]
 
-    def match(self, mention: str, gazetteer: Gazetteer | None = None) -> Organisation | None:
+    def match(self, mention: str, gazetteer: TerritoryIndex | None = None) -> Organisation | None:
         """Same normalised name; failing that, a bare territory name («جهة سوس ماسة», «جماعة
         إنزكان») stands for its council or its governorate, when that body is recorded."""
         found = self.by_key.get(name_key(mention))

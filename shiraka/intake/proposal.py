@@ -31,9 +31,9 @@ from shiraka.extraction.attendees import looks_like_attendee
 from shiraka.extraction.parties import derive_institution
 
 from .matching import (
-    Gazetteer,
     OrganisationIndex,
-    PlaceMatch,
+    TerritoryIndex,
+    TerritoryMatch,
     category_guess,
     organisation_kind_guess,
     programme_match,
@@ -70,11 +70,11 @@ class DraftReading:
         self.text = text
         self.result = extracted(text)
         self.language = script_language(text)
-        self.gazetteer = Gazetteer()
+        self.gazetteer = TerritoryIndex()
         self.organisations = OrganisationIndex()
         self.attendees = extracted_attendees(self.result)
 
-    def place_matches(self, mentions) -> list[PlaceMatch | None]:
+    def place_matches(self, mentions) -> list[TerritoryMatch | None]:
         """Each place name, a name several communes share settled by the others the text gives."""
         first = [self.gazetteer.match(m.text) for m in mentions]
         return [self.gazetteer.match(m.text, near=[p for p in first if p]) for m in mentions]
@@ -151,7 +151,9 @@ def proposal(reading: DraftReading, index: int, draft: AgreementDraft) -> Agreem
     return result
 
 
-def _agreement_values(draft: AgreementDraft, places: list[PlaceMatch | None], programme_read: str) -> dict:
+def _agreement_values(
+    draft: AgreementDraft, places: list[TerritoryMatch | None], programme_read: str
+) -> dict:
     regions = {p.region_id for p in places if p}
     provinces = {p.province_id for p in places if p and p.province_id}
     programme = programme_match(programme_read or None)
@@ -296,7 +298,7 @@ def _projects(draft: AgreementDraft, places, budgets: dict[int, Decimal], result
         result.projects.append(RowProposal(mention.text, initial))
 
 
-def _location(mention, place: PlaceMatch | None) -> tuple[str, str]:
+def _location(mention, place: TerritoryMatch | None) -> tuple[str, str]:
     if place is None:
         return (mention.text, _("not matched"))
     kind = {"region": _("region"), "province": _("province or prefecture"), "commune": _("commune")}[

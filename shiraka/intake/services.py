@@ -21,7 +21,7 @@ from shiraka.agreements.models import Agreement, Programme
 from shiraka.agreements.services import agreement_create, attendee_add, partnership_commit, signatory_add
 from shiraka.core.rules import today
 from shiraka.core.text import name_key, script_language
-from shiraka.organisations.models import Organisation
+from shiraka.organisations.models import Organisation, territorial_body_code
 from shiraka.organisations.services import organisation_create, person_create
 from shiraka.projects.services import project_create
 
@@ -125,7 +125,7 @@ def _partner_rows(reading: DraftReading, rows: list[dict]) -> list[tuple[int, di
             }
             if commune is not None and row["new_kind"] == Organisation.Kind.COMMUNE:
                 # The code commune_organisation_ensure() looks for: the commune stays one partner.
-                entry["new_organisation"]["reference_code"] = f"COMMUNE-{commune.code}"
+                entry["new_organisation"]["reference_code"] = territorial_body_code("commune", commune.code)
         kept.append((j, entry))
     return kept
 

@@ -4,7 +4,7 @@ from simple_history.models import HistoricalRecords
 
 from shiraka.core.models import TrackedModel, optional_link
 from shiraka.core.text import localised
-from shiraka.territory.models import Commune, LocalisedName, Province, Region
+from shiraka.territory.models import Commune, LocalisedName, Province, Region, name_fields
 
 
 def named_in_arabic_or_french(field: str, name: str) -> models.CheckConstraint:
@@ -28,9 +28,7 @@ class Organisation(LocalisedName, TrackedModel):
         INTERNATIONAL = "international", _("international partner")
         OTHER = "other", _("other")
 
-    name_ar = models.CharField(_("name (Arabic)"), max_length=255, blank=True)
-    name_fr = models.CharField(_("name (French)"), max_length=255, blank=True)
-    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+    name_ar, name_fr, name_en = name_fields(255, "ar", "fr", "en")
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     reference_code = models.CharField(

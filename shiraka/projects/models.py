@@ -32,16 +32,6 @@ class Category(models.TextChoices):
 
 
 class Project(ReferencedTitle, TrackedModel):
-    # What the record's page shows in its history besides its own changes (core.history).
-    history_related = (
-        ("projects.Milestone", "project"),
-        ("projects.ProgressUpdate", "project"),
-        ("projects.ProgressPhoto", "update__project"),
-        ("projects.Contract", "project"),
-        ("projects.Payment", "contract__project"),
-        ("projects.ProjectFunding", "project"),
-    )
-
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
         STUDIES = "studies", _("studies")
@@ -51,6 +41,16 @@ class Project(ReferencedTitle, TrackedModel):
         IN_SERVICE = "in_service", _("in service")
         SUSPENDED = "suspended", _("suspended")
         CANCELLED = "cancelled", _("cancelled")
+
+    # What the record's page shows in its history besides its own changes (core.history).
+    history_related = (
+        ("projects.Milestone", "project"),
+        ("projects.ProgressUpdate", "project"),
+        ("projects.ProgressPhoto", "update__project"),
+        ("projects.Contract", "project"),
+        ("projects.Payment", "contract__project"),
+        ("projects.ProjectFunding", "project"),
+    )
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="projects")
     reference = models.CharField(_("reference"), max_length=60, unique=True)

@@ -5,18 +5,19 @@ from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from shiraka.core.formatting import format_amount
 from shiraka.core.rules import amount_or_refuse, check_date_order, check_not_future, refuse
 from shiraka.core.services import (
     StatusPath,
-    VersionConflict,
     check_field_names,
+    claim_version,
     money_row_cancel,
     set_history_user,
     validated_save,
+    versioned_remove,
     versioned_update,
 )
 
@@ -372,27 +373,6 @@ CONTRACT_FIELDS = (
 )
 
 
-def _claim(instance, expected_version: int) -> None:
-    """Compare-and-set on the version before a removal (see `versioned_update`): someone who changed
-    the record since it was read wins, and nothing is removed."""
-    model = type(instance)
-    claimed = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
-        version=F("version") + 1
-    )
-    if claimed != 1:
-        current = model._default_manager.filter(pk=instance.pk).first()
-        if current is None:
-            refuse(NON_FIELD_ERRORS, _("This record was already removed."), "already_removed")
-        raise VersionConflict(current)
-    instance.version = expected_version + 1
-
-
-def _remove(instance, *, expected_version: int, by=None) -> None:
-    _claim(instance, expected_version)
-    set_history_user(instance, by)
-    instance.delete()
-
-
 def _funded_besides(funding: ProjectFunding) -> Decimal:
     others = ProjectFunding.objects.filter(project_id=funding.project_id).exclude(pk=funding.pk)
     return others.aggregate(t=Sum("amount"))["t"] or Decimal("0")
@@ -421,7 +401,7 @@ def funding_update(funding: ProjectFunding, *, expected_version: int, by=None, *
 
 @transaction.atomic
 def funding_remove(funding: ProjectFunding, *, expected_version: int, by=None) -> None:
-    _remove(funding, expected_version=expected_version, by=by)
+    versioned_remove(funding, expected_version=expected_version, by=by)
 
 
 OPENING_KINDS = (Milestone.Kind.PROVISIONAL_ACCEPTANCE, Milestone.Kind.OPENING)
@@ -460,7 +440,7 @@ def milestone_update(milestone: Milestone, *, expected_version: int, by=None, **
 @transaction.atomic
 def milestone_remove(milestone: Milestone, *, expected_version: int, by=None) -> None:
     _check_in_service_keeps_its_date(milestone, NON_FIELD_ERRORS, after=None)
-    _remove(milestone, expected_version=expected_version, by=by)
+    versioned_remove(milestone, expected_version=expected_version, by=by)
 
 
 def _previous_update(update: ProgressUpdate) -> ProgressUpdate | None:
@@ -503,7 +483,7 @@ def _delete_files_on_commit(names) -> None:
 @transaction.atomic
 def progress_update_remove(update: ProgressUpdate, *, expected_version: int, by=None) -> Project:
     """Remove an update and its photos; the project's progress then follows the latest update left."""
-    _claim(update, expected_version)
+    claim_version(update, expected_version)
     photos = list(update.photos.all())
     for photo in photos:
         set_history_user(photo, by)
@@ -517,7 +497,7 @@ def progress_update_remove(update: ProgressUpdate, *, expected_version: int, by=
 @transaction.atomic
 def progress_photo_remove(photo: ProgressPhoto, *, expected_version: int, by=None) -> None:
     name = photo.image.name
-    _remove(photo, expected_version=expected_version, by=by)
+    versioned_remove(photo, expected_version=expected_version, by=by)
     _delete_files_on_commit([name])
 
 
@@ -562,4 +542,4 @@ def contract_remove(contract: Contract, *, expected_version: int, by=None) -> No
             ),
             "contract_has_payments",
         )
-    _remove(contract, expected_version=expected_version, by=by)
+    versioned_remove(contract, expected_version=expected_version, by=by)

@@ -5,8 +5,8 @@ import pytest
 
 from shiraka.core.text import name_key
 from shiraka.intake.matching import (
-    Gazetteer,
     OrganisationIndex,
+    TerritoryIndex,
     category_guess,
     organisation_kind_guess,
     person_find,
@@ -60,7 +60,7 @@ def test_project_category_is_guessed_from_keywords(title, category):
 
 @pytest.mark.django_db
 def test_place_names_are_found_with_or_without_their_kind(reference):
-    gazetteer = Gazetteer()
+    gazetteer = TerritoryIndex()
     region = gazetteer.match("جهة كلميم واد نون")
     assert region.kind == "region" and region.place.code == "10"
     commune = gazetteer.match("جماعة إنزكان")
@@ -71,7 +71,7 @@ def test_place_names_are_found_with_or_without_their_kind(reference):
 
 @pytest.mark.django_db
 def test_a_territory_stands_for_its_recorded_council(reference):
-    gazetteer, organisations = Gazetteer(), OrganisationIndex()
+    gazetteer, organisations = TerritoryIndex(), OrganisationIndex()
     assert organisations.match("مجلس جهة كلميم واد نون").reference_code == "CR-10"
     assert organisations.match("جهة كلميم واد نون") is None  # without the gazetteer: names only
     assert organisations.match("جهة كلميم واد نون", gazetteer).reference_code == "CR-10"

@@ -31,7 +31,7 @@ SECTIONS = (  # (section, form, letter of its rows in the field prefixes)
 
 
 @dataclass
-class Row:
+class ReviewRow:
     form: ShirakaForm
     read: str = ""  # the value as read in the text
     note: str = ""
@@ -41,7 +41,7 @@ class Row:
 class AgreementReview:
     proposal: AgreementProposal
     form: DraftAgreementForm
-    rows: dict[str, list[Row]] = field(default_factory=dict)
+    rows: dict[str, list[ReviewRow]] = field(default_factory=dict)
     created: str | None = None
     error: str = ""
 
@@ -89,7 +89,7 @@ def review_of(reading: DraftReading, proposal: AgreementProposal, *, user, organ
     for section, form_class, letter in SECTIONS:
         proposed = [*getattr(proposal, section), *[RowProposal("", {})] * EXTRA_ROWS[section]]
         review.rows[section] = [
-            Row(
+            ReviewRow(
                 form(form_class, f"{prefix}-{letter}{j}", row.initial, choices=choices[section]),
                 row.read,
                 row.note,

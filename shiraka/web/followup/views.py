@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -26,6 +25,7 @@ from shiraka.accounts.access import (
 )
 from shiraka.core.cache import cached_figures
 from shiraka.core.rules import today as local_today
+from shiraka.core.text import reader_language
 from shiraka.followup import services
 from shiraka.followup.alerts import KIND_LABELS, KINDS
 from shiraka.followup.models import Committee
@@ -237,7 +237,7 @@ def meeting_minutes_pdf(request, pk: int):
     from shiraka.followup.pdf import minutes_pdf
 
     meeting = access_meeting(request.user, pk)
-    language = request.GET.get("lang") or (get_language() or "ar")[:2]
+    language = reader_language(request.GET.get("lang"))
     if language not in PDF_LANGUAGES:
         language = "ar"
     # Built once per state of the data (every save bumps its version) and language: a download of the

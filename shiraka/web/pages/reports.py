@@ -4,10 +4,10 @@ membership gets the 404 of a missing page."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from shiraka.accounts.access import access_agreement, is_member
+from shiraka.core.text import reader_language
 from shiraka.reporting.reports import KINDS, LANGUAGES, ReportSubjectMissing
 
 
@@ -21,7 +21,7 @@ def status_report(request, kind: str, key: str):
         raise Http404
     if kind == "agreement":
         access_agreement(request.user, key)
-    language = request.GET.get("language") or (get_language() or "ar")[:2]
+    language = reader_language(request.GET.get("language"))
     if language not in LANGUAGES:
         language = "ar"
     try:
