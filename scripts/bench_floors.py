@@ -44,13 +44,7 @@ counted AS (
   SELECT id, kind, region_id, province_id, programme_id FROM agreements_agreement
   WHERE {statuses} {scope}
 ),
-amended AS (
-  SELECT am.parent_id AS agreement_id, ap.organisation_id, ap.committed_amount,
-         ROW_NUMBER() OVER (PARTITION BY am.parent_id, ap.organisation_id
-                            ORDER BY am.signed_on DESC NULLS LAST, am.id DESC) AS rn
-  FROM agreements_partnership ap JOIN agreements_agreement am ON am.id = ap.agreement_id
-  WHERE am.kind = 'amendment' AND am.status IN {counted} AND ap.committed_amount IS NOT NULL
-),
+{amended},
 scoped AS (
   SELECT p.id, p.agreement_id, p.organisation_id, p.committed_amount, a.kind, a.region_id,
          a.province_id, a.programme_id
@@ -76,6 +70,15 @@ figures AS (
   LEFT JOIN paid_in t ON t.partnership_id = scoped.id
 )"""
 
+# Each partner's commitment as its latest counted amendment states it (rn = 1).
+AMENDED_COMMITMENTS = """
+amended AS (
+  SELECT am.parent_id AS agreement_id, ap.organisation_id, ap.committed_amount,
+         ROW_NUMBER() OVER (PARTITION BY am.parent_id, ap.organisation_id
+                            ORDER BY am.signed_on DESC NULLS LAST, am.id DESC) AS rn
+  FROM agreements_partnership ap JOIN agreements_agreement am ON am.id = ap.agreement_id
+  WHERE am.kind = 'amendment' AND am.status IN {counted} AND ap.committed_amount IS NOT NULL
+)"""
 AMENDED_TOTALS = """
 amended_total AS (
   SELECT parent_id, total_amount,
@@ -90,7 +93,11 @@ def _partnership_cte(
 ) -> str:
     statuses = f"status IN {COUNTED}" if counted_only else "1 = 1"
     return PARTNERSHIP_FIGURES.format(
-        counted=COUNTED, statuses=statuses, scope=scope_sql, partnerships=partnerships
+        amended=AMENDED_COMMITMENTS.format(counted=COUNTED),
+        counted=COUNTED,
+        statuses=statuses,
+        scope=scope_sql,
+        partnerships=partnerships,
     )
 
 
@@ -103,13 +110,7 @@ def _totals_sql(scope_sql: str, keys: str, group: str) -> str:
     """Agreements, their amended totals, commitments and what is not yet allocated, per key: the
     hierarchy rule (framework and stand-alone agreements only; an amendment's figures replace)."""
     return f"""WITH {AMENDED_TOTALS.format(counted=COUNTED)},
-    amended AS (
-      SELECT am.parent_id AS agreement_id, ap.organisation_id, ap.committed_amount,
-             ROW_NUMBER() OVER (PARTITION BY am.parent_id, ap.organisation_id
-                                ORDER BY am.signed_on DESC NULLS LAST, am.id DESC) AS rn
-      FROM agreements_partnership ap JOIN agreements_agreement am ON am.id = ap.agreement_id
-      WHERE am.kind = 'amendment' AND am.status IN {COUNTED} AND ap.committed_amount IS NOT NULL
-    ),
+    {AMENDED_COMMITMENTS.format(counted=COUNTED)},
     roots AS (
       SELECT id, region_id, province_id, programme_id, total_amount FROM agreements_agreement
       WHERE status IN {COUNTED} AND kind NOT IN ('amendment', 'specific') {scope_sql}
