@@ -165,3 +165,37 @@ def test_a_committee_that_starts_following_an_agreement_shows_its_decisions_ther
     board.agreements.remove(second)
     assert not seen_from(second)
     assert verify_kept_alerts(today) == []
+
+
+def test_the_whole_portfolio_reads_its_alerts_off_the_kept_rows_alone(today):
+    """Every kept row is an alert of the whole portfolio (what verify proves): its page and counts ask
+    no question of the agreements, and a secretariat's scope still does."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    agreements_table = Agreement._meta.db_table
+    whole = AlertList(Agreement.objects.all(), today=today)
+    with CaptureQueriesContext(connection) as queries:
+        counts = whole.counts()
+        whole.page(1, 50)
+    read = [query["sql"] for query in queries if KeptAlert._meta.db_table in query["sql"]]
+    assert read and not any(agreements_table in sql for sql in read)
+    assert sum(counts.values()) == len(live(today))
+    one = Agreement.objects.filter(pk=KeptAlert.objects.exclude(agreement=None).values("agreement_id")[:1])
+    with CaptureQueriesContext(connection) as queries:
+        AlertList(one, today=today).counts()
+    assert any(agreements_table in query["sql"] for query in queries)
+
+
+def test_an_agreement_cancelled_leaves_the_whole_portfolios_alerts_at_once(today):
+    from shiraka.agreements.services import agreement_set_status
+
+    agreement = Agreement.objects.get(pk=KeptAlert.objects.exclude(agreement=None).values("agreement_id")[:1])
+    assert agreement.pk in {alert.agreement_id for alert in AlertList(Agreement.objects.all(), today=today)}
+    agreement_set_status(
+        agreement, status="cancelled", reason="Signée en double", expected_version=agreement.version
+    )
+    whole = AlertList(Agreement.objects.all(), today=today)
+    assert agreement.pk not in {alert.agreement_id for alert in whole}
+    assert sum(whole.counts().values()) == len(live(today))
+    assert verify_kept_alerts(today) == []
