@@ -64,7 +64,7 @@ class ProgrammeOut(Named):
     end_year: int | None
 
 
-class Figures(Schema):
+class AgreementFiguresOut(Schema):
     """An agreement's money as its page shows it (amendments applied, each dirham counted once)."""
 
     total: Money = Field(None, description="The total in force, amendments applied.")
@@ -94,7 +94,7 @@ class AgreementOut(Schema):
     is_published: bool
     total_amount: Money = Field(None, description="The total written in this agreement itself.")
     version: int
-    figures: Figures | None = None
+    figures: AgreementFiguresOut | None = None
 
 
 class SignatoryOut(Schema):

@@ -11,16 +11,24 @@ no Django, no network, deterministic.
 
 from .extractor import extract
 from .lang import detect_language
-from .model import AgreementDraft, AmountItem, Committee, Draft, ExtractionResult, Mention, Signatory
+from .model import (
+    AgreementDraft,
+    AmountItem,
+    CommitteeDraft,
+    Draft,
+    ExtractionResult,
+    Mention,
+    SignatoryDraft,
+)
 
 __all__ = [
     "AgreementDraft",
     "AmountItem",
-    "Committee",
+    "CommitteeDraft",
     "Draft",
     "ExtractionResult",
     "Mention",
-    "Signatory",
+    "SignatoryDraft",
     "detect_language",
     "extract",
 ]

@@ -10,7 +10,7 @@ import re
 
 from .lexicon import AR_HEADS, AR_HONORIFICS, AR_TITLES, FR_HEADS, FR_HONORIFICS, FR_TITLES, folded_words
 from .model import Mention
-from .people import Person
+from .people import PersonMention
 from .text import fold
 
 _PRESENCE = re.compile(
@@ -36,7 +36,7 @@ _LEAD = re.compile(
 _MAX_LIST = 400
 
 
-def find_attendees(text: str, people: list[Person] | None = None) -> list[Mention]:
+def find_attendees(text: str, people: list[PersonMention] | None = None) -> list[Mention]:
     """One mention per listed attendee, in text order. A person read with a title
     («le ministre de la Santé et de la Protection sociale, Khalid Ait Taleb») stays one item."""
     extents = []

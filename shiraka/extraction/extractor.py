@@ -16,10 +16,10 @@ from .dates import DateMention, find_dates, resolve
 from .gazetteer import PlaceMatch, find_places
 from .lang import script_language
 from .lexicon import ORDINALS_AR, ORDINALS_FR
-from .model import AgreementDraft, AmountItem, Committee, ExtractionResult, Mention, Signatory
+from .model import AgreementDraft, AmountItem, CommitteeDraft, ExtractionResult, Mention, SignatoryDraft
 from .numbers import Money, find_money
 from .parties import derive_institution, find_approvers, find_parties, institution_at, similar
-from .people import Person, find_people, same_role
+from .people import PersonMention, find_people, same_role
 from .projects import find_project_count, find_projects
 from .text import Token, clean_phrase, compact_key, fold, fold_word, index_at, sentences, tokenize
 
@@ -74,7 +74,7 @@ class Document:
     tokens: list[Token]
     sentences: list[tuple[int, int]]
     places: list[PlaceMatch]
-    people: list[Person]
+    people: list[PersonMention]
     money: list[Money]
     dates: list[DateMention]
     language: str
@@ -83,7 +83,7 @@ class Document:
     body: int = 0
     word_index: dict[str, list[int]] | None = None  # first word of a name -> its token indices
     fullest: dict[str, Mention | None] = field(default_factory=dict)  # name -> fullest spelling
-    chairs: list[Signatory] = field(default_factory=list)  # presiding a council session
+    chairs: list[SignatoryDraft] = field(default_factory=list)  # presiding a council session
     presided: bool = False  # the signatories listed presided over the signing, none signed
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
@@ -547,12 +547,12 @@ def _share_batch_total(doc: Document, drafts: list[AgreementDraft], segments: li
 # --- signatories ---------------------------------------------------------------------------
 
 
-def _signatories(doc: Document, scope: tuple[int, int]) -> list[Signatory]:
+def _signatories(doc: Document, scope: tuple[int, int]) -> list[SignatoryDraft]:
     text = doc.text
-    signers: list[Person] = []
-    presiders: list[Person] = []
-    unnamed_presiders: list[Person] = []
-    unnamed_signers: list[Person] = []
+    signers: list[PersonMention] = []
+    presiders: list[PersonMention] = []
+    unnamed_presiders: list[PersonMention] = []
+    unnamed_signers: list[PersonMention] = []
     all_sign = [m.start() for m in _SIGN_RE.finditer(text)]
     all_preside = [m.start() for m in _PRESIDE_RE.finditer(text)]
     all_presence = [m.start() for m in _PRESENCE_RE.finditer(text)]
@@ -601,7 +601,7 @@ _SESSION_RE = re.compile(
 )
 
 
-def _chairs_a_session(doc: Document, person: Person) -> bool:
+def _chairs_a_session(doc: Document, person: PersonMention) -> bool:
     """A presiding official whose sentence speaks of a session and of no signing."""
     s, e = doc.sentence_of(person.start)
     if _SIGN_RE.search(doc.text, s, e):
@@ -610,11 +610,11 @@ def _chairs_a_session(doc: Document, person: Person) -> bool:
     return bool(_SESSION_RE.search(window))
 
 
-def _resolve(doc: Document, people: list[Person]) -> list[Signatory]:
+def _resolve(doc: Document, people: list[PersonMention]) -> list[SignatoryDraft]:
     """Completes surnames («MM. Miraoui») and unnamed titles («السيد عامل عمالة …») from the
     named people elsewhere in the text; drops those still unnamed."""
     named = [p for p in doc.people if p.name and p.role]
-    out: list[Signatory] = []
+    out: list[SignatoryDraft] = []
     for person in sorted(people, key=lambda p: p.start):
         full = person
         if person.name and not person.role:
@@ -628,14 +628,14 @@ def _resolve(doc: Document, people: list[Person]) -> list[Signatory]:
             continue
         if any(fold(s.name) == fold(full.name) for s in out):
             continue
-        out.append(Signatory(full.name, full.role or "", full.name_span, full.role_span))
+        out.append(SignatoryDraft(full.name, full.role or "", full.name_span, full.role_span))
     return out
 
 
 # --- partners ------------------------------------------------------------------------------
 
 
-def _partners(doc: Document, parties, signers: list[Signatory]) -> list[Mention]:
+def _partners(doc: Document, parties, signers: list[SignatoryDraft]) -> list[Mention]:
     found: list[Mention] = list(parties.institutions)
     few = len(parties.institutions) < 2
     if not few and doc.presided:
@@ -1015,7 +1015,7 @@ _PROGRAMME_STOP = re.compile(
 )
 
 
-def _committee(doc: Document) -> Committee | None:
+def _committee(doc: Document) -> CommitteeDraft | None:
     m = _COMMITTEE_RE.search(doc.text)
     if not m:
         return None
@@ -1026,7 +1026,7 @@ def _committee(doc: Document) -> Committee | None:
         owner = [p for p in doc.people if p.end <= m.start() and p.role]
         if owner:
             chair, chair_span = owner[-1].role, owner[-1].role_span
-    return Committee(name, chair, (m.start(), m.end()), chair_span)
+    return CommitteeDraft(name, chair, (m.start(), m.end()), chair_span)
 
 
 def _programme(doc: Document, scope: tuple[int, int]) -> Mention | None:

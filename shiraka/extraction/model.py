@@ -20,7 +20,7 @@ class Mention:
 
 
 @dataclass
-class Signatory:
+class SignatoryDraft:
     name: str
     role: str
     name_span: Span | None
@@ -37,7 +37,7 @@ class AmountItem:
 
 
 @dataclass
-class Committee:
+class CommitteeDraft:
     name: str
     chair: str | None
     name_span: Span
@@ -60,11 +60,11 @@ class AgreementDraft:
     project_count: int | None = None
     project_count_span: Span | None = None
     partners: list[Mention] = field(default_factory=list)
-    signatories: list[Signatory] = field(default_factory=list)
+    signatories: list[SignatoryDraft] = field(default_factory=list)
     amounts: list[AmountItem] = field(default_factory=list)
     locations: list[Mention] = field(default_factory=list)
     projects: list[Mention] = field(default_factory=list)
-    committee: Committee | None = None
+    committee: CommitteeDraft | None = None
     programme: Mention | None = None
     # People and bodies only present («بحضور …»): not in the gold schema, kept for review.
     attendees: list[Mention] = field(default_factory=list)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from .gazetteer import find_places, gazetteer, name_key
 from .lexicon import AR_HEADS, AR_HONORIFICS, AR_TITLES, FR_HEADS, FR_TITLES, folded_words
 from .model import Mention
-from .people import Person
+from .people import PersonMention
 from .text import COMMA, Token, clean_phrase, compact_key, fold, index_at
 
 _BREAK = re.compile(r"[.;:!?؟\n()«»]")
@@ -466,7 +466,9 @@ def _fr_commune_list(tokens: list[Token], text: str, i: int) -> list[Mention] | 
     return out or None
 
 
-def find_parties(tokens: list[Token], text: str, people: list[Person], scope: tuple[int, int]) -> Parties:
+def find_parties(
+    tokens: list[Token], text: str, people: list[PersonMention], scope: tuple[int, int]
+) -> Parties:
     parties = Parties()
     starts = _zone_starts(text, scope)
     index_of = {t.start: n for n, t in enumerate(tokens)}
@@ -538,7 +540,12 @@ _LIST_FILLERS = {"كل", "من", "و", "et", "le", "la", "les", "منها", "ع�
 
 
 def _read_list(
-    tokens: list[Token], text: str, people: list[Person], i: int, parties: Parties, scope: tuple[int, int]
+    tokens: list[Token],
+    text: str,
+    people: list[PersonMention],
+    i: int,
+    parties: Parties,
+    scope: tuple[int, int],
 ) -> None:
     """Reads «X و Y، و Z» from token i until the list ends."""
     items = 0
@@ -582,7 +589,9 @@ def _filler_length(tokens: list[Token], i: int, items: int) -> int:
     return 0
 
 
-def _read_item(tokens: list[Token], text: str, people: list[Person], i: int, parties: Parties, items: int):
+def _read_item(
+    tokens: list[Token], text: str, people: list[PersonMention], i: int, parties: Parties, items: int
+):
     """One party of a list at token i: (index after it, what follows: "join" when a joiner must come
     next, "gap" when only a break ends the list, "next" when the list simply goes on), or None."""
     tok = tokens[i]

@@ -24,7 +24,7 @@ _BREAK = re.compile(r"[.;:!?؟\n()«»\"“”]")
 
 
 @dataclass
-class Person:
+class PersonMention:
     name: str | None
     name_span: tuple[int, int] | None
     role: str | None
@@ -138,9 +138,9 @@ def _extend_name(tokens: list[Token], text: str, i: int, arabic: bool, limit: in
     return j
 
 
-def find_people(tokens: list[Token], text: str) -> list[Person]:
+def find_people(tokens: list[Token], text: str) -> list[PersonMention]:
     """Every person (named or not) with a title, left to right."""
-    people: list[Person] = []
+    people: list[PersonMention] = []
     used_until = 0
     i = 0
     titles = [_is_title(t) for t in tokens]
@@ -172,7 +172,7 @@ def find_people(tokens: list[Token], text: str) -> list[Person]:
             and previous.role_span
             and _honorific_only(text, previous.role_span[1], person.name_span[0])
         ):
-            people[-1] = Person(person.name, person.name_span, previous.role, previous.role_span)
+            people[-1] = PersonMention(person.name, person.name_span, previous.role, previous.role_span)
         elif person.role or _honorific_only(text, max(0, person.start - 14), person.start, loose=True):
             people.append(person)
         used_until = person.end
@@ -189,7 +189,7 @@ def _honorific_only(text: str, start: int, end: int, loose: bool = False) -> boo
     return len(words) == 1 and (words[0] in AR_HONORIFICS or words[0] in FR_HONORIFICS)
 
 
-def _person_at(tokens: list[Token], text: str, i: int, used_until: int) -> tuple[Person, int] | None:
+def _person_at(tokens: list[Token], text: str, i: int, used_until: int) -> tuple[PersonMention, int] | None:
     tok = tokens[i]
     arabic = not _latin(tok)
     name_start = None
@@ -198,7 +198,7 @@ def _person_at(tokens: list[Token], text: str, i: int, used_until: int) -> tuple
         if _is_title(tokens[i + 1]):
             role_end = _role_end(tokens, text, i + 1, arabic)
             span = (tokens[i + 1].start, tokens[role_end - 1].end)
-            return Person(None, None, clean_phrase(text[span[0] : span[1]]), span), role_end
+            return PersonMention(None, None, clean_phrase(text[span[0] : span[1]]), span), role_end
         name_start = i + 1
     elif arabic and (tok.key in AR_FIRST_NAMES or _strip(tok.key, ("و",)) in AR_FIRST_NAMES):
         name_start = i
@@ -229,10 +229,12 @@ def _person_at(tokens: list[Token], text: str, i: int, used_until: int) -> tuple
     role, role_span, after = _role_after(tokens, text, name_end, arabic)
     if role is None:
         role, role_span = _role_before(tokens, text, i, used_until, arabic)
-    return Person(name_text, name_span, role, role_span), after if role_span and after else name_end
+    return PersonMention(name_text, name_span, role, role_span), after if role_span and after else name_end
 
 
-def _name_before_title(tokens: list[Token], text: str, i: int, used_until: int) -> tuple[Person, int] | None:
+def _name_before_title(
+    tokens: list[Token], text: str, i: int, used_until: int
+) -> tuple[PersonMention, int] | None:
     """«شكيب بنموسى، وزير …»: two name-like words right before «، TITLE» after a boundary."""
     if i + 2 >= len(tokens):
         return None
@@ -273,7 +275,7 @@ def _name_before_title(tokens: list[Token], text: str, i: int, used_until: int) 
             return None
     name_span = (a.start + (1 if arabic and a.key.startswith("و") and len(a.key) > 3 else 0), b.end)
     role, role_span, after = _role_after(tokens, text, i + 2, arabic)
-    return Person(text[name_span[0] : name_span[1]], name_span, role, role_span), after or i + 3
+    return PersonMention(text[name_span[0] : name_span[1]], name_span, role, role_span), after or i + 3
 
 
 def _role_after(
