@@ -2,6 +2,7 @@
 Western digits in every language, as in Moroccan administration."""
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from shiraka.core.text import reader_language
 
@@ -14,13 +15,8 @@ def _language(language: str | None) -> str:
 
 
 def _group(value: Decimal, decimal_mark: str, group_mark: str) -> str:
-    sign = "-" if value < 0 else ""
-    whole, _, cents = f"{abs(value):.2f}".partition(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return f"{sign}{group_mark.join(groups)}{decimal_mark}{cents}"
+    # Python groups by threes with "," and marks the decimals with "."; each language's marks replace them.
+    return f"{value:,.2f}".translate({ord(","): group_mark, ord("."): decimal_mark})
 
 
 # How each language writes an amount: (decimal mark, group mark, pattern of a full amount, of millions).
@@ -34,7 +30,16 @@ AMOUNT_STYLES = {
 
 
 def _styled(value: Decimal, language: str | None, *, millions: bool) -> str:
-    decimal_mark, group_mark, full, compact = AMOUNT_STYLES.get(_language(language), AMOUNT_STYLES["fr"])
+    # A negative amount rounded to zero is written 0,00, never -0,00.
+    return written_amount(abs(value) if value == 0 else value, _language(language), millions)
+
+
+@lru_cache(maxsize=8192)
+def written_amount(value: Decimal, language: str, millions: bool) -> str:
+    """An amount already rounded to the centime, as `language` writes it. A page writes a few hundred
+    amounts, and the same figures again from one request to the next: each is written once. (Equal
+    Decimals are written alike once rounded: 1.1 and 1.10 both give 1,10.)"""
+    decimal_mark, group_mark, full, compact = AMOUNT_STYLES.get(language, AMOUNT_STYLES["fr"])
     return (compact if millions else full).format(_group(value, decimal_mark, group_mark))
 
 

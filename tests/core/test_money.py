@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
 from shiraka.agreements.models import Partnership, ScheduledContribution
-from shiraka.core.formatting import format_amount, format_millions
+from shiraka.core.formatting import format_amount, format_millions, written_amount
 from shiraka.core.money import to_decimal
 from tests import factories
 
@@ -49,6 +49,19 @@ def test_amounts_display_in_the_readers_language():
     assert format_millions(Decimal("443000000"), "ar") == "443,00\u00a0مليون درهم"
     assert format_amount(Decimal("26343000"), "fr") == "26\u00a0343\u00a0000,00\u00a0DH"
     assert format_amount(Decimal("26343000"), "en") == "MAD 26,343,000.00"
+
+
+@pytest.mark.parametrize("first", ["negative", "zero"])
+def test_amounts_written_once_read_the_same_whatever_came_first(first):
+    """Amounts are written once and kept: a negative amount rounded to nothing, written first, does not
+    make every zero read "-0,00", and rounding and signs stay right for the amounts kept beside it."""
+    written_amount.cache_clear()
+    order = [Decimal("-0.004"), Decimal("0")] if first == "negative" else [Decimal("0"), Decimal("-0.004")]
+    assert [format_amount(value, "fr") for value in order] == ["0,00\u00a0DH", "0,00\u00a0DH"]
+    assert format_amount(Decimal("-1234567.895"), "ar") == "-1.234.567,90\u00a0درهم"
+    assert format_amount(Decimal("999.994"), "en") == "MAD 999.99"
+    assert format_millions(Decimal("-2500000"), "fr") == "-2,50\u00a0M DH"
+    assert format_amount(Decimal("1.1"), "fr") == format_amount(Decimal("1.10"), "fr") == "1,10\u00a0DH"
 
 
 def test_unspecified_commitment_stays_none_not_zero(db):

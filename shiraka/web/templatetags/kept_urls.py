@@ -50,13 +50,26 @@ class KeptURLNode(URLNode):
         values = args + tuple(value for _name, value in kwargs)
         if not all(type(value) in KEPT_TYPES for value in values):
             return None
-        request = getattr(context, "request", None)
-        if hasattr(request, "current_app"):
-            current_app = request.current_app
-        else:
-            current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
         view_name = self.view_name.resolve(context)
-        return (view_name, args, kwargs, get_language(), get_script_prefix(), get_urlconf(), current_app)
+        # The language is read each time: `{% language %}` changes it within a page.
+        return (view_name, args, kwargs, get_language(), *_request_scope(getattr(context, "request", None)))
+
+
+def _request_scope(request) -> tuple:
+    """The script prefix, URL configuration and application namespace an address is found under: set
+    before the view runs and the same for the whole request, so read once per request (each is a
+    context-local lookup, and a page has a hundred addresses)."""
+    scope = getattr(request, "_kept_url_scope", None)
+    if scope is not None:
+        return scope
+    if hasattr(request, "current_app"):
+        current_app = request.current_app
+    else:
+        current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+    scope = (get_script_prefix(), get_urlconf(), current_app)
+    if request is not None and getattr(request, "resolver_match", None) is not None:
+        request._kept_url_scope = scope
+    return scope
 
 
 def _keep(key, asvar_url, rendered) -> None:
