@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from shiraka.agreements.models import Agreement, Partnership
-from shiraka.agreements.services import transfer_record
+from shiraka.agreements.services import AGREEMENT_TRANSITIONS, agreement_set_status, transfer_record
 from shiraka.core.rules import today as local_today
 from shiraka.demo.synth import synth_generate
 from shiraka.followup import kept_alerts
@@ -188,9 +188,15 @@ def test_the_whole_portfolio_reads_its_alerts_off_the_kept_rows_alone(today):
 
 
 def test_an_agreement_cancelled_leaves_the_whole_portfolios_alerts_at_once(today):
-    from shiraka.agreements.services import agreement_set_status
-
-    agreement = Agreement.objects.get(pk=KeptAlert.objects.exclude(agreement=None).values("agreement_id")[:1])
+    # An agreement with an alert that may still be cancelled (a completed one may not), whatever order
+    # the database returns rows in.
+    cancellable = [status for status, targets in AGREEMENT_TRANSITIONS.items() if "cancelled" in targets]
+    agreement = (
+        Agreement.objects.filter(status__in=cancellable, pk__in=KeptAlert.objects.values("agreement_id"))
+        .order_by("pk")
+        .first()
+    )
+    assert agreement is not None, "the generated data gives no cancellable agreement with an alert"
     assert agreement.pk in {alert.agreement_id for alert in AlertList(Agreement.objects.all(), today=today)}
     agreement_set_status(
         agreement, status="cancelled", reason="Signée en double", expected_version=agreement.version
