@@ -71,16 +71,14 @@ def agreement_in_province(total="1000000.00", code: str = "09.273", **fields):
 
 def project(agreement_, *, status="works", budget="100000.00", **fields):
     number = agreement_.projects.count() + 1
-    return projects.project_create(
-        agreement=agreement_,
-        reference=f"{agreement_.reference}-P{number}",
-        title_fr=f"Projet {number}",
-        title_ar=f"مشروع {number}",
-        category="health_centre",
-        budget=Decimal(budget),
-        status=status,
+    fields = {
+        "reference": f"{agreement_.reference}-P{number}",
+        "title_fr": f"Projet {number}",
+        "title_ar": f"مشروع {number}",
+        "category": "health_centre",
         **fields,
-    )
+    }
+    return projects.project_create(agreement=agreement_, budget=Decimal(budget), status=status, **fields)
 
 
 def partner_with_schedule(agreement_, *, committed="400000.00", due=(), transfers=(), name=""):

@@ -9,9 +9,12 @@ class LocalisedName:
 
     @property
     def name(self) -> str:
-        if reader_language() == "en" and getattr(self, "name_en", ""):
+        return self.name_in(reader_language())
+
+    def name_in(self, language: str) -> str:
+        if language == "en" and getattr(self, "name_en", ""):
             return self.name_en
-        return localised(self.name_ar, self.name_fr)
+        return localised(self.name_ar, self.name_fr, language)
 
     def __str__(self) -> str:
         return self.name

@@ -53,7 +53,7 @@ from shiraka.reporting.selectors import progress_by_quarter
 from shiraka.territory.models import Province, Region
 
 from ..kit.views import page_of, query_without, record_page
-from . import charts
+from . import charts, rows
 
 DASHBOARD_ROWS = 20
 
@@ -136,12 +136,14 @@ def _charts(figures: dict, statuses) -> dict:
 def agreement_list(request):
     filters = AgreementFilters.from_query(request.GET)
     queryset = agreement_search(visible_agreements(request.user), filters)
-    page = page_of(request, agreement_page_rows(queryset, filters.sort), counted=queryset)
+    shown = rows.shown_fields(agreement_page_rows(queryset, filters.sort), rows.AGREEMENT_FIELDS)
+    page = page_of(request, shown, counted=queryset)
     return render(
         request,
         "web/agreement_list.html",
         {
             "page": page,
+            "rows": rows.agreement_rows(page.object_list),
             "filters": filters,
             "query": query_without(request, "page"),
             "sort_query": query_without(request, "page", "sort"),
@@ -204,11 +206,13 @@ def agreement_detail(request, reference: str):
 def project_list(request):
     filters = ProjectFilters.from_query(request.GET)
     queryset = project_search(visible_projects(request.user), filters)
+    page = page_of(request, rows.shown_fields(project_page_rows(queryset, filters.sort), rows.PROJECT_FIELDS))
     return render(
         request,
         "web/project_list.html",
         {
-            "page": page_of(request, project_page_rows(queryset, filters.sort)),
+            "page": page,
+            "rows": rows.project_rows(page.object_list),
             "filters": filters,
             "query": query_without(request, "page"),
             "sort_query": query_without(request, "page", "sort"),

@@ -15,7 +15,7 @@ from threading import Lock
 from django import template
 from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as django_url
-from django.urls import get_script_prefix, get_urlconf
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -70,6 +70,25 @@ def _request_scope(request) -> tuple:
     if request is not None and getattr(request, "resolver_match", None) is not None:
         request._kept_url_scope = scope
     return scope
+
+
+class KeptAddresses:
+    """`reverse(view_name, args=args)` for many rows written in Python, kept like a template's
+    `{% url %}`: the language, script prefix and URL configuration are read once, when made (a
+    list's rows are written under one language)."""
+
+    def __init__(self):
+        self.scope = (get_language(), get_script_prefix(), get_urlconf(), None)
+
+    def __call__(self, view_name: str, *args) -> str:
+        if not all(type(value) in KEPT_TYPES for value in args):
+            return reverse(view_name, args=args)
+        key = (view_name, args, (), *self.scope)
+        url = _kept.get(key, MISSING)
+        if url is MISSING:
+            url = reverse(view_name, args=args)
+            _keep(key, url, None)
+        return url
 
 
 def _keep(key, asvar_url, rendered) -> None:
