@@ -13,6 +13,9 @@ else:
 
 from shiraka.settings import *  # noqa: E402,F403
 
+# Every query compiled once is compared with the query built for its key (core.querying).
+SHIRAKA_CHECK_PREPARED = True
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
 
 

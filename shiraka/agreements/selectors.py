@@ -18,13 +18,14 @@ from shiraka.core.querying import (
     choice_param,
     filter_given,
     int_param,
+    prepared_rows,
     sum_subquery,
     text_search,
     year_param,
 )
 from shiraka.core.rules import today as local_today
 
-from .models import Agreement, Partnership, ScheduledContribution, Transfer
+from .models import Agreement, Partnership, ScheduledContribution, Signatory, SigningAttendee, Transfer
 
 # --- the hierarchy, counted once ------------------------------------------------------------------
 #
@@ -140,9 +141,13 @@ def partnerships_with_figures(partnerships: QuerySet, *, today: date | None = No
     )
 
 
-def agreement_schedule(agreement: Agreement) -> QuerySet:
+def agreement_schedule(agreement: Agreement) -> list[ScheduledContribution]:
+    return prepared_rows("agreement-schedule", _schedule_of, agreement.pk)
+
+
+def _schedule_of(pk: int) -> QuerySet:
     return (
-        ScheduledContribution.objects.filter(partnership__agreement=agreement)
+        ScheduledContribution.objects.filter(partnership__agreement_id=pk)
         .select_related("partnership__organisation")
         .order_by("due_on", "pk")
     )
@@ -150,10 +155,47 @@ def agreement_schedule(agreement: Agreement) -> QuerySet:
 
 def agreement_transfers(agreement: Agreement) -> QuerySet:
     """Every transfer of the agreement, the cancelled ones too (the page strikes them through)."""
+    return _transfers_of(agreement.pk)
+
+
+def agreement_transfer_rows(agreement: Agreement) -> list[Transfer]:
+    """`agreement_transfers`, read for the agreement's page (compiled once)."""
+    return prepared_rows("agreement-transfers", _transfers_of, agreement.pk)
+
+
+def _transfers_of(pk: int) -> QuerySet:
     return (
-        Transfer.objects.filter(partnership__agreement=agreement)
+        Transfer.objects.filter(partnership__agreement_id=pk)
         .select_related("partnership__organisation", "cancelled_by")
         .order_by("-transferred_on", "-pk")
+    )
+
+
+def agreement_signatories(agreement: Agreement) -> list[Signatory]:
+    return prepared_rows(
+        "agreement-signatories",
+        lambda pk: Signatory.objects.filter(agreement_id=pk).select_related("person", "organisation"),
+        agreement.pk,
+        agreement=agreement,
+    )
+
+
+def agreement_attendees(agreement: Agreement) -> list[SigningAttendee]:
+    return prepared_rows(
+        "agreement-attendees",
+        lambda pk: SigningAttendee.objects.filter(agreement_id=pk),
+        agreement.pk,
+        agreement=agreement,
+    )
+
+
+def agreement_children(agreement: Agreement) -> list[Agreement]:
+    """Its specific agreements and amendments."""
+    return prepared_rows(
+        "agreement-children",
+        lambda pk: Agreement.objects.filter(parent_id=pk),
+        agreement.pk,
+        parent=agreement,
     )
 
 
@@ -260,16 +302,10 @@ class Version:
 def agreement_versions(agreement: Agreement) -> list[Version]:
     """The original and every counted amendment, in order of signing, each with what it changed.
     Empty for an agreement that was never amended. Two queries."""
-    amendments = list(
-        agreement.children.filter(kind=Agreement.Kind.AMENDMENT, status__in=COUNTED_STATUSES)
-        .order_by(F("signed_on").asc(nulls_first=True), "pk")
-        .prefetch_related("partnerships__organisation")
-    )
+    amendments = prepared_rows("agreement-amendments", _amendments_of, agreement.pk, parent=agreement)
     if not amendments:
         return []
-    commitments = {
-        p.organisation_id: p.committed_amount for p in agreement.partnerships.select_related("organisation")
-    }
+    commitments = {p.organisation_id: p.committed_amount for p in agreement.partnerships.all()}
     versions = [Version(agreement, True, agreement.total_amount, agreement.end_on)]
     for amendment in amendments:
         previous = versions[-1]
@@ -289,6 +325,14 @@ def agreement_versions(agreement: Agreement) -> list[Version]:
     return versions
 
 
+def _amendments_of(pk: int) -> QuerySet:
+    return (
+        Agreement.objects.filter(parent_id=pk, kind=Agreement.Kind.AMENDMENT, status__in=COUNTED_STATUSES)
+        .order_by(F("signed_on").asc(nulls_first=True), "pk")
+        .prefetch_related("partnerships__organisation")
+    )
+
+
 @dataclass
 class Envelope:
     envelope: Decimal | None
@@ -301,8 +345,14 @@ def framework_envelope(agreement: Agreement) -> Envelope | None:
     take of it, and what is not yet allocated. One query."""
     if agreement.kind != Agreement.Kind.FRAMEWORK:
         return None
-    row = (
-        Agreement.objects.filter(pk=agreement.pk)
+    row = prepared_rows("framework-envelope", _envelope_of, agreement.pk)[0]
+    envelope, allocated = row["envelope"], row["allocated"]
+    return Envelope(envelope, allocated, None if envelope is None else envelope - allocated)
+
+
+def _envelope_of(pk: int) -> QuerySet:
+    return (
+        Agreement.objects.filter(pk=pk)
         .annotate(
             envelope=effective_total(),
             allocated=Coalesce(
@@ -320,10 +370,7 @@ def framework_envelope(agreement: Agreement) -> Envelope | None:
             ),
         )
         .values("envelope", "allocated")
-        .get()
     )
-    envelope, allocated = row["envelope"], row["allocated"]
-    return Envelope(envelope, allocated, None if envelope is None else envelope - allocated)
 
 
 def specific_agreements_of(framework) -> QuerySet:

@@ -1,9 +1,12 @@
 """Query helpers shared by the selectors: reading list pages' query strings (whole numbers, an
 ordering chosen from a fixed table), text search, the money subqueries the figures are made of, and
-queries compiled once (`prepared_row`)."""
+queries compiled once (`prepared_row`, `prepared_rows`)."""
 
+import copy
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
     Count,
@@ -19,6 +22,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.sql import Query
 
 from shiraka.core.money import ZERO, MoneyField, money_value
 from shiraka.core.text import search_terms
@@ -152,7 +156,49 @@ class QuarterStart(Func):
 
 # A key no record has: it stands for the record's key while a query is compiled once (`prepared_row`).
 KEY_MARKER = -2_147_483_629
-_PREPARED: dict[tuple[str, str], tuple[str, tuple, tuple]] = {}
+# What a compiler keeps of compiling a query, that reading its rows needs (`ModelIterable`, `results_iter`).
+_COMPILED_STATE = ("select", "klass_info", "annotation_col_map", "col_count", "has_extra_select")
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    template: QuerySet  # built with KEY_MARKER, never evaluated
+    sql: str
+    params: tuple
+    marked: tuple[bool, ...]
+    state: dict
+
+    def bound(self, key: int) -> list:
+        # The key keeps the type its marker had (psycopg's Int8 for a key PostgreSQL compares as bigint).
+        return [
+            type(value)(key) if is_key else value
+            for value, is_key in zip(self.params, self.marked, strict=True)
+        ]
+
+
+_PREPARED: dict[tuple[str, str], _Prepared] = {}
+
+
+def _prepared(name: str, build: Callable[[int], QuerySet], key: int, using: str) -> _Prepared:
+    found = _PREPARED.get((name, using))
+    if found is None:
+        template = build(KEY_MARKER)
+        compiler = template.query.get_compiler(using)
+        sql, params = compiler.as_sql()
+        marked = tuple(
+            isinstance(value, int) and not isinstance(value, bool) and value == KEY_MARKER for value in params
+        )
+        if not any(marked):
+            raise ValueError(f"{name}: the query does not use its key")
+        state = {attribute: getattr(compiler, attribute) for attribute in _COMPILED_STATE}
+        found = _PREPARED[(name, using)] = _Prepared(template, sql, tuple(params), marked, state)
+    if getattr(settings, "SHIRAKA_CHECK_PREPARED", False):
+        # The tests build the query for every call too: a `build` whose SQL depends on anything but
+        # its key (the language, the day, the reader) would read the wrong rows once compiled.
+        sql, params = build(key).query.get_compiler(using).as_sql()
+        if (sql, list(params)) != (found.sql, found.bound(key)):
+            raise AssertionError(f"{name}: the query built for {key!r} is not the one compiled once")
+    return found
 
 
 def prepared_row(name: str, build: Callable[[int], QuerySet], key: int, *, using: str = DEFAULT_DB_ALIAS):
@@ -160,14 +206,37 @@ def prepared_row(name: str, build: Callable[[int], QuerySet], key: int, *, using
     and database under `name`: Django builds and compiles a queryset at each call (7 ms for a page's
     history stamp and its six subqueries) where only the record's key changes. `build` uses its
     argument as that key and nothing else varies in what it builds."""
-    found = _PREPARED.get((name, using))
-    if found is None:
-        sql, params = build(KEY_MARKER).query.get_compiler(using).as_sql()
-        marked = tuple(isinstance(value, int) and value == KEY_MARKER for value in params)
-        if not any(marked):
-            raise ValueError(f"{name}: the query does not use its key")
-        found = _PREPARED[(name, using)] = (sql, tuple(params), marked)
-    sql, params, marked = found
+    prepared = _prepared(name, build, key, using)
     with connections[using].cursor() as cursor:
-        cursor.execute(sql, [key if is_key else value for value, is_key in zip(params, marked, strict=True)])
+        cursor.execute(prepared.sql, prepared.bound(key))
         return cursor.fetchone()
+
+
+def prepared_rows(
+    name: str, build: Callable[[int], QuerySet], key: int, *, using: str = DEFAULT_DB_ALIAS, **known
+) -> list:
+    """The rows of `build(key)` as a list (model instances with their `select_related` and
+    `prefetch_related`, or values), built and compiled once per process and database under `name`
+    (`prepared_row`'s rule: only the key varies). A record's page reads a dozen such queries, and
+    Django spent more time building and compiling them than the database answering them. `known`:
+    links every row has to a record already in hand (`agreement=agreement`), set without a query as
+    a related manager would."""
+    prepared = _prepared(name, build, key, using)
+    sql, params, state = prepared.sql, prepared.bound(key), prepared.state
+    # A shallow copy of the compiled template whose compiler answers with the SQL compiled once.
+    query = copy.copy(prepared.template.query)
+
+    def get_compiler(using=None, connection=None, elide_empty=True):
+        compiler = Query.get_compiler(query, using, connection, elide_empty)
+        compiler.__dict__.update(state)
+        compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        return compiler
+
+    query.get_compiler = get_compiler
+    rows = prepared.template._chain()
+    rows.query, rows._db, rows._known_related_objects = query, using, {}
+    rows = list(rows)
+    for row in rows:
+        for link, record in known.items():
+            setattr(row, link, record)
+    return rows

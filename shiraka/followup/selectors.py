@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from shiraka.agreements.models import Agreement
-from shiraka.core.querying import count_subquery
+from shiraka.core.querying import count_subquery, prepared_rows
 from shiraka.core.rules import today as local_today
 from shiraka.territory.models import Province, Region
 
@@ -87,6 +87,15 @@ def alerts_by_kind(alerts: list[Alert]) -> dict[str, list[Alert]]:
 
 # ---------------------------------------------------------------------------------------------
 # Committees
+
+
+def agreement_committees(agreement: Agreement) -> list[Committee]:
+    """The committees that follow an agreement, with their chair (its page lists them)."""
+    return prepared_rows(
+        "agreement-committees",
+        lambda pk: Committee.objects.filter(agreements__id=pk).select_related("chair"),
+        agreement.pk,
+    )
 
 
 def committees_with_counts(queryset: QuerySet | None = None, *, today: date | None = None) -> QuerySet:

@@ -17,7 +17,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from shiraka.agreements.models import Agreement, Partnership
 from shiraka.agreements.selectors import AGREEMENT_SORTS, COUNTED_STATUSES, NON_ROOT_KINDS
 from shiraka.core.money import ZERO
-from shiraka.core.querying import as_money, ordering_expressions, within
+from shiraka.core.querying import as_money, ordering_expressions, prepared_rows, within
 from shiraka.core.rules import today as local_today
 from shiraka.core.text import reader_language
 from shiraka.organisations.models import Organisation
@@ -185,23 +185,31 @@ def agreement_summary(agreement: Agreement, *, today: date | None = None) -> Sum
     """One agreement's own figures, whatever its kind or status (its page shows them all): its kept
     row and its projects by status."""
     ensure_current(today or local_today())
-    kept = AgreementFigures.objects.filter(agreement=agreement).first()
+    kept = next(iter(prepared_rows("agreement-figures", _figures_of, agreement.pk)), None)
     if kept is None:  # rows written in bulk by another process that did not refresh
         refresh_figures([agreement.pk], today=today)
         kept = AgreementFigures.objects.get(agreement=agreement)
     same = ("committed", "unallocated", "unspecified_partners", "transferred", "arrears", "budget", "paid")
     weights = {"weighted_sum": kept.progress_weighted_sum, "weight": kept.progress_weight,
                "plain_sum": kept.progress_plain_sum, "count": kept.projects}  # fmt: skip
-    statuses = ProjectGroup.objects.filter(agreement=agreement, dimension=STATUS)
+    statuses = prepared_rows("agreement-project-statuses", _statuses_of, agreement.pk)
     return Summary(
         agreements=1,
         total_amount=kept.total or ZERO,
         due_to_date=kept.due,
         projects=kept.projects,
         progress=weighted_progress(weights),
-        projects_by_status=dict(statuses.values_list("key", "projects")),
+        projects_by_status=dict(statuses),
         **{name: getattr(kept, name) for name in same},
     )
+
+
+def _figures_of(pk: int) -> QuerySet:
+    return AgreementFigures.objects.filter(agreement_id=pk)
+
+
+def _statuses_of(pk: int) -> QuerySet:
+    return ProjectGroup.objects.filter(agreement_id=pk, dimension=STATUS).values_list("key", "projects")
 
 
 BREAKDOWNS = {"region": "region", "province": "province", "programme": "programme"}
@@ -351,6 +359,17 @@ def agreement_page_rows(queryset: QuerySet, sort: str) -> QuerySet:
 def per_inhabitant(amount: Decimal, population: int | None) -> Decimal | None:
     """Dirhams per inhabitant of the 2024 census (None where the population is unknown)."""
     return (amount / population).quantize(Decimal("0.01")) if population else None
+
+
+def agreement_partnerships(agreement, *, today: date | None = None) -> list:
+    """The partnerships of an agreement's page with their kept figures and partner (compiled once)."""
+    ensure_current(today or local_today())
+    return prepared_rows("agreement-partnerships", _partnerships_of, agreement.pk, agreement=agreement)
+
+
+def _partnerships_of(pk: int) -> QuerySet:
+    partnerships = Partnership.objects.filter(agreement_id=pk).select_related("organisation")
+    return partnerships_with_kept_figures(partnerships, ensure=False).order_by("pk")
 
 
 def partnerships_with_kept_figures(

@@ -13,6 +13,7 @@ from shiraka.core.querying import (
     choice_param,
     int_param,
     ordering_expressions,
+    prepared_rows,
 )
 from shiraka.core.rules import today as local_today
 
@@ -92,6 +93,19 @@ def project_page_rows(queryset: QuerySet, sort: str) -> QuerySet:
         late_milestones=Coalesce(Subquery(late), 0),
     )
     return rows.order_by(*ordering_expressions(PROJECT_SORTS, sort, "reference"))
+
+
+def agreement_projects(agreement) -> list[Project]:
+    """The projects of an agreement's page, with their facility type, places and communes."""
+    return prepared_rows("agreement-projects", _projects_of, agreement.pk, agreement=agreement)
+
+
+def _projects_of(pk: int) -> QuerySet:
+    return (
+        Project.objects.filter(agreement_id=pk)
+        .select_related("facility_type", "province", "region")
+        .prefetch_related("communes")
+    )
 
 
 def contracts_with_payments(project: Project) -> QuerySet:

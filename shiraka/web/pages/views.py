@@ -25,17 +25,22 @@ from shiraka.accounts.access import (
 from shiraka.agreements.models import Agreement, Partnership, Programme
 from shiraka.agreements.selectors import (
     AgreementFilters,
+    agreement_attendees,
+    agreement_children,
     agreement_schedule,
     agreement_search,
-    agreement_transfers,
+    agreement_signatories,
+    agreement_transfer_rows,
     agreement_versions,
     framework_envelope,
 )
 from shiraka.core.cache import cached_figures
 from shiraka.core.history import page_history
+from shiraka.followup.selectors import agreement_committees
 from shiraka.organisations.models import Organisation
 from shiraka.portfolio.selectors import (
     agreement_page_rows,
+    agreement_partnerships,
     agreement_summary,
     agreements_with_figures,
     breakdown,
@@ -46,7 +51,7 @@ from shiraka.portfolio.selectors import (
     portfolio_summary,
 )
 from shiraka.projects.models import Category, Project
-from shiraka.projects.selectors import ProjectFilters, project_page_rows, project_search
+from shiraka.projects.selectors import ProjectFilters, agreement_projects, project_page_rows, project_search
 from shiraka.projects.selectors import project_detail as project_detail_data
 from shiraka.reporting.national import dashboard_figures, region_figures, summary_figures
 from shiraka.reporting.selectors import progress_by_quarter
@@ -171,11 +176,7 @@ def _list_summary(request, filters: AgreementFilters, queryset):
 
 def agreement_detail(request, reference: str):
     agreement = access_agreement(request.user, reference)
-    partnerships = list(
-        partnerships_with_kept_figures(agreement.partnerships.select_related("organisation")).order_by("pk")
-    )
-    for partnership in partnerships:
-        partnership.agreement = agreement  # the access rule reads it; no query per row
+    partnerships = agreement_partnerships(agreement)  # each knows its agreement: no query per access check
     return render(
         request,
         "web/agreement_detail.html",
@@ -187,15 +188,13 @@ def agreement_detail(request, reference: str):
             "agreement": agreement,
             "summary": agreement_summary(agreement),
             "partnerships": partnerships,
-            "signatories": agreement.signatories.select_related("person", "organisation"),
-            "attendees": agreement.attendees.all(),
-            "projects": agreement.projects.select_related(
-                "facility_type", "province", "region"
-            ).prefetch_related("communes"),
-            "children": agreement.children.all(),
-            "committees": agreement.committees.select_related("chair"),
+            "signatories": agreement_signatories(agreement),
+            "attendees": agreement_attendees(agreement),
+            "projects": agreement_projects(agreement),
+            "children": agreement_children(agreement),
+            "committees": agreement_committees(agreement),
             "schedule": agreement_schedule(agreement),
-            "transfers": agreement_transfers(agreement),
+            "transfers": agreement_transfer_rows(agreement),
             "history": page_history(agreement, shown=is_member(request.user)),
             "versions": agreement_versions(agreement),
             "envelope": framework_envelope(agreement),
