@@ -16,8 +16,9 @@ from shiraka.core.querying import (
     prepared_rows,
 )
 from shiraka.core.rules import today as local_today
+from shiraka.territory.models import Commune
 
-from .models import Category, Milestone, Payment, Project, ProjectFunding
+from .models import Category, Contract, Milestone, Payment, ProgressUpdate, Project, ProjectFunding
 
 ZERO = Decimal("0.00")
 PROJECT_SORTS = {
@@ -111,9 +112,14 @@ def _projects_of(pk: int) -> QuerySet:
 def contracts_with_payments(project: Project) -> QuerySet:
     """A project's contracts, each with what was paid on it (cancelled payments count in nothing) and
     its payments in order (the cancelled ones too, for the page to show them struck through)."""
+    return _contracts_of(project.pk)
+
+
+def _contracts_of(pk: int) -> QuerySet:
     standing = Q(payments__cancelled_at__isnull=True)
     return (
-        project.contracts.select_related("contractor")
+        Contract.objects.filter(project_id=pk)
+        .select_related("contractor")
         .annotate(
             paid=Coalesce(
                 Sum("payments__amount", filter=standing), money_value(ZERO), output_field=MoneyField()
@@ -128,19 +134,37 @@ def contracts_with_payments(project: Project) -> QuerySet:
     )
 
 
+def _project_rows(name: str, project: Project, build) -> list:
+    return prepared_rows(f"project-{name}", build, project.pk, project=project)
+
+
 def project_detail(project: Project) -> dict:
     """Everything the project page shows, in a fixed number of queries."""
-    fundings = list(ProjectFunding.objects.filter(project=project).select_related("organisation"))
-    contracts = list(contracts_with_payments(project))
+    fundings = _project_rows(
+        "fundings",
+        project,
+        lambda pk: ProjectFunding.objects.filter(project_id=pk).select_related("organisation"),
+    )
+    contracts = _project_rows("contracts", project, _contracts_of)
     paid = sum((c.paid for c in contracts), ZERO)
     return {
         "fundings": fundings,
         "funded": sum((f.amount or ZERO for f in fundings), ZERO),
-        "milestones": list(project.milestones.all()),
-        "updates": list(project.progress_updates.select_related("author").prefetch_related("photos")[:20]),
+        "milestones": _project_rows(
+            "milestones", project, lambda pk: Milestone.objects.filter(project_id=pk)
+        ),
+        "updates": _project_rows("updates", project, _updates_of),
         "contracts": contracts,
         "contracted": sum((c.amount for c in contracts), ZERO),
         "paid": paid,
-        "communes": list(project.communes.all()),
+        "communes": prepared_rows(
+            "project-communes", lambda pk: Commune.objects.filter(projects__id=pk), project.pk
+        ),
         "today": local_today(),
     }
+
+
+def _updates_of(pk: int) -> QuerySet:
+    return (
+        ProgressUpdate.objects.filter(project_id=pk).select_related("author").prefetch_related("photos")[:20]
+    )
