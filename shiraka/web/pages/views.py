@@ -80,8 +80,8 @@ def dashboard(request):
     if home is not None and not wide:
         agreements = agreements.filter(home[0])
         scope = f"home:{type(home[1]).__name__}:{home[1].pk}"
-    latest = agreements_with_figures(
-        agreements.select_related("region", "province", "programme").order_by("-signed_on", "-pk")
+    latest = rows.shown_fields(
+        agreements_with_figures(agreements.order_by("-signed_on", "-pk")), rows.AGREEMENT_FIELDS
     )[:DASHBOARD_ROWS]
     if home is None or wide:  # the whole portfolio the reader may see: kept by region
         figures = dashboard_figures(agreements, scope)
@@ -109,7 +109,7 @@ def dashboard(request):
         "web/dashboard.html",
         {
             "statuses": statuses,
-            "latest": latest,
+            "latest": rows.agreement_rows(latest),
             "drafts": drafts,
             "home": home[1] if home else None,
             "wide": wide,
@@ -279,8 +279,8 @@ def _territory_context(request, agreements, population, counted: dict):
     return {
         "summary": summary,
         "per_inhabitant": per_inhabitant,
-        "latest": agreements_with_figures(
-            agreements.select_related("region", "province").order_by("-signed_on", "-pk")
+        "latest": rows.shown_fields(
+            agreements_with_figures(agreements.order_by("-signed_on", "-pk")), rows.AGREEMENT_FIELDS
         )[:DASHBOARD_ROWS],
         "statuses": statuses,
         "charts": _charts(figures, statuses),
