@@ -95,3 +95,21 @@ def test_other_widgets_keep_django_templates():
     assert field.field.widget.render(*args, renderer=FormRenderer()) == field.field.widget.render(
         *args, renderer=DjangoTemplates()
     )
+
+
+def test_model_choices_are_read_in_one_plain_query_with_django_s_choices(reference, monkeypatch):
+    """Django reads a model choice field's rows through `QuerySet.iterator()` (a server-side cursor on
+    PostgreSQL: three round trips); the forms read them as one list, the same choices."""
+    django_form = forms.Form()
+    django_form.fields["region"] = forms.ModelChoiceField(Region.objects.all(), empty_label="—")
+    expected = [(str(value), str(label)) for value, label in django_form.fields["region"].choices]
+    form = AlertFilterForm({"region": Region.objects.first().pk})
+
+    def no_cursor(self, *args, **kwargs):
+        raise AssertionError("a model choice field read its rows through QuerySet.iterator()")
+
+    monkeypatch.setattr(type(Region.objects.all()), "iterator", no_cursor)
+    html = str(form["region"]) + str(form["province"])
+    assert [(str(value), str(label)) for value, label in form.fields["region"].choices][1:] == expected[1:]
+    assert html.count("<option") == 2 + Region.objects.count() + Province.objects.count()
+    assert form.is_valid() and form.cleaned_data["region"] == Region.objects.first()
