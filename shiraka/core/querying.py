@@ -1,6 +1,6 @@
 """Query helpers shared by the selectors: reading list pages' query strings (whole numbers, an
 ordering chosen from a fixed table), text search, the money subqueries the figures are made of, and
-queries compiled once (`prepared_row`, `prepared_rows`)."""
+queries compiled once (`prepared_row`, `prepared_rows`, `prepared_sql`)."""
 
 import copy
 from collections.abc import Callable
@@ -162,7 +162,7 @@ _COMPILED_STATE = ("select", "klass_info", "annotation_col_map", "col_count", "h
 
 @dataclass(frozen=True)
 class _Prepared:
-    template: QuerySet  # built with KEY_MARKER, never evaluated
+    template: QuerySet | None  # built with KEY_MARKER, never evaluated (None: raw SQL)
     sql: str
     params: tuple
     marked: tuple[bool, ...]
@@ -179,26 +179,49 @@ class _Prepared:
 _PREPARED: dict[tuple[str, str], _Prepared] = {}
 
 
-def _prepared(name: str, build: Callable[[int], QuerySet], key: int, using: str) -> _Prepared:
+def _compiled_queryset(build: Callable[[int], QuerySet], using: str):
+    def compile_(key: int) -> tuple[str, list, QuerySet, dict]:
+        queryset = build(key)
+        compiler = queryset.query.get_compiler(using)
+        sql, params = compiler.as_sql()
+        return (
+            sql,
+            list(params),
+            queryset,
+            {attribute: getattr(compiler, attribute) for attribute in _COMPILED_STATE},
+        )
+
+    return compile_
+
+
+def _prepared(name: str, compile_: Callable[[int], tuple], key: int, using: str) -> _Prepared:
+    """The SQL `compile_(key)` gives (with the queryset and compiler state it came from, if any),
+    compiled once with a marker for the key, the key put back in its parameters at each call."""
     found = _PREPARED.get((name, using))
     if found is None:
-        template = build(KEY_MARKER)
-        compiler = template.query.get_compiler(using)
-        sql, params = compiler.as_sql()
+        sql, params, template, state = compile_(KEY_MARKER)
         marked = tuple(
             isinstance(value, int) and not isinstance(value, bool) and value == KEY_MARKER for value in params
         )
         if not any(marked):
             raise ValueError(f"{name}: the query does not use its key")
-        state = {attribute: getattr(compiler, attribute) for attribute in _COMPILED_STATE}
         found = _PREPARED[(name, using)] = _Prepared(template, sql, tuple(params), marked, state)
     if getattr(settings, "SHIRAKA_CHECK_PREPARED", False):
         # The tests build the query for every call too: a `build` whose SQL depends on anything but
         # its key (the language, the day, the reader) would read the wrong rows once compiled.
-        sql, params = build(key).query.get_compiler(using).as_sql()
+        sql, params, _template, _state = compile_(key)
         if (sql, list(params)) != (found.sql, found.bound(key)):
             raise AssertionError(f"{name}: the query built for {key!r} is not the one compiled once")
     return found
+
+
+def prepared_sql(
+    name: str, build: Callable[[int], tuple[str, list]], key: int, *, using: str = DEFAULT_DB_ALIAS
+) -> tuple[str, list]:
+    """`build(key)`'s (sql, params), written once per process and database under `name` (raw SQL
+    assembled from querysets, e.g. an INSERT … SELECT): `prepared_row`'s rule, only the key varies."""
+    prepared = _prepared(name, lambda key: (*build(key), None, {}), key, using)
+    return prepared.sql, prepared.bound(key)
 
 
 def prepared_row(name: str, build: Callable[[int], QuerySet], key: int, *, using: str = DEFAULT_DB_ALIAS):
@@ -206,7 +229,7 @@ def prepared_row(name: str, build: Callable[[int], QuerySet], key: int, *, using
     and database under `name`: Django builds and compiles a queryset at each call (7 ms for a page's
     history stamp and its six subqueries) where only the record's key changes. `build` uses its
     argument as that key and nothing else varies in what it builds."""
-    prepared = _prepared(name, build, key, using)
+    prepared = _prepared(name, _compiled_queryset(build, using), key, using)
     with connections[using].cursor() as cursor:
         cursor.execute(prepared.sql, prepared.bound(key))
         return cursor.fetchone()
@@ -221,7 +244,7 @@ def prepared_rows(
     Django spent more time building and compiling them than the database answering them. `known`:
     links every row has to a record already in hand (`agreement=agreement`), set without a query as
     a related manager would."""
-    prepared = _prepared(name, build, key, using)
+    prepared = _prepared(name, _compiled_queryset(build, using), key, using)
     sql, params, state = prepared.sql, prepared.bound(key), prepared.state
     # A shallow copy of the compiled template whose compiler answers with the SQL compiled once.
     query = copy.copy(prepared.template.query)
@@ -234,7 +257,9 @@ def prepared_rows(
 
     query.get_compiler = get_compiler
     rows = prepared.template._chain()
+    iterable = rows._iterable_class  # setting `query` makes a values_list's rows dicts
     rows.query, rows._db, rows._known_related_objects = query, using, {}
+    rows._iterable_class = iterable
     rows = list(rows)
     for row in rows:
         for link, record in known.items():

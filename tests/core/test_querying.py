@@ -98,14 +98,27 @@ def test_model_rows_are_django_s_with_their_links_and_money(reference, monkeypat
     assert built == [querying.KEY_MARKER]
 
 
-def test_values_rows_are_django_s(reference, monkeypatch):
+@pytest.mark.parametrize(
+    "shape",
+    [
+        lambda rows: rows.values("code", "region__code"),
+        lambda rows: rows.values_list("code", "region__code"),
+        lambda rows: rows.values_list("code", flat=True),
+        lambda rows: rows.values_list("code", "name_fr", named=True),
+        lambda rows: rows.annotate(n=Count("communes")).values_list("code", "n"),
+    ],
+    ids=["values", "values_list", "flat", "named", "annotated"],
+)
+def test_values_rows_are_django_s(reference, monkeypatch, shape):
     monkeypatch.setattr(querying, "_PREPARED", {})
 
     def build(pk):
-        return Province.objects.filter(region_id=pk).order_by("code").values("code", "region__code")
+        return shape(Province.objects.filter(region_id=pk).order_by("code"))
 
     for region in Region.objects.all():
-        assert prepared_rows("test-values", build, region.pk) == list(build(region.pk))
+        expected = list(build(region.pk))
+        found = prepared_rows("test-values", build, region.pk)
+        assert found == expected and [type(row) for row in found] == [type(row) for row in expected]
 
 
 def test_the_tests_refuse_a_query_that_depends_on_more_than_its_key(reference, monkeypatch):

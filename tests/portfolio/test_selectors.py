@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from shiraka.agreements import services as agreements
 from shiraka.agreements.models import Agreement
 from shiraka.portfolio.selectors import (
+    agreement_summary,
     agreements_with_figures,
     breakdown,
     breakdown_by_category,
@@ -96,6 +97,10 @@ def test_portfolio_figures_match_hand_sums(reference):
     assert summary.projects_by_status == {"works": 1, "planned": 1}
     # (600k × 50 + 200k × 100) / 800k
     assert summary.progress == 62.5
+    # One agreement's own summary (its page and report) says the same.
+    own = agreement_summary(Agreement.objects.get(), today=TODAY)
+    assert own.projects_by_status == {"works": 1, "planned": 1}
+    assert (own.total_amount, own.arrears, own.paid) == (summary.total_amount, summary.arrears, summary.paid)
 
 
 def test_arrears_are_per_partner_not_netted_across_partners(reference):
