@@ -4,6 +4,7 @@ remaining, arrears), the schedule and transfers of an agreement, and the agreeme
 The figures that also read projects (portfolio summaries, breakdowns, list rows) live in
 `shiraka.portfolio.selectors`."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -171,32 +172,28 @@ def _transfers_of(pk: int) -> QuerySet:
     )
 
 
+def _listed(
+    name: str, build: Callable[[int], QuerySet], agreement: Agreement, link: str = "agreement"
+) -> list:
+    """A list of the agreement's page, its query compiled once; each row knows the agreement (`link`)."""
+    return prepared_rows(f"agreement-{name}", build, agreement.pk, **{link: agreement})
+
+
 def agreement_signatories(agreement: Agreement) -> list[Signatory]:
-    return prepared_rows(
-        "agreement-signatories",
+    return _listed(
+        "signatories",
         lambda pk: Signatory.objects.filter(agreement_id=pk).select_related("person", "organisation"),
-        agreement.pk,
-        agreement=agreement,
+        agreement,
     )
 
 
 def agreement_attendees(agreement: Agreement) -> list[SigningAttendee]:
-    return prepared_rows(
-        "agreement-attendees",
-        lambda pk: SigningAttendee.objects.filter(agreement_id=pk),
-        agreement.pk,
-        agreement=agreement,
-    )
+    return _listed("attendees", lambda pk: SigningAttendee.objects.filter(agreement_id=pk), agreement)
 
 
 def agreement_children(agreement: Agreement) -> list[Agreement]:
     """Its specific agreements and amendments."""
-    return prepared_rows(
-        "agreement-children",
-        lambda pk: Agreement.objects.filter(parent_id=pk),
-        agreement.pk,
-        parent=agreement,
-    )
+    return _listed("children", lambda pk: Agreement.objects.filter(parent_id=pk), agreement, "parent")
 
 
 AGREEMENT_SORTS = {

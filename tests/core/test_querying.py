@@ -50,7 +50,9 @@ def _partnerships_of(pk):
         Partnership.objects.filter(agreement_id=pk)
         .select_related("organisation", "agreement__province")
         .prefetch_related("schedule")
-        .annotate(paid=Sum("transfers__amount"), left=as_money(F("committed_amount") - Sum("transfers__amount")))
+        .annotate(
+            paid=Sum("transfers__amount"), left=as_money(F("committed_amount") - Sum("transfers__amount"))
+        )
         .order_by("pk")
     )
 
