@@ -26,6 +26,7 @@ from shiraka.agreements.models import (
     SigningAttendee,
     Transfer,
 )
+from shiraka.core.querying import prepared_rows
 from shiraka.followup.models import Committee, Decision, Meeting
 from shiraka.projects.models import (
     Contract,
@@ -56,11 +57,17 @@ def membership_of(user) -> Membership | None:
     cached = getattr(user, "_shiraka_membership", False)
     if cached is not False:
         return cached
-    membership = Membership.objects.filter(user=user).select_related("organisation").first()
+    # Every request asks: the query is compiled once.
+    found = prepared_rows("membership", _membership_of_user, user.pk)
+    membership = found[0] if found else None
     if membership is None and user.is_superuser:
         membership = Membership(user=user, role=Role.ADMINISTRATOR)
     user._shiraka_membership = membership
     return membership
+
+
+def _membership_of_user(pk: int) -> QuerySet:
+    return Membership.objects.filter(user_id=pk).select_related("organisation")[:1]
 
 
 def is_member(user) -> bool:
