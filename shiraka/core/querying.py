@@ -177,6 +177,9 @@ class _Prepared:
 
 
 _PREPARED: dict[tuple[str, str], _Prepared] = {}
+# Some names carry the day (a write's queries): the oldest go past this many, a worker running for
+# months keeps no more.
+PREPARED_KEPT = 256
 
 
 def _compiled_queryset(build: Callable[[int], QuerySet], using: str):
@@ -206,6 +209,8 @@ def _prepared(name: str, compile_: Callable[[int], tuple], key: int, using: str)
         if not any(marked):
             raise ValueError(f"{name}: the query does not use its key")
         found = _PREPARED[(name, using)] = _Prepared(template, sql, tuple(params), marked, state)
+        while len(_PREPARED) > PREPARED_KEPT:
+            del _PREPARED[next(iter(_PREPARED))]
     if getattr(settings, "SHIRAKA_CHECK_PREPARED", False):
         # The tests build the query for every call too: a `build` whose SQL depends on anything but
         # its key (the language, the day, the reader) would read the wrong rows once compiled.

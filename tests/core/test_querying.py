@@ -135,3 +135,14 @@ def test_the_tests_refuse_a_query_that_depends_on_more_than_its_key(reference, m
         prepared_rows("test-language", named_in_reader_language, region.pk)
     with translation.override("ar"), pytest.raises(AssertionError, match="not the one compiled once"):
         prepared_rows("test-language", named_in_reader_language, region.pk)
+
+
+def test_names_of_past_days_do_not_pile_up(reference, monkeypatch):
+    monkeypatch.setattr(querying, "_PREPARED", {})
+    monkeypatch.setattr(querying, "PREPARED_KEPT", 3)
+    region = Region.objects.first()
+    for day in range(5):
+        assert prepared_rows(f"test-day-{day}", lambda pk: Region.objects.filter(pk=pk), region.pk) == [
+            region
+        ]
+    assert [name for name, _using in querying._PREPARED] == ["test-day-2", "test-day-3", "test-day-4"]
