@@ -3,6 +3,8 @@ ordering chosen from a fixed table), text search, the money subqueries the figur
 queries compiled once (`prepared_row`, `prepared_rows`, `prepared_sql`)."""
 
 import copy
+import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -175,6 +177,55 @@ class _Prepared:
             for value, is_key in zip(self.params, self.marked, strict=True)
         ]
 
+    def executed(self, key: int, using: str) -> tuple[str, list]:
+        """What to run for `key`: on PostgreSQL the statement the server keeps planned for this
+        connection (`EXECUTE`), which it prepares the first time; elsewhere the SQL itself."""
+        params = self.bound(key)
+        connection = connections[using]
+        if connection.vendor != "postgresql" or self.statement in _UNPREPARABLE:
+            return self.sql, params
+        connection.ensure_connection()
+        raw = connection.connection
+        kept = getattr(raw, "_shiraka_statements", None)
+        if kept is None:
+            kept = raw._shiraka_statements = set()
+        if self.statement not in kept:
+            if not _prepare_on_server(connection, raw, self.statement, self.sql):
+                _UNPREPARABLE.add(self.statement)
+                return self.sql, params
+            kept.add(self.statement)
+        return f"EXECUTE {self.statement}({', '.join(['%s'] * len(params))})", params
+
+    @property
+    def statement(self) -> str:
+        return "shiraka_" + hashlib.sha1(self.sql.encode(), usedforsecurity=False).hexdigest()[:20]
+
+
+# Statements PostgreSQL refused to prepare (a parameter whose type it cannot tell): run as SQL.
+_UNPREPARABLE: set[str] = set()
+
+
+def _prepare_on_server(connection, raw, name: str, sql: str) -> bool:
+    """PREPARE `sql` as `name` on the psycopg connection `raw`, beside Django's cursors (a page's
+    query count stays what it reads). Planning was a third of each of a page's queries' time on
+    PostgreSQL (0.15-0.4 ms of 0.4-0.9). In a transaction a savepoint keeps a refusal harmless;
+    a statement prepared there outlives a rollback, as PostgreSQL keeps it for the session."""
+    in_transaction = connection.in_atomic_block
+    numbers = iter(range(1, sql.count("%s") + 1))
+    server_sql = re.sub(r"%%|%s", lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
+    try:
+        if in_transaction:
+            raw.execute("SAVEPOINT shiraka_prepare")
+        raw.execute(f"PREPARE {name} AS {server_sql}", prepare=False)
+    except connection.Database.Error:
+        if in_transaction:
+            raw.execute("ROLLBACK TO SAVEPOINT shiraka_prepare")
+        return False
+    finally:
+        if in_transaction:
+            raw.execute("RELEASE SAVEPOINT shiraka_prepare")
+    return True
+
 
 _PREPARED: dict[tuple[str, str], _Prepared] = {}
 # Some names carry the day (a write's queries): the oldest go past this many, a worker running for
@@ -226,7 +277,7 @@ def prepared_sql(
     """`build(key)`'s (sql, params), written once per process and database under `name` (raw SQL
     assembled from querysets, e.g. an INSERT … SELECT): `prepared_row`'s rule, only the key varies."""
     prepared = _prepared(name, lambda key: (*build(key), None, {}), key, using)
-    return prepared.sql, prepared.bound(key)
+    return prepared.executed(key, using)
 
 
 def prepared_row(name: str, build: Callable[[int], QuerySet], key: int, *, using: str = DEFAULT_DB_ALIAS):
@@ -236,7 +287,7 @@ def prepared_row(name: str, build: Callable[[int], QuerySet], key: int, *, using
     argument as that key and nothing else varies in what it builds."""
     prepared = _prepared(name, _compiled_queryset(build, using), key, using)
     with connections[using].cursor() as cursor:
-        cursor.execute(prepared.sql, prepared.bound(key))
+        cursor.execute(*prepared.executed(key, using))
         return cursor.fetchone()
 
 
@@ -250,7 +301,7 @@ def prepared_rows(
     links every row has to a record already in hand (`agreement=agreement`), set without a query as
     a related manager would."""
     prepared = _prepared(name, _compiled_queryset(build, using), key, using)
-    sql, params, state = prepared.sql, prepared.bound(key), prepared.state
+    (sql, params), state = prepared.executed(key, using), prepared.state
     # A shallow copy of the compiled template whose compiler answers with the SQL compiled once.
     query = copy.copy(prepared.template.query)
 

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from shiraka.agreements.models import Partnership
 from shiraka.core import querying
-from shiraka.core.querying import as_money, prepared_row, prepared_rows
+from shiraka.core.querying import as_money, prepared_row, prepared_rows, prepared_sql
 from shiraka.territory.models import Province, Region
 from tests import factories
 
@@ -146,3 +146,24 @@ def test_names_of_past_days_do_not_pile_up(reference, monkeypatch):
             region
         ]
     assert [name for name, _using in querying._PREPARED] == ["test-day-2", "test-day-3", "test-day-4"]
+
+
+def test_postgresql_keeps_the_statements_planned_and_runs_the_others_as_sql(reference, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's own prepared statements")
+    monkeypatch.setattr(querying, "_PREPARED", {})
+    region = Region.objects.order_by("pk").first()
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert prepared_rows("test-server", lambda pk: Region.objects.filter(pk=pk), region.pk) == [
+                region
+            ]
+        assert [query["sql"] for query in queries] == [queries[0]["sql"]]
+        assert queries[0]["sql"].startswith("EXECUTE shiraka_")
+    # PostgreSQL cannot tell the type of `$1 + $2`: the statement runs as SQL, the transaction goes on.
+    sql, params = prepared_sql("test-untyped", lambda pk: ("SELECT %s + %s", [pk, pk]), 21)
+    assert sql == "SELECT %s + %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        assert cursor.fetchone()[0] == 42
+    assert Region.objects.count() == 12
