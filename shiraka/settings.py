@@ -272,6 +272,9 @@ if not DEBUG:
 
 # Figures are cached per process by default; set SHIRAKA_REDIS_URL (and install `redis`) so several
 # app processes share one cache and see each other's invalidations at once.
+# PostgreSQL prepares the queries compiled once (core.querying); off behind a pooler in transaction mode.
+SHIRAKA_PG_PREPARE = os.environ.get("SHIRAKA_PG_PREPARE", "1") != "0"
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shiraka"}}
 if os.environ.get("SHIRAKA_REDIS_URL"):
     CACHES["default"] = {

@@ -182,7 +182,11 @@ class _Prepared:
         connection (`EXECUTE`), which it prepares the first time; elsewhere the SQL itself."""
         params = self.bound(key)
         connection = connections[using]
-        if connection.vendor != "postgresql" or self.statement in _UNPREPARABLE:
+        if (
+            connection.vendor != "postgresql"
+            or not getattr(settings, "SHIRAKA_PG_PREPARE", True)
+            or self.statement in _UNPREPARABLE
+        ):
             return self.sql, params
         connection.ensure_connection()
         raw = connection.connection

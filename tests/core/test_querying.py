@@ -167,3 +167,14 @@ def test_postgresql_keeps_the_statements_planned_and_runs_the_others_as_sql(refe
         cursor.execute(sql, params)
         assert cursor.fetchone()[0] == 42
     assert Region.objects.count() == 12
+
+
+def test_postgresql_prepares_nothing_when_told_not_to(reference, monkeypatch, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's own prepared statements")
+    monkeypatch.setattr(querying, "_PREPARED", {})
+    settings.SHIRAKA_PG_PREPARE = False
+    region = Region.objects.order_by("pk").first()
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared_rows("test-plain", lambda pk: Region.objects.filter(pk=pk), region.pk) == [region]
+    assert len(queries) == 1 and not queries[0]["sql"].startswith("EXECUTE")
