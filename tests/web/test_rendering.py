@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shiraka.territory.models import Province, Region
 from shiraka.web.followup.forms import AlertFilterForm
-from shiraka.web.kit.forms import province_field
+from shiraka.web.kit.pickers import province_field
 from shiraka.web.kit.rendering import FormRenderer
 
 pytestmark = pytest.mark.django_db

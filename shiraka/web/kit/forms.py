@@ -1,6 +1,6 @@
 """The form kit every web area builds on: one base form (Bootstrap classes, `is-invalid` on fields
-with errors, optional fieldset layout), the amount and date fields, the pickers (pickers.py, imported
-from here), and the one way a service's refusal reaches a form (`run_service`, `attach_errors`).
+with errors, optional fieldset layout), the amount and date fields (the pickers are in pickers.py),
+and the one way a service's refusal reaches a form (`run_service`, `attach_errors`).
 
 Forms check types and sizes only; the rules of DESIGN.md §3 live in the services, whose field-keyed
 ValidationErrors are attached back to the fields they name, in the reader's language."""
@@ -19,16 +19,7 @@ from shiraka.core.formatting import format_amount
 from shiraka.core.money import MAX_AMOUNT, to_decimal
 from shiraka.core.services import VersionConflict
 
-from .pickers import (  # noqa: F401 (the kit's pickers, imported from here by the forms)
-    KIND_ORDER,
-    GroupedModelChoiceField,
-    GroupedModelMultipleChoiceField,
-    ListedModelChoiceIterator,
-    agreement_territory,
-    organisation_field,
-    organisation_label,
-    province_field,
-)
+from .pickers import ListedModelChoiceIterator
 
 AMOUNT_HELP = _("in dirhams, e.g. 1500000.00")
 

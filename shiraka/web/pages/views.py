@@ -63,6 +63,12 @@ from . import charts, rows
 DASHBOARD_ROWS = 20
 
 
+def _latest(agreements):
+    """The latest agreements signed, with their figures, reading only what their rows show."""
+    latest = agreements_with_figures(agreements.order_by("-signed_on", "-pk"))
+    return rows.shown_fields(latest, rows.AGREEMENT_FIELDS)[:DASHBOARD_ROWS]
+
+
 def _filter_choices() -> dict:
     return {
         "regions": Region.objects.all(),
@@ -80,9 +86,7 @@ def dashboard(request):
     if home is not None and not wide:
         agreements = agreements.filter(home[0])
         scope = f"home:{type(home[1]).__name__}:{home[1].pk}"
-    latest = rows.shown_fields(
-        agreements_with_figures(agreements.order_by("-signed_on", "-pk")), rows.AGREEMENT_FIELDS
-    )[:DASHBOARD_ROWS]
+    latest = _latest(agreements)
     if home is None or wide:  # the whole portfolio the reader may see: kept by region
         figures = dashboard_figures(agreements, scope)
     else:
@@ -279,9 +283,7 @@ def _territory_context(request, agreements, population, counted: dict):
     return {
         "summary": summary,
         "per_inhabitant": per_inhabitant,
-        "latest": rows.shown_fields(
-            agreements_with_figures(agreements.order_by("-signed_on", "-pk")), rows.AGREEMENT_FIELDS
-        )[:DASHBOARD_ROWS],
+        "latest": _latest(agreements),
         "statuses": statuses,
         "charts": _charts(figures, statuses),
         **figures,

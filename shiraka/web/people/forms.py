@@ -10,7 +10,8 @@ from shiraka.accounts.access import can_grant
 from shiraka.accounts.models import Membership
 from shiraka.agreements.models import Programme
 from shiraka.territory.models import Region
-from shiraka.web.kit.forms import ShirakaForm, initial_of, label, organisation_field, province_field
+from shiraka.web.kit.forms import ShirakaForm, initial_of, label
+from shiraka.web.kit.pickers import organisation_field, province_field
 
 User = get_user_model()
 

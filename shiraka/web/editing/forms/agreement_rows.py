@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from shiraka.agreements.models import ScheduledContribution, Signatory, SigningAttendee
 from shiraka.organisations.models import Person
 from shiraka.web.kit import forms as kit
+from shiraka.web.kit import pickers
 from shiraka.web.kit.forms import VersionedForm, initial_of, label, text
 
 from .agreements import ContributionForm, SignatoryForm
@@ -67,10 +68,10 @@ class AttendeeEditForm(RowEditForm, RecordForm):
 
     def __init__(self, *args, row: SigningAttendee, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"] = kit.organisation_field(
+        self.fields["organisation"] = pickers.organisation_field(
             label_text=label(SigningAttendee, "organisation"),
             required=False,
-            first=kit.agreement_territory(row.agreement),
+            first=pickers.agreement_territory(row.agreement),
             first_label=_("Partners and bodies of this territory"),
         )
 

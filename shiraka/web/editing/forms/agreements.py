@@ -17,7 +17,7 @@ from shiraka.core.rules import today
 from shiraka.core.uploads import JPEG, PDF, PNG, safe_upload
 from shiraka.organisations.models import Organisation, Person
 from shiraka.territory.models import Region
-from shiraka.web.kit import forms as kit
+from shiraka.web.kit import pickers
 from shiraka.web.kit.forms import AmountField, TextDirection, VersionedForm, date_field, label, text
 
 from .common import FormPage, RecordForm
@@ -66,7 +66,7 @@ class AgreementForm(RecordForm):
     end_on = date_field(Agreement, "end_on")
     total_amount = AmountField(label=label(Agreement, "total_amount"))
     region = forms.ModelChoiceField(Region.objects.all(), label=label(Agreement, "region"), required=False)
-    province = kit.province_field(help_text=_("Leave empty for an agreement covering a whole region."))
+    province = pickers.province_field(help_text=_("Leave empty for an agreement covering a whole region."))
     status = forms.ChoiceField(
         label=label(Agreement, "status"),
         choices=[
@@ -189,10 +189,10 @@ class SignatoryForm(RecordForm):
         else:
             people = Person.objects.filter(organisation__partnerships__agreement=agreement)
         self.fields["person"].queryset = people.distinct()
-        self.fields["organisation"] = kit.organisation_field(
+        self.fields["organisation"] = pickers.organisation_field(
             label_text=label(Signatory, "organisation"),
             required=False,
-            first=kit.agreement_territory(agreement),
+            first=pickers.agreement_territory(agreement),
             first_label=_("Partners and bodies of this territory"),
         )
 
@@ -254,7 +254,7 @@ class PartnershipForm(RecordForm):
             territory = Q(region_id=agreement.region_id)
         if territory is not None:
             territory |= Q(kind__in=[Organisation.Kind.MINISTRY, Organisation.Kind.INDH])
-        self.fields["organisation"] = kit.organisation_field(
+        self.fields["organisation"] = pickers.organisation_field(
             label_text=label(Partnership, "organisation"),
             first=territory,
             first_label=_("Ministries, INDH and bodies of this territory"),

@@ -14,6 +14,7 @@ from shiraka.projects import models
 from shiraka.projects.services import CONTRACT_FIELDS
 from shiraka.territory.models import Commune, HealthFacilityType, Province
 from shiraka.web.kit import forms as kit
+from shiraka.web.kit import pickers
 from shiraka.web.kit.forms import AmountField, TextDirection, VersionedForm, date_field, label, text
 from shiraka.web.kit.params import whole_number
 
@@ -40,7 +41,7 @@ def communes_queryset(*, province_id=None, region_id=None):
 
 
 def communes_field(*, province_id=None, region_id=None):
-    return kit.GroupedModelMultipleChoiceField(
+    return pickers.GroupedModelMultipleChoiceField(
         communes_queryset(province_id=province_id, region_id=region_id),
         group_of=lambda c: (c.province.code, str(c.province)),
         required=False,
@@ -72,7 +73,7 @@ class ProjectForm(RecordForm):
     facility_type = forms.ModelChoiceField(
         HealthFacilityType.objects.all(), label=label(models.Project, "facility_type"), required=False
     )
-    province = kit.province_field()
+    province = pickers.province_field()
     communes = forms.ModelMultipleChoiceField(Commune.objects.none(), required=False)
     owner = forms.ModelChoiceField(Organisation.objects.none(), required=False)
     delegated_owner = forms.ModelChoiceField(Organisation.objects.none(), required=False)
@@ -106,9 +107,9 @@ class ProjectForm(RecordForm):
     def __init__(self, *args, agreement: Agreement, province_id=None, communes_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.agreement = agreement
-        owners = kit.agreement_territory(agreement) | Q(kind=Organisation.Kind.PUBLIC_AGENCY)
+        owners = pickers.agreement_territory(agreement) | Q(kind=Organisation.Kind.PUBLIC_AGENCY)
         for name in ("owner", "delegated_owner"):
-            self.fields[name] = kit.organisation_field(
+            self.fields[name] = pickers.organisation_field(
                 label_text=label(models.Project, name),
                 required=False,
                 first=owners,
@@ -156,7 +157,7 @@ class FundingForm(RecordForm):
 
     def __init__(self, *args, project: models.Project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"] = kit.organisation_field(
+        self.fields["organisation"] = pickers.organisation_field(
             label_text=label(models.ProjectFunding, "organisation"),
             first=Q(pk__in=project.agreement.partnerships.values("organisation")),
             first_label=_("Partners of the agreement"),
@@ -246,7 +247,7 @@ class ContractForm(RecordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contractor"] = kit.organisation_field(
+        self.fields["contractor"] = pickers.organisation_field(
             label_text=label(models.Contract, "contractor"),
             required=False,
             first=Q(kind=Organisation.Kind.COMPANY),
