@@ -5,7 +5,7 @@ anchor, not from today. The data keeps the rules of DESIGN.md §3 (commitments w
 transfers within commitments, payments within contracts, dates in order, progress 0–100).
 Rows are light `core.bulk.Row`s, not model instances, written with `executemany` in batches under ids
 reserved beforehand (`core.bulk.allocate_ids`); the agreements, partnerships and projects get a
-"created" history row each (`core.bulk.insert_history`). The kept figures of the new agreements are
+"created" history row each (`core.bulk.insert_with_history`). The kept figures of the new agreements are
 recomputed once at the end (`portfolio.figures.refresh_figures`)."""
 
 import random
@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from shiraka.agreements.models import Agreement, Partnership, Programme, ScheduledContribution, Transfer
-from shiraka.core.bulk import Row, assign_ids, insert_history, insert_rows, row_maker, stamp
+from shiraka.core.bulk import Row, assign_ids, insert_rows, insert_with_history, row_maker, stamp
 from shiraka.core.cache import bump_data_version
 from shiraka.followup.kept_alerts import forget_kept_alerts
 from shiraka.followup.models import Committee, CommitteeMember, Decision, Meeting
@@ -499,8 +499,7 @@ def _write_with_history(model, rows: list, by) -> None:
     """New rows under reserved ids, with their "created" history rows (by `by`, or the system)."""
     assign_ids(model, rows)
     stamp(model, rows)
-    insert_rows(model, rows)
-    insert_history(model, rows, user=by)
+    insert_with_history(model, rows, user=by)
 
 
 def _agreement_partnerships(world: _World, agreement, region, province, is_indh) -> list[Partnership]:

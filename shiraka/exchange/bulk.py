@@ -20,8 +20,8 @@ from shiraka.core.bulk import (
     QUERY_CHUNK,
     assign_ids,
     bulk_full_clean,
-    insert_history,
     insert_rows,
+    insert_with_history,
     mark_written,
     stamp,
 )
@@ -99,8 +99,7 @@ def write_projects(projects: list[Project], communes: list[list], *, by=None) ->
         set_history_user(project, by)
     assign_ids(Project, projects)
     stamp(Project, projects)
-    insert_rows(Project, projects)
-    insert_history(Project, projects)
+    insert_with_history(Project, projects)
     mark_written(projects)
     through = Project.communes.through
     links = [

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from shiraka.core.bulk import new_object
 from shiraka.core.formatting import format_amount
 from shiraka.core.rules import amount_or_refuse, check_date_order, check_not_future, refuse
 from shiraka.core.services import (
@@ -116,7 +117,7 @@ def project_prepare(*, communes=(), status: str = S.PLANNED, status_reason: str 
     check_field_names(fields, PROJECT_FIELDS, "project")
     if "budget" in fields:
         fields["budget"] = amount_or_refuse(fields["budget"], "budget")
-    project = Project(status=status, status_reason=status_reason, **fields)
+    project = new_object(Project, status=status, status_reason=status_reason, **fields)
     PROJECT_STATUS.check_reason(status, status_reason)
     communes = list(communes)
     if communes and not project.province_id and len({c.province_id for c in communes}) == 1:

@@ -1,12 +1,22 @@
 """The bulk path's checks give, row by row, the errors that `full_clean()` gives one object at a
 time, though it cleans each distinct value of a column once."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from shiraka.core.bulk import bulk_full_clean
+from shiraka.core.bulk import (
+    assign_ids,
+    bulk_full_clean,
+    insert_history,
+    insert_rows,
+    insert_with_history,
+    new_object,
+    stamp,
+)
+from shiraka.exchange.models import ImportJob
 from shiraka.projects.models import Project
 from tests import factories
 
@@ -50,3 +60,128 @@ def test_bulk_checks_name_the_same_errors_as_full_clean(reference):
     bulk = {index: error.message_dict for index, error in bulk_full_clean(objects).items()}
     assert bulk == expected
     assert objects[3].budget == Decimal("1.00") and objects[0].budget == Decimal("1.0")
+
+
+def test_values_kept_without_cleaning_are_those_full_clean_keeps(reference):
+    """Plain text and amounts in centimes skip the per-value cleaning (`_kept_as_is`): every
+    awkward value still gets full_clean's error, and the kept ones end equal to full_clean's."""
+    agreement = factories.agreement_in_province(reference="BULK-KEPT")
+    awkward = [
+        {"title_fr": "T" * 500},  # at the limit
+        {"title_fr": "T" * 501},  # one over
+        {"title_fr": ""},  # blank is allowed
+        {"title_fr": "   "},
+        {"title_fr": "Cen\x00tre"},
+        {"title_ar": "مستشفى\u0640"},
+        {"title_ar": 12},  # not a text: cleaned to "12"
+        {"budget": Decimal("-0.00")},
+        {"budget": Decimal("-1.00")},
+        {"budget": Decimal("999999999999.99")},  # the largest amount
+        {"budget": Decimal("1000000000000.00")},
+        {"budget": Decimal("1.005")},
+        {"budget": Decimal("7E+2")},  # no centimes written: cleaned to 700.00
+        {"budget": Decimal("NaN")},
+    ]
+
+    def batch() -> list[Project]:
+        return [
+            Project(agreement=agreement, reference=f"BULK-KEPT-{n}", category="health_centre", **fields)
+            for n, fields in enumerate(awkward)
+        ]
+
+    alone, together = batch(), batch()
+    expected = one_by_one(alone)
+    assert sorted(expected) == [1, 4, 8, 10, 11, 13]
+    assert {index: error.message_dict for index, error in bulk_full_clean(together).items()} == expected
+    for index, (single, bulk) in enumerate(zip(alone, together, strict=True)):
+        if index not in expected:
+            for name in ("title_ar", "title_fr", "budget"):
+                assert getattr(bulk, name) == getattr(single, name), (index, name)
+                assert str(getattr(bulk, name)) == str(getattr(single, name)), (index, name)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"reference": "NEW-1", "category": "health_centre"},
+        {"reference": "NEW-2", "region_id": None, "budget": Decimal("5.00"), "status": "works"},
+        {"reference": "NEW-3", "province": None, "owner": None},
+    ],
+)
+def test_new_object_is_the_object_django_builds(reference, values):
+    agreement = factories.agreement_in_province(reference="BULK-NEW")
+    province = factories.province()
+    for given in ({"agreement": agreement, "province": province}, {"agreement_id": agreement.pk}):
+        fields = given | values
+        fast, django_built = new_object(Project, **fields), Project(**fields)
+        assert {k: v for k, v in vars(fast).items() if k != "_state"} == {
+            k: v for k, v in vars(django_built).items() if k != "_state"
+        }
+        assert fast._state.fields_cache == django_built._state.fields_cache
+        assert (fast._state.adding, fast._state.db) == (True, None)
+    # A default called each time (a dict) is a new dict for each object, as Django gives.
+    user = factories.user_with_role("bulk-new", "admin")
+    first, second = (new_object(ImportJob, user=user, file_name="f.xlsx") for _ in range(2))
+    assert first.report == {} and first.report is not second.report and first.id != second.id
+
+
+def test_new_object_refuses_what_django_refuses(reference):
+    agreement = factories.agreement_in_province(reference="BULK-REFUSED")
+    with pytest.raises(TypeError, match="unexpected keyword arguments: 'colour'"):
+        new_object(Project, agreement=agreement, colour="red")
+    with pytest.raises(ValueError, match='must be a "Agreement" instance'):
+        new_object(Project, agreement=factories.province())
+    built = new_object(Project, agreement=agreement, pk=7)  # a property: Django's constructor sets it
+    assert built.id == 7
+
+
+def _written(model, references) -> tuple[list, list]:
+    """Each row and its history row, without what differs between two writes of the same values."""
+    skipped = {"id", "reference", "history_id", "history_date", "created_at", "updated_at"}
+    rows = model.objects.filter(reference__in=references).order_by("reference").values()
+    history = model.history.filter(reference__in=references).order_by("reference").values()
+    return (
+        [{k: v for k, v in row.items() if k not in skipped} for row in rows],
+        [{k: v for k, v in row.items() if k not in skipped} for row in history],
+    )
+
+
+def test_rows_and_history_made_once_are_those_made_twice(reference):
+    """`insert_with_history` makes each object's values once for its table and its history table
+    (which leaves a project's search text out); what it writes is what the two writers write."""
+    agreement = factories.agreement_in_province(reference="BULK-TWICE")
+    province = factories.province()
+    user = factories.user_with_role("bulk-twice", "admin")
+
+    def batch(prefix: str) -> list[Project]:
+        objects = [
+            new_object(
+                Project,
+                agreement=agreement,
+                province=province,
+                reference=f"{prefix}-{n}",
+                title_fr=f"Centre {n}",
+                category="health_centre",
+                budget=Decimal(n) * 1000 + Decimal("0.25") if n % 2 else None,
+                planned_start=date(2025, 1, n + 1),
+                search_text=f"centre {n}",
+            )
+            for n in range(4)
+        ]
+        for obj in objects:
+            obj._history_user = user
+        assign_ids(Project, objects)
+        stamp(Project, objects)
+        return objects
+
+    assert insert_with_history(Project, batch("ONCE")) == 8
+    insert_rows(Project, twice := batch("TWICE"))
+    insert_history(Project, twice)
+    once_rows, once_history = _written(Project, [f"ONCE-{n}" for n in range(4)])
+    twice_rows, twice_history = _written(Project, [f"TWICE-{n}" for n in range(4)])
+    assert once_rows == twice_rows and once_history == twice_history
+    assert [row["budget"] for row in once_rows] == [None, Decimal("1000.25"), None, Decimal("3000.25")]
+    assert {row["history_user_id"] for row in once_history} == {user.pk}
+    assert "search_text" not in once_history[0] and once_rows[0]["search_text"] == "centre 0"
+    saved = Project.objects.get(reference="ONCE-1")
+    assert saved.history.get().created_at == saved.created_at
