@@ -114,7 +114,7 @@ class Agreement(ReferencedTitle, TrackedModel):
             getattr(self.province, "name_ar", ""),
             getattr(self.province, "name_fr", ""),
         ]
-        return search_document(self.reference, self.title_ar, self.title_fr, self.signed_place, *places)
+        return search_document(self.reference, self.title_ar, self.title_fr, self.signed_place, places=places)
 
 
 class SigningAttendee(models.Model):

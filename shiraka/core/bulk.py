@@ -350,11 +350,16 @@ def history_rows(model: type[models.Model], objects: list, *, user=None, when=No
     if values is None:
         values = map(_row_maker(fields, when), objects)
     default_user = getattr(user, "pk", None)
+    ends = {}  # (when, reason, type, author) by author: one tuple added to each row
 
     def rows():
         for obj, row in zip(objects, values, strict=True):
             author = obj.__dict__.get("_history_user")
-            yield (*row, when, None, "+", author.pk if author is not None else default_user)
+            author = default_user if author is None else author.pk
+            end = ends.get(author)
+            if end is None:
+                end = ends[author] = (when, None, "+", author)
+            yield row + end
 
     columns = [f.column for f in fields]
     columns += ["history_date", "history_change_reason", "history_type", "history_user_id"]
@@ -395,7 +400,14 @@ def insert_with_history(
     table, columns, rows = table_rows(model, objects, with_pk=True, when=when)
     values = list(rows)
     written = execute_rows(table, columns, values, batch_size=batch_size)
-    kept = values if positions == list(range(len(fields))) else map(itemgetter(*positions), values)
+    if positions == list(range(len(fields))):
+        kept = values
+    else:  # (itemgetter of one position gives the value, not a tuple)
+        kept = (
+            map(itemgetter(*positions), values)
+            if len(positions) > 1
+            else ((r[positions[0]],) for r in values)
+        )
     history = history_rows(model, objects, user=user, when=when, values=kept)
     return written + execute_rows(*history, batch_size=batch_size)
 

@@ -42,46 +42,63 @@ def _choice(sheet_key: str, column, value):
     return found
 
 
-def _read(table, column, value, lookups):
+def _reader(table, column):
+    """The function reading a cell of `column`: `read(value, lookups)`."""
     if column.kind in READERS:
-        return READERS[column.kind](value)
+        parse = READERS[column.kind]
+        return lambda value, _lookups: parse(value)
     if column.kind == CHOICE:
-        return _choice(table.sheet.key, column, value)
-    if column.kind == ORGANISATION:
-        return lookups.organisation(value)
-    if column.kind == REGION:
-        return lookups.region(value)
-    if column.kind == PROVINCE:
-        return lookups.province(value)
-    if column.kind == PROGRAMME:
-        return lookups.programme(value)
-    return cells.text(value)
+        return lambda value, _lookups: _choice(table.sheet.key, column, value)
+    lookup = {ORGANISATION: "organisation", REGION: "region", PROVINCE: "province", PROGRAMME: "programme"}
+    if column.kind in lookup:
+        name = lookup[column.kind]
+        return lambda value, lookups: getattr(lookups, name)(value)
+    return lambda value, _lookups: cells.text(value)
+
+
+class _Plan:
+    """A table's importable columns read once: by key, their place and reader, and the required
+    ones. A row then visits its own filled cells, not every column of the sheet."""
+
+    def __init__(self, table):
+        columns = table.sheet.importable()
+        self.by_key = {c.key: (place, c, _reader(table, c)) for place, c in enumerate(columns)}
+        self.required = [(place, c) for place, c in enumerate(columns) if c.required]
+
+
+def _plan(table) -> _Plan:
+    plan = table.__dict__.get("plan")
+    if plan is None:
+        plan = table.__dict__["plan"] = _Plan(table)
+    return plan
 
 
 def parse_row(table, values: dict, lookups) -> tuple[dict, list[tuple[str, str]]]:
-    """(column key → value for the filled cells, [(column key, message)] for the unreadable ones).
-    An empty cell is absent from the values: on an existing record it leaves the field as it is."""
+    """(column key → value for the filled cells, [(column key, message)] for the unreadable ones, in
+    the order of the sheet's columns). An empty cell is absent from the values: on an existing
+    record it leaves the field as it is."""
+    plan = _plan(table)
     data, errors = {}, []
     communes = None
-    importable = table.__dict__.get("importable")
-    if importable is None:  # once per table, not per row
-        importable = table.__dict__["importable"] = table.sheet.importable()
-    for column in importable:
-        value = values.get(column.key)
-        if cells.is_empty(value):
-            if column.required:
-                errors.append((column.key, _("This cell must be filled.")))
+    for key, value in values.items():
+        found = plan.by_key.get(key)
+        if found is None or cells.is_empty(value):
             continue
+        place, column, read = found
         if column.kind == COMMUNES:
-            communes = (column, value)
+            communes = (place, column, value)
             continue
         try:
-            data[column.key] = _read(table, column, value, lookups)
+            data[key] = read(value, lookups)
         except cells.CellError as error:
-            errors.append((column.key, str(error.message)))
+            errors.append((place, key, str(error.message)))
+    for place, column in plan.required:
+        if cells.is_empty(values.get(column.key)):
+            errors.append((place, column.key, str(_("This cell must be filled."))))
     if communes is not None:
+        place, column, value = communes
         try:
-            data[communes[0].key] = lookups.communes(communes[1], data.get("province"))
+            data[column.key] = lookups.communes(value, data.get("province"))
         except cells.CellError as error:
-            errors.append((communes[0].key, str(error.message)))
-    return data, errors
+            errors.append((place, column.key, str(error.message)))
+    return data, [(key, message) for _place, key, message in sorted(errors, key=lambda e: e[0])]

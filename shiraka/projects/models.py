@@ -132,7 +132,7 @@ class Project(ReferencedTitle, TrackedModel):
         from shiraka.core.text import search_document
 
         places = [getattr(self.province, "name_ar", ""), getattr(self.province, "name_fr", "")]
-        return search_document(self.reference, self.title_ar, self.title_fr, *places)
+        return search_document(self.reference, self.title_ar, self.title_fr, places=places)
 
 
 class ProjectFunding(TrackedModel):

@@ -4,7 +4,7 @@ import pytest
 
 from shiraka.agreements.models import Agreement
 from shiraka.core.querying import text_search
-from shiraka.core.text import search_document
+from shiraka.core.text import fold, search_document
 from shiraka.territory.models import Region
 from tests import factories as f
 
@@ -14,6 +14,27 @@ pytestmark = pytest.mark.django_db
 def test_the_search_document_holds_the_words_and_the_words_run_together():
     assert search_document("كلميم-واد نون", "Oued Noun") == "كلميم واد نون oued noun كلميموادنونouednoun"
     assert search_document("", "") == ""
+
+
+def test_places_folded_apart_give_the_fold_of_the_whole(reference):
+    """The search document folds a record's territory names apart (and remembers them): the same
+    text as folding everything joined, for every commune and province name and for awkward text."""
+    from shiraka.territory.models import Commune
+
+    def whole(*parts) -> str:
+        folded = fold(" ".join(part for part in parts if part))
+        return f"{folded} {folded.replace(' ', '')}" if folded else ""
+
+    awkward = ["", "  ", "ء", "-", "«»", "ـتطوان", " آسفي ", "É.P.", "\u0301e", "٣ مراكز", "A/B", "x\u00a0y"]
+    for first in awkward:
+        for second in awkward:
+            for third in ("REF-1", "", "ء"):
+                expected = whole(third, first, second)
+                assert search_document(third, first, places=[second]) == expected, (third, first, second)
+                assert search_document(third, places=[first, second]) == expected, (third, first, second)
+    for commune in Commune.objects.select_related("province"):
+        names = (commune.name_ar, commune.name_fr, commune.province.name_ar, commune.province.name_fr)
+        assert search_document("P-1", names[0], names[1], places=names[2:]) == whole("P-1", *names)
 
 
 @pytest.fixture
