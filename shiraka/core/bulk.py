@@ -11,7 +11,8 @@
   objects of a bulk path.
 - `insert_rows(model, objects)` writes the objects' values with one multi-row INSERT per batch.
 - `insert_history(model, objects)` writes their "created" history rows (who: the `_history_user` the
-  services set, when: now), read by the pages exactly as those of a single save.
+  services set, when: now), read by the pages exactly as those of a single save;
+  `insert_with_history` does both, making each object's values once for the two tables.
 
 No signals fire: the caller bumps the data version (`core.cache.bump_data_version`)."""
 
