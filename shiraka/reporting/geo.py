@@ -12,13 +12,24 @@ TOLERANCE = 0.004
 DECIMALS = 4
 
 
-def _distance_to_segment(point, start, end) -> float:
-    (x, y), (x1, y1), (x2, y2) = point, start, end
+def _farthest(points: list, first: int, last: int) -> tuple[float, int | None]:
+    """(distance, index) of the point between `first` and `last` farthest from their segment; the
+    distance written out in the loop (a call per point was most of the map's first drawing)."""
+    (x1, y1), (x2, y2) = points[first], points[last]
     dx, dy = x2 - x1, y2 - y1
-    if dx == 0 and dy == 0:
-        return ((x - x1) ** 2 + (y - y1) ** 2) ** 0.5
-    t = max(0.0, min(1.0, ((x - x1) * dx + (y - y1) * dy) / (dx * dx + dy * dy)))
-    return ((x - x1 - t * dx) ** 2 + (y - y1 - t * dy) ** 2) ** 0.5
+    length = dx * dx + dy * dy
+    farthest, index = 0.0, None
+    for i in range(first + 1, last):
+        x, y = points[i]
+        if length == 0:
+            distance = ((x - x1) ** 2 + (y - y1) ** 2) ** 0.5
+        else:
+            t = ((x - x1) * dx + (y - y1) * dy) / length
+            t = 0.0 if t < 0.0 else 1.0 if t > 1.0 else t
+            distance = ((x - x1 - t * dx) ** 2 + (y - y1 - t * dy) ** 2) ** 0.5
+        if distance > farthest:
+            farthest, index = distance, i
+    return farthest, index
 
 
 def simplify_line(points: list, tolerance: float = TOLERANCE) -> list:
@@ -29,11 +40,7 @@ def simplify_line(points: list, tolerance: float = TOLERANCE) -> list:
     stack = [(0, len(points) - 1)]
     while stack:
         first, last = stack.pop()
-        farthest, index = 0.0, None
-        for i in range(first + 1, last):
-            distance = _distance_to_segment(points[i], points[first], points[last])
-            if distance > farthest:
-                farthest, index = distance, i
+        farthest, index = _farthest(points, first, last)
         if index is not None and farthest > tolerance:
             keep.add(index)
             stack.extend([(first, index), (index, last)])
