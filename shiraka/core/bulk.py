@@ -466,7 +466,7 @@ def _unique_sets(model) -> list[tuple[tuple[str, ...], object]]:
     return sets
 
 
-def _unique_errors(model, objects, errors) -> None:
+def _unique_errors(model, objects, errors, absent=frozenset()) -> None:
     for names, constraint, error_key in _unique_sets(model):
         fields = [model._meta.get_field(name) for name in names]
         key_of = {}
@@ -475,7 +475,7 @@ def _unique_errors(model, objects, errors) -> None:
             if any(v is None for v in key) or _refused(errors, index, names):
                 continue  # NULLs are distinct
             key_of.setdefault(key, []).append(index)
-        taken = _taken(model, fields, key_of)
+        taken = set() if names in absent else _taken(model, fields, key_of)
         for key, indexes in key_of.items():
             # In the database already, or an earlier row of the batch has it: every row after the first.
             clashing = indexes if key in taken else indexes[1:]
@@ -618,9 +618,12 @@ def _full_clean_each(model, objects, errors) -> None:
                 _add(errors, index, name, messages)
 
 
-def bulk_full_clean(objects: list[models.Model]) -> dict[int, ValidationError]:
+def bulk_full_clean(objects: list[models.Model], *, absent=()) -> dict[int, ValidationError]:
     """{index of the object: the ValidationError that its `full_clean()` would raise} for new
-    objects of one model, at a number of queries that does not grow with each row."""
+    objects of one model, at a number of queries that does not grow with each row. `absent`: unique
+    fields whose values the caller has just found missing from the table, in this transaction
+    (an import routes the references it finds to the one-by-one path): they are compared within the
+    batch only, without asking the database again."""
     if not objects:
         return {}
     model = type(objects[0])
@@ -636,6 +639,6 @@ def bulk_full_clean(objects: list[models.Model]) -> dict[int, ValidationError]:
     else:
         _full_clean_each(model, objects, errors)
     _link_errors(model, objects, errors)
-    _unique_errors(model, objects, errors)
+    _unique_errors(model, objects, errors, frozenset((name,) for name in absent))
     _check_constraint_errors(model, objects, errors)
     return {index: ValidationError(found) for index, found in errors.items() if found}

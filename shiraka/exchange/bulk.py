@@ -74,7 +74,8 @@ def bulk_projects(rows: list, lookups, refuse: Callable, created: Callable) -> l
             prepared.append((line, project_prepare(communes=communes, **arguments), communes))
         except REFUSALS as error:
             refuse(line, error)
-    errors = bulk_full_clean([project for _line, project, _communes in prepared])
+    # The references of `new` were just looked up (`_split_new`): none is registered yet.
+    errors = bulk_full_clean([project for _line, project, _communes in prepared], absent=("reference",))
     good = []
     for index, (line, project, communes) in enumerate(prepared):
         if index in errors:

@@ -185,3 +185,28 @@ def test_rows_and_history_made_once_are_those_made_twice(reference):
     assert "search_text" not in once_history[0] and once_rows[0]["search_text"] == "centre 0"
     saved = Project.objects.get(reference="ONCE-1")
     assert saved.history.get().created_at == saved.created_at
+
+
+def test_references_known_absent_are_compared_within_the_batch_only(reference):
+    """An import has just looked its new references up: `absent` spares the second question to the
+    database, and a reference twice in the batch is still refused on its second row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    agreement = factories.agreement_in_province(reference="BULK-ABSENT")
+
+    def batch() -> list[Project]:
+        return [
+            Project(agreement=agreement, reference=reference, category="health_centre")
+            for reference in ("ABSENT-1", "ABSENT-2", "ABSENT-1")
+        ]
+
+    with CaptureQueriesContext(connection) as asked:
+        found = bulk_full_clean(batch())
+    with CaptureQueriesContext(connection) as spared:
+        known = bulk_full_clean(batch(), absent=("reference",))
+    assert sorted(found) == sorted(known) == [2]
+    assert known[2].message_dict == found[2].message_dict
+    assert "ABSENT-2" in " ".join(q["sql"] for q in asked.captured_queries)
+    assert "ABSENT-2" not in " ".join(q["sql"] for q in spared.captured_queries)
+    assert len(spared.captured_queries) == len(asked.captured_queries) - 1
