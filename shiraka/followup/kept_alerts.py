@@ -16,7 +16,7 @@ a computation from scratch (`shiraka figures --verify` runs it)."""
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from shiraka.agreements.models import Agreement, Partnership, ScheduledContribution, Transfer
@@ -28,7 +28,7 @@ from shiraka.portfolio.models import AgreementFigures
 from shiraka.projects.models import Contract, Milestone, Payment, ProgressUpdate, Project
 
 from . import alerts
-from .models import Committee, Decision, KeptAlert, KeptAlertsDay
+from .models import Committee, Decision, KeptAlert, KeptAlertCount, KeptAlertsDay
 
 MARKER = 1  # the primary key of the one KeptAlertsDay row
 
@@ -101,6 +101,29 @@ def _execute_insert(insert: tuple[str, list] | None) -> None:
         cursor.execute(*insert)
 
 
+def _grouped(agreement_ids=None) -> QuerySet:
+    """The kept alerts of these agreements (of all: None), decisions aside, counted by agreement,
+    kind and severity."""
+    rows = KeptAlert.objects.exclude(kind=K.DECISION_OVERDUE).filter(agreement__isnull=False)
+    if agreement_ids is not None:
+        rows = rows.filter(agreement_id__in=agreement_ids)
+    return rows.values("agreement_id", "kind", "severity").annotate(n=Count("pk")).order_by()
+
+
+def _recount(agreement_ids=None) -> None:
+    """The kept counts of these agreements (of all: None) written again from their kept alerts. The
+    caller holds their figures' rows (or, for all, the kept alerts' table): the one writer of them."""
+    counts = KeptAlertCount.objects.all()
+    if agreement_ids is not None:
+        counts = counts.filter(agreement_id__in=agreement_ids)
+    counts.delete()
+    sql, params = _grouped(agreement_ids).query.sql_with_params()
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in ("agreement_id", "kind", "severity", "count"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(KeptAlertCount._meta.db_table)} ({columns}) {sql}", params)
+
+
 def kept_day() -> date | None:
     return KeptAlertsDay.objects.filter(pk=MARKER).values_list("day", flat=True).first()
 
@@ -131,6 +154,7 @@ def refresh_kept_alerts(agreement_ids, today: date | None = None, kinds=None) ->
         return
     # Decisions are written by decision (a committee's may be on none of its agreements in particular).
     _insert_for(ids, today, [kind for kind in kinds if kind != K.DECISION_OVERDUE])
+    _recount(ids)
     if K.DECISION_OVERDUE not in kinds:
         return
     # A decision on a committee alone is shown where its committee follows a counted agreement: an
@@ -183,6 +207,7 @@ def rebuild_kept_alerts(today: date | None = None) -> bool:
         return False
     KeptAlert.objects.all().delete()
     _insert(Agreement.objects.all(), today)
+    _recount()
     KeptAlertsDay.objects.update_or_create(pk=MARKER, defaults={"day": today})
     if connection.vendor == "postgresql":
         # Every row is new: the planner's estimates of the table (a few rows before) would be far off.
@@ -223,7 +248,26 @@ def verify_kept_alerts(today: date) -> list[figures.Difference]:
         held, wanted = kept.get(key), computed.get(key)
         if held is None or wanted is None or not _same_row(held, wanted):
             differences.append(figures.Difference("alert", key[1], key[0], _brief(held), _brief(wanted)))
-    return differences
+    return differences + _count_differences()
+
+
+def _count_differences() -> list[figures.Difference]:
+    """The kept counts next to the kept alerts they count: the whole portfolio's counts by kind and
+    severity are read from them."""
+    held = {
+        (pk, kind, severity): n
+        for pk, kind, severity, n in KeptAlertCount.objects.values_list(
+            "agreement_id", "kind", "severity", "count"
+        )
+    }
+    wanted = {(row["agreement_id"], row["kind"], row["severity"]): row["n"] for row in _grouped()}
+    return [
+        figures.Difference(
+            "agreement", key[0], f"alerts {key[1]} {key[2]}", held.get(key, 0), wanted.get(key, 0)
+        )
+        for key in sorted(set(held) | set(wanted))
+        if held.get(key) != wanted.get(key)
+    ]
 
 
 DATE_COLUMNS = ("since", "d1")

@@ -206,6 +206,30 @@ class KeptAlert(models.Model):
         return f"{self.kind} {self.object_id} ({self.severity})"
 
 
+class KeptAlertCount(models.Model):
+    """How many kept alerts an agreement has of each kind and severity, decisions aside: written
+    again with its kept alerts, under the same lock (its figures' row). The whole portfolio's counts
+    are then a sum over a few rows per agreement (a fourth as many as the alerts) and a count of
+    the overdue decisions, which are written by decision and counted from their kept rows."""
+
+    derived_from_rows = True
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    severity = models.CharField(max_length=10)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "kind", "severity"], name="followup_keptalertcount_one_per_group"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id} {self.kind} {self.severity}: {self.count}"
+
+
 class KeptAlertsDay(models.Model):
     """The day the kept alerts were computed for (one row): another day means computing them again."""
 

@@ -2,6 +2,7 @@
 own transaction (the portfolio is not computed again), the day changing computes them all again, and
 `shiraka figures --verify` finds a kept alert that the rows no longer give, which `--refresh` repairs."""
 
+from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
@@ -17,7 +18,7 @@ from shiraka.demo.synth import synth_generate
 from shiraka.followup import kept_alerts
 from shiraka.followup.alerts import KINDS, AlertList, Kind, Severity
 from shiraka.followup.kept_alerts import ensure_kept_alerts, kept_day, verify_kept_alerts
-from shiraka.followup.models import KeptAlert
+from shiraka.followup.models import KeptAlert, KeptAlertCount
 from shiraka.organisations.services import organisation_update
 from shiraka.portfolio.figures import ensure_current
 from shiraka.projects.models import Milestone
@@ -180,7 +181,9 @@ def test_the_whole_portfolio_reads_its_alerts_off_the_kept_rows_alone(today):
         whole.page(1, 50)
     read = [query["sql"] for query in queries if KeptAlert._meta.db_table in query["sql"]]
     assert read and not any(agreements_table in sql for sql in read)
-    assert sum(counts.values()) == len(live(today))
+    # The counts are a sum of the counts kept per agreement, the decisions counted from their rows.
+    assert any(KeptAlertCount._meta.db_table in sql for sql in read)
+    assert counts == Counter((kind, severity) for kind, _pk, severity in live(today))
     one = Agreement.objects.filter(pk=KeptAlert.objects.exclude(agreement=None).values("agreement_id")[:1])
     with CaptureQueriesContext(connection) as queries:
         AlertList(one, today=today).counts()
@@ -205,3 +208,63 @@ def test_an_agreement_cancelled_leaves_the_whole_portfolios_alerts_at_once(today
     assert agreement.pk not in {alert.agreement_id for alert in whole}
     assert sum(whole.counts().values()) == len(live(today))
     assert verify_kept_alerts(today) == []
+
+
+def counted(day) -> dict:
+    """The whole portfolio's alerts counted by agreement, kind and severity, decisions aside."""
+    rows = AlertList(Agreement.objects.all(), today=day, kinds=KINDS, kept=False).rows()
+    return Counter(
+        (row["agreement_id"], row["kind"], row["severity"])
+        for row in rows
+        if row["kind"] != Kind.DECISION_OVERDUE
+    )
+
+
+def kept_counts() -> dict:
+    return {
+        (pk, kind, severity): n
+        for pk, kind, severity, n in KeptAlertCount.objects.values_list(
+            "agreement_id", "kind", "severity", "count"
+        )
+    }
+
+
+def test_the_counts_kept_per_agreement_follow_each_write(today):
+    """A transfer, a milestone achieved and an agreement cancelled each write their agreement's
+    counts again, in their transaction: the kept counts stay those of the alerts."""
+    assert kept_counts() == counted(today) and kept_counts()
+    alert = KeptAlert.objects.filter(kind=Kind.CONTRIBUTION_OVERDUE).order_by("object_id").first()
+    partnership = Partnership.objects.get(pk=alert.object_id)
+    transfer_record(
+        partnership=partnership, transferred_on=today, amount=Decimal(alert.amount) / 100, reference="COUNT-1"
+    )
+    project_id = sorted(keys(Kind.MILESTONE_LATE))[0]
+    for milestone in Milestone.objects.filter(project_id=project_id, achieved_on=None):
+        milestone_achieve(milestone, achieved_on=today, expected_version=milestone.version)
+    cancellable = [status for status, targets in AGREEMENT_TRANSITIONS.items() if "cancelled" in targets]
+    agreement = (
+        Agreement.objects.filter(status__in=cancellable, pk__in=KeptAlert.objects.values("agreement_id"))
+        .order_by("pk")
+        .last()
+    )
+    agreement_set_status(agreement, status="cancelled", reason="Doublon", expected_version=agreement.version)
+    assert kept_counts() == counted(today)
+    assert not any(pk == agreement.pk for pk, _kind, _severity in kept_counts())
+    assert verify_kept_alerts(today) == []
+
+
+def test_verify_finds_a_count_that_differs_and_refresh_repairs_it(today):
+    count = KeptAlertCount.objects.order_by("pk").first()
+    KeptAlertCount.objects.filter(pk=count.pk).update(count=count.count + 2)
+    differences = verify_kept_alerts(today)
+    assert [(d.what, d.pk, d.field, d.kept, d.computed) for d in differences] == [
+        (
+            "agreement",
+            count.agreement_id,
+            f"alerts {count.kind} {count.severity}",
+            count.count + 2,
+            count.count,
+        )
+    ]
+    call_command("figures", "--refresh", stdout=StringIO())
+    assert verify_kept_alerts(today) == [] and kept_counts() == counted(today)
