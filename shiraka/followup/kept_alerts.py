@@ -113,15 +113,34 @@ def _grouped(agreement_ids=None) -> QuerySet:
 def _recount(agreement_ids=None) -> None:
     """The kept counts of these agreements (of all: None) written again from their kept alerts. The
     caller holds their figures' rows (or, for all, the kept alerts' table): the one writer of them."""
-    counts = KeptAlertCount.objects.all()
-    if agreement_ids is not None:
-        counts = counts.filter(agreement_id__in=agreement_ids)
-    counts.delete()
-    sql, params = _grouped(agreement_ids).query.sql_with_params()
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(name) for name in ("agreement_id", "kind", "severity", "count"))
+    ids = None if agreement_ids is None else list(agreement_ids)
+    if ids is not None and len(ids) == 1:
+        # A write's usual case: the two statements written once per process. The ORM took longer to
+        # build them than the database to run them, with SQLite's write lock held all the while.
+        statements = [
+            prepared_sql(f"kept-counts:{part}", lambda pk, part=part: _count_statement(part, [pk]), ids[0])
+            for part in ("delete", "insert")
+        ]
+    else:
+        statements = [_count_statement("delete", ids), _count_statement("insert", ids)]
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {quote(KeptAlertCount._meta.db_table)} ({columns}) {sql}", params)
+        for statement in statements:
+            cursor.execute(*statement)
+
+
+def _count_statement(part: str, agreement_ids) -> tuple[str, list]:
+    """The DELETE of these agreements' kept counts (of all: None), or the INSERT … SELECT counting
+    their kept alerts again."""
+    quote = connection.ops.quote_name
+    table = quote(KeptAlertCount._meta.db_table)
+    if part == "delete":
+        if agreement_ids is None:
+            return f"DELETE FROM {table}", []
+        marks = ", ".join(["%s"] * len(agreement_ids))
+        return f"DELETE FROM {table} WHERE {quote('agreement_id')} IN ({marks})", list(agreement_ids)
+    sql, params = _grouped(agreement_ids).query.sql_with_params()
+    columns = ", ".join(quote(name) for name in ("agreement_id", "kind", "severity", "count"))
+    return f"INSERT INTO {table} ({columns}) {sql}", list(params)
 
 
 def kept_day() -> date | None:
