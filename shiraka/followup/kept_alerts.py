@@ -241,10 +241,10 @@ def forget_kept_alerts() -> None:
     KeptAlertsDay.objects.filter(pk=MARKER).delete()
 
 
-def ensure_kept_alerts(today: date) -> None:
-    """The kept alerts made true for `today` before they are read: one small query when they are."""
-    if kept_day() != today:
-        rebuild_kept_alerts(today)
+def ensure_kept_alerts(today: date) -> bool:
+    """The kept alerts made true for `today` before they are read: one small query when they are.
+    True when this computed them."""
+    return kept_day() != today and rebuild_kept_alerts(today)
 
 
 def _live_rows(today: date) -> dict:
@@ -366,3 +366,4 @@ def connect() -> None:
     for signal in (post_save, post_delete):
         signal.connect(_on_decision_changed, sender=Decision, dispatch_uid=f"kept-alerts-decision-{signal}")
     figures.KEPT_CHECKS.append(verify_kept_alerts)
+    figures.DAY_KEEPERS.append(("alerts", ensure_kept_alerts))

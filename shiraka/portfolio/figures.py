@@ -386,6 +386,19 @@ def _same(kept, computed) -> bool:
 # Checks of what layers above keep from the same rows (the alerts), added by their apps: each takes
 # the day and returns its differences.
 KEPT_CHECKS: list = []
+# What layers above keep for a day (the alerts, whose ages move with it), added by their apps as
+# (name, keeper): each keeper takes the day, makes its rows current for it and says whether it had to.
+DAY_KEEPERS: list = []
+
+
+def start_day(today: date | None = None) -> tuple[int, list[str]]:
+    """Everything kept made current for `today` at once, before a reader asks (`shiraka figures
+    --today`, run by cron after midnight): the first reader of a day would otherwise compute the
+    day's figures and alerts itself (seconds at national scale, with every worker that asks waiting).
+    The number of agreements whose figures were computed again, and the names of what was renewed."""
+    today = today or local_today()
+    count = _make_current(today)
+    return count, [name for name, keep in DAY_KEEPERS if keep(today)]
 
 
 def verify_figures(*, today: date | None = None) -> list[Difference]:

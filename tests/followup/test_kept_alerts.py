@@ -2,6 +2,7 @@
 own transaction (the portfolio is not computed again), the day changing computes them all again, and
 `shiraka figures --verify` finds a kept alert that the rows no longer give, which `--refresh` repairs."""
 
+import re
 from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
@@ -20,7 +21,9 @@ from shiraka.followup.alerts import KINDS, AlertList, Kind, Severity
 from shiraka.followup.kept_alerts import ensure_kept_alerts, kept_day, verify_kept_alerts
 from shiraka.followup.models import KeptAlert, KeptAlertCount
 from shiraka.organisations.services import organisation_update
+from shiraka.portfolio import figures
 from shiraka.portfolio.figures import ensure_current
+from shiraka.portfolio.models import AgreementFigures
 from shiraka.projects.models import Milestone
 from shiraka.projects.services import milestone_achieve
 
@@ -106,6 +109,25 @@ def test_another_day_computes_every_kept_alert_again(today, monkeypatch):
     assert kept_day() == later
     assert KeptAlert.objects.filter(severity=Severity.HIGH).count() > before
     assert set(KeptAlert.objects.values_list("kind", "object_id", "severity")) == live(later)
+
+
+def test_figures_today_computes_the_days_figures_and_alerts_before_any_reader(today, monkeypatch):
+    monkeypatch.undo()
+    later = today + timedelta(days=400)
+    monkeypatch.setattr(figures, "local_today", lambda: later)
+    out = StringIO()
+    call_command("figures", "--today", stdout=out)
+    renewed = int(re.search(r"Figures of (\d+) agreements", out.getvalue()).group(1))
+    assert renewed > 0  # contributions fell due in 400 days
+    assert "alerts computed again" in out.getvalue()
+    assert kept_day() == later
+    assert set(KeptAlert.objects.values_list("kind", "object_id", "severity")) == live(later)
+    # No agreement is left with a contribution fallen due since its figures were computed.
+    assert not AgreementFigures.objects.filter(next_due_on__lte=later).exists()
+
+    out = StringIO()
+    call_command("figures", "--today", stdout=out)
+    assert "Figures of 0 agreements made current for today; nothing else computed again" in out.getvalue()
 
 
 def test_verify_finds_an_edit_the_kept_alerts_did_not_see_and_refresh_repairs_it(today):
