@@ -1,4 +1,5 @@
-"""The rows of the agreement and project lists, written in Python.
+"""The rows of the agreement and project lists, and of the agreement page's schedule and projects,
+written in Python.
 
 A list page shows fifty rows of ten cells, and Django's template engine spent a third of the page's
 time on them: each variable, filter and address is looked up through several layers (8 of the
@@ -15,8 +16,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from shiraka.agreements.models import Agreement
-from shiraka.core.formatting import format_date, format_millions, format_number
-from shiraka.core.text import localised, reader_language
+from shiraka.core.formatting import format_amount, format_date, format_millions, format_number
+from shiraka.core.text import localised, reader_language, script_language
 from shiraka.projects.models import Project
 
 from ..templatetags.kept_urls import KeptAddresses
@@ -41,7 +42,7 @@ class _Cells:
         self.language = reader_language()
         self.address = KeptAddresses()
         self.labels = {value: escape(str(label)) for value, label in choices}
-        self.unknown_amount = escape(_("not specified"))
+        self.not_specified = escape(_("not specified"))
 
     def title(self, record, length: int) -> str:
         text = unicodedata.normalize("NFC", localised(record.title_ar, record.title_fr, self.language))
@@ -49,7 +50,10 @@ class _Cells:
         return escape(text if len(text) <= length else Truncator(text).chars(length))
 
     def millions(self, value) -> str:
-        return self.unknown_amount if value is None else escape(format_millions(value, self.language))
+        return self.not_specified if value is None else escape(format_millions(value, self.language))
+
+    def amount(self, value) -> str:
+        return self.not_specified if value is None else escape(format_amount(value, self.language))
 
     def link(self, view_name: str, key, label: str) -> str:
         return f'<a href="{escape(self.address(view_name, key))}">{escape(label)}</a>'
@@ -111,5 +115,120 @@ def project_rows(projects) -> SafeString:
             f"<td>{progress_bar(p.physical_progress)}</td>"
             f'<td class="num{late}">{p.late_milestones}</td>'
             "</tr>"
+        )
+    return mark_safe("".join(rows))
+
+
+def row_actions(kind: str, pk: int, edit_url: str | None, remove_url: str, *, edit_inline: bool) -> str:
+    """`web/edit/agreement_row_actions.html` (Edit and Remove on a row of the agreement page), for rows
+    written in Python."""
+    slot = f"row-slot-{kind}-{pk}"
+    edit = ""
+    if edit_url:
+        inline = f' data-hx-get="{escape(edit_url)}" data-hx-target="#{slot}"' if edit_inline else ""
+        edit = f'<a href="{escape(edit_url)}"{inline}>{escape(_("Edit"))}</a> · '
+    remove = escape(remove_url)
+    return (
+        f'<span class="no-print small ms-1 text-nowrap" data-row-actions="{kind}-{pk}">{edit}'
+        f'<a class="link-danger" href="{remove}" data-hx-get="{remove}" data-hx-target="#{slot}">'
+        f"{escape(_('Remove'))}</a></span>\n"
+        f'<div id="{slot}" class="no-print"></div>'
+    )
+
+
+def partnership_rows(partnerships, *, row_keeper: bool) -> SafeString:
+    """The `<tr>` of each partner on its agreement's page (`portfolio.selectors.agreement_partnerships`:
+    each with its kept figures), with Edit and Remove for `row_keeper`."""
+    cells = _Cells(())
+    separator = "، " if cells.language == "ar" else ", "
+    source_words = escape(_("Source:")), escape(_("Source, as written (not in this page's language):"))
+    rows = []
+    for p in partnerships:
+        source = ""
+        if p.commitment_source:
+            text = escape(p.commitment_source)
+            if (script_language(p.commitment_source) == "ar") == (cells.language == "ar"):
+                source = f'{source_words[0]} <span dir="auto">{text}</span>'
+            else:
+                source = f'{source_words[1]}<div dir="auto">{text}</div>'
+            source = f'<div class="small text-muted source-note">{source}</div>'
+        actions = ""
+        if row_keeper:
+            edit, remove = (
+                cells.address("web:partnership_edit", p.pk),
+                cells.address("web:partnership_remove", p.pk),
+            )
+            actions = row_actions("partnership", p.pk, edit, remove, edit_inline=False)
+        unknown = p.committed is None
+        remaining = (
+            f'<span class="not-specified">{cells.not_specified}</span>'
+            if unknown
+            else cells.amount(p.remaining)
+        )
+        organisation = p.organisation
+        rows.append(
+            f'<tr data-partnership="{p.pk}">'
+            f'<td class="wide-text">{cells.link("web:organisation", organisation.pk, str(organisation))}{source}'
+            f"\n      {actions}</td>"
+            f'<td class="small">{escape(separator.join(p.roles)) or "—"}</td>'
+            f'<td class="num amount{" not-specified" if unknown else ""}">{cells.amount(p.committed)}</td>'
+            f'<td class="num amount">{cells.amount(p.due_to_date)}</td>'
+            f'<td class="num amount">{cells.amount(p.transferred)}</td>'
+            f'<td class="num amount">{remaining}</td></tr>'
+        )
+    return mark_safe("".join(rows))
+
+
+def schedule_rows(schedule, *, row_keeper: bool, show_notes: bool) -> SafeString:
+    """The `<tr>` of each scheduled contribution on its agreement's page
+    (`agreements.selectors.agreement_schedule`), with Edit and Remove for `row_keeper`."""
+    cells = _Cells(())
+    rows = []
+    for c in schedule:
+        note = (
+            f' <span class="small text-muted" dir="auto">{escape(c.note)}</span>'
+            if c.note and show_notes
+            else ""
+        )
+        actions = ""
+        if row_keeper:
+            edit, remove = (
+                cells.address("web:contribution_edit", c.pk),
+                cells.address("web:contribution_remove", c.pk),
+            )
+            actions = row_actions("contribution", c.pk, edit, remove, edit_inline=True)
+        rows.append(
+            f'<tr data-contribution="{c.pk}"><td class="text-nowrap">{escape(format_date(c.due_on, cells.language))}</td>'
+            f"<td>{cells.place(c.partnership.organisation)}{note}\n  {actions}</td>"
+            f'<td class="num amount">{cells.amount(c.amount)}</td></tr>'
+        )
+    return mark_safe("".join(rows))
+
+
+def agreement_project_rows(projects) -> SafeString:
+    """The `<tr>` of each project on its agreement's page (`projects.selectors.agreement_projects`:
+    communes prefetched, province and region joined)."""
+    cells = _Cells(Project.Status.choices)
+    categories = {value: escape(str(label)) for value, label in Project._meta.get_field("category").choices}
+    separator = "، " if cells.language == "ar" else ", "
+    rows = []
+    for p in projects:
+        communes = p.communes.all()
+        if communes:
+            place = escape(separator.join(commune.name_in(cells.language) for commune in communes))
+        elif p.province_id or p.region_id:
+            place = cells.place(p.province if p.province_id else p.region)
+        else:
+            place = cells.not_specified
+        unknown = " not-specified" if p.budget is None else ""
+        title = localised(p.title_ar, p.title_fr, cells.language)
+        rows.append(
+            f'<tr id="project-{escape(p.reference)}">'
+            f'<td class="wide-text">{cells.link("web:project", p.reference, title)}</td>'
+            f'<td class="small">{categories.get(p.category) or escape(p.category)}</td>'
+            f'<td class="small">{place}</td>'
+            f'<td class="num amount{unknown}">{cells.amount(p.budget)}</td>'
+            f"<td>{cells.labels.get(p.status) or escape(p.status)}</td>"
+            f"<td>{progress_bar(p.physical_progress)}</td></tr>"
         )
     return mark_safe("".join(rows))

@@ -181,23 +181,30 @@ def _list_summary(request, filters: AgreementFilters, queryset):
 def agreement_detail(request, reference: str):
     agreement = access_agreement(request.user, reference)
     partnerships = agreement_partnerships(agreement)  # each knows its agreement: no query per access check
+    # Signatories, attendees, partners and schedule lines: who may add them may correct them.
+    row_keeper = can_edit_agreement(request.user, agreement)
+    schedule, projects = agreement_schedule(agreement), agreement_projects(agreement)
     return render(
         request,
         "web/agreement_detail.html",
         {
             "proof_readers": {p.pk for p in partnerships if can_read_transfer_proof(request.user, p)},
             "transfer_keepers": {p.pk for p in partnerships if can_record_transfer(request.user, p)},
-            # Signatories, attendees, partners and schedule lines: who may add them may correct them.
-            "row_keeper": can_edit_agreement(request.user, agreement),
+            "row_keeper": row_keeper,
             "agreement": agreement,
             "summary": agreement_summary(agreement),
             "partnerships": partnerships,
+            "partnership_rows": rows.partnership_rows(partnerships, row_keeper=row_keeper),
             "signatories": agreement_signatories(agreement),
             "attendees": agreement_attendees(agreement),
-            "projects": agreement_projects(agreement),
+            "projects": projects,
+            "project_rows": rows.agreement_project_rows(projects),
             "children": agreement_children(agreement),
             "committees": agreement_committees(agreement),
-            "schedule": agreement_schedule(agreement),
+            "schedule": schedule,
+            "schedule_rows": rows.schedule_rows(
+                schedule, row_keeper=row_keeper, show_notes=is_member(request.user)
+            ),
             "transfers": agreement_transfer_rows(agreement),
             "history": page_history(agreement, shown=is_member(request.user)),
             "versions": agreement_versions(agreement),

@@ -1,6 +1,7 @@
-"""The list pages' rows are written in Python (`web/pages/rows.py`): they must say what the template
-markup they replace said, cell for cell, in every language, for awkward rows too (no territory, no
-amount, no date, a long title with markup characters, late milestones)."""
+"""The list pages' rows, and the agreement page's schedule and projects, are written in Python
+(`web/pages/rows.py`): they must say what the template markup they replace said, cell for cell, in
+every language, for awkward rows too (no territory, no amount, no date, a long title with markup
+characters, late milestones, a note with markup, several communes), with and without the row actions."""
 
 from datetime import date
 
@@ -10,12 +11,21 @@ from django.test.html import parse_html
 from django.utils import translation
 
 from shiraka.accounts.access import visible_agreements, visible_projects
-from shiraka.agreements.selectors import AgreementFilters, agreement_search
+from shiraka.agreements import services as agreements
+from shiraka.agreements.selectors import AgreementFilters, agreement_schedule, agreement_search
 from shiraka.demo.synth import synth_generate
-from shiraka.portfolio.selectors import agreement_page_rows
-from shiraka.projects.selectors import ProjectFilters, project_page_rows, project_search
+from shiraka.portfolio.selectors import agreement_page_rows, agreement_partnerships
+from shiraka.projects.models import Project
+from shiraka.projects.selectors import ProjectFilters, agreement_projects, project_page_rows, project_search
 from shiraka.projects.services import milestone_plan
-from shiraka.web.pages.rows import agreement_rows, project_rows
+from shiraka.territory.models import Commune
+from shiraka.web.pages.rows import (
+    agreement_project_rows,
+    agreement_rows,
+    partnership_rows,
+    project_rows,
+    schedule_rows,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +107,81 @@ def test_rows_escape_markup_and_cut_long_titles(portfolio, client):
     assert "&lt;b&gt;des&lt;/b&gt;" in html and 'class="num text-danger fw-bold">1</td>' in html
     empty = client.get("/fr/agreements/", {"q": "aucune-convention-ainsi"}).content.decode()
     assert empty.count("Aucune convention ne correspond à ces filtres.") == 1
+
+
+# The agreement page's schedule and projects as its template wrote them.
+SCHEDULE_ROW = """{% load i18n shiraka %}{% for c in schedule %}<tr data-contribution="{{ c.pk }}"><td class="text-nowrap">{{ c.due_on|day }}</td><td>{{ c.partnership.organisation }}{% if c.note and is_member %} <span class="small text-muted" dir="auto">{{ c.note }}</span>{% endif %}
+  {% if row_keeper %}{% url 'web:contribution_edit' c.pk as edit_url %}{% url 'web:contribution_remove' c.pk as remove_url %}{% include "web/edit/agreement_row_actions.html" with kind="contribution" pk=c.pk edit_inline=True %}{% endif %}</td><td class="num amount">{{ c.amount|mad }}</td></tr>{% endfor %}"""  # noqa: E501
+AGREEMENT_PROJECT_ROW = """{% load i18n shiraka %}{% for p in projects %}<tr id="project-{{ p.reference }}">
+    <td class="wide-text"><a href="{% url 'web:project' p.reference %}">{{ p.title }}</a></td><td class="small">{{ p.get_category_display }}</td>
+    <td class="small">{% with communes=p.communes.all %}{% if communes %}{{ communes|names }}{% else %}{{ p.province|default:p.region|default:_("not specified") }}{% endif %}{% endwith %}</td>
+    <td class="num amount {% if p.budget is None %}not-specified{% endif %}">{{ p.budget|mad }}</td>
+    <td>{{ p.get_status_display }}</td>
+    <td>{% progress_bar p.physical_progress %}</td>
+  </tr>{% endfor %}"""  # noqa: E501
+
+PARTNERSHIP_ROW = """{% load i18n shiraka %}{% for p in partnerships %}<tr data-partnership="{{ p.pk }}">
+    <td class="wide-text"><a href="{% url 'web:organisation' p.organisation.pk %}">{{ p.organisation }}</a>{% if p.commitment_source %}<div class="small text-muted source-note">{% if p.commitment_source|in_page_language %}{% translate "Source:" %} <span dir="auto">{{ p.commitment_source }}</span>{% else %}{% translate "Source, as written (not in this page's language):" %}<div dir="auto">{{ p.commitment_source }}</div>{% endif %}</div>{% endif %}
+      {% if row_keeper %}{% url 'web:partnership_edit' p.pk as edit_url %}{% url 'web:partnership_remove' p.pk as remove_url %}{% include "web/edit/agreement_row_actions.html" with kind="partnership" pk=p.pk edit_inline=False %}{% endif %}</td>
+    <td class="small">{{ p.roles|names|default:"—" }}</td>
+    <td class="num amount {% if p.committed is None %}not-specified{% endif %}">{{ p.committed|mad }}</td>
+    <td class="num amount">{{ p.due_to_date|mad }}</td><td class="num amount">{{ p.transferred|mad }}</td>
+    <td class="num amount">{% if p.committed is None %}<span class="not-specified">{% translate "not specified" %}</span>{% else %}{{ p.remaining|mad }}{% endif %}</td>
+  </tr>{% endfor %}"""  # noqa: E501
+
+
+@pytest.fixture
+def agreement_page(reference):
+    agreement = factories.agreement_in_province(title_fr=AWKWARD_TITLE)
+    partnership = factories.partner_with_schedule(
+        agreement,
+        committed="500000.00",
+        due=[(date(2024, 3, 1), "200000.00"), (date(2025, 3, 1), "300000.00")],
+    )
+    partnership.schedule.filter(due_on=date(2024, 3, 1)).update(note='Tranche <1> & "A"')
+    agreements.partnership_commit(
+        agreement=agreement,
+        organisation=factories.organisation("Conseil <régional>"),
+        is_funder=True,
+        is_project_owner=True,
+        commitment_source="المادة 4 من الاتفاقية",
+    )
+    factories.partnership(agreement, committed="1000.00", commitment_source="Article 5 & annexe")
+    province = agreement.province
+    communes = list(Commune.objects.filter(province=province).order_by("code")[:2])
+    factories.project(agreement, title_fr=AWKWARD_TITLE).communes.set(communes)
+    factories.project(agreement, province=province, region=province.region, budget="0.00", status="studies")
+    region_only = factories.project(agreement, region=province.region)
+    placeless = factories.project(agreement)
+    Project.objects.filter(pk=region_only.pk).update(physical_progress=40)  # as its updates would
+    Project.objects.filter(pk=placeless.pk).update(budget=None)
+    return agreement
+
+
+@pytest.mark.parametrize("language", ["ar", "fr", "en"])
+@pytest.mark.parametrize(("row_keeper", "is_member"), [(True, True), (False, False)])
+def test_the_agreement_pages_rows_say_what_the_template_said(agreement_page, language, row_keeper, is_member):
+    with translation.override(language):
+        schedule, projects = agreement_schedule(agreement_page), agreement_projects(agreement_page)
+        assert len(schedule) == 2 and len(projects) == 4
+        context = {
+            "schedule": schedule,
+            "projects": projects,
+            "row_keeper": row_keeper,
+            "is_member": is_member,
+        }
+        expected = engines["django"].from_string(SCHEDULE_ROW).render(context)
+        written = schedule_rows(schedule, row_keeper=row_keeper, show_notes=is_member)
+        assert parse_html(written) == parse_html(expected)
+        assert ("Tranche &lt;1&gt; &amp;" in written) is is_member
+        assert ("data-row-actions" in written) is row_keeper
+        expected = engines["django"].from_string(AGREEMENT_PROJECT_ROW).render(context)
+        assert parse_html(agreement_project_rows(projects)) == parse_html(expected)
+        partnerships = agreement_partnerships(agreement_page)
+        assert len(partnerships) == 3 and any(p.committed is None for p in partnerships)
+        expected = (
+            engines["django"].from_string(PARTNERSHIP_ROW).render({**context, "partnerships": partnerships})
+        )
+        written = partnership_rows(partnerships, row_keeper=row_keeper)
+        assert parse_html(written) == parse_html(expected)
+        assert ("Conseil &lt;régional&gt;" in written) is (language != "ar")  # its French name, escaped
