@@ -1,5 +1,5 @@
-"""The rows of the agreement and project lists, and of the agreement page's schedule and projects,
-written in Python.
+"""The rows of the agreement and project lists, of the agreement page's partners, schedule and
+projects, and of the dashboard's breakdowns by region and by programme, written in Python.
 
 A list page shows fifty rows of ten cells, and Django's template engine spent a third of the page's
 time on them: each variable, filter and address is looked up through several layers (8 of the
@@ -11,6 +11,7 @@ them with the template markup they replace."""
 import unicodedata
 from html import escape
 
+from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from shiraka.core.text import localised, reader_language, script_language
 from shiraka.projects.models import Project
 
 from ..templatetags.kept_urls import KeptAddresses
-from ..templatetags.shiraka import progress_bar
+from ..templatetags.shiraka import percent, progress_bar
 
 _PLACE = ("code", "name_ar", "name_fr")
 AGREEMENT_FIELDS = ("reference", "title_ar", "title_fr", "status", "signed_on")
@@ -231,4 +232,34 @@ def agreement_project_rows(projects) -> SafeString:
             f"<td>{cells.labels.get(p.status) or escape(p.status)}</td>"
             f"<td>{progress_bar(p.physical_progress)}</td></tr>"
         )
+    return mark_safe("".join(rows))
+
+
+def _breakdown_figures(cells: _Cells, row, names: tuple[str, ...]) -> str:
+    """A breakdown row's count of agreements and its amounts in millions."""
+    amounts = "".join(f'<td class="num amount">{cells.millions(getattr(row, name))}</td>' for name in names)
+    return f'<td class="num">{escape(localize(row.agreements))}</td>{amounts}'
+
+
+def region_breakdown_rows(regions) -> SafeString:
+    """The `<tr>` of each region of the dashboard (`portfolio.selectors.breakdown(…, "region")`)."""
+    cells = _Cells(())
+    nowhere = escape(_("no region"))
+    rows = []
+    for row in regions:
+        place = cells.link("web:region", row.code, row.label) if row.code else nowhere
+        figures = _breakdown_figures(cells, row, ("total_amount", "transferred", "arrears"))
+        rows.append(f'<tr><td>{place}</td>{figures}<td class="num">{escape(percent(row.progress))}</td></tr>')
+    return mark_safe("".join(rows))
+
+
+def programme_breakdown_rows(programmes) -> SafeString:
+    """The `<tr>` of each programme of the dashboard (`portfolio.selectors.breakdown(…, "programme")`)."""
+    cells = _Cells(())
+    none = escape(_("no programme"))
+    rows = []
+    for row in programmes:
+        name = cells.link("web:programme", row.key, row.label) if row.key else none
+        figures = _breakdown_figures(cells, row, ("total_amount", "committed", "transferred", "arrears"))
+        rows.append(f"<tr><td>{name}</td>{figures}</tr>")
     return mark_safe("".join(rows))

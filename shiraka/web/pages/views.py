@@ -114,6 +114,8 @@ def dashboard(request):
         {
             "statuses": statuses,
             "latest": rows.agreement_rows(latest),
+            "region_rows": rows.region_breakdown_rows(figures["regions"]),
+            "programme_rows": rows.programme_breakdown_rows(figures["programmes"]),
             "drafts": drafts,
             "home": home[1] if home else None,
             "wide": wide,

@@ -12,9 +12,10 @@ from django.utils import translation
 
 from shiraka.accounts.access import visible_agreements, visible_projects
 from shiraka.agreements import services as agreements
+from shiraka.agreements.models import Agreement
 from shiraka.agreements.selectors import AgreementFilters, agreement_schedule, agreement_search
 from shiraka.demo.synth import synth_generate
-from shiraka.portfolio.selectors import agreement_page_rows, agreement_partnerships
+from shiraka.portfolio.selectors import agreement_page_rows, agreement_partnerships, breakdown
 from shiraka.projects.models import Project
 from shiraka.projects.selectors import ProjectFilters, agreement_projects, project_page_rows, project_search
 from shiraka.projects.services import milestone_plan
@@ -23,7 +24,9 @@ from shiraka.web.pages.rows import (
     agreement_project_rows,
     agreement_rows,
     partnership_rows,
+    programme_breakdown_rows,
     project_rows,
+    region_breakdown_rows,
     schedule_rows,
 )
 from tests import factories
@@ -185,3 +188,24 @@ def test_the_agreement_pages_rows_say_what_the_template_said(agreement_page, lan
         written = partnership_rows(partnerships, row_keeper=row_keeper)
         assert parse_html(written) == parse_html(expected)
         assert ("Conseil &lt;régional&gt;" in written) is (language != "ar")  # its French name, escaped
+
+
+# The dashboard's breakdowns as its template wrote them.
+REGION_ROW = """{% load i18n shiraka %}{% for row in regions %}<tr>
+      <td>{% if row.code %}<a href="{% url 'web:region' row.code %}">{{ row.label }}</a>{% else %}{% translate "no region" %}{% endif %}</td><td class="num">{{ row.agreements }}</td>
+      <td class="num amount">{{ row.total_amount|mad_m }}</td><td class="num amount">{{ row.transferred|mad_m }}</td>
+      <td class="num amount">{{ row.arrears|mad_m }}</td><td class="num">{{ row.progress|percent }}</td></tr>{% endfor %}"""  # noqa: E501
+PROGRAMME_ROW = """{% load i18n shiraka %}{% for row in programmes %}<tr><td>{% if row.key %}<a href="{% url 'web:programme' row.key %}">{{ row.label }}</a>{% else %}{% translate "no programme" %}{% endif %}</td><td class="num">{{ row.agreements }}</td><td class="num amount">{{ row.total_amount|mad_m }}</td><td class="num amount">{{ row.committed|mad_m }}</td><td class="num amount">{{ row.transferred|mad_m }}</td><td class="num amount">{{ row.arrears|mad_m }}</td></tr>{% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["ar", "fr", "en"])
+def test_the_dashboards_breakdowns_say_what_the_template_said(portfolio, language):
+    factories.agreement(title_fr="Sans région ni programme")  # signed: counted, under "no region"
+    with translation.override(language):
+        regions, programmes = (breakdown(Agreement.objects.all(), by) for by in ("region", "programme"))
+        assert any(row.code is None for row in regions) and any(row.code for row in regions)
+        assert any(row.key is None for row in programmes) and any(row.key for row in programmes)
+        expected = engines["django"].from_string(REGION_ROW).render({"regions": regions})
+        assert parse_html(region_breakdown_rows(regions)) == parse_html(expected)
+        expected = engines["django"].from_string(PROGRAMME_ROW).render({"programmes": programmes})
+        assert parse_html(programme_breakdown_rows(programmes)) == parse_html(expected)
