@@ -120,17 +120,15 @@ def project_rows(projects) -> SafeString:
     return mark_safe("".join(rows))
 
 
-def row_actions(kind: str, pk: int, edit_url: str | None, remove_url: str, *, edit_inline: bool) -> str:
-    """`web/edit/agreement_row_actions.html` (Edit and Remove on a row of the agreement page), for rows
-    written in Python."""
+def row_actions(cells: _Cells, kind: str, pk: int, *, edit_inline: bool) -> str:
+    """`web/edit/agreement_row_actions.html` (Edit and Remove on a row of the agreement page, through
+    the views `web:<kind>_edit` and `web:<kind>_remove`), for rows written in Python."""
     slot = f"row-slot-{kind}-{pk}"
-    edit = ""
-    if edit_url:
-        inline = f' data-hx-get="{escape(edit_url)}" data-hx-target="#{slot}"' if edit_inline else ""
-        edit = f'<a href="{escape(edit_url)}"{inline}>{escape(_("Edit"))}</a> · '
-    remove = escape(remove_url)
+    edit, remove = (escape(cells.address(f"web:{kind}_{action}", pk)) for action in ("edit", "remove"))
+    inline = f' data-hx-get="{edit}" data-hx-target="#{slot}"' if edit_inline else ""
     return (
-        f'<span class="no-print small ms-1 text-nowrap" data-row-actions="{kind}-{pk}">{edit}'
+        f'<span class="no-print small ms-1 text-nowrap" data-row-actions="{kind}-{pk}">'
+        f'<a href="{edit}"{inline}>{escape(_("Edit"))}</a> · '
         f'<a class="link-danger" href="{remove}" data-hx-get="{remove}" data-hx-target="#{slot}">'
         f"{escape(_('Remove'))}</a></span>\n"
         f'<div id="{slot}" class="no-print"></div>'
@@ -153,13 +151,7 @@ def partnership_rows(partnerships, *, row_keeper: bool) -> SafeString:
             else:
                 source = f'{source_words[1]}<div dir="auto">{text}</div>'
             source = f'<div class="small text-muted source-note">{source}</div>'
-        actions = ""
-        if row_keeper:
-            edit, remove = (
-                cells.address("web:partnership_edit", p.pk),
-                cells.address("web:partnership_remove", p.pk),
-            )
-            actions = row_actions("partnership", p.pk, edit, remove, edit_inline=False)
+        actions = row_actions(cells, "partnership", p.pk, edit_inline=False) if row_keeper else ""
         unknown = p.committed is None
         remaining = (
             f'<span class="not-specified">{cells.not_specified}</span>'
@@ -191,13 +183,7 @@ def schedule_rows(schedule, *, row_keeper: bool, show_notes: bool) -> SafeString
             if c.note and show_notes
             else ""
         )
-        actions = ""
-        if row_keeper:
-            edit, remove = (
-                cells.address("web:contribution_edit", c.pk),
-                cells.address("web:contribution_remove", c.pk),
-            )
-            actions = row_actions("contribution", c.pk, edit, remove, edit_inline=True)
+        actions = row_actions(cells, "contribution", c.pk, edit_inline=True) if row_keeper else ""
         rows.append(
             f'<tr data-contribution="{c.pk}"><td class="text-nowrap">{escape(format_date(c.due_on, cells.language))}</td>'
             f"<td>{cells.place(c.partnership.organisation)}{note}\n  {actions}</td>"
@@ -235,31 +221,33 @@ def agreement_project_rows(projects) -> SafeString:
     return mark_safe("".join(rows))
 
 
-def _breakdown_figures(cells: _Cells, row, names: tuple[str, ...]) -> str:
-    """A breakdown row's count of agreements and its amounts in millions."""
-    amounts = "".join(f'<td class="num amount">{cells.millions(getattr(row, name))}</td>' for name in names)
-    return f'<td class="num">{escape(localize(row.agreements))}</td>{amounts}'
+def _breakdown_rows(rows, view_name: str, key: str, unnamed: str, amounts: tuple, *, progress: bool):
+    """The `<tr>` of each row of a breakdown (`portfolio.selectors.breakdown`): its name linked to
+    `view_name` by its `key` (`unnamed` where it has none), its count of agreements, its `amounts` in
+    millions, and its progress when asked."""
+    cells = _Cells(())
+    unnamed = escape(unnamed)
+    written = []
+    for row in rows:
+        value = getattr(row, key)
+        name = cells.link(view_name, value, row.label) if value else unnamed
+        figures = "".join(
+            f'<td class="num amount">{cells.millions(getattr(row, field))}</td>' for field in amounts
+        )
+        end = f'<td class="num">{escape(percent(row.progress))}</td>' if progress else ""
+        written.append(
+            f'<tr><td>{name}</td><td class="num">{escape(localize(row.agreements))}</td>{figures}{end}</tr>'
+        )
+    return mark_safe("".join(written))
 
 
 def region_breakdown_rows(regions) -> SafeString:
     """The `<tr>` of each region of the dashboard (`portfolio.selectors.breakdown(…, "region")`)."""
-    cells = _Cells(())
-    nowhere = escape(_("no region"))
-    rows = []
-    for row in regions:
-        place = cells.link("web:region", row.code, row.label) if row.code else nowhere
-        figures = _breakdown_figures(cells, row, ("total_amount", "transferred", "arrears"))
-        rows.append(f'<tr><td>{place}</td>{figures}<td class="num">{escape(percent(row.progress))}</td></tr>')
-    return mark_safe("".join(rows))
+    amounts = ("total_amount", "transferred", "arrears")
+    return _breakdown_rows(regions, "web:region", "code", _("no region"), amounts, progress=True)
 
 
 def programme_breakdown_rows(programmes) -> SafeString:
     """The `<tr>` of each programme of the dashboard (`portfolio.selectors.breakdown(…, "programme")`)."""
-    cells = _Cells(())
-    none = escape(_("no programme"))
-    rows = []
-    for row in programmes:
-        name = cells.link("web:programme", row.key, row.label) if row.key else none
-        figures = _breakdown_figures(cells, row, ("total_amount", "committed", "transferred", "arrears"))
-        rows.append(f"<tr><td>{name}</td>{figures}</tr>")
-    return mark_safe("".join(rows))
+    amounts = ("total_amount", "committed", "transferred", "arrears")
+    return _breakdown_rows(programmes, "web:programme", "key", _("no programme"), amounts, progress=False)
