@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 
 from shiraka.agreements.models import Agreement
 from shiraka.core.formatting import format_amount, format_date, format_millions, format_number
-from shiraka.core.text import localised, reader_language, script_language
+from shiraka.core.text import localised, reader_language
 from shiraka.projects.models import Project
 
 from ..templatetags.kept_urls import KeptAddresses
-from ..templatetags.shiraka import percent, progress_bar
+from ..templatetags.shiraka import in_page_language, names, percent, progress_bar
 
 _PLACE = ("code", "name_ar", "name_fr")
 AGREEMENT_FIELDS = ("reference", "title_ar", "title_fr", "status", "signed_on")
@@ -139,14 +139,13 @@ def partnership_rows(partnerships, *, row_keeper: bool) -> SafeString:
     """The `<tr>` of each partner on its agreement's page (`portfolio.selectors.agreement_partnerships`:
     each with its kept figures), with Edit and Remove for `row_keeper`."""
     cells = _Cells(())
-    separator = "، " if cells.language == "ar" else ", "
     source_words = escape(_("Source:")), escape(_("Source, as written (not in this page's language):"))
     rows = []
     for p in partnerships:
         source = ""
         if p.commitment_source:
             text = escape(p.commitment_source)
-            if (script_language(p.commitment_source) == "ar") == (cells.language == "ar"):
+            if in_page_language(p.commitment_source):
                 source = f'{source_words[0]} <span dir="auto">{text}</span>'
             else:
                 source = f'{source_words[1]}<div dir="auto">{text}</div>'
@@ -163,7 +162,7 @@ def partnership_rows(partnerships, *, row_keeper: bool) -> SafeString:
             f'<tr data-partnership="{p.pk}">'
             f'<td class="wide-text">{cells.link("web:organisation", organisation.pk, str(organisation))}{source}'
             f"\n      {actions}</td>"
-            f'<td class="small">{escape(separator.join(p.roles)) or "—"}</td>'
+            f'<td class="small">{escape(names(p.roles)) or "—"}</td>'
             f'<td class="num amount{" not-specified" if unknown else ""}">{cells.amount(p.committed)}</td>'
             f'<td class="num amount">{cells.amount(p.due_to_date)}</td>'
             f'<td class="num amount">{cells.amount(p.transferred)}</td>'
@@ -197,12 +196,11 @@ def agreement_project_rows(projects) -> SafeString:
     communes prefetched, province and region joined)."""
     cells = _Cells(Project.Status.choices)
     categories = {value: escape(str(label)) for value, label in Project._meta.get_field("category").choices}
-    separator = "، " if cells.language == "ar" else ", "
     rows = []
     for p in projects:
         communes = p.communes.all()
         if communes:
-            place = escape(separator.join(commune.name_in(cells.language) for commune in communes))
+            place = escape(names(commune.name_in(cells.language) for commune in communes))
         elif p.province_id or p.region_id:
             place = cells.place(p.province if p.province_id else p.region)
         else:

@@ -184,7 +184,7 @@ def agreement_detail(request, reference: str):
     agreement = access_agreement(request.user, reference)
     partnerships = agreement_partnerships(agreement)  # each knows its agreement: no query per access check
     # Signatories, attendees, partners and schedule lines: who may add them may correct them.
-    row_keeper = can_edit_agreement(request.user, agreement)
+    row_keeper, member = can_edit_agreement(request.user, agreement), is_member(request.user)
     schedule, projects = agreement_schedule(agreement), agreement_projects(agreement)
     return render(
         request,
@@ -204,11 +204,9 @@ def agreement_detail(request, reference: str):
             "children": agreement_children(agreement),
             "committees": agreement_committees(agreement),
             "schedule": schedule,
-            "schedule_rows": rows.schedule_rows(
-                schedule, row_keeper=row_keeper, show_notes=is_member(request.user)
-            ),
+            "schedule_rows": rows.schedule_rows(schedule, row_keeper=row_keeper, show_notes=member),
             "transfers": agreement_transfer_rows(agreement),
-            "history": page_history(agreement, shown=is_member(request.user)),
+            "history": page_history(agreement, shown=member),
             "versions": agreement_versions(agreement),
             "envelope": framework_envelope(agreement),
         },
