@@ -15,7 +15,6 @@ from tests.factories import error_codes as codes
 from tests.factories import error_messages as messages
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 # --- commitments ----------------------------------------------------------------------------------
@@ -125,7 +124,7 @@ def test_transfer_dated_in_the_future_is_refused():
     partnership = factories.partnership(committed="400000.00")
     with pytest.raises(ValidationError) as error:
         agreements.transfer_record(
-            partnership=partnership, transferred_on=TODAY + timedelta(days=1), amount="1"
+            partnership=partnership, transferred_on=timezone.localdate() + timedelta(days=1), amount="1"
         )
     assert codes(error.value, "transferred_on") == ["date_in_future"]
 

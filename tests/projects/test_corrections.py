@@ -28,7 +28,6 @@ from tests.accounts.world import stored_photo
 from tests.factories import error_codes as codes
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -133,7 +132,9 @@ def test_a_milestone_is_replanned_and_its_achieved_date_corrected_then_cleared(m
 
 def test_a_milestone_achieved_in_the_future_is_refused(milestone):
     with pytest.raises(ValidationError) as refused:
-        projects.milestone_update(milestone, expected_version=1, achieved_on=TODAY + timedelta(days=1))
+        projects.milestone_update(
+            milestone, expected_version=1, achieved_on=timezone.localdate() + timedelta(days=1)
+        )
     assert codes(refused.value, "achieved_on") == ["date_in_future"]
     with pytest.raises(ValidationError) as refused:
         projects.milestone_update(milestone, expected_version=1, kind="no_such_kind")
@@ -284,7 +285,7 @@ def test_a_contract_keeps_its_payments_within_it_and_before_them(contract):
         projects.contract_update(contract, expected_version=1, signed_on=date(2024, 3, 2))
     assert codes(refused.value, "signed_on") == ["contract_after_payment"]
     for changes, field, code in (
-        ({"signed_on": TODAY + timedelta(days=1)}, "signed_on", "date_in_future"),
+        ({"signed_on": timezone.localdate() + timedelta(days=1)}, "signed_on", "date_in_future"),
         ({"contractor_name": " "}, "contractor_name", "contractor_required"),
         ({"amount": None}, "amount", "required"),
     ):

@@ -13,7 +13,6 @@ from tests.factories import error_codes as codes
 from tests.factories import error_messages as messages
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 # --- dates ----------------------------------------------------------------------------------------
@@ -41,11 +40,14 @@ def test_milestone_achieved_in_the_future_is_refused():
     milestone = projects.milestone_plan(project=project, kind="tender", planned_on=date(2024, 5, 1))
     with pytest.raises(ValidationError) as error:
         projects.milestone_achieve(
-            milestone, achieved_on=TODAY + timedelta(days=3), expected_version=milestone.version
+            milestone,
+            achieved_on=timezone.localdate() + timedelta(days=3),
+            expected_version=milestone.version,
         )
     assert codes(error.value, "achieved_on") == ["date_in_future"]
-    projects.milestone_achieve(milestone, achieved_on=TODAY, expected_version=milestone.version)
-    assert Milestone.objects.get(pk=milestone.pk).achieved_on == TODAY
+    today = timezone.localdate()
+    projects.milestone_achieve(milestone, achieved_on=today, expected_version=milestone.version)
+    assert Milestone.objects.get(pk=milestone.pk).achieved_on == today
 
 
 # --- physical progress ----------------------------------------------------------------------------
@@ -65,14 +67,14 @@ def project():
 @pytest.mark.parametrize("value", [101, -1, "50.5", "beaucoup"])
 def test_progress_outside_0_to_100_is_refused(project, value):
     with pytest.raises(ValidationError) as error:
-        projects.progress_record(project=project, reported_on=TODAY, physical_progress=value)
+        projects.progress_record(project=project, reported_on=timezone.localdate(), physical_progress=value)
     assert codes(error.value, "physical_progress")[0] in {"progress_out_of_range", "progress_invalid"}
     assert Project.objects.get(pk=project.pk).physical_progress == 0
 
 
 @pytest.mark.parametrize("value", [0, 100, "45"])
 def test_progress_between_0_and_100_is_recorded_on_the_project(project, value):
-    projects.progress_record(project=project, reported_on=TODAY, physical_progress=value)
+    projects.progress_record(project=project, reported_on=timezone.localdate(), physical_progress=value)
     assert Project.objects.get(pk=project.pk).physical_progress == int(value)
 
 

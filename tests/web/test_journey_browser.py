@@ -4,11 +4,11 @@ record a transfer with its proof, see an over-large transfer refused, add a proj
 update with a photo, and see the dashboard's totals move. Screenshots go to
 test-artifacts/journey-<lang>-<step>.png, to be looked at."""
 
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import ARTIFACTS
 
@@ -114,7 +114,7 @@ def test_secretariat_journey(page, live_server, seeds, language, tmp_path):
 
     # 5. A transfer with its proof, inline.
     page.wait_for_selector(f"#transfer-{first.pk}")
-    page.fill(f"#id_t{first.pk}_transferred_on", date.today().isoformat())
+    page.fill(f"#id_t{first.pk}_transferred_on", timezone.localdate().isoformat())
     page.fill(f"#id_t{first.pk}_amount", "2500000")
     page.fill(f"#id_t{first.pk}_reference", "OV-2024-0042")
     page.set_input_files(f"#id_t{first.pk}_proof", str(proof))
@@ -126,7 +126,7 @@ def test_secretariat_journey(page, live_server, seeds, language, tmp_path):
 
     # 6. An over-large transfer is refused next to its field, in the page's language; nothing saved.
     page.wait_for_selector(f"#transfer-{first.pk}")
-    page.fill(f"#id_t{first.pk}_transferred_on", date.today().isoformat())
+    page.fill(f"#id_t{first.pk}_transferred_on", timezone.localdate().isoformat())
     page.fill(f"#id_t{first.pk}_amount", "9000000")
     page.click(f"#transfer-{first.pk} button[type=submit]")
     error = page.wait_for_selector(f"#transfer-{first.pk} [data-error-for=amount]")

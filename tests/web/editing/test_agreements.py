@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
+from django.utils import timezone, translation
 
 from shiraka.accounts.models import Membership
 from shiraka.agreements import services
@@ -504,7 +504,7 @@ def test_focal_point_records_its_own_transfers_only(client, partnership):
 
 def test_future_transfer_date_is_refused(client, admin, partnership):
     client.force_login(admin)
-    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    tomorrow = (timezone.localdate() + timedelta(days=2)).isoformat()
     response = client.post(url("transfer_add", partnership.pk), {"transferred_on": tomorrow, "amount": "10"})
     assert message("This date is in the future: it cannot have happened yet.", "fr") in page_text(response)
     assert not Transfer.objects.exists()

@@ -28,7 +28,6 @@ from tests.factories import member, message, page_text, url
 pytestmark = pytest.mark.django_db
 Role = Membership.Role
 HTMX = {"HTTP_HX_REQUEST": "true"}
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -186,7 +185,7 @@ def test_a_milestone_is_edited_without_javascript(client, project, rows, editor)
 def test_a_milestone_achieved_in_the_future_is_refused_next_to_its_date(client, rows, editor):
     client.force_login(editor)
     milestone = rows["milestone"]
-    future = (TODAY + timedelta(days=2)).isoformat()
+    future = (timezone.localdate() + timedelta(days=2)).isoformat()
     data = {"kind": "studies", "planned_on": "2024-04-01", "achieved_on": future, "version": 1}
     page = page_text(client.post(url("milestone_edit", milestone.pk), data))
     assert 'data-error-for="achieved_on"' in page

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from shiraka.accounts.models import Membership
 from shiraka.projects import services
@@ -208,7 +209,7 @@ def test_milestones_planned_then_achieved(client, admin, project):
     milestone = Milestone.objects.get(project=project)
     manage = page_text(client.get(url("project_manage", project.reference)))
     assert url("milestone_achieve", milestone.pk) in manage
-    future = (date.today() + timedelta(days=5)).isoformat()
+    future = (timezone.localdate() + timedelta(days=5)).isoformat()
     response = client.post(
         url("milestone_achieve", milestone.pk), {"achieved_on": future, "version": milestone.version}
     )
@@ -230,7 +231,7 @@ def test_progress_update_with_a_photo(client, admin, project):
     response = client.post(
         url("progress_add", project.reference),
         {
-            "reported_on": date.today().isoformat(),
+            "reported_on": timezone.localdate().isoformat(),
             "physical_progress": "35",
             "note": "Gros œuvre",
             "photos": [photo],
@@ -250,7 +251,7 @@ def test_progress_above_100_is_refused(client, admin, project):
     for language in ("fr", "ar"):
         response = client.post(
             url("progress_add", project.reference, language=language),
-            {"reported_on": date.today().isoformat(), "physical_progress": "101"},
+            {"reported_on": timezone.localdate().isoformat(), "physical_progress": "101"},
         )
         assert message("Physical progress is between 0 and 100 %.", language) in page_text(response)
     assert not ProgressUpdate.objects.exists()
@@ -263,7 +264,7 @@ def test_fake_and_polluted_photos(client, admin, project):
     fake = SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n<html><body onload=alert(1)></body></html>")
     response = client.post(
         url("progress_add", project.reference),
-        {"reported_on": date.today().isoformat(), "physical_progress": "10", "photos": [fake]},
+        {"reported_on": timezone.localdate().isoformat(), "physical_progress": "10", "photos": [fake]},
     )
     assert message("This file is not a valid %(kind)s image.", "fr", kind="PNG") in page_text(response)
     assert not ProgressUpdate.objects.exists()
@@ -271,7 +272,7 @@ def test_fake_and_polluted_photos(client, admin, project):
     polluted = SimpleUploadedFile("y.png", png_bytes() + b"<html><script>alert(1)</script></html>")
     response = client.post(
         url("progress_add", project.reference),
-        {"reported_on": date.today().isoformat(), "physical_progress": "10", "photos": [polluted]},
+        {"reported_on": timezone.localdate().isoformat(), "physical_progress": "10", "photos": [polluted]},
     )
     assert response.status_code == 302
     with ProgressPhoto.objects.get().image.open("rb") as stored:
