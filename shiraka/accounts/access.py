@@ -320,21 +320,32 @@ def _internal(user, queryset: QuerySet, pk: int):
     return _one(queryset, pk=pk)
 
 
+def _by_reference(visible: QuerySet, reference: str, *links: str):
+    """The record of `visible` with this reference (else the 404 of a missing one) with its `links`:
+    its key found first, then the record read by a query built once per process, and planned once
+    per connection on PostgreSQL (`prepared_rows`), where planning the joins of a project's six
+    links cost 1.5 ms of its page's 13 and building the query 0.4 ms more."""
+    model = visible.model
+    pk = _one(visible.values_list("pk", flat=True), reference=reference)
+    name = f"{model._meta.label_lower}-by-key:{','.join(links)}"
+    found = prepared_rows(name, lambda key: model.objects.select_related(*links).filter(pk=key), pk)
+    if not found:  # removed in between
+        raise Http404
+    return found[0]
+
+
 def access_agreement(user, reference: str, *, write: bool = False) -> Agreement:
-    agreement = _one(
-        visible_agreements(user).select_related("region", "province", "programme", "parent"),
-        reference=reference,
+    agreement = _by_reference(
+        visible_agreements(user), reference, "region", "province", "programme", "parent"
     )
     return _allowed(agreement, not write or can_edit_agreement(user, agreement))
 
 
+PROJECT_LINKS = ("agreement", "facility_type", "region", "province", "owner", "delegated_owner")
+
+
 def access_project(user, reference: str, *, write: bool = False) -> Project:
-    project = _one(
-        visible_projects(user).select_related(
-            "agreement", "facility_type", "region", "province", "owner", "delegated_owner"
-        ),
-        reference=reference,
-    )
+    project = _by_reference(visible_projects(user), reference, *PROJECT_LINKS)
     return _allowed(project, not write or can_edit_project(user, project))
 
 

@@ -24,6 +24,7 @@ from shiraka.followup.kept_alerts import forget_kept_alerts
 from shiraka.followup.models import Committee, CommitteeMember, Decision, Meeting
 from shiraka.organisations.models import Organisation, territorial_body_code
 from shiraka.portfolio.figures import refresh_figures
+from shiraka.portfolio.milestones import refresh_open_milestones
 from shiraka.projects.models import (
     Category,
     Contract,
@@ -301,6 +302,7 @@ def synth_generate(
     with transaction.atomic():
         # Bulk writes go past the services that keep the figures: computed once for the new agreements.
         refresh_figures(agreement_ids)
+        refresh_open_milestones(agreement_ids)
     bump_data_version()  # bulk writes send no signals
     if fictional:
         fictional_marker().write_text(f"{reference_prefix(seed)}\n{FICTIONAL_NOTE}\n", encoding="utf-8")

@@ -7,6 +7,7 @@ class PortfolioConfig(AppConfig):
     verbose_name = _("Portfolio figures")
 
     def ready(self):
-        from . import figures
+        from . import figures, milestones
 
         figures.connect()
+        milestones.connect()

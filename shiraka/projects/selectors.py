@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from shiraka.agreements.selectors import PlaceFilters
@@ -63,8 +63,10 @@ def project_search(projects: QuerySet, filters: ProjectFilters) -> QuerySet:
     if filters.owner:
         queryset = queryset.filter(Q(owner_id=filters.owner) | Q(delegated_owner_id=filters.owner))
     if filters.late:
-        # EXISTS, not IN: a page of 50 in reference order stops at its 50th late project.
-        queryset = queryset.filter(Exists(late_milestones().filter(project=OuterRef("pk"))))
+        # The oldest open milestone of each project is kept (`OpenMilestones`): late is that date
+        # before today, one indexed row per project where an EXISTS over the milestones read them all
+        # for the count (the 1:1 join makes no duplicates).
+        queryset = queryset.filter(open_milestones__first_planned_on__lt=local_today())
     return queryset
 
 

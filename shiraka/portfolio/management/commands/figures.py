@@ -8,6 +8,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from shiraka.portfolio.figures import refresh_figures, start_day, verify_figures
+from shiraka.portfolio.milestones import refresh_open_milestones
 
 SHOWN = 20
 
@@ -42,8 +43,10 @@ class Command(BaseCommand):
             return
         if refresh:
             count = refresh_figures()
+            late = refresh_open_milestones()
             self.stdout.write(
-                f"Figures of {count} agreements computed again in {time.perf_counter() - started:.1f} s."
+                f"Figures of {count} agreements and the oldest open milestone of {late} projects"
+                f" computed again in {time.perf_counter() - started:.1f} s."
             )
             return
         differences = verify_figures()
