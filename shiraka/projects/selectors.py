@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from shiraka.agreements.selectors import PlaceFilters
@@ -18,7 +18,16 @@ from shiraka.core.querying import (
 from shiraka.core.rules import today as local_today
 from shiraka.territory.models import Commune
 
-from .models import Category, Contract, Milestone, Payment, ProgressUpdate, Project, ProjectFunding
+from .models import (
+    Category,
+    Contract,
+    Milestone,
+    OpenMilestones,
+    Payment,
+    ProgressUpdate,
+    Project,
+    ProjectFunding,
+)
 
 ZERO = Decimal("0.00")
 PROJECT_SORTS = {
@@ -64,9 +73,11 @@ def project_search(projects: QuerySet, filters: ProjectFilters) -> QuerySet:
         queryset = queryset.filter(Q(owner_id=filters.owner) | Q(delegated_owner_id=filters.owner))
     if filters.late:
         # The oldest open milestone of each project is kept (`OpenMilestones`): late is that date
-        # before today, one indexed row per project where an EXISTS over the milestones read them all
-        # for the count (the 1:1 join makes no duplicates).
-        queryset = queryset.filter(open_milestones__first_planned_on__lt=local_today())
+        # before today, one row per project, where the milestones were read whole for the count.
+        # EXISTS, not a join: a page of 50 in reference order stops at its 50th late project (SQLite
+        # joined from the kept dates' index, then sorted every late project for 50).
+        late = OpenMilestones.objects.filter(project=OuterRef("pk"), first_planned_on__lt=local_today())
+        queryset = queryset.filter(Exists(late))
     return queryset
 
 
