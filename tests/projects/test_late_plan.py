@@ -11,7 +11,9 @@ from shiraka.projects.selectors import ProjectFilters, project_page_rows, projec
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner; PostgreSQL plans by its statistics")
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's planner; PostgreSQL plans by its statistics"
+)
 def test_a_page_of_late_projects_sorts_nothing():
     filters = ProjectFilters(late=True)
     page = project_page_rows(project_search(Project.objects.all(), filters), filters.sort)[:50]
