@@ -31,12 +31,14 @@ def _open(milestones: QuerySet) -> QuerySet:
     )
 
 
-def _write(milestones: QuerySet) -> None:
-    """The rows of the projects of `milestones`, computed by the database in one INSERT … SELECT."""
+def _write(milestones: QuerySet) -> int:
+    """The rows of the projects of `milestones`, computed by the database in one INSERT … SELECT;
+    how many."""
     sql, params = _open(milestones).query.sql_with_params()
     table = connection.ops.quote_name(OpenMilestones._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f'INSERT INTO {table} ("project_id", "first_planned_on") {sql}', params)
+        return cursor.rowcount
 
 
 def keep_open_milestones(project_ids) -> None:
@@ -55,11 +57,12 @@ def refresh_open_milestones(agreement_ids=None) -> int:
         ids = list(Agreement.objects.order_by("pk").values_list("pk", flat=True))
     else:
         ids = sorted(set(agreement_ids))
+    written = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         OpenMilestones.objects.filter(project__agreement_id__in=chunk).delete()
-        _write(Milestone.objects.filter(project__agreement_id__in=chunk))
-    return OpenMilestones.objects.filter(project__agreement_id__in=ids).count()
+        written += _write(Milestone.objects.filter(project__agreement_id__in=chunk))
+    return written
 
 
 def verify_open_milestones(today: date | None = None) -> list[Difference]:
