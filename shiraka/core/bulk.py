@@ -14,10 +14,15 @@
   services set, when: now), read by the pages exactly as those of a single save;
   `insert_with_history` does both, making each object's values once for the two tables.
 
-No signals fire: the caller bumps the data version (`core.cache.bump_data_version`)."""
+No signals fire: the caller bumps the data version (`core.cache.bump_data_version`).
+`collector_paused()` holds Python's cyclic garbage collector off while a bulk path builds its many
+objects."""
 
 import functools
+import gc
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from inspect import getattr_static
 from itertools import islice
@@ -38,6 +43,22 @@ from django.utils import timezone
 
 from .models import TrackedModel, clean_field
 from .money import MAX_AMOUNT, MoneyField
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic collector off for a bulk path: tens of thousands of new objects that all live
+    until the end would otherwise set off its full passes over every object of the process, each
+    longer than the last (a tenth of an import's time on 20,000 rows). Their memory is freed as
+    usual by reference counts; the collector resumes afterwards, unless it was already off."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
 
 BATCH = 5000
 QUERY_CHUNK = 900  # values per IN (…): under SQLite's bound on query parameters

@@ -18,7 +18,15 @@ from decimal import Decimal
 from django.db import transaction
 
 from shiraka.agreements.models import Agreement, Partnership, Programme, ScheduledContribution, Transfer
-from shiraka.core.bulk import Row, assign_ids, insert_rows, insert_with_history, row_maker, stamp
+from shiraka.core.bulk import (
+    Row,
+    assign_ids,
+    collector_paused,
+    insert_rows,
+    insert_with_history,
+    row_maker,
+    stamp,
+)
 from shiraka.core.cache import bump_data_version
 from shiraka.followup.kept_alerts import forget_kept_alerts
 from shiraka.followup.models import Committee, CommitteeMember, Decision, Meeting
@@ -295,7 +303,7 @@ def synth_generate(
     chunk = 250
     agreement_ids = []
     for start in range(0, agreements, chunk):
-        with transaction.atomic():
+        with collector_paused(), transaction.atomic():
             agreement_ids += _synth_chunk(world, range(start, min(start + chunk, agreements)))
         bar.advance(min(chunk, agreements - start), f"{report.projects} projects")
     bar.close()

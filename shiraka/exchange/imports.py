@@ -13,6 +13,8 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from shiraka.core.bulk import collector_paused
+
 from .appliers import APPLIERS, ParentLater, RowProblem
 from .bulk import BULK, refresh_kept_figures
 from .cells import CellError
@@ -175,6 +177,7 @@ def _run_bulk(bulk, table: Table, rows: list, lookups: Lookups, report: ImportRe
     return [(line, data) for line, data in rest if not _apply(table, line, data, lookups, report, last=False)]
 
 
+@collector_paused()
 def import_workbook(file, user, *, dry_run: bool = True, progress: Callable[[int, int], None] | None = None):
     """Read `file` (XLSX or CSV) and write its rows as `user`, or only check them (`dry_run`).
     Returns an `ImportReport`; `written` is true only when every row was written."""

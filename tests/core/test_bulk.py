@@ -1,6 +1,7 @@
 """The bulk path's checks give, row by row, the errors that `full_clean()` gives one object at a
 time, though it cleans each distinct value of a column once."""
 
+import gc
 from datetime import date
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from shiraka.core.bulk import (
     assign_ids,
     bulk_full_clean,
+    collector_paused,
     insert_history,
     insert_rows,
     insert_with_history,
@@ -210,3 +212,26 @@ def test_references_known_absent_are_compared_within_the_batch_only(reference):
     assert "ABSENT-2" in " ".join(q["sql"] for q in asked.captured_queries)
     assert "ABSENT-2" not in " ".join(q["sql"] for q in spared.captured_queries)
     assert len(spared.captured_queries) == len(asked.captured_queries) - 1
+
+
+def test_the_collector_is_held_off_inside_a_bulk_path_and_resumes_as_it_was():
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():  # nested: the inner one leaves it off
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # a process that runs without it keeps running without it
+    finally:
+        gc.enable()
+
+
+def test_the_collector_resumes_when_the_bulk_path_fails():
+    with pytest.raises(ValueError), collector_paused():
+        raise ValueError("a bad row")
+    assert gc.isenabled()
