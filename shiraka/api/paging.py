@@ -40,10 +40,13 @@ class PlaceFilter(Paging):
     province: int | None = record_id()
 
 
-def paginate(queryset, paging: Paging, convert: Callable = lambda row: row) -> dict:
+def paginate(queryset, paging: Paging, convert: Callable = lambda row: row, *, counted=None) -> dict:
+    """A page of `queryset`; `counted`: as many rows, cheaper to count (see `web.kit.views.page_of`)."""
     rows = queryset[paging.offset : paging.offset + paging.limit]
+    if counted is None:
+        counted = queryset
     return {
-        "count": len(queryset) if isinstance(queryset, list) else queryset.count(),
+        "count": len(counted) if isinstance(counted, list) else counted.count(),
         "limit": paging.limit,
         "offset": paging.offset,
         "items": [convert(row) for row in rows],

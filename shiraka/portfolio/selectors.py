@@ -164,7 +164,8 @@ def partner_summary(
     ensure_current(today or local_today())
     partnerships = _counted(Partnership.objects.filter(organisation=organisation), "agreement", agreements)
     money = partnerships.aggregate(
-        n=Count("agreement", distinct=True, filter=ROOT_PARTNERSHIP),
+        # One partnership per partner and agreement (a unique constraint): no COUNT(DISTINCT) sort.
+        n=Count("agreement", filter=ROOT_PARTNERSHIP),
         sum_committed=Sum("figures__committed", filter=ROOT_PARTNERSHIP),
         sum_due=Sum("figures__due"),
         sum_transferred=Sum("figures__transferred"),

@@ -9,6 +9,7 @@ from shiraka.accounts.models import ApiToken, Membership
 from shiraka.accounts.services import api_token_revoke
 from shiraka.agreements.models import Agreement
 from shiraka.portfolio.selectors import portfolio_summary
+from shiraka.projects.services import milestone_plan
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +224,19 @@ def test_project_children_have_their_lists_and_details(client, portfolio):
     assert f.api_call(client, "get", f"milestones/{milestone.pk}").json()["kind"] == "studies"
     assert f.api_call(client, "get", f"progress/{update.pk}").json()["physical_progress"] == 20
     assert f.api_call(client, "get", f"projects/{project.reference}/contracts").json()["count"] == 0
+
+
+def test_late_projects_are_listed_and_counted_for_what_the_caller_may_see(client, portfolio):
+    published, hidden, _paying = portfolio
+    shown = f.project(published, reference="API-LATE-SHOWN")
+    kept_back = f.project(hidden, reference="API-LATE-HIDDEN")
+    on_time = f.project(published, reference="API-ON-TIME")
+    for project, planned in ((shown, date(2024, 1, 10)), (kept_back, date(2024, 1, 10)), (on_time, None)):
+        milestone_plan(project=project, kind="tender", planned_on=planned or date(2999, 1, 1))
+    anonymous = f.api_call(client, "get", "projects?late=true").json()
+    assert [row["reference"] for row in anonymous["items"]] == ["API-LATE-SHOWN"]
+    assert anonymous["count"] == 1
+    token = f.api_token(f.member(Membership.Role.VIEWER))
+    member = f.api_call(client, "get", "projects?late=true", token=token).json()
+    assert {row["reference"] for row in member["items"]} == {"API-LATE-SHOWN", "API-LATE-HIDDEN"}
+    assert member["count"] == 2

@@ -16,16 +16,21 @@ from shiraka.core.rules import today as local_today
 from shiraka.portfolio.milestones import refresh_open_milestones, verify_open_milestones
 from shiraka.projects import services as projects
 from shiraka.projects.models import Milestone, OpenMilestones, Project
-from shiraka.projects.selectors import ProjectFilters, project_search
+from shiraka.projects.selectors import ProjectFilters, project_search, project_search_counted
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
-def late_references() -> set[str]:
-    """What the projects list shows with "late" ticked."""
-    found = project_search(Project.objects.all(), ProjectFilters(late=True))
-    return set(found.values_list("reference", flat=True))
+def late_references(scope=None, **filters) -> set[str]:
+    """What the projects list shows with "late" ticked (of the projects `scope`, e.g. a reader's),
+    checked against the count the list prints above it."""
+    scope = Project.objects.all() if scope is None else scope
+    found = set(
+        project_search(scope, ProjectFilters(late=True, **filters)).values_list("reference", flat=True)
+    )
+    assert project_search_counted(scope, ProjectFilters(late=True, **filters)).count() == len(found)
+    return found
 
 
 def late_by_the_milestones() -> set[str]:
@@ -73,8 +78,9 @@ def test_every_milestone_write_keeps_the_oldest_open_date():
 def test_the_late_filter_says_what_the_milestones_say():
     chance = random.Random(7)
     today = local_today()
-    agreement = factories.agreement()
-    made = [factories.project(agreement, reference=f"P-RND-{n}") for n in range(6)]
+    agreement, other = factories.agreement(), factories.agreement(reference="CONV-OTHER")
+    made = [factories.project(agreement, reference=f"P-RND-{n}") for n in range(4)]
+    made += [factories.project(other, reference=f"P-OTH-{n}") for n in range(3)]
     for _step in range(40):
         project = chance.choice(made)
         milestones = list(Milestone.objects.filter(project=project))
@@ -92,7 +98,11 @@ def test_the_late_filter_says_what_the_milestones_say():
             projects.milestone_update(milestone, expected_version=milestone.version, planned_on=moved)
         elif action == "remove":
             projects.milestone_remove(milestone, expected_version=milestone.version)
-        assert late_references() == late_by_the_milestones()
+        late = late_by_the_milestones()
+        assert late_references() == late
+        others = {reference for reference in late if reference.startswith("P-OTH-")}
+        assert late_references(agreement="CONV-OTHER") == others
+        assert late_references(Project.objects.filter(agreement=other)) == others
     assert late_by_the_milestones()  # the walk did leave some projects late
     assert verify_open_milestones() == []
 

@@ -23,6 +23,7 @@ from shiraka.projects.selectors import (
     contracts_with_payments,
     project_page_rows,
     project_search,
+    project_search_counted,
 )
 from shiraka.territory.models import Commune, HealthFacilityType, Province, Region
 
@@ -73,8 +74,10 @@ class ProjectQuery(PlaceFilter):
 def projects(request, query: Query[ProjectQuery]):
     """The projects the caller may see, filtered and sorted as on the projects page."""
     filters = list_filters(query, ProjectFilters, choices=("category", "status"))
-    rows = project_page_rows(project_search(visible_projects(caller(request)), filters), filters.sort)
-    return paginate(rows.select_related("agreement"), query, project_row)
+    visible = visible_projects(caller(request))
+    rows = project_page_rows(project_search(visible, filters), filters.sort)
+    counted = project_search_counted(visible, filters)
+    return paginate(rows.select_related("agreement"), query, project_row, counted=counted)
 
 
 def project_detail(project: Project) -> dict:

@@ -36,6 +36,7 @@ from shiraka.agreements.selectors import (
 )
 from shiraka.core.cache import cached_figures
 from shiraka.core.history import page_history
+from shiraka.core.querying import within
 from shiraka.followup.selectors import agreement_committees
 from shiraka.organisations.models import Organisation
 from shiraka.portfolio.selectors import (
@@ -51,7 +52,13 @@ from shiraka.portfolio.selectors import (
     portfolio_summary,
 )
 from shiraka.projects.models import Category, Project
-from shiraka.projects.selectors import ProjectFilters, agreement_projects, project_page_rows, project_search
+from shiraka.projects.selectors import (
+    ProjectFilters,
+    agreement_projects,
+    project_page_rows,
+    project_search,
+    project_search_counted,
+)
 from shiraka.projects.selectors import project_detail as project_detail_data
 from shiraka.reporting.national import dashboard_figures, region_figures, summary_figures
 from shiraka.reporting.selectors import progress_by_quarter
@@ -215,8 +222,13 @@ def agreement_detail(request, reference: str):
 
 def project_list(request):
     filters = ProjectFilters.from_query(request.GET)
-    queryset = project_search(visible_projects(request.user), filters)
-    page = page_of(request, rows.shown_fields(project_page_rows(queryset, filters.sort), rows.PROJECT_FIELDS))
+    visible = visible_projects(request.user)
+    queryset = project_search(visible, filters)
+    page = page_of(
+        request,
+        rows.shown_fields(project_page_rows(queryset, filters.sort), rows.PROJECT_FIELDS),
+        counted=project_search_counted(visible, filters),
+    )
     return render(
         request,
         "web/project_list.html",
@@ -250,13 +262,10 @@ def organisation_detail(request, pk: int):
         Organisation.objects.select_related("region", "province", "parent"), pk=pk
     )
     visible = visible_agreements(request.user)
-    partnerships = partnerships_with_kept_figures(
-        Partnership.objects.filter(
-            organisation=organisation, agreement__in=visible.values("pk")
-        ).select_related("agreement")
-    ).order_by("-agreement__signed_on", "pk")
+    own = within(Partnership.objects.filter(organisation=organisation), "agreement", visible)
+    partnerships = partnerships_with_kept_figures(own.select_related("agreement"))
     projects = visible_projects(request.user).filter(Q(owner=organisation) | Q(delegated_owner=organisation))
-    page = page_of(request, partnerships)
+    page = page_of(request, partnerships.order_by("-agreement__signed_on", "pk"), counted=own)
     return record_page(
         request,
         "web/organisation_detail.html",
