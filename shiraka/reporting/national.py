@@ -95,7 +95,7 @@ def region_figures(agreements: QuerySet, audience: str, region: int, *, today: d
 def summary_figures(agreements: QuerySet, audience: str, *, today: date | None = None) -> Summary:
     """The totals of the whole portfolio as `audience` may see it (an unfiltered list's): the summaries
     of the parts in the cache, and the sums of the other regions (a query over their agreements for
-    each kind of part, kept apart from the parts, which a dashboard computes whole)."""
+    each kind of part, kept by region apart from the parts, which a dashboard computes whole)."""
     regions = _regions()
     keys, found = _parts_found(audience, regions, today)
     sums = _summed_rows(agreements, regions, keys[PART], found, "summary")
@@ -105,32 +105,33 @@ def summary_figures(agreements: QuerySet, audience: str, *, today: date | None =
 
 
 def _summed_rows(agreements: QuerySet, regions: list, keys: dict, found: dict, name: str) -> list[dict]:
-    """The rows `name` of every region: from its part where the cache holds it, the others' summed by
-    one query, kept under the versions of the regions they sum (the next list reads them while
-    they hold)."""
-    stale = [part for part in regions if keys[part] not in found]
-    rows = [row for part in regions if part not in stale for row in found[keys[part]][name]]
-    if stale:
-        key = f"shiraka:national-{name}:" + _digest([keys[part] for part in stale])
-        fresh = cache.get_many([key]).get(key)
-        if fresh is None:
-            scoped = agreements if len(stale) == len(regions) else _in_regions(agreements, stale)
-            if name == "summary":
-                fresh = _without(agreement_groups(scoped, "region"), "region")
-            else:
-                fresh = _without(project_groups(scoped, STATUS, "region"), "agreement__region")
-            cache.set_many({key: fresh})
-        rows += fresh
+    """The rows `name` of every region: from its part where the cache holds it, else from its rows of
+    this kind kept on their own under the same version (a list computes those alone, not the whole
+    part); the regions that have neither are computed by one query grouped by region, so that after
+    a write in one region the others are read, not summed again."""
+    own = {part: f"shiraka:national-{name}:{keys[part]}" for part in regions if keys[part] not in found}
+    kept = cache.get_many(list(own.values()))
+    missing = [part for part, key in own.items() if key not in kept]
+    if missing:
+        scoped = agreements if len(missing) == len(regions) else _in_regions(agreements, missing)
+        if name == "summary":
+            grouped, by = agreement_groups(scoped, "region"), "region"
+        else:
+            grouped, by = project_groups(scoped, STATUS, "region"), "agreement__region"
+        fresh = {part: [] for part in missing}
+        for row in grouped:
+            fresh[row.pop(by)].append(row)
+        values = {own[part]: rows for part, rows in fresh.items()}
+        cache.set_many(values)
+        kept.update(values)
+    rows = []
+    for part in regions:
+        rows += found[keys[part]][name] if keys[part] in found else kept[own[part]]
     return rows
 
 
 def _digest(keys: list[str]) -> str:
     return hashlib.sha256(" ".join(keys).encode()).hexdigest()
-
-
-def _without(rows, name: str) -> list[dict]:
-    """Rows grouped by region, summed whatever their region: without it."""
-    return [{key: value for key, value in row.items() if key != name} for row in rows]
 
 
 def _parts_found(audience: str, regions: list, today) -> tuple[dict, dict]:

@@ -163,6 +163,37 @@ def test_the_list_totals_add_the_cached_parts_and_compute_the_others(portfolio, 
     assert len(asked) == 2
 
 
+def test_a_list_read_without_the_dashboard_sums_again_only_the_region_written(portfolio, asked, monkeypatch):
+    everything = Agreement.objects.all()
+    summed = []
+    groups = national.agreement_groups
+    monkeypatch.setattr(
+        national, "agreement_groups", lambda scope, *by: summed.append(scope) or groups(scope, *by)
+    )
+    assert summary_figures(everything, "all") == kept.portfolio_summary(everything)
+    assert len(summed) == 1  # every region at once
+    share = (
+        Partnership.objects.exclude(agreement__region=None).filter(agreement__status="in_execution").first()
+    )
+    agreements.transfer_record(partnership=share, transferred_on=date(2024, 5, 2), amount="0.01")
+    assert summary_figures(everything, "all") == kept.portfolio_summary(everything)
+    assert [set(scope.values_list("region", flat=True)) for scope in summed[1:]] == [
+        {share.agreement.region_id}
+    ]
+    # Progress reported on a project of another region: that region's projects by status counted again.
+    project = (
+        Project.objects.filter(agreement__status="in_execution")
+        .exclude(agreement__region__in=[None, share.agreement.region_id])
+        .first()
+    )
+    projects.progress_record(project=project, reported_on=date(2024, 6, 3), physical_progress=100)
+    assert summary_figures(everything, "all") == kept.portfolio_summary(everything)
+    assert [set(scope.values_list("region", flat=True)) for scope in summed[2:]] == [
+        {project.agreement.region_id}
+    ]
+    assert asked == []  # no part of the dashboard computed for a list
+
+
 @pytest.fixture
 def shared_reads(monkeypatch):
     """The keys each read asked of the shared cache (Redis or the local memory cache)."""
