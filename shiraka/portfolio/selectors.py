@@ -162,23 +162,39 @@ def partner_summary(
     `agreements` when given, e.g. the published ones for a visitor)."""
     agreements = Agreement.objects.all() if agreements is None else agreements
     ensure_current(today or local_today())
+    return partner_summary_of([partner_sums(organisation, agreements)])
+
+
+PARTNER_SUMS = {
+    # One partnership per partner and agreement (a unique constraint): no COUNT(DISTINCT) sort.
+    "n": Count("agreement", filter=ROOT_PARTNERSHIP),
+    "sum_committed": Sum("figures__committed", filter=ROOT_PARTNERSHIP),
+    "sum_due": Sum("figures__due"),
+    "sum_transferred": Sum("figures__transferred"),
+    "sum_arrears": Sum("figures__arrears"),
+    "n_unspecified": Count("pk", filter=ROOT_PARTNERSHIP & Q(figures__committed__isnull=True)),
+}
+
+
+def partner_sums(organisation, agreements: QuerySet, *by: str):
+    """The sums of `PARTNER_SUMS` over the counted partnerships of `organisation` in `agreements`:
+    one dict, or rows grouped by the agreement fields `by` (e.g. its region) as `agreement__<name>`."""
     partnerships = _counted(Partnership.objects.filter(organisation=organisation), "agreement", agreements)
-    money = partnerships.aggregate(
-        # One partnership per partner and agreement (a unique constraint): no COUNT(DISTINCT) sort.
-        n=Count("agreement", filter=ROOT_PARTNERSHIP),
-        sum_committed=Sum("figures__committed", filter=ROOT_PARTNERSHIP),
-        sum_due=Sum("figures__due"),
-        sum_transferred=Sum("figures__transferred"),
-        sum_arrears=Sum("figures__arrears"),
-        n_unspecified=Count("pk", filter=ROOT_PARTNERSHIP & Q(figures__committed__isnull=True)),
-    )
+    if not by:
+        return partnerships.aggregate(**PARTNER_SUMS)
+    return partnerships.order_by().values(*(f"agreement__{name}" for name in by)).annotate(**PARTNER_SUMS)
+
+
+def partner_summary_of(rows) -> Summary:
+    """A partner's summary from rows of `partner_sums` (several: their sums added)."""
+    added = {name: sum(row[name] or 0 for row in rows) for name in PARTNER_SUMS}
     return Summary(
-        agreements=money["n"] or 0,
-        committed=money["sum_committed"] or ZERO,
-        due_to_date=money["sum_due"] or ZERO,
-        transferred=money["sum_transferred"] or ZERO,
-        arrears=money["sum_arrears"] or ZERO,
-        unspecified_partners=money["n_unspecified"] or 0,
+        agreements=added["n"],
+        committed=added["sum_committed"] or ZERO,
+        due_to_date=added["sum_due"] or ZERO,
+        transferred=added["sum_transferred"] or ZERO,
+        arrears=added["sum_arrears"] or ZERO,
+        unspecified_partners=added["n_unspecified"],
     )
 
 

@@ -40,6 +40,8 @@ from shiraka.portfolio.selectors import (
     kept_sums,
     label_fields,
     partner_groups,
+    partner_summary_of,
+    partner_sums,
     project_groups,
     summary_of,
 )
@@ -102,6 +104,29 @@ def summary_figures(agreements: QuerySet, audience: str, *, today: date | None =
     statuses = _summed_rows(agreements, regions, keys[PROJECTS_PART], found, "statuses")
     total = _sum_groups(sums, ())
     return summary_of(total[0] if total else dict.fromkeys(kept_sums()), _sum_groups(statuses, ("key",)))
+
+
+def partner_figures(
+    organisation, agreements: QuerySet, audience: str, *, today: date | None = None
+) -> Summary:
+    """`partner_summary` of `organisation` over the whole portfolio as `audience` may see it, kept by
+    region under the versions of the regions' parts: after a write, the partner's sums in the region
+    written are computed again, the others read (a national partner has a partnership in most
+    agreements)."""
+    regions = _regions()
+    keys, _found = _parts_found(audience, regions, today)
+    own = {part: f"shiraka:national-partner:{organisation.pk}:{keys[PART][part]}" for part in regions}
+    kept = cache.get_many(list(own.values()))
+    missing = [part for part, key in own.items() if key not in kept]
+    if missing:
+        scoped = agreements if len(missing) == len(regions) else _in_regions(agreements, missing)
+        fresh = {part: [] for part in missing}
+        for row in partner_sums(organisation, scoped, "region"):
+            fresh[row.pop("agreement__region")].append(row)
+        values = {own[part]: rows for part, rows in fresh.items()}
+        cache.set_many(values)
+        kept.update(values)
+    return partner_summary_of([row for part in regions for row in kept[own[part]]])
 
 
 def _summed_rows(agreements: QuerySet, regions: list, keys: dict, found: dict, name: str) -> list[dict]:

@@ -7,17 +7,19 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
+from django.db.models import Count
 from django.utils import translation
 
 from shiraka.accounts.access import visible_agreements
 from shiraka.agreements import services as agreements
 from shiraka.agreements.models import Agreement, Partnership
 from shiraka.organisations import services as organisations
+from shiraka.organisations.models import Organisation
 from shiraka.portfolio import selectors as kept
 from shiraka.projects import services as projects
 from shiraka.projects.models import Project
 from shiraka.reporting import national
-from shiraka.reporting.national import dashboard_figures, region_figures, summary_figures
+from shiraka.reporting.national import dashboard_figures, partner_figures, region_figures, summary_figures
 from shiraka.reporting.selectors import progress_by_quarter
 
 pytestmark = pytest.mark.django_db
@@ -192,6 +194,38 @@ def test_a_list_read_without_the_dashboard_sums_again_only_the_region_written(po
         {project.agreement.region_id}
     ]
     assert asked == []  # no part of the dashboard computed for a list
+
+
+def test_a_partners_figures_are_kept_by_region_and_summed_again_where_written(portfolio, monkeypatch):
+    everything, public = Agreement.objects.all(), visible_agreements(AnonymousUser())
+    partner = (
+        Organisation.objects.annotate(n=Count("partnerships__agreement__region", distinct=True))
+        .order_by("-n", "pk")
+        .first()
+    )
+    assert partner.n > 1  # a partner in several regions
+    summed = []
+    sums = national.partner_sums
+    monkeypatch.setattr(
+        national, "partner_sums", lambda o, scope, *by: summed.append(scope) or sums(o, scope, *by)
+    )
+    assert partner_figures(partner, everything, "all") == kept.partner_summary(partner)
+    assert partner_figures(partner, public, "published") == kept.partner_summary(partner, agreements=public)
+    assert partner_figures(partner, everything, "all") == kept.partner_summary(partner)
+    assert len(summed) == 2  # once per audience, then read
+    share = (
+        Partnership.objects.filter(organisation=partner, agreement__status="in_execution")
+        .exclude(agreement__region=None)
+        .exclude(committed_amount=None)
+        .select_related("agreement")
+        .first()
+    )
+    agreements.transfer_record(partnership=share, transferred_on=date(2024, 5, 2), amount="0.01")
+    after = partner_figures(partner, everything, "all")
+    assert after == kept.partner_summary(partner)
+    assert [set(scope.values_list("region", flat=True)) for scope in summed[2:]] == [
+        {share.agreement.region_id}
+    ]
 
 
 @pytest.fixture

@@ -47,7 +47,6 @@ from shiraka.portfolio.selectors import (
     breakdown,
     breakdown_by_category,
     breakdown_by_partner,
-    partner_summary,
     partnerships_with_kept_figures,
     portfolio_summary,
 )
@@ -60,7 +59,7 @@ from shiraka.projects.selectors import (
     project_search_counted,
 )
 from shiraka.projects.selectors import project_detail as project_detail_data
-from shiraka.reporting.national import dashboard_figures, region_figures, summary_figures
+from shiraka.reporting.national import dashboard_figures, partner_figures, region_figures, summary_figures
 from shiraka.reporting.selectors import progress_by_quarter
 from shiraka.territory.models import Province, Region
 
@@ -271,7 +270,7 @@ def organisation_detail(request, pk: int):
         "web/organisation_detail.html",
         organisation,
         organisation=organisation,
-        summary=partner_summary(organisation, agreements=visible),
+        summary=partner_figures(organisation, visible, visible_audience(request.user)),
         partnerships=page,
         chart=charts.agreements_chart(page.object_list),
         projects=projects.select_related("agreement", "province").order_by("reference")[:50],
