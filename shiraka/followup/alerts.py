@@ -643,23 +643,6 @@ def _kept_sql(kinds, agreements: QuerySet) -> tuple[str, list] | None:
     return f"SELECT {columns} FROM {quote(KeptAlert._meta.db_table)} k WHERE {scope}", params
 
 
-def _kept_counts_sql() -> tuple[str, list]:
-    """The whole portfolio's counts by kind and severity, from kept rows: the counts kept per
-    agreement (`followup.models.KeptAlertCount`, a fourth as many rows as the alerts; counting every
-    kept alert after each write took 21 to 50 ms on PostgreSQL at 5,000 agreements), and the overdue
-    decisions, which are kept by decision, counted off their index."""
-    from .models import KeptAlert, KeptAlertCount
-
-    quote = connection.ops.quote_name
-    counts, kept = quote(KeptAlertCount._meta.db_table), quote(KeptAlert._meta.db_table)
-    sql = (
-        f"SELECT c.kind, c.severity, SUM(c.{quote('count')}) AS n FROM {counts} c GROUP BY c.kind, c.severity "
-        f"UNION ALL SELECT k.kind, k.severity, COUNT(*) FROM {kept} k WHERE k.kind = %s "
-        "GROUP BY k.kind, k.severity"
-    )
-    return sql, [Kind.DECISION_OVERDUE.value]
-
-
 def _kept_scope(kinds, agreements: QuerySet) -> tuple[str | None, list]:
     """The kept rows of the agreements in scope that count and, for decisions on a committee alone,
     of the committees following one of them; None when the scope has no agreement."""
@@ -967,11 +950,12 @@ class AlertList:
         if union is None:
             return {}
         if self.kept and not self.agreements.query.where:
-            sql, params = _kept_counts_sql()
-        else:
-            sql = f"SELECT u.kind, u.severity, COUNT(*) AS n FROM ({union[0]}) u GROUP BY u.kind, u.severity"
-            params = union[1]
-        return {(row["kind"], row["severity"]): row["n"] for row in self._query(sql, params)}
+            # The whole portfolio: the counts kept per agreement, summed by region (see there).
+            from .kept_alerts import portfolio_counts
+
+            return portfolio_counts(self.today)
+        sql = f"SELECT u.kind, u.severity, COUNT(*) AS n FROM ({union[0]}) u GROUP BY u.kind, u.severity"
+        return {(row["kind"], row["severity"]): row["n"] for row in self._query(sql, union[1])}
 
     def _cached(self, name: str, compute):
         if self.cache_scope is None:

@@ -16,21 +16,28 @@ a computation from scratch (`shiraka figures --verify` runs it)."""
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from shiraka.agreements.models import Agreement, Partnership, ScheduledContribution, Transfer
+from shiraka.core import cache
 from shiraka.core.querying import prepared_sql
 from shiraka.core.rules import today as local_today
 from shiraka.organisations.models import Organisation
 from shiraka.portfolio import figures
 from shiraka.portfolio.models import AgreementFigures
 from shiraka.projects.models import Contract, Milestone, Payment, ProgressUpdate, Project
+from shiraka.territory.models import Region
 
 from . import alerts
 from .models import Committee, Decision, KeptAlert, KeptAlertCount, KeptAlertsDay
 
 MARKER = 1  # the primary key of the one KeptAlertsDay row
+COUNTS_PART = "alert-counts"  # the kind of part (core.cache) the counts are kept under, by region
+
+
+def region_name(region: int | None) -> str:
+    return "none" if region is None else str(region)
 
 
 K = alerts.Kind
@@ -102,12 +109,13 @@ def _execute_insert(insert: tuple[str, list] | None) -> None:
 
 
 def _grouped(agreement_ids=None) -> QuerySet:
-    """The kept alerts of these agreements (of all: None), decisions aside, counted by agreement,
-    kind and severity."""
+    """The kept alerts of these agreements (of all: None), decisions aside, counted by agreement
+    (with its region), kind and severity."""
     rows = KeptAlert.objects.exclude(kind=K.DECISION_OVERDUE).filter(agreement__isnull=False)
     if agreement_ids is not None:
         rows = rows.filter(agreement_id__in=agreement_ids)
-    return rows.values("agreement_id", "kind", "severity").annotate(n=Count("pk")).order_by()
+    grouped = rows.values("agreement_id", "agreement__region", "kind", "severity")
+    return grouped.annotate(n=Count("pk")).order_by()
 
 
 def _recount(agreement_ids=None) -> None:
@@ -126,6 +134,58 @@ def _recount(agreement_ids=None) -> None:
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(*statement)
+    _counts_changed(ids)
+
+
+def _counts_changed(agreement_ids) -> None:
+    """The regions whose kept counts changed: their counts are stale now and again once the write
+    commits (a reader in between would keep those it saw before). All of them: every one stale."""
+    if agreement_ids is None:
+        cache.bump_data_version()
+        return
+    regions = {
+        region_name(region)
+        for region in Agreement.objects.filter(pk__in=agreement_ids).values_list("region", flat=True)
+    }
+
+    def bump() -> None:
+        cache.bump_part_versions(COUNTS_PART, regions)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def portfolio_counts(today: date) -> dict[tuple[str, str], int]:
+    """The whole portfolio's alerts by kind and severity: the kept counts summed by region, each
+    region's sums kept under its version (`_counts_changed`), so that after a write in one region
+    the others are read, not summed again; and the overdue decisions, counted off their index."""
+    regions = [*Region.objects.order_by("pk").values_list("pk", flat=True), None]
+    names = {region: region_name(region) for region in regions}
+    versions = cache.part_versions(COUNTS_PART, list(names.values()))
+    prefix = f"shiraka:alert-counts:{cache.figures_epoch()}:{today.isoformat()}"
+    keys = {region: f"{prefix}:{name}:{versions[name]}" for region, name in names.items()}
+    found = cache.get_many(list(keys.values()))
+    missing = [region for region, key in keys.items() if key not in found]
+    if missing:
+        rows = KeptAlertCount.objects.all()
+        if len(missing) < len(regions):
+            known = [region for region in missing if region is not None]
+            in_missing = Q(region_id__in=known) | (Q(region_id=None) if None in missing else Q())
+            rows = rows.filter(in_missing)
+        fresh = {region: [] for region in missing}
+        grouped = rows.values("region_id", "kind", "severity").annotate(n=Sum("count")).order_by()
+        for row in grouped:
+            fresh[row["region_id"]].append((row["kind"], row["severity"], row["n"]))
+        values = {keys[region]: counted for region, counted in fresh.items()}
+        cache.set_many(values)
+        found.update(values)
+    totals: dict[tuple[str, str], int] = {}
+    decisions = KeptAlert.objects.filter(kind=K.DECISION_OVERDUE).values("kind", "severity")
+    counted = [*(row for key in keys.values() for row in found[key]),
+               *((r["kind"], r["severity"], r["n"]) for r in decisions.annotate(n=Count("pk")).order_by())]  # fmt: skip
+    for kind, severity, n in counted:
+        totals[(kind, severity)] = totals.get((kind, severity), 0) + n
+    return totals
 
 
 def _count_statement(part: str, agreement_ids) -> tuple[str, list]:
@@ -139,7 +199,7 @@ def _count_statement(part: str, agreement_ids) -> tuple[str, list]:
         marks = ", ".join(["%s"] * len(agreement_ids))
         return f"DELETE FROM {table} WHERE {quote('agreement_id')} IN ({marks})", list(agreement_ids)
     sql, params = _grouped(agreement_ids).query.sql_with_params()
-    columns = ", ".join(quote(name) for name in ("agreement_id", "kind", "severity", "count"))
+    columns = ", ".join(quote(name) for name in ("agreement_id", "region_id", "kind", "severity", "count"))
     return f"INSERT INTO {table} ({columns}) {sql}", list(params)
 
 
@@ -274,17 +334,24 @@ def _count_differences() -> list[figures.Difference]:
     """The kept counts next to the kept alerts they count: the whole portfolio's counts by kind and
     severity are read from them."""
     held = {
-        (pk, kind, severity): n
-        for pk, kind, severity, n in KeptAlertCount.objects.values_list(
-            "agreement_id", "kind", "severity", "count"
+        (pk, region, kind, severity): n
+        for pk, region, kind, severity, n in KeptAlertCount.objects.values_list(
+            "agreement_id", "region_id", "kind", "severity", "count"
         )
     }
-    wanted = {(row["agreement_id"], row["kind"], row["severity"]): row["n"] for row in _grouped()}
+    wanted = {
+        (row["agreement_id"], row["agreement__region"], row["kind"], row["severity"]): row["n"]
+        for row in _grouped()
+    }
     return [
         figures.Difference(
-            "agreement", key[0], f"alerts {key[1]} {key[2]}", held.get(key, 0), wanted.get(key, 0)
+            "agreement",
+            key[0],
+            f"alerts {key[2]} {key[3]} (region {key[1]})",
+            held.get(key, 0),
+            wanted.get(key, 0),
         )
-        for key in sorted(set(held) | set(wanted))
+        for key in sorted(set(held) | set(wanted), key=lambda k: (k[0], k[1] is None, k[1] or 0, *k[2:]))
         if held.get(key) != wanted.get(key)
     ]
 

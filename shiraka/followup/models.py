@@ -215,6 +215,8 @@ class KeptAlertCount(models.Model):
     derived_from_rows = True
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="+")
+    # The agreement's region, for the counts kept by region (`kept_alerts.portfolio_counts`).
+    region_id = models.BigIntegerField(null=True)
     kind = models.CharField(max_length=40)
     severity = models.CharField(max_length=10)
     count = models.PositiveIntegerField()
@@ -225,6 +227,7 @@ class KeptAlertCount(models.Model):
                 fields=["agreement", "kind", "severity"], name="followup_keptalertcount_one_per_group"
             )
         ]
+        indexes = [models.Index(fields=["region_id"], name="followup_keptalertcount_region")]
 
     def __str__(self) -> str:
         return f"{self.agreement_id} {self.kind} {self.severity}: {self.count}"

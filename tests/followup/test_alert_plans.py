@@ -1,5 +1,5 @@
 """On SQLite, the alerts of the whole portfolio are read off the kept rows' own indexes: the page off
-the order index, the counts off the counts index. A secretariat's scope goes through the agreement
+the order index, the counts off the counts kept per agreement and the counts index. A secretariat's scope goes through the agreement
 index, since it is a small part of the rows."""
 
 import pytest
@@ -32,10 +32,12 @@ def plans(agreements) -> dict[str, str]:
     found = {}
     with connection.cursor() as cursor:
         for query in queries.captured_queries:
-            what = "counts" if "COUNT(*)" in query["sql"] else "page" if "LIMIT" in query["sql"] else None
+            sql = query["sql"]
+            what = "counts" if "COUNT(" in sql or "SUM(" in sql else "page" if "LIMIT" in sql else None
             if what:
-                cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
-                found[what] = " | ".join(row[-1] for row in cursor.fetchall())
+                cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                plan = " | ".join(row[-1] for row in cursor.fetchall())
+                found[what] = f"{found[what]} || {plan}" if what in found else plan
     return found
 
 
@@ -43,6 +45,8 @@ def test_the_whole_portfolio_reads_the_kept_rows_indexes(reference):
     synth_generate(agreements=10, seed=43, show_progress=False)
     found = plans(Agreement.objects.all())
     assert "USING INDEX followup_keptalert_order" in found["page"], found["page"]
+    # The counts kept per agreement, summed by region, and the overdue decisions off the counts index.
+    assert "followup_keptalertcount" in found["counts"], found["counts"]
     assert "followup_keptalert_counts" in found["counts"], found["counts"]
     assert "followup_keptalert_agreement_id" not in found["page"] + found["counts"]
 

@@ -283,10 +283,46 @@ def test_verify_finds_a_count_that_differs_and_refresh_repairs_it(today):
         (
             "agreement",
             count.agreement_id,
-            f"alerts {count.kind} {count.severity}",
+            f"alerts {count.kind} {count.severity} (region {count.region_id})",
             count.count + 2,
             count.count,
         )
     ]
     call_command("figures", "--refresh", stdout=StringIO())
     assert verify_kept_alerts(today) == [] and kept_counts() == counted(today)
+
+
+def test_a_count_kept_under_another_region_is_found_and_repaired(today):
+    count = KeptAlertCount.objects.exclude(region_id=None).order_by("pk").first()
+    assert count.region_id == Agreement.objects.get(pk=count.agreement_id).region_id
+    KeptAlertCount.objects.filter(pk=count.pk).update(region_id=None)
+    assert [d.pk for d in verify_kept_alerts(today)] == [count.agreement_id] * 2  # gone here, found there
+    call_command("figures", "--refresh", stdout=StringIO())
+    assert verify_kept_alerts(today) == []
+
+
+def whole_counts(day, *, kept: bool = True) -> dict:
+    found = AlertList(Agreement.objects.all(), today=day, kept=kept).counts()
+    return {key: n for key, n in found.items() if n}
+
+
+def test_the_whole_portfolios_counts_are_kept_by_region_and_summed_again_where_written(today, monkeypatch):
+    assert KeptAlertCount.objects.values("region_id").distinct().count() > 1  # alerts in several regions
+    summed = []  # the regions whose counts each reading summed
+    set_many = kept_alerts.cache.set_many
+
+    def recording(values, *args, **kwargs):
+        summed.append({key.split(":")[-2] for key in values if key.startswith("shiraka:alert-counts:")})
+        return set_many(values, *args, **kwargs)
+
+    monkeypatch.setattr(kept_alerts.cache, "set_many", recording)
+    assert whole_counts(today) == whole_counts(today, kept=False)
+    assert len(summed) == 1 and len(summed[0]) > 1  # every region, at once
+    assert whole_counts(today) == whole_counts(today, kept=False) and len(summed) == 1  # read
+    alert = KeptAlert.objects.filter(kind=Kind.CONTRIBUTION_OVERDUE).exclude(region_id=None).first()
+    partnership = Partnership.objects.select_related("agreement").get(pk=alert.object_id)
+    transfer_record(
+        partnership=partnership, transferred_on=today, amount=Decimal(alert.amount) / 100, reference="RGN-1"
+    )
+    assert whole_counts(today) == whole_counts(today, kept=False)
+    assert summed[1:] == [{str(partnership.agreement.region_id)}]
