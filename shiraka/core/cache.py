@@ -107,6 +107,18 @@ def set_many(values: dict, *, timeout: int = FIGURES_TIMEOUT) -> None:
     _keep(values, time.monotonic(), timeout)
 
 
+def kept_by_part(keys: dict, compute: Callable[[list], dict]) -> dict:
+    """Each part's value under its key (a key naming the part's version): read where the cache holds
+    it, the others computed together by `compute(parts)` ({part: value}) and kept."""
+    found = get_many(list(keys.values()))
+    missing = [part for part, key in keys.items() if key not in found]
+    if missing:
+        values = {keys[part]: value for part, value in compute(missing).items()}
+        set_many(values)
+        found.update(values)
+    return {part: found[key] for part, key in keys.items()}
+
+
 def _keep(values: dict, now: float, timeout: int = FIGURES_TIMEOUT) -> None:
     with _KEPT_LOCK:
         for key, value in values.items():

@@ -164,28 +164,29 @@ def portfolio_counts(today: date) -> dict[tuple[str, str], int]:
     versions = cache.part_versions(COUNTS_PART, list(names.values()))
     prefix = f"shiraka:alert-counts:{cache.figures_epoch()}:{today.isoformat()}"
     keys = {region: f"{prefix}:{name}:{versions[name]}" for region, name in names.items()}
-    found = cache.get_many(list(keys.values()))
-    missing = [region for region, key in keys.items() if key not in found]
-    if missing:
-        rows = KeptAlertCount.objects.all()
-        if len(missing) < len(regions):
-            known = [region for region in missing if region is not None]
-            in_missing = Q(region_id__in=known) | (Q(region_id=None) if None in missing else Q())
-            rows = rows.filter(in_missing)
-        fresh = {region: [] for region in missing}
-        grouped = rows.values("region_id", "kind", "severity").annotate(n=Sum("count")).order_by()
-        for row in grouped:
-            fresh[row["region_id"]].append((row["kind"], row["severity"], row["n"]))
-        values = {keys[region]: counted for region, counted in fresh.items()}
-        cache.set_many(values)
-        found.update(values)
-    totals: dict[tuple[str, str], int] = {}
+    kept = cache.kept_by_part(
+        keys, lambda missing: _region_counts(missing, every=len(missing) == len(regions))
+    )
     decisions = KeptAlert.objects.filter(kind=K.DECISION_OVERDUE).values("kind", "severity")
-    counted = [*(row for key in keys.values() for row in found[key]),
-               *((r["kind"], r["severity"], r["n"]) for r in decisions.annotate(n=Count("pk")).order_by())]  # fmt: skip
-    for kind, severity, n in counted:
+    rows = [row for region_rows in kept.values() for row in region_rows]
+    rows += [(row["kind"], row["severity"], row["n"]) for row in decisions.annotate(n=Count("pk")).order_by()]
+    totals: dict[tuple[str, str], int] = {}
+    for kind, severity, n in rows:
         totals[(kind, severity)] = totals.get((kind, severity), 0) + n
     return totals
+
+
+def _region_counts(regions: list, *, every: bool) -> dict:
+    """The kept counts of `regions` (None: agreements without a region; `every`: all there are),
+    summed by kind and severity, by region."""
+    rows = KeptAlertCount.objects.all()
+    if not every:
+        known = [region for region in regions if region is not None]
+        rows = rows.filter(Q(region_id__in=known) | (Q(region_id=None) if None in regions else Q()))
+    counted = {region: [] for region in regions}
+    for row in rows.values("region_id", "kind", "severity").annotate(n=Sum("count")).order_by():
+        counted[row["region_id"]].append((row["kind"], row["severity"], row["n"]))
+    return counted
 
 
 def _count_statement(part: str, agreement_ids) -> tuple[str, list]:

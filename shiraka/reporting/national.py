@@ -116,17 +116,21 @@ def partner_figures(
     regions = _regions()
     keys, _found = _parts_found(audience, regions, today)
     own = {part: f"shiraka:national-partner:{organisation.pk}:{keys[PART][part]}" for part in regions}
-    kept = cache.get_many(list(own.values()))
-    missing = [part for part, key in own.items() if key not in kept]
-    if missing:
+
+    def compute(missing: list) -> dict:
         scoped = agreements if len(missing) == len(regions) else _in_regions(agreements, missing)
-        fresh = {part: [] for part in missing}
-        for row in partner_sums(organisation, scoped, "region"):
-            fresh[row.pop("agreement__region")].append(row)
-        values = {own[part]: rows for part, rows in fresh.items()}
-        cache.set_many(values)
-        kept.update(values)
-    return partner_summary_of([row for part in regions for row in kept[own[part]]])
+        return _by_region(missing, partner_sums(organisation, scoped, "region"), "agreement__region")
+
+    kept = cache.kept_by_part(own, compute)
+    return partner_summary_of([row for part in regions for row in kept[part]])
+
+
+def _by_region(regions: list, rows, by: str) -> dict[int | None, list[dict]]:
+    """Rows grouped by region (`by`), split by region, without it: those of `regions`."""
+    split = {part: [] for part in regions}
+    for row in rows:
+        split[row.pop(by)].append(row)
+    return split
 
 
 def _summed_rows(agreements: QuerySet, regions: list, keys: dict, found: dict, name: str) -> list[dict]:
@@ -135,24 +139,15 @@ def _summed_rows(agreements: QuerySet, regions: list, keys: dict, found: dict, n
     part); the regions that have neither are computed by one query grouped by region, so that after
     a write in one region the others are read, not summed again."""
     own = {part: f"shiraka:national-{name}:{keys[part]}" for part in regions if keys[part] not in found}
-    kept = cache.get_many(list(own.values()))
-    missing = [part for part, key in own.items() if key not in kept]
-    if missing:
+
+    def compute(missing: list) -> dict:
         scoped = agreements if len(missing) == len(regions) else _in_regions(agreements, missing)
         if name == "summary":
-            grouped, by = agreement_groups(scoped, "region"), "region"
-        else:
-            grouped, by = project_groups(scoped, STATUS, "region"), "agreement__region"
-        fresh = {part: [] for part in missing}
-        for row in grouped:
-            fresh[row.pop(by)].append(row)
-        values = {own[part]: rows for part, rows in fresh.items()}
-        cache.set_many(values)
-        kept.update(values)
-    rows = []
-    for part in regions:
-        rows += found[keys[part]][name] if keys[part] in found else kept[own[part]]
-    return rows
+            return _by_region(missing, agreement_groups(scoped, "region"), "region")
+        return _by_region(missing, project_groups(scoped, STATUS, "region"), "agreement__region")
+
+    kept = cache.kept_by_part(own, compute)
+    return [row for part in regions for row in (kept[part] if part in kept else found[keys[part]][name])]
 
 
 def _digest(keys: list[str]) -> str:
