@@ -26,18 +26,14 @@ from shiraka.core.rules import today as local_today
 from shiraka.organisations.models import Organisation
 from shiraka.portfolio import figures
 from shiraka.portfolio.models import AgreementFigures
+from shiraka.portfolio.regions import bump_regions_of, in_regions, part_name, region_parts
 from shiraka.projects.models import Contract, Milestone, Payment, ProgressUpdate, Project
-from shiraka.territory.models import Region
 
 from . import alerts
 from .models import Committee, Decision, KeptAlert, KeptAlertCount, KeptAlertsDay
 
 MARKER = 1  # the primary key of the one KeptAlertsDay row
 COUNTS_PART = "alert-counts"  # the kind of part (core.cache) the counts are kept under, by region
-
-
-def region_name(region: int | None) -> str:
-    return "none" if region is None else str(region)
 
 
 K = alerts.Kind
@@ -140,27 +136,15 @@ def _recount(agreement_ids=None) -> None:
 def _counts_changed(agreement_ids) -> None:
     """The regions whose kept counts changed: their counts are stale now and again once the write
     commits (a reader in between would keep those it saw before). All of them: every one stale."""
-    if agreement_ids is None:
-        cache.bump_data_version()
-        return
-    regions = {
-        region_name(region)
-        for region in Agreement.objects.filter(pk__in=agreement_ids).values_list("region", flat=True)
-    }
-
-    def bump() -> None:
-        cache.bump_part_versions(COUNTS_PART, regions)
-
-    bump()
-    transaction.on_commit(bump)
+    bump_regions_of((COUNTS_PART,), agreement_ids)
 
 
 def portfolio_counts(today: date) -> dict[tuple[str, str], int]:
     """The whole portfolio's alerts by kind and severity: the kept counts summed by region, each
     region's sums kept under its version (`_counts_changed`), so that after a write in one region
     the others are read, not summed again; and the overdue decisions, counted off their index."""
-    regions = [*Region.objects.order_by("pk").values_list("pk", flat=True), None]
-    names = {region: region_name(region) for region in regions}
+    regions = region_parts()
+    names = {region: part_name(region) for region in regions}
     versions = cache.part_versions(COUNTS_PART, list(names.values()))
     prefix = f"shiraka:alert-counts:{cache.figures_epoch()}:{today.isoformat()}"
     keys = {region: f"{prefix}:{name}:{versions[name]}" for region, name in names.items()}
@@ -181,8 +165,7 @@ def _region_counts(regions: list, *, every: bool) -> dict:
     summed by kind and severity, by region."""
     rows = KeptAlertCount.objects.all()
     if not every:
-        known = [region for region in regions if region is not None]
-        rows = rows.filter(Q(region_id__in=known) | (Q(region_id=None) if None in regions else Q()))
+        rows = in_regions(rows, regions, "region_id")
     counted = {region: [] for region in regions}
     for row in rows.values("region_id", "kind", "severity").annotate(n=Sum("count")).order_by():
         counted[row["region_id"]].append((row["kind"], row["severity"], row["n"]))

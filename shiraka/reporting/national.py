@@ -19,16 +19,15 @@ import hashlib
 from collections.abc import Iterable
 from datetime import date
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
-from shiraka.agreements.models import Agreement
 from shiraka.core import cache
 from shiraka.core.rules import today as local_today
 from shiraka.organisations.models import Organisation
 from shiraka.portfolio import figures
 from shiraka.portfolio.figures import ensure_current
+from shiraka.portfolio.regions import bump_regions_of, in_regions, part_name, region_parts
 from shiraka.portfolio.selectors import (
     CATEGORY,
     PARTNER_FIELDS,
@@ -45,7 +44,6 @@ from shiraka.portfolio.selectors import (
     project_groups,
     summary_of,
 )
-from shiraka.territory.models import Region
 
 from .selectors import quarter_groups, quarter_points
 
@@ -58,7 +56,6 @@ FAMILIES = {
     PART: ("regions", "summary", "programmes", "provinces", "partners"),
     PROJECTS_PART: ("statuses", "categories", "quarters"),
 }
-NO_REGION = "none"
 # Above this many agreements refreshed at once (a bulk path), every part is stale anyway.
 FEW_AGREEMENTS = 50
 PARTNERS_SHOWN = 10
@@ -76,7 +73,7 @@ SUMMED = {
 def dashboard_figures(agreements: QuerySet, audience: str, *, today: date | None = None) -> dict:
     """The dashboard's figures for `agreements`, the whole portfolio as `audience` ("all" for
     members, "published" for the public) may see it."""
-    keys, parts = _cached_parts(agreements, audience, _regions(), every=True, today=today)
+    keys, parts = _cached_parts(agreements, audience, region_parts(), every=True, today=today)
     # The same parts add up to the same figures: kept under the parts' keys and the reader's language
     # (which names categories and quarters), so that a dashboard read again adds nothing up.
     key = "shiraka:national-added:" + _digest([*keys, get_language() or ""])
@@ -98,7 +95,7 @@ def summary_figures(agreements: QuerySet, audience: str, *, today: date | None =
     """The totals of the whole portfolio as `audience` may see it (an unfiltered list's): the summaries
     of the parts in the cache, and the sums of the other regions (a query over their agreements for
     each kind of part, kept by region apart from the parts, which a dashboard computes whole)."""
-    regions = _regions()
+    regions = region_parts()
     keys, found = _parts_found(audience, regions, today)
     sums = _summed_rows(agreements, regions, keys[PART], found, "summary")
     statuses = _summed_rows(agreements, regions, keys[PROJECTS_PART], found, "statuses")
@@ -113,12 +110,12 @@ def partner_figures(
     region under the versions of the regions' parts: after a write, the partner's sums in the region
     written are computed again, the others read (a national partner has a partnership in most
     agreements)."""
-    regions = _regions()
+    regions = region_parts()
     keys, _found = _parts_found(audience, regions, today)
     own = {part: f"shiraka:national-partner:{organisation.pk}:{keys[PART][part]}" for part in regions}
 
     def compute(missing: list) -> dict:
-        scoped = agreements if len(missing) == len(regions) else _in_regions(agreements, missing)
+        scoped = agreements if len(missing) == len(regions) else in_regions(agreements, missing)
         return _by_region(missing, partner_sums(organisation, scoped, "region"), "agreement__region")
 
     kept = cache.kept_by_part(own, compute)
@@ -141,7 +138,7 @@ def _summed_rows(agreements: QuerySet, regions: list, keys: dict, found: dict, n
     own = {part: f"shiraka:national-{name}:{keys[part]}" for part in regions if keys[part] not in found}
 
     def compute(missing: list) -> dict:
-        scoped = agreements if len(missing) == len(regions) else _in_regions(agreements, missing)
+        scoped = agreements if len(missing) == len(regions) else in_regions(agreements, missing)
         if name == "summary":
             return _by_region(missing, agreement_groups(scoped, "region"), "region")
         return _by_region(missing, project_groups(scoped, STATUS, "region"), "agreement__region")
@@ -161,8 +158,10 @@ def _parts_found(audience: str, regions: list, today) -> tuple[dict, dict]:
     prefix = f"shiraka:national:{cache.figures_epoch()}:{audience}:{today.isoformat()}"
     keys = {}
     for family in FAMILIES:
-        versions = cache.part_versions(family, [_name(part) for part in regions])
-        keys[family] = {part: f"{prefix}:{family}:{_name(part)}:{versions[_name(part)]}" for part in regions}
+        versions = cache.part_versions(family, [part_name(part) for part in regions])
+        keys[family] = {
+            part: f"{prefix}:{family}:{part_name(part)}:{versions[part_name(part)]}" for part in regions
+        }
     return keys, cache.get_many([key for family in keys.values() for key in family.values()])
 
 
@@ -186,19 +185,10 @@ def _cached_parts(
     return [family[part] for family in keys.values() for part in regions], parts
 
 
-def _regions() -> list:
-    """Every part: each region's key, None for agreements without a region."""
-    return [*Region.objects.order_by("pk").values_list("pk", flat=True), None]
-
-
-def _name(part: int | None) -> str:
-    return NO_REGION if part is None else str(part)
-
-
 def _parts(agreements: QuerySet, regions: list, *, family: str = PART, every: bool = False) -> dict:
     """The raw sums of the kind `family` of each region in `regions` (None: agreements without a
     region), by region; `every`: `regions` are all there are (no filter on the region)."""
-    scoped = agreements if every else _in_regions(agreements, regions)
+    scoped = agreements if every else in_regions(agreements, regions)
     region = "agreement__region"
     parts = {part: {name: [] for name in FAMILIES[family]} for part in regions}
     if family == PART:
@@ -255,12 +245,6 @@ def _name_partners(scoped: QuerySet, rows: list[dict]) -> None:
         row.update({f"organisation__{name}": known.get(name) for name in PARTNER_FIELDS})
 
 
-def _in_regions(agreements: QuerySet, regions: list) -> QuerySet:
-    known = [region for region in regions if region is not None]
-    scoped = agreements.filter(region__in=known) if known else agreements.none()
-    return scoped | agreements.filter(region__isnull=True) if None in regions else scoped
-
-
 def _added(parts: list[dict]) -> dict:
     """The national figures from the parts: each group's sums added across regions."""
     totals = {
@@ -312,22 +296,8 @@ def _top_partners(rows: list[dict]) -> list[dict]:
 def _on_figures_refreshed(sender, agreement_ids, today, cause=None, **kwargs) -> None:
     """The regions whose figures a write changed: their parts are stale now and again once it
     commits (a reader in between would have kept the sums it saw before the commit)."""
-    if len(agreement_ids) > FEW_AGREEMENTS:
-        bump = cache.bump_data_version
-    else:
-        regions = {
-            _name(region)
-            for region in Agreement.objects.filter(pk__in=agreement_ids).values_list("region", flat=True)
-        }
-
-        families = (PART,) if cause in figures.MONEY_CAUSES else tuple(FAMILIES)
-
-        def bump():
-            for family in families:
-                cache.bump_part_versions(family, regions)
-
-    bump()
-    transaction.on_commit(bump)
+    families = (PART,) if cause in figures.MONEY_CAUSES else tuple(FAMILIES)
+    bump_regions_of(families, None if len(agreement_ids) > FEW_AGREEMENTS else agreement_ids)
 
 
 def connect() -> None:

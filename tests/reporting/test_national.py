@@ -16,6 +16,7 @@ from shiraka.agreements.models import Agreement, Partnership
 from shiraka.organisations import services as organisations
 from shiraka.organisations.models import Organisation
 from shiraka.portfolio import selectors as kept
+from shiraka.portfolio.regions import region_parts
 from shiraka.projects import services as projects
 from shiraka.projects.models import Project
 from shiraka.reporting import national
@@ -68,7 +69,7 @@ def both(regions) -> list[tuple]:
 
 
 def every_region() -> list:
-    return national._regions()
+    return region_parts()
 
 
 @pytest.mark.parametrize("language", ["ar", "fr"])
@@ -123,7 +124,7 @@ def test_a_renamed_partner_makes_every_part_stale(portfolio, asked):
 
 def test_a_region_page_reads_its_part_alone(portfolio, asked):
     everything = Agreement.objects.all()
-    for region in national._regions()[:-1]:
+    for region in region_parts()[:-1]:
         in_region = everything.filter(region=region)
         whole = computed_whole(in_region)
         del whole["regions"], whole["programmes"]

@@ -1,0 +1,57 @@
+"""Figures kept by region: the parts a whole-portfolio figure is cut into, so that after a write in
+one region the sums of the others are read from the cache instead of being computed again.
+
+A part is a region's key, or None for the agreements without a region; under `core.cache` it is
+named by `part_name`. The writers report the agreements they changed, `bump_regions_of` moves the
+versions of those agreements' regions (once now and once on commit: a reader in between would have
+kept the sums it saw before the commit)."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from shiraka.agreements.models import Agreement
+from shiraka.core import cache
+from shiraka.territory.models import Region
+
+NO_REGION = "none"
+
+
+def region_parts() -> list:
+    """Every part: each region's key in order, then None."""
+    return [*Region.objects.order_by("pk").values_list("pk", flat=True), None]
+
+
+def part_name(part: int | None) -> str:
+    return NO_REGION if part is None else str(part)
+
+
+def in_regions(rows: QuerySet, parts: list, field: str = "region") -> QuerySet:
+    """The rows of `rows` whose `field` (a region link) is one of `parts` (None: no region)."""
+    known = [part for part in parts if part is not None]
+    wanted = Q(**{f"{field}__in": known}) if known else Q(pk__in=[])
+    if None in parts:
+        wanted |= Q(**{f"{field}__isnull": True})
+    return rows.filter(wanted)
+
+
+def bump_regions_of(kinds: Iterable[str], agreement_ids) -> None:
+    """Move the versions of the parts of each kind in `kinds` holding these agreements; None: every
+    part is stale (the epoch moves)."""
+    if agreement_ids is None:
+        cache.bump_data_version()
+        transaction.on_commit(cache.bump_data_version)
+        return
+    regions = {
+        part_name(region)
+        for region in Agreement.objects.filter(pk__in=agreement_ids).values_list("region", flat=True)
+    }
+    kinds = tuple(kinds)
+
+    def bump() -> None:
+        for kind in kinds:
+            cache.bump_part_versions(kind, regions)
+
+    bump()
+    transaction.on_commit(bump)

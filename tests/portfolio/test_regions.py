@@ -1,0 +1,58 @@
+"""The parts figures are kept by: every region and the agreements without one; a write moves the
+versions of its agreement's region only."""
+
+import pytest
+from django.db import transaction
+
+from shiraka.agreements.models import Agreement
+from shiraka.core import cache
+from shiraka.portfolio.regions import bump_regions_of, in_regions, part_name, region_parts
+from shiraka.territory.models import Region
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_region_is_a_part_and_so_are_agreements_without_one():
+    parts = region_parts()
+    assert parts[-1] is None
+    assert parts[:-1] == sorted(Region.objects.values_list("pk", flat=True))
+    assert [part_name(parts[0]), part_name(None)] == [str(parts[0]), "none"]
+
+
+def test_rows_of_some_parts():
+    region, other = Region.objects.order_by("pk")[:2]
+    placed = factories.agreement(region=region)
+    elsewhere = factories.agreement(region=other)
+    nowhere = factories.agreement()
+    agreements = Agreement.objects.filter(pk__in=[placed.pk, elsewhere.pk, nowhere.pk])
+
+    def found(parts, field="region"):
+        return set(in_regions(agreements, parts, field).values_list("pk", flat=True))
+
+    assert found([region.pk]) == {placed.pk}
+    assert found([None]) == {nowhere.pk}
+    assert found([region.pk, None], "region_id") == {placed.pk, nowhere.pk}
+    assert found([]) == set()
+
+
+def test_a_write_moves_its_region_only_now_and_once_committed(django_capture_on_commit_callbacks):
+    region, other = Region.objects.order_by("pk")[:2]
+    written = factories.agreement(region=region)
+    names = [part_name(region.pk), part_name(other.pk), "none"]
+    before = cache.part_versions("test-kind", names)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        with transaction.atomic():
+            bump_regions_of(["test-kind"], [written.pk])
+    now = cache.part_versions("test-kind", names)
+    assert now[names[0]] > before[names[0]]
+    assert now[names[1]] == before[names[1]] and now["none"] == before["none"]
+    for callback in callbacks:
+        callback()
+    assert cache.part_versions("test-kind", names)[names[0]] > now[names[0]]
+
+
+def test_no_agreements_named_means_every_part_is_stale():
+    epoch = cache.figures_epoch()
+    bump_regions_of(["test-kind"], None)
+    assert cache.figures_epoch() != epoch
