@@ -282,6 +282,14 @@ if os.environ.get("SHIRAKA_REDIS_URL"):
         "LOCATION": os.environ["SHIRAKA_REDIS_URL"],
     }
 
+# How long figures cached under their data versions stay (core.cache). With a cache every process
+# shares, a write moves the versions they all read: the figures stay until then, an hour at most.
+# With each process's own memory, another process cannot see a write: 60 s bounds how long it shows
+# figures from before it.
+SHIRAKA_FIGURES_SECONDS = int(
+    os.environ.get("SHIRAKA_FIGURES_SECONDS") or (3600 if os.environ.get("SHIRAKA_REDIS_URL") else 60)
+)
+
 EMAIL_BACKEND = os.environ.get("SHIRAKA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("SHIRAKA_FROM_EMAIL", "shiraka@localhost")
 

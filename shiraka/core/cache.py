@@ -1,6 +1,8 @@
 """Portfolio figures are expensive at national scale and change only when data changes: cache them
 under a data version that every write bumps (signals for ordinary saves, `bump_data_version()` for
-bulk paths), with a short timeout as a bound when several processes each hold a local cache."""
+bulk paths). How long they stay is `figures_seconds()`: long when every process shares the cache (a
+write anywhere moves the versions they all read), 60 seconds when each process holds its own, the
+bound on how long one process shows figures from before another's write."""
 
 import hashlib
 import threading
@@ -8,11 +10,15 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import get_language
 
 VERSION_KEY = "shiraka:data-version"
-FIGURES_TIMEOUT = 60
+
+
+def figures_seconds() -> int:
+    return settings.SHIRAKA_FIGURES_SECONDS
 
 
 def data_version() -> int:
@@ -102,7 +108,8 @@ def get_many(keys) -> dict:
     return found
 
 
-def set_many(values: dict, *, timeout: int = FIGURES_TIMEOUT) -> None:
+def set_many(values: dict, *, timeout: int | None = None) -> None:
+    timeout = timeout or figures_seconds()
     cache.set_many(values, timeout)
     _keep(values, time.monotonic(), timeout)
 
@@ -119,7 +126,8 @@ def kept_by_part(keys: dict, compute: Callable[[list], dict]) -> dict:
     return {part: found[key] for part, key in keys.items()}
 
 
-def _keep(values: dict, now: float, timeout: int = FIGURES_TIMEOUT) -> None:
+def _keep(values: dict, now: float, timeout: int | None = None) -> None:
+    timeout = timeout or figures_seconds()
     with _KEPT_LOCK:
         for key, value in values.items():
             _KEPT[key] = (now + timeout, value)
@@ -128,7 +136,7 @@ def _keep(values: dict, now: float, timeout: int = FIGURES_TIMEOUT) -> None:
             _KEPT.popitem(last=False)
 
 
-def cached_figures(name: str, scope: str, compute: Callable, *, timeout: int = FIGURES_TIMEOUT):
+def cached_figures(name: str, scope: str, compute: Callable, *, timeout: int | None = None):
     """`compute()` once per data version, scope and language."""
     from shiraka.core.rules import today
 
@@ -138,7 +146,7 @@ def cached_figures(name: str, scope: str, compute: Callable, *, timeout: int = F
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, timeout)
+        cache.set(key, value, timeout or figures_seconds())
     return value
 
 
@@ -162,12 +170,13 @@ _MEMO_LOCK = __import__("threading").Lock()
 MEMO_ENTRIES = 16
 
 
-def memoised_figures(name: str, scope: str, compute: Callable, *, timeout: int = FIGURES_TIMEOUT):
+def memoised_figures(name: str, scope: str, compute: Callable, *, timeout: int | None = None):
     """Like `cached_figures`, but kept as live objects in this process: for large results (tens of
     thousands of alerts) that would cost more to unpickle from a cache than to keep."""
     from shiraka.core.rules import today
 
-    return memoised(f"{data_version()}:{name}:{scope}:{today().isoformat()}", compute, timeout=timeout)
+    key = f"{data_version()}:{name}:{scope}:{today().isoformat()}"
+    return memoised(key, compute, timeout=timeout or figures_seconds())
 
 
 def memoised(key: str, compute: Callable, *, timeout: float):

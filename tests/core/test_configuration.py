@@ -99,3 +99,18 @@ def test_synth_refuses_bad_arguments_with_exit_code_2(tmp_path):
     assert result.returncode == 2
     assert "--agreements" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "seconds"),
+    [
+        ({}, "60"),  # each process's own cache: another process's write shows within a minute
+        ({"SHIRAKA_REDIS_URL": "redis://127.0.0.1:6379/1"}, "3600"),
+        ({"SHIRAKA_REDIS_URL": "redis://127.0.0.1:6379/1", "SHIRAKA_FIGURES_SECONDS": "900"}, "900"),
+    ],
+)
+def test_figures_last_longer_when_every_process_shares_the_cache(tmp_path, env, seconds):
+    show = "from django.conf import settings; print(settings.SHIRAKA_FIGURES_SECONDS)"
+    result = run(["shell", "--no-imports", "-c", show], SHIRAKA_DATA_DIR=str(tmp_path), SHIRAKA_DEBUG="1", **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == seconds

@@ -300,7 +300,7 @@ def test_what_the_process_keeps_lasts_as_long_as_the_cache_would(portfolio, aske
     )
     dashboard_figures(everything, "all")
     assert len(asked) == 2
-    later = kept_cache.time.monotonic() + kept_cache.FIGURES_TIMEOUT + 1
+    later = kept_cache.time.monotonic() + kept_cache.figures_seconds() + 1
     monkeypatch.setattr(kept_cache.time, "monotonic", lambda: later)
     assert dashboard_figures(everything, "all") == computed_whole(everything)
     assert asked == both(every_region()) * 2
