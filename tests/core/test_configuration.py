@@ -111,6 +111,8 @@ def test_synth_refuses_bad_arguments_with_exit_code_2(tmp_path):
 )
 def test_figures_last_longer_when_every_process_shares_the_cache(tmp_path, env, seconds):
     show = "from django.conf import settings; print(settings.SHIRAKA_FIGURES_SECONDS)"
-    result = run(["shell", "--no-imports", "-c", show], SHIRAKA_DATA_DIR=str(tmp_path), SHIRAKA_DEBUG="1", **env)
+    result = run(
+        ["shell", "--no-imports", "-c", show], SHIRAKA_DATA_DIR=str(tmp_path), SHIRAKA_DEBUG="1", **env
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == seconds
