@@ -200,8 +200,9 @@ AGREEMENT_SORTS = {
     **both_ways("signed", "signed_on"),
     **both_ways("total"),
     **both_ways("reference", unique=True),
-    **both_ways("arrears"),
-    **both_ways("committed"),
+    # Read off the kept figures' indexes (`portfolio.selectors.agreement_page_rows` joins them).
+    **both_ways("arrears", "figures__arrears"),
+    **both_ways("committed", "figures__committed"),
 }
 
 

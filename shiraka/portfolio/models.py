@@ -72,7 +72,14 @@ class AgreementFigures(DueFigures, ProgressWeights):
     class Meta:
         verbose_name = _("agreement figures")
         verbose_name_plural = _("agreement figures")
-        indexes = [models.Index(fields=["next_due_on"]), models.Index(fields=["due_as_of"])]
+        indexes = [
+            models.Index(fields=["next_due_on"]),
+            models.Index(fields=["due_as_of"]),
+            # A list sorted by arrears or commitment reads its page off these, in either direction,
+            # instead of sorting every agreement (`portfolio.selectors.agreement_page_rows`).
+            models.Index(fields=["arrears", "agreement"], name="agreement_figures_arrears"),
+            models.Index(fields=["committed", "agreement"], name="agreement_figures_committed"),
+        ]
 
     def __str__(self):
         return f"{self.agreement_id}"

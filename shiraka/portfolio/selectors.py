@@ -369,7 +369,11 @@ def category_rows(items) -> list[dict]:
 
 
 def agreement_page_rows(queryset: QuerySet, sort: str) -> QuerySet:
+    """The rows of a list of agreements with their kept figures, sorted. Every agreement has its
+    figures row once `ensure_current` has run: joined as such (not as an outer join), a sort on a
+    kept figure walks its index for a page instead of sorting every agreement."""
     rows = agreements_with_figures(queryset.select_related("region", "province", "programme"))
+    rows = rows.filter(figures__isnull=False)
     return rows.order_by(*ordering_expressions(AGREEMENT_SORTS, sort, "-signed"))
 
 
