@@ -198,9 +198,9 @@ def agreement_children(agreement: Agreement) -> list[Agreement]:
 
 AGREEMENT_SORTS = {
     **both_ways("signed", "signed_on"),
-    **both_ways("total"),
-    **both_ways("reference", unique=True),
     # Read off the kept figures' indexes (`portfolio.selectors.agreement_page_rows` joins them).
+    **both_ways("total", "figures__total"),
+    **both_ways("reference", unique=True),
     **both_ways("arrears", "figures__arrears"),
     **both_ways("committed", "figures__committed"),
 }

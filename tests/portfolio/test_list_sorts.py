@@ -16,11 +16,12 @@ pytestmark = pytest.mark.django_db
 
 
 def portfolio():
-    """Agreements with arrears of 300, 0, 300 and 900, and commitments of 400, none, 300 and 1,000."""
+    """Agreements with arrears of 300, 0, 300 and 900, commitments of 400, none, 300 and 1,000, and
+    totals of 1,000,000, none given, 5,000 and 1,000,000."""
     late = factories.agreement()
     factories.partner_with_schedule(late, committed="400", due=[(date(2024, 3, 1), "300")])
-    factories.agreement()  # no partner: nothing committed, nothing late
-    tied = factories.agreement()
+    factories.agreement(total=None)  # no partner: nothing committed, nothing late
+    tied = factories.agreement(total="5000")
     factories.partner_with_schedule(tied, committed="300", due=[(date(2024, 3, 1), "300")])
     paid = factories.agreement()
     factories.partner_with_schedule(
@@ -29,20 +30,34 @@ def portfolio():
     return Agreement.objects.all()
 
 
-@pytest.mark.parametrize("sort", ["-arrears", "arrears", "-committed", "committed"])
+SORTS = ["-arrears", "arrears", "-committed", "committed", "-total", "total"]
+
+
+def key(row, column: str) -> tuple:
+    """The list's order, ascending: no value first (a total not given), then by value, then by key;
+    descending is its reverse."""
+    value = getattr(row, column)
+    return (value is not None, value or 0, row.pk)
+
+
+@pytest.mark.parametrize("sort", SORTS)
 def test_every_agreement_in_the_order_of_its_kept_figure(reference, sort):
     agreements = portfolio()
     rows = list(agreement_page_rows(agreements, sort))
     column = sort.lstrip("-")
     descending = sort.startswith("-")
-    expected = sorted(rows, key=lambda row: (getattr(row, column), row.pk), reverse=descending)
+    expected = sorted(rows, key=lambda row: key(row, column), reverse=descending)
     assert [row.pk for row in rows] == [row.pk for row in expected]
     assert sorted(row.pk for row in rows) == sorted(agreements.values_list("pk", flat=True))
     if sort == "-arrears":
         assert [row.arrears for row in rows] == [900, 300, 300, 0]
+    if sort == "-total":
+        assert rows[-1].total is None
+    if sort == "total":
+        assert rows[0].total is None
 
 
-@pytest.mark.parametrize("sort", ["-arrears", "arrears", "-committed", "committed"])
+@pytest.mark.parametrize("sort", SORTS)
 def test_a_page_sorted_by_a_kept_figure_sorts_nothing(reference, sort):
     portfolio()
     page = agreement_page_rows(Agreement.objects.all(), sort)[:50]
