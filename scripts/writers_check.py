@@ -1,9 +1,10 @@
 """Many processes recording transfers at once, then the proof that nothing was lost or invented: every
 transfer a writer was told it recorded is in the database, no other; the sums per partner are exact to
-the centime; the figures kept per agreement and per partnership agree with the rows; and no writer saw
-"database is locked".
+the centime; the figures kept per agreement and per partnership agree with the rows; the dashboard's
+parts, read and kept by other processes all the while, agree with the kept figures at the versions the
+writes left; and no writer nor reader saw "database is locked".
 
-    .venv/bin/python scripts/writers_check.py [--processes 16] [--seconds 60]
+    .venv/bin/python scripts/writers_check.py [--processes 16] [--readers 2] [--seconds 60]
         [--database-url postgres://postgres@127.0.0.1:5432/postgres]
 
 It works in a scratch database of its own (a temporary SQLite file, or a new PostgreSQL database on the
@@ -96,6 +97,28 @@ def _writer(database_url: str, partnerships: list[int], seconds: float, seed: in
     results.put((recorded, locked, other))
 
 
+def _reader(database_url: str, seconds: float, results) -> None:
+    """The dashboard read again and again while the writers write: each process sums the parts it
+    finds stale and keeps them in the database (`core.kept`), which the check proves afterwards."""
+    _setup(database_url)
+    from django.db import OperationalError
+
+    from shiraka.agreements.models import Agreement
+    from shiraka.reporting.national import dashboard_figures
+
+    reads, locked, other = 0, 0, 0
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            dashboard_figures(Agreement.objects.all(), "all")
+        except OperationalError as error:
+            locked += "locked" in str(error)
+            other += "locked" not in str(error)
+            continue
+        reads += 1
+    results.put((reads, locked, other))
+
+
 def _check(recorded: list, expected_count: int) -> list[str]:
     from django.db.models import Sum
 
@@ -135,6 +158,20 @@ def _check(recorded: list, expected_count: int) -> list[str]:
     return problems
 
 
+def _parts_checked() -> bool:
+    """Whether the readers left the dashboard's parts kept at the versions the last write left: those
+    `verify_figures` compared with the kept figures (a part kept at older versions is read by no one)."""
+    from shiraka.agreements.models import Agreement
+    from shiraka.core import kept
+    from shiraka.core.rules import today
+    from shiraka.reporting.national import _parts_found
+
+    keys, _found = _parts_found("all", [None], today())
+    return bool(kept.read_parts([key for by_region in keys.values() for key in by_region.values()])) and (
+        Agreement.objects.exists()
+    )
+
+
 def _scratch_database(database_url: str | None) -> tuple[str, callable]:
     if not database_url:
         folder = tempfile.mkdtemp(prefix="shiraka-writers-")
@@ -159,6 +196,7 @@ def main() -> int:
     )
     parser.add_argument("--processes", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--readers", type=int, default=2, help="processes reading the dashboard meanwhile")
     parser.add_argument("--database-url", help="a PostgreSQL server to make the scratch database on")
     args = parser.parse_args()
     url, drop = _scratch_database(args.database_url)
@@ -170,23 +208,34 @@ def main() -> int:
         connections.close_all()
         context = multiprocessing.get_context("spawn")
         results = context.Queue()
+        read_results = context.Queue()
         workers = [
             context.Process(target=_writer, args=(url, partnerships, args.seconds, seed, results))
             for seed in range(args.processes)
         ]
-        for worker in workers:
+        readers = [
+            # A little longer than the writers: the last parts they keep are at the last versions.
+            context.Process(target=_reader, args=(url, args.seconds + 3, read_results))
+            for _ in range(args.readers)
+        ]
+        for worker in [*workers, *readers]:
             worker.start()
         outcomes = [results.get() for _ in workers]
-        for worker in workers:
+        read_outcomes = [read_results.get() for _ in readers]
+        for worker in [*workers, *readers]:
             worker.join()
         recorded = [row for rows, _, _ in outcomes for row in rows]
-        locked = sum(n for _, n, _ in outcomes)
-        other = sum(n for _, _, n in outcomes)
+        locked = sum(n for _, n, _ in [*outcomes, *read_outcomes])
+        other = sum(n for _, _, n in [*outcomes, *read_outcomes])
+        reads = sum(n for n, _, _ in read_outcomes)
         problems = _check(recorded, len(recorded))
+        if args.readers and not _parts_checked():
+            problems.append("no part of the dashboard kept at the last versions: nothing to prove")
         engine = "PostgreSQL" if args.database_url else "SQLite"
         print(
-            f"{engine}: {args.processes} writers for {args.seconds:.0f} s: {len(recorded)} transfers "
-            f"({len(recorded) / args.seconds:.0f}/s), {locked} 'database is locked', {other} other errors"
+            f"{engine}: {args.processes} writers and {args.readers} dashboard readers for {args.seconds:.0f} s:"
+            f" {len(recorded)} transfers ({len(recorded) / args.seconds:.0f}/s), {reads} dashboards read,"
+            f" {locked} 'database is locked', {other} other errors"
         )
         for problem in problems:
             print(f"FAIL: {problem}")

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import get_language
 
+from shiraka.core import kept
+
 VERSION_KEY = "shiraka:data-version"
 
 
@@ -33,7 +35,13 @@ def bump_data_version(*args, sender=None, **kwargs) -> None:
     _bump(VERSION_KEY)
     # A history row (django-simple-history) is written with the row it records.
     if getattr(sender, "instance_type", sender) not in _REPORTED_BY_AGREEMENT:
-        _bump(EPOCH_KEY)
+        kept.mark({kept.EPOCH: [""]})
+
+
+def bump_cached_version() -> None:
+    """Move the data version alone (figures cached whole), as a write commits: the epoch and the
+    parts' versions are in the database and move with the write itself."""
+    _bump(VERSION_KEY)
 
 
 def _bump(key: str) -> None:
@@ -50,11 +58,10 @@ def _first_version() -> int:
 
 
 # Figures kept by part (e.g. by region: `shiraka.reporting.national`) are stale when the epoch moves
-# (any write, a bulk path, a new day) or when their part's own version does. Saves of the models
-# registered here do not move the epoch: their effect on figures is reported per agreement instead
-# (`bump_part_versions`, by the layer that keeps the figures), so a transfer in one region leaves the
-# other regions' parts as they were.
-EPOCH_KEY = "shiraka:figures-epoch"
+# (any write, a bulk path) or when their part's own version does; a new day is in their keys. Saves of
+# the models registered here do not move the epoch: their effect on figures is reported per agreement
+# instead (`bump_part_versions`, by the layer that keeps the figures), so a transfer in one region
+# leaves the other regions' parts as they were. Both live in the database (`shiraka.core.kept`).
 _REPORTED_BY_AGREEMENT: set = set()
 
 
@@ -62,28 +69,33 @@ def report_by_agreement(*models) -> None:
     _REPORTED_BY_AGREEMENT.update(models)
 
 
-def figures_epoch() -> int:
-    epoch = cache.get(EPOCH_KEY)
-    if epoch is None:
-        cache.add(EPOCH_KEY, _first_version(), None)
-        epoch = cache.get(EPOCH_KEY)
-    return epoch
+def figures_versions(kinds: list[str]) -> tuple[str, dict[str, dict[str, str]]]:
+    """The epoch and, for each kind of part in `kinds`, each part's version: one query."""
+    return kept.versions(kinds)
+
+
+def figures_epoch() -> str:
+    return kept.versions([])[0]
 
 
 def part_versions(kind: str, parts) -> dict:
-    """The current version of each part (1 for a part never bumped), one cache round trip."""
-    keys = {part: f"shiraka:part:{kind}:{part}" for part in parts}
-    found = cache.get_many(keys.values())
-    return {part: found.get(key, 1) for part, key in keys.items()}
+    """The current version of each part."""
+    found = kept.versions([kind])[1][kind]
+    return {part: found[part] for part in parts}
 
 
 def bump_part_versions(kind: str, parts) -> None:
-    for part in parts:
-        _bump(f"shiraka:part:{kind}:{part}")
+    bump_parts({kind: parts})
+
+
+def bump_parts(kind_parts: dict) -> None:
+    """Move the versions of these parts of each kind, as the current transaction commits: one query."""
+    kept.mark({kind: list(parts) for kind, parts in kind_parts.items()})
 
 
 # `get_many` and `set_many` hold values under keys that name their versions (the epoch, a part's
-# version): a value under such a key never changes. So each process also keeps, as live objects, those
+# version): a value under such a key never changes, and where the key says so (`kept.persisted`) it is
+# kept in the database as well. So each process also keeps, as live objects, those
 # it read or wrote, for as long as the cache keeps them: a dashboard then unpickles none of its parts.
 _KEPT: OrderedDict[str, tuple[float, object]] = OrderedDict()
 _KEPT_LOCK = threading.Lock()
@@ -103,14 +115,21 @@ def get_many(keys) -> dict:
                 missing.append(key)
     if missing:
         shared = cache.get_many(missing)
-        _keep(shared, now)
+        stored = kept.read_parts([key for key in missing if key not in shared])
+        if stored:
+            cache.set_many(stored, figures_seconds())
+        _keep({**shared, **stored}, now)
         found.update(shared)
+        found.update(stored)
     return found
 
 
 def set_many(values: dict, *, timeout: int | None = None) -> None:
+    """Keep `values` in the cache and this process; those under keys naming versions (`kept.persisted`)
+    in the database too."""
     timeout = timeout or figures_seconds()
     cache.set_many(values, timeout)
+    kept.keep_parts(values)
     _keep(values, time.monotonic(), timeout)
 
 

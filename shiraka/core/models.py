@@ -122,3 +122,55 @@ class Cancellable(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
+
+
+# --- Versions and parts of the figures kept by part (`shiraka.core.kept`) ---------------------------
+
+
+class FiguresMark(models.Model):
+    """A write's mark on a part of the kept figures (a region's money or projects, the epoch): written
+    in the writer's transaction, so that a part's version moves exactly when the write commits. Writers
+    only insert (no row to wait for); `kept.fold_marks` moves old marks into `FiguresVersion`."""
+
+    kind = models.CharField(max_length=40)
+    part = models.CharField(max_length=40)
+    # Random: a version counts the marks and adds their tokens, so that a mark rolled back and another
+    # committed later do not give the same version twice (values are kept under their versions).
+    token = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "part"], name="core_figuresmark_part")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.part}"
+
+
+class FiguresVersion(models.Model):
+    """The marks of a part folded so far: their number and the sum of their tokens (modulo
+    `kept.TOKENS`). The row of kind `generation` holds when this database's versions started."""
+
+    kind = models.CharField(max_length=40)
+    part = models.CharField(max_length=40)
+    marks = models.BigIntegerField(default=0)
+    tokens = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "part"], name="core_figuresversion_part")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.part} {self.marks}"
+
+
+class KeptPart(models.Model):
+    """A part's figures as last computed, under the key naming its versions (`kept.persisted`): what a
+    reader finds when the cache does not hold them (a new process, a cache emptied or unshared), so that
+    a dashboard sums one row per region instead of every agreement. One row per slot: the key without
+    its versions."""
+
+    slot = models.CharField(max_length=255, unique=True)
+    key = models.CharField(max_length=255)
+    value = models.BinaryField()
+    kept_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.key

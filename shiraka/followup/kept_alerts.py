@@ -21,6 +21,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from shiraka.agreements.models import Agreement, Partnership, ScheduledContribution, Transfer
 from shiraka.core import cache
+from shiraka.core import kept as kept_parts
 from shiraka.core.querying import prepared_sql
 from shiraka.core.rules import today as local_today
 from shiraka.organisations.models import Organisation
@@ -134,8 +135,8 @@ def _recount(agreement_ids=None) -> None:
 
 
 def _counts_changed(agreement_ids) -> None:
-    """The regions whose kept counts changed: their counts are stale now and again once the write
-    commits (a reader in between would keep those it saw before). All of them: every one stale."""
+    """The regions whose kept counts changed: their counts are stale once the write commits. All of
+    them (None): every one stale."""
     bump_regions_of((COUNTS_PART,), agreement_ids)
 
 
@@ -143,14 +144,8 @@ def portfolio_counts(today: date) -> dict[tuple[str, str], int]:
     """The whole portfolio's alerts by kind and severity: the kept counts summed by region, each
     region's sums kept under its version (`_counts_changed`), so that after a write in one region
     the others are read, not summed again; and the overdue decisions, counted off their index."""
-    regions = region_parts()
-    names = {region: part_name(region) for region in regions}
-    versions = cache.part_versions(COUNTS_PART, list(names.values()))
-    prefix = f"shiraka:alert-counts:{cache.figures_epoch()}:{today.isoformat()}"
-    keys = {region: f"{prefix}:{name}:{versions[name]}" for region, name in names.items()}
-    kept = cache.kept_by_part(
-        keys, lambda missing: _region_counts(missing, every=len(missing) == len(regions))
-    )
+    keys = _count_keys(today)
+    kept = cache.kept_by_part(keys, lambda missing: _region_counts(missing, every=len(missing) == len(keys)))
     decisions = KeptAlert.objects.filter(kind=K.DECISION_OVERDUE).values("kind", "severity")
     rows = [row for region_rows in kept.values() for row in region_rows]
     rows += [(row["kind"], row["severity"], row["n"]) for row in decisions.annotate(n=Count("pk")).order_by()]
@@ -158,6 +153,39 @@ def portfolio_counts(today: date) -> dict[tuple[str, str], int]:
     for kind, severity, n in rows:
         totals[(kind, severity)] = totals.get((kind, severity), 0) + n
     return totals
+
+
+def _count_keys(today: date) -> dict:
+    """The key of each region's counts: its slot, then the versions they are counted at (kept in the
+    database too)."""
+    epoch, versions = cache.figures_versions([COUNTS_PART])
+    return {
+        region: (
+            f"shiraka:alert-counts:{part_name(region)}"
+            f"@{epoch}:{today.isoformat()}:{versions[COUNTS_PART][part_name(region)]}"
+        )
+        for region in region_parts()
+    }
+
+
+def _counts_part_differences(today: date) -> list[figures.Difference]:
+    """The regions' counts kept in the database at today's versions next to the kept counts summed
+    again (parts not current are given to no reader)."""
+    keys = _count_keys(today)
+    stored = kept_parts.read_parts(list(keys.values()))
+    held = [region for region, key in keys.items() if key in stored]
+    computed = _region_counts(held, every=False) if held else {}
+    return [
+        figures.Difference(
+            "region alert counts",
+            part_name(region),
+            "alerts",
+            sum(n for _kind, _severity, n in stored[keys[region]]),
+            sum(n for _kind, _severity, n in computed[region]),
+        )
+        for region in held
+        if sorted(stored[keys[region]]) != sorted(computed[region])
+    ]
 
 
 def _region_counts(regions: list, *, every: bool) -> dict:
@@ -311,7 +339,7 @@ def verify_kept_alerts(today: date) -> list[figures.Difference]:
         held, wanted = kept.get(key), computed.get(key)
         if held is None or wanted is None or not _same_row(held, wanted):
             differences.append(figures.Difference("alert", key[1], key[0], _brief(held), _brief(wanted)))
-    return differences + _count_differences()
+    return differences + _count_differences() + _counts_part_differences(today)
 
 
 def _count_differences() -> list[figures.Difference]:

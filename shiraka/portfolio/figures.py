@@ -375,7 +375,7 @@ class Difference:
         return f"{self.what} {self.pk}: {self.field} kept {self.kept}, computed from the rows {self.computed}"
 
 
-def _same(kept, computed) -> bool:
+def same_figure(kept, computed) -> bool:
     if isinstance(kept, float) or isinstance(computed, float):
         return (
             kept is not None and computed is not None and abs(kept - computed) < 1e-6 * max(1, abs(computed))
@@ -448,7 +448,7 @@ def _compare_rows(chunk: list[int], computed: Computed) -> list[Difference]:
     for kept, expected in pairs:
         for key in sorted(set(kept) | set(expected), key=str):
             held, wanted = kept.get(key), expected.get(key)
-            if held is None or wanted is None or not all(map(_same, held, wanted)):
+            if held is None or wanted is None or not all(map(same_figure, held, wanted)):
                 what = " ".join(str(part) for part in key[1:])
                 differences.append(Difference("agreement", key[0], what, held, wanted))
     return differences
@@ -466,7 +466,7 @@ def _compare(what: str, kept: dict, computed: dict, fields, today: date) -> list
             # due in between: that is what `ensure_current` checks, so compare the day's amounts only.
             if name in DATES:
                 continue
-            if not _same(row[name], values[name]):
+            if not same_figure(row[name], values[name]):
                 differences.append(Difference(what, pk, name, row[name], values[name]))
     return differences
 

@@ -3,8 +3,7 @@ one region the sums of the others are read from the cache instead of being compu
 
 A part is a region's key, or None for the agreements without a region; under `core.cache` it is
 named by `part_name`. The writers report the agreements they changed, `bump_regions_of` moves the
-versions of those agreements' regions (once now and once on commit: a reader in between would have
-kept the sums it saw before the commit)."""
+versions of those agreements' regions as the write commits."""
 
 from collections.abc import Iterable
 
@@ -37,21 +36,14 @@ def in_regions(rows: QuerySet, parts: list, field: str = "region") -> QuerySet:
 
 
 def bump_regions_of(kinds: Iterable[str], agreement_ids) -> None:
-    """Move the versions of the parts of each kind in `kinds` holding these agreements; None: every
-    part is stale (the epoch moves)."""
+    """Move the versions of the parts of each kind in `kinds` holding these agreements, in the write's
+    transaction (`core.kept`); None: every part is stale (the epoch moves)."""
     if agreement_ids is None:
         cache.bump_data_version()
-        transaction.on_commit(cache.bump_data_version)
+        transaction.on_commit(cache.bump_cached_version)
         return
     regions = {
         part_name(region)
         for region in Agreement.objects.filter(pk__in=agreement_ids).values_list("region", flat=True)
     }
-    kinds = tuple(kinds)
-
-    def bump() -> None:
-        for kind in kinds:
-            cache.bump_part_versions(kind, regions)
-
-    bump()
-    transaction.on_commit(bump)
+    cache.bump_parts({kind: regions for kind in kinds})

@@ -6,23 +6,29 @@ project group, and any write anywhere made them stale. Here they are the sum of 
 halves cached under versions of their own: its money sums (totals by region, programme and province,
 partners) and its projects (groups by status and category, progress by quarter). A write of a money
 row moves the first half's version of its region, a write of a project row both halves'
-(`shiraka.core.cache.bump_part_versions`, from `figures_refreshed`, on the write and again on
-commit). Any other write, a bulk path or a new day moves the epoch, and every part with it. A page
-computes the stale halves only, all of them with the same five queries at most, and adds the parts
-up: sums of whole centimes, so the total is exact whatever the grouping.
+(`shiraka.core.cache.bump_parts`, from `figures_refreshed`, in the write's transaction). Any other
+write or a bulk path moves the epoch, and every part with it; a new day is in the keys. The parts
+are kept in the database as well as in the cache (`shiraka.core.kept`), so that a process that does
+not hold them reads one row per region instead of summing every agreement again. A page computes
+the stale halves only, all of them with the same five queries at most, and adds the parts up: sums
+of whole centimes, so the total is exact whatever the grouping.
 
 A region's page reads its region's part alone (with its provinces). The result has the shapes of
 `portfolio.selectors` and `reporting.selectors` (summary, breakdowns by region, province and
 programme, top partners, categories, progress points), built by the same functions."""
 
+import functools
 import hashlib
 from collections.abc import Iterable
 from datetime import date
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
-from shiraka.core import cache
+from shiraka.accounts.access import visible_agreements
+from shiraka.agreements.models import Agreement
+from shiraka.core import cache, kept
 from shiraka.core.rules import today as local_today
 from shiraka.organisations.models import Organisation
 from shiraka.portfolio import figures
@@ -136,15 +142,18 @@ def _summed_rows(agreements: QuerySet, regions: list, keys: dict, found: dict, n
     part); the regions that have neither are computed by one query grouped by region, so that after
     a write in one region the others are read, not summed again."""
     own = {part: f"shiraka:national-{name}:{keys[part]}" for part in regions if keys[part] not in found}
-
-    def compute(missing: list) -> dict:
-        scoped = agreements if len(missing) == len(regions) else in_regions(agreements, missing)
-        if name == "summary":
-            return _by_region(missing, agreement_groups(scoped, "region"), "region")
-        return _by_region(missing, project_groups(scoped, STATUS, "region"), "agreement__region")
-
-    kept = cache.kept_by_part(own, compute)
+    kept = cache.kept_by_part(
+        own, lambda missing: _summed(agreements, missing, name, every=len(missing) == len(regions))
+    )
     return [row for part in regions for row in (kept[part] if part in kept else found[keys[part]][name])]
+
+
+def _summed(agreements: QuerySet, regions: list, name: str, *, every: bool) -> dict:
+    """The rows `name` ("summary" or "statuses") of each region of `regions`, by region."""
+    scoped = agreements if every else in_regions(agreements, regions)
+    if name == "summary":
+        return _by_region(regions, agreement_groups(scoped, "region"), "region")
+    return _by_region(regions, project_groups(scoped, STATUS, "region"), "agreement__region")
 
 
 def _digest(keys: list[str]) -> str:
@@ -152,15 +161,19 @@ def _digest(keys: list[str]) -> str:
 
 
 def _parts_found(audience: str, regions: list, today) -> tuple[dict, dict]:
-    """The cache key of each kind of part of each region, and the parts the cache holds (by key)."""
+    """The key of each kind of part of each region (its slot, then the versions it is computed at:
+    kept in the database too), and the parts the cache or the database hold (by key)."""
     today = today or local_today()
     ensure_current(today)
-    prefix = f"shiraka:national:{cache.figures_epoch()}:{audience}:{today.isoformat()}"
+    epoch, versions = cache.figures_versions(list(FAMILIES))
     keys = {}
     for family in FAMILIES:
-        versions = cache.part_versions(family, [part_name(part) for part in regions])
         keys[family] = {
-            part: f"{prefix}:{family}:{part_name(part)}:{versions[part_name(part)]}" for part in regions
+            part: (
+                f"shiraka:national:{audience}:{family}:{part_name(part)}"
+                f"@{epoch}:{today.isoformat()}:{versions[family][part_name(part)]}"
+            )
+            for part in regions
         }
     return keys, cache.get_many([key for family in keys.values() for key in family.values()])
 
@@ -294,13 +307,106 @@ def _top_partners(rows: list[dict]) -> list[dict]:
 
 
 def _on_figures_refreshed(sender, agreement_ids, today, cause=None, **kwargs) -> None:
-    """The regions whose figures a write changed: their parts are stale now and again once it
-    commits (a reader in between would have kept the sums it saw before the commit)."""
+    """The regions whose figures a write changed: their parts are stale once it commits."""
     families = (PART,) if cause in figures.MONEY_CAUSES else tuple(FAMILIES)
     bump_regions_of(families, None if len(agreement_ids) > FEW_AGREEMENTS else agreement_ids)
+
+
+def _audiences() -> dict[str, QuerySet]:
+    """Each audience's agreements, as `visible_agreements` gives them to a member and to the public."""
+    return {"all": Agreement.objects.all(), "published": visible_agreements(AnonymousUser())}
+
+
+def keep_day_parts(today: date) -> bool:
+    """Today's parts of both audiences summed before a reader asks (`shiraka figures --today`);
+    whether any had to be."""
+    regions = region_parts()
+    had_to = False
+    for audience, agreements in _audiences().items():
+        keys, found = _parts_found(audience, regions, today)
+        if any(key not in found for by_region in keys.values() for key in by_region.values()):
+            _cached_parts(agreements, audience, regions, every=True, today=today)
+            had_to = True
+    return had_to
+
+
+def verify_kept_parts(today: date) -> list[figures.Difference]:
+    """Each region's part kept in the database at today's versions next to the same part summed again
+    from the kept figures (which `verify_figures` checks against the rows): what a reader is given.
+    Parts not current are not checked: no reader is given them, the next one sums them again."""
+    differences = []
+    regions = region_parts()
+    for audience, agreements in _audiences().items():
+        keys, _found = _parts_found(audience, regions, today)
+        for family, by_region in keys.items():
+            compute = functools.partial(_family_parts, agreements, family)
+            differences += _part_differences(f"{audience} {family}", by_region, compute)
+        for name, family in (("summary", PART), ("statuses", PROJECTS_PART)):
+            own = {part: f"shiraka:national-{name}:{key}" for part, key in keys[family].items()}
+            compute = functools.partial(_summed_of, agreements, name)
+            differences += _part_differences(f"{audience} {name}", own, compute)
+    return differences
+
+
+def _family_parts(agreements: QuerySet, family: str, regions: list) -> dict:
+    return _parts(agreements, regions, family=family)
+
+
+def _summed_of(agreements: QuerySet, name: str, regions: list) -> dict:
+    return _summed(agreements, regions, name, every=False)
+
+
+def _part_differences(what: str, keys: dict, compute) -> list[figures.Difference]:
+    """The parts kept in the database under `keys` (by region) next to `compute(regions)`."""
+    stored = kept.read_parts(list(keys.values()))
+    held = [part for part, key in keys.items() if key in stored]
+    computed = compute(held) if held else {}
+    differences = []
+    for part in held:
+        value, wanted = stored[keys[part]], computed[part]
+        if same_part(value, wanted):
+            continue
+        # The first group of rows that differs, each side told by its size and what its numbers add to.
+        names = (
+            [n for n in wanted if not same_part(value.get(n), wanted[n])] if isinstance(wanted, dict) else []
+        )
+        field, rows = (
+            (names[0], (value.get(names[0]), wanted[names[0]])) if names else ("sums", (value, wanted))
+        )
+        differences.append(
+            figures.Difference(f"region part ({what})", part_name(part), field, *map(_brief, rows))
+        )
+    return differences
+
+
+def _brief(rows) -> str:
+    if not isinstance(rows, list):
+        return repr(rows)[:80]
+    total = sum(v for row in rows for v in row.values() if isinstance(v, int) and not isinstance(v, bool))
+    return f"{len(rows)} groups (numbers adding up to {total})"
+
+
+def same_part(held, computed) -> bool:
+    """Whether two parts hold the same groups with the same sums (progress within `same_figure`)."""
+    if isinstance(held, dict) and isinstance(computed, dict):
+        return held.keys() == computed.keys() and all(same_part(held[k], computed[k]) for k in held)
+    if isinstance(held, list) and isinstance(computed, list):
+
+        def order(row):
+            items = row.items() if isinstance(row, dict) else enumerate(row)
+            return sorted((str(k), repr(v)) for k, v in items if not isinstance(v, float))
+
+        pairs = zip(sorted(held, key=order), sorted(computed, key=order), strict=False)
+        return len(held) == len(computed) and all(same_part(a, b) for a, b in pairs)
+    if isinstance(held, tuple) and isinstance(computed, tuple):
+        return same_part(list(held), list(computed))
+    return figures.same_figure(held, computed)
 
 
 def connect() -> None:
     # Their saves refresh the figures of the agreements they belong to, which reports the regions.
     cache.report_by_agreement(*figures.ROW_PATHS)
     figures.figures_refreshed.connect(_on_figures_refreshed, dispatch_uid="national-figures-parts")
+    if verify_kept_parts not in figures.KEPT_CHECKS:
+        figures.KEPT_CHECKS.append(verify_kept_parts)
+        figures.DAY_KEEPERS.append(("region figures", keep_day_parts))

@@ -2,6 +2,7 @@
 own transaction (the portfolio is not computed again), the day changing computes them all again, and
 `shiraka figures --verify` finds a kept alert that the rows no longer give, which `--refresh` repairs."""
 
+import pickle
 import re
 from collections import Counter
 from datetime import timedelta
@@ -14,6 +15,8 @@ from django.core.management.base import CommandError
 
 from shiraka.agreements.models import Agreement, Partnership
 from shiraka.agreements.services import AGREEMENT_TRANSITIONS, agreement_set_status, transfer_record
+from shiraka.core.kept import slot_of
+from shiraka.core.models import KeptPart
 from shiraka.core.rules import today as local_today
 from shiraka.demo.synth import synth_generate
 from shiraka.followup import kept_alerts
@@ -119,7 +122,7 @@ def test_figures_today_computes_the_days_figures_and_alerts_before_any_reader(to
     call_command("figures", "--today", stdout=out)
     renewed = int(re.search(r"Figures of (\d+) agreements", out.getvalue()).group(1))
     assert renewed > 0  # contributions fell due in 400 days
-    assert "alerts computed again" in out.getvalue()
+    assert "alerts, region figures computed again" in out.getvalue()
     assert kept_day() == later
     assert set(KeptAlert.objects.values_list("kind", "object_id", "severity")) == live(later)
     # No agreement is left with a contribution fallen due since its figures were computed.
@@ -312,7 +315,9 @@ def test_the_whole_portfolios_counts_are_kept_by_region_and_summed_again_where_w
     set_many = kept_alerts.cache.set_many
 
     def recording(values, *args, **kwargs):
-        summed.append({key.split(":")[-2] for key in values if key.startswith("shiraka:alert-counts:")})
+        summed.append(
+            {slot_of(key).split(":")[-1] for key in values if key.startswith("shiraka:alert-counts:")}
+        )
         return set_many(values, *args, **kwargs)
 
     monkeypatch.setattr(kept_alerts.cache, "set_many", recording)
@@ -326,3 +331,16 @@ def test_the_whole_portfolios_counts_are_kept_by_region_and_summed_again_where_w
     )
     assert whole_counts(today) == whole_counts(today, kept=False)
     assert summed[1:] == [{str(partnership.agreement.region_id)}]
+
+
+def test_verify_finds_a_regions_counts_kept_in_the_database_that_the_kept_alerts_do_not_give(today):
+    whole_counts(today)
+    assert verify_kept_alerts(today) == []
+    rows = KeptPart.objects.filter(slot__startswith="shiraka:alert-counts:").order_by("slot")
+    row = next(row for row in rows if pickle.loads(row.value))
+    counts = pickle.loads(row.value)
+    kind, severity, n = counts[0]
+    row.value = pickle.dumps([(kind, severity, n + 1), *counts[1:]])
+    row.save()
+    region = slot_of(row.key).split(":")[-1]
+    assert [(d.what, str(d.pk)) for d in verify_kept_alerts(today)] == [("region alert counts", region)]

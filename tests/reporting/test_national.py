@@ -1,18 +1,22 @@
 """The national dashboard's figures kept by region: the same figures as computed whole, a write in
 one region leaving the other regions' parts as they were, anything else making every part stale."""
 
+import pickle
 from datetime import date
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.utils import translation
 
 from shiraka.accounts.access import visible_agreements
 from shiraka.agreements import services as agreements
 from shiraka.agreements.models import Agreement, Partnership
+from shiraka.core.kept import slot_of
+from shiraka.core.models import KeptPart
 from shiraka.organisations import services as organisations
 from shiraka.organisations.models import Organisation
 from shiraka.portfolio import selectors as kept
@@ -252,9 +256,8 @@ def test_a_dashboard_read_again_takes_its_parts_and_sums_from_the_process(portfo
     shared_reads.clear()
     assert dashboard_figures(everything, "all") == first == computed_whole(everything)
     assert asked == both(every_region())
-    asked_for = [key for keys in shared_reads for key in keys]
-    # Only the parts' versions come from the shared cache, not the parts nor their sums.
-    assert asked_for and all(key.startswith("shiraka:part:") for key in asked_for)
+    # Neither the parts nor their sums come from the shared cache (the versions are in the database).
+    assert [key for keys in shared_reads for key in keys] == []
     # A transfer: the stale region's part is computed, the others are still read from the process.
     share = (
         Partnership.objects.exclude(agreement__region=None).filter(agreement__status="in_execution").first()
@@ -265,22 +268,31 @@ def test_a_dashboard_read_again_takes_its_parts_and_sums_from_the_process(portfo
     assert after["summary"].transferred - first["summary"].transferred == Decimal("10.00")
     assert after == computed_whole(everything)
     assert asked[2:] == [money([share.agreement.region_id])]
-    assert [key.split(":")[-2] for key in part_keys(shared_reads)] == [str(share.agreement.region_id)]
+    assert [slot_of(key).split(":")[-1] for key in part_keys(shared_reads)] == [
+        str(share.agreement.region_id)
+    ]
 
 
-def test_a_cleared_cache_is_not_answered_from_the_process(portfolio, asked):
+def test_a_cleared_cache_is_answered_from_the_parts_kept_in_the_database(portfolio, asked):
     from django.core.cache import cache as shared
 
+    from shiraka.core import cache as kept_cache
     from shiraka.portfolio.models import AgreementFigures
 
     everything = Agreement.objects.all()
-    assert dashboard_figures(everything, "all")["summary"].transferred > 0
-    # A change no signal reports (as a restored backup is), then the cache cleared: computed again.
-    AgreementFigures.objects.update(transferred=0)
+    first = dashboard_figures(everything, "all")
+    assert first["summary"].transferred > 0
     shared.clear()
+    kept_cache._KEPT.clear()
+    assert dashboard_figures(everything, "all") == first
+    assert asked == both(every_region())  # nothing summed again
+    # A change no signal reports (as a restored backup is) shows once the figures are refreshed.
+    AgreementFigures.objects.update(transferred=0)
+    call_command("figures", "--refresh", stdout=StringIO())
     figures = dashboard_figures(everything, "all")
-    assert asked == both(every_region()) * 2
-    assert figures["summary"].transferred == 0
+    # The regions of the agreements refreshed are summed again (here every agreement has one).
+    assert asked[2:] == both(set(everything.values_list("region", flat=True)))
+    assert figures["summary"].transferred == first["summary"].transferred
     assert figures == computed_whole(everything)
 
 
@@ -302,5 +314,36 @@ def test_what_the_process_keeps_lasts_as_long_as_the_cache_would(portfolio, aske
     assert len(asked) == 2
     later = kept_cache.time.monotonic() + kept_cache.figures_seconds() + 1
     monkeypatch.setattr(kept_cache.time, "monotonic", lambda: later)
+    # Past that, they are read from the database, not summed again; without them there, summed.
+    assert dashboard_figures(everything, "all") == computed_whole(everything)
+    assert len(asked) == 2
+    KeptPart.objects.all().delete()
+    later += kept_cache.figures_seconds() + 1
     assert dashboard_figures(everything, "all") == computed_whole(everything)
     assert asked == both(every_region()) * 2
+
+
+def test_verify_proves_the_parts_kept_in_the_database_and_finds_one_changed(portfolio):
+    from shiraka.portfolio.figures import verify_figures
+
+    dashboard_figures(Agreement.objects.all(), "all")
+    dashboard_figures(visible_agreements(AnonymousUser()), "published")
+    summary_figures(Agreement.objects.all(), "all")
+    assert KeptPart.objects.filter(slot__startswith="shiraka:national:published:").exists()
+    assert verify_figures() == []
+
+    row = KeptPart.objects.filter(slot__startswith="shiraka:national:all:region:").order_by("slot").first()
+    part = pickle.loads(row.value)
+    part["partners"] = part["partners"][1:]  # a partner's sums lost
+    row.value = pickle.dumps(part)
+    row.save()
+    region = slot_of(row.key).split(":")[-1]
+    err = StringIO()
+    with pytest.raises(CommandError) as refused:
+        call_command("figures", "--verify", stdout=StringIO(), stderr=err)
+    assert refused.value.returncode == 1
+    assert f"region part (all region) {region}: partners kept" in err.getvalue()
+    # What a reader was given is summed again once the figures are refreshed.
+    call_command("figures", "--refresh", stdout=StringIO())
+    assert verify_figures() == []
+    assert dashboard_figures(Agreement.objects.all(), "all") == computed_whole(Agreement.objects.all())
