@@ -303,6 +303,19 @@ def sheet_headers(sheet_key: str, keys: list[str], language: str = "fr") -> list
         return [columns[key].header() for key in keys]
 
 
+def figures_forgotten() -> None:
+    """No figures kept anywhere, neither in the cache, this process nor the database: the next page
+    sums them."""
+    from django.core.cache import cache
+
+    from shiraka.core.cache import memo_clear
+    from shiraka.core.models import KeptPart
+
+    cache.clear()
+    memo_clear()
+    KeptPart.objects.all().delete()
+
+
 def figures_checked(today=None) -> None:
     """What a process does once per day (and every few minutes at most): make sure the kept figures
     and the kept alerts are current. Done before counting a page's queries, so that the count is the

@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -40,7 +39,7 @@ def test_anonymous_visitors_see_published_agreements_only(client, seeds):
 
 def queries_for(client, url: str) -> int:
     factories.figures_checked()
-    cache.clear()  # every page computed, none read back
+    factories.figures_forgotten()  # every page computed, none read back
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
     return len(context.captured_queries)
