@@ -164,9 +164,9 @@ def _parts_checked() -> bool:
     from shiraka.agreements.models import Agreement
     from shiraka.core import kept
     from shiraka.core.rules import today
-    from shiraka.reporting.national import _parts_found
+    from shiraka.reporting.national import _part_keys
 
-    keys, _found = _parts_found("all", [None], today())
+    keys = _part_keys("all", [None], today())
     return bool(kept.read_parts([key for by_region in keys.values() for key in by_region.values()])) and (
         Agreement.objects.exists()
     )

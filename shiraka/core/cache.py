@@ -102,7 +102,9 @@ _KEPT_LOCK = threading.Lock()
 KEPT_ENTRIES = 64
 
 
-def get_many(keys) -> dict:
+def get_many(keys, *, stored: bool = True) -> dict:
+    """The values under `keys` that this process, the cache or (`stored`, for keys naming versions)
+    the database hold."""
     now = time.monotonic()
     found, missing = {}, []
     with _KEPT_LOCK:
@@ -115,12 +117,12 @@ def get_many(keys) -> dict:
                 missing.append(key)
     if missing:
         shared = cache.get_many(missing)
-        stored = kept.read_parts([key for key in missing if key not in shared])
-        if stored:
-            cache.set_many(stored, figures_seconds())
-        _keep({**shared, **stored}, now)
+        read = kept.read_parts([key for key in missing if key not in shared]) if stored else {}
+        if read:
+            cache.set_many(read, figures_seconds())
+        _keep({**shared, **read}, now)
         found.update(shared)
-        found.update(stored)
+        found.update(read)
     return found
 
 

@@ -37,13 +37,15 @@ def in_regions(rows: QuerySet, parts: list, field: str = "region") -> QuerySet:
 
 def bump_regions_of(kinds: Iterable[str], agreement_ids) -> None:
     """Move the versions of the parts of each kind in `kinds` holding these agreements, in the write's
-    transaction (`core.kept`); None: every part is stale (the epoch moves)."""
+    transaction (`core.kept`); None: every part of those kinds (a bulk write, a rebuild), and the data
+    version of the figures cached whole, now and once committed."""
     if agreement_ids is None:
-        cache.bump_data_version()
+        regions = [part_name(part) for part in region_parts()]
+        cache.bump_cached_version()
         transaction.on_commit(cache.bump_cached_version)
-        return
-    regions = {
-        part_name(region)
-        for region in Agreement.objects.filter(pk__in=agreement_ids).values_list("region", flat=True)
-    }
+    else:
+        regions = {
+            part_name(region)
+            for region in Agreement.objects.filter(pk__in=agreement_ids).values_list("region", flat=True)
+        }
     cache.bump_parts({kind: regions for kind in kinds})

@@ -102,7 +102,8 @@ def summary_figures(agreements: QuerySet, audience: str, *, today: date | None =
     of the parts in the cache, and the sums of the other regions (a query over their agreements for
     each kind of part, kept by region apart from the parts, which a dashboard computes whole)."""
     regions = region_parts()
-    keys, found = _parts_found(audience, regions, today)
+    # The parts a dashboard left in the cache; not from the database, where a part is read whole.
+    keys, found = _parts_found(audience, regions, today, stored=False)
     sums = _summed_rows(agreements, regions, keys[PART], found, "summary")
     statuses = _summed_rows(agreements, regions, keys[PROJECTS_PART], found, "statuses")
     total = _sum_groups(sums, ())
@@ -117,7 +118,7 @@ def partner_figures(
     written are computed again, the others read (a national partner has a partnership in most
     agreements)."""
     regions = region_parts()
-    keys, _found = _parts_found(audience, regions, today)
+    keys = _part_keys(audience, regions, today)
     own = {part: f"shiraka:national-partner:{organisation.pk}:{keys[PART][part]}" for part in regions}
 
     def compute(missing: list) -> dict:
@@ -160,9 +161,17 @@ def _digest(keys: list[str]) -> str:
     return hashlib.sha256(" ".join(keys).encode()).hexdigest()
 
 
-def _parts_found(audience: str, regions: list, today) -> tuple[dict, dict]:
-    """The key of each kind of part of each region (its slot, then the versions it is computed at:
-    kept in the database too), and the parts the cache or the database hold (by key)."""
+def _parts_found(audience: str, regions: list, today, *, stored: bool = True) -> tuple[dict, dict]:
+    """The key of each kind of part of each region, and the parts the cache or (`stored`) the
+    database hold (by key)."""
+    keys = _part_keys(audience, regions, today)
+    wanted = [key for family in keys.values() for key in family.values()]
+    return keys, cache.get_many(wanted, stored=stored)
+
+
+def _part_keys(audience: str, regions: list, today) -> dict:
+    """The key of each kind of part of each region: its slot, then the versions it is computed at (a
+    key kept in the database too)."""
     today = today or local_today()
     ensure_current(today)
     epoch, versions = cache.figures_versions(list(FAMILIES))
@@ -175,7 +184,7 @@ def _parts_found(audience: str, regions: list, today) -> tuple[dict, dict]:
             )
             for part in regions
         }
-    return keys, cache.get_many([key for family in keys.values() for key in family.values()])
+    return keys
 
 
 def _cached_parts(
@@ -337,7 +346,7 @@ def verify_kept_parts(today: date) -> list[figures.Difference]:
     differences = []
     regions = region_parts()
     for audience, agreements in _audiences().items():
-        keys, _found = _parts_found(audience, regions, today)
+        keys = _part_keys(audience, regions, today)
         for family, by_region in keys.items():
             compute = functools.partial(_family_parts, agreements, family)
             differences += _part_differences(f"{audience} {family}", by_region, compute)

@@ -53,7 +53,13 @@ def test_a_write_moves_its_region_only_and_a_write_rolled_back_moves_none():
     assert cache.part_versions("test-kind", names) == now
 
 
-def test_no_agreements_named_means_every_part_is_stale():
+def test_no_agreements_named_means_every_part_of_those_kinds_is_stale():
+    names = [part_name(part) for part in region_parts()]
+    before = {kind: cache.part_versions(kind, names) for kind in ("test-kind", "other-kind")}
     epoch = cache.figures_epoch()
     bump_regions_of(["test-kind"], None)
-    assert cache.figures_epoch() != epoch
+    after = cache.part_versions("test-kind", names)
+    assert all(after[name] != before["test-kind"][name] for name in names)
+    # Parts of other kinds (another layer's sums) and the epoch stay as they were.
+    assert cache.part_versions("other-kind", names) == before["other-kind"]
+    assert cache.figures_epoch() == epoch
