@@ -148,3 +148,12 @@ def keep_parts(values: dict) -> None:
         KeptPart.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["slot"], update_fields=["key", "value", "kept_at"]
         )
+
+
+def held_and_summed(keys: dict, compute) -> list[tuple]:
+    """For `--verify`: each part kept in the database under its key in `keys` ({part: key}), as kept
+    and as `compute(parts)` ({part: value}) gives it now."""
+    stored = read_parts(list(keys.values()))
+    held = [part for part, key in keys.items() if key in stored]
+    computed = compute(held) if held else {}
+    return [(part, stored[keys[part]], computed[part]) for part in held]

@@ -171,20 +171,19 @@ def _count_keys(today: date) -> dict:
 def _counts_part_differences(today: date) -> list[figures.Difference]:
     """The regions' counts kept in the database at today's versions next to the kept counts summed
     again (parts not current are given to no reader)."""
-    keys = _count_keys(today)
-    stored = kept_parts.read_parts(list(keys.values()))
-    held = [region for region, key in keys.items() if key in stored]
-    computed = _region_counts(held, every=False) if held else {}
+    held = kept_parts.held_and_summed(
+        _count_keys(today), lambda regions: _region_counts(regions, every=False)
+    )
     return [
         figures.Difference(
             "region alert counts",
             part_name(region),
             "alerts",
-            sum(n for _kind, _severity, n in stored[keys[region]]),
-            sum(n for _kind, _severity, n in computed[region]),
+            sum(n for _kind, _severity, n in stored),
+            sum(n for _kind, _severity, n in counted),
         )
-        for region in held
-        if sorted(stored[keys[region]]) != sorted(computed[region])
+        for region, stored, counted in held
+        if sorted(stored) != sorted(counted)
     ]
 
 

@@ -348,31 +348,19 @@ def verify_kept_parts(today: date) -> list[figures.Difference]:
     for audience, agreements in _audiences().items():
         keys = _part_keys(audience, regions, today)
         for family, by_region in keys.items():
-            compute = functools.partial(_family_parts, agreements, family)
+            compute = functools.partial(_parts, agreements, family=family)
             differences += _part_differences(f"{audience} {family}", by_region, compute)
         for name, family in (("summary", PART), ("statuses", PROJECTS_PART)):
             own = {part: f"shiraka:national-{name}:{key}" for part, key in keys[family].items()}
-            compute = functools.partial(_summed_of, agreements, name)
+            compute = functools.partial(_summed, agreements, name=name, every=False)
             differences += _part_differences(f"{audience} {name}", own, compute)
     return differences
 
 
-def _family_parts(agreements: QuerySet, family: str, regions: list) -> dict:
-    return _parts(agreements, regions, family=family)
-
-
-def _summed_of(agreements: QuerySet, name: str, regions: list) -> dict:
-    return _summed(agreements, regions, name, every=False)
-
-
 def _part_differences(what: str, keys: dict, compute) -> list[figures.Difference]:
     """The parts kept in the database under `keys` (by region) next to `compute(regions)`."""
-    stored = kept.read_parts(list(keys.values()))
-    held = [part for part, key in keys.items() if key in stored]
-    computed = compute(held) if held else {}
     differences = []
-    for part in held:
-        value, wanted = stored[keys[part]], computed[part]
+    for part, value, wanted in kept.held_and_summed(keys, compute):
         if same_part(value, wanted):
             continue
         # The first group of rows that differs, each side told by its size and what its numbers add to.
