@@ -244,12 +244,14 @@ def test_history_entries_queries_are_bounded_and_limit_is_kept(editor):
         counts.append(len(context.captured_queries))
         sizes.append(len(entries))
     assert sizes == [24, 30]  # 4 creations + 20 changes, then the latest 30 of 44
-    # Per source (the agreement and its 5 related models), one query for the ids of the rows shown and
-    # of the row before each, and one for those rows where there are any (the agreement, partnership,
-    # schedule and transfer), plus one per model named in the entries (here the partner, while the
-    # partnership's creation is among the latest 30): never one per row. First, one query finds the
-    # newest row of each source, under which the entries are kept: read back, that query alone.
-    assert counts == [1 + 6 + 4 + 1, 1 + 6 + 4]
+    # Per source (the agreement and its 5 related models), one query for the rows shown with the id of
+    # the row before each; one more for those earlier rows that are not among them (none at first,
+    # every source's oldest row being its creation; then the agreement's, its 30th latest row being a
+    # change); plus one per model named in the entries (here the partner, while the partnership's
+    # creation is among the latest 30): never one per row. First, one query finds the newest row of
+    # each source, under which the entries are kept: read back, that query alone.
+    assert counts == [1 + 6 + 1, 1 + 6 + 1]
+    assert entries[-1].changes, "the oldest entry shown is a change, read against the row before it"
     with CaptureQueriesContext(connection) as context:
         assert page_history(agreement, shown=shown, limit=30) == entries
     assert len(context.captured_queries) == 1
