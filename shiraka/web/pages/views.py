@@ -65,6 +65,7 @@ from shiraka.territory.models import Province, Region
 
 from ..kit.views import page_of, query_without, record_page
 from . import charts, rows
+from .choices import filter_choices
 
 DASHBOARD_ROWS = 20
 
@@ -73,14 +74,6 @@ def _latest(agreements):
     """The latest agreements signed, with their figures, reading only what their rows show."""
     latest = agreements_with_figures(agreements.order_by("-signed_on", "-pk"))
     return rows.shown_fields(latest, rows.AGREEMENT_FIELDS)[:DASHBOARD_ROWS]
-
-
-def _filter_choices() -> dict:
-    return {
-        "regions": Region.objects.all(),
-        "provinces": Province.objects.select_related("region").all(),
-        "programmes": Programme.objects.all(),
-    }
 
 
 def dashboard(request):
@@ -169,7 +162,7 @@ def agreement_list(request):
             "can_create": can_create_in_own_scope(request.user),
             "partner": Organisation.objects.filter(pk=filters.partner).first() if filters.partner else None,
             "summary": _list_summary(request, filters, queryset),
-            **_filter_choices(),
+            **filter_choices(),
         },
     )
 
@@ -239,7 +232,7 @@ def project_list(request):
             "sort_query": query_without(request, "page", "sort"),
             "categories": Category.choices,
             "statuses": Project.Status.choices,
-            **_filter_choices(),
+            **filter_choices(),
         },
     )
 

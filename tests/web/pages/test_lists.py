@@ -63,6 +63,24 @@ def test_the_territory_filter_keeps_what_was_chosen_each_province_under_its_regi
     assert len(groups) == Province.objects.values("region").distinct().count()
 
 
+def test_the_filter_choices_are_written_once_and_show_a_rename_at_once(client, seeds):
+    client.force_login(seeds)
+    client.get("/fr/agreements/")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/fr/agreements/").content.decode()
+    read = [q["sql"] for q in queries.captured_queries if 'FROM "territory_province"' in q["sql"]]
+    assert read == [], "read again, the choices come from the process's memory"
+    region = Region.objects.get(code="10")
+    region.name_fr = "Guelmim-Oued Noun (renommée)"
+    region.save()
+    html = client.get("/fr/agreements/", {"region": region.pk}).content.decode()
+    regions = re.search(r'<select[^>]*name="region">(.*?)</select>', html, re.S).group(1)
+    assert f'<option value="{region.pk}" selected>Guelmim-Oued Noun (renommée)</option>' in regions
+    provinces = re.search(r'<select[^>]*name="province">(.*?)</select>', html, re.S).group(1)
+    assert '<optgroup label="Guelmim-Oued Noun (renommée)">' in provinces
+    assert " selected" not in provinces
+
+
 @pytest.mark.parametrize("params", [{}, {"kind": "framework"}, {"q": "Inezgane"}])
 def test_the_list_counts_its_agreements_without_their_figures(client, seeds, params):
     client.force_login(seeds)
