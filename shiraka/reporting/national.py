@@ -106,8 +106,8 @@ def summary_figures(agreements: QuerySet, audience: str, *, today: date | None =
     regions = region_parts()
     # The parts a dashboard left in the cache; not from the database, where a part is read whole.
     keys, found = _parts_found(audience, regions, today, stored=False)
-    sums = _summed_rows(agreements, regions, keys[PART], found, "summary")
-    statuses = _summed_rows(agreements, regions, keys[PROJECTS_PART], found, "statuses")
+    sums = _summed_rows(agreements, audience, regions, keys[PART], found, "summary")
+    statuses = _summed_rows(agreements, audience, regions, keys[PROJECTS_PART], found, "statuses")
     total = _sum_groups(sums, ())
     return summary_of(total[0] if total else dict.fromkeys(kept_sums()), _sum_groups(statuses, ("key",)))
 
@@ -139,24 +139,31 @@ def _by_region(regions: list, rows, by: str) -> dict[int | None, list[dict]]:
     return split
 
 
-def _summed_rows(agreements: QuerySet, regions: list, keys: dict, found: dict, name: str) -> list[dict]:
+def _summed_rows(
+    agreements: QuerySet, audience: str, regions: list, keys: dict, found: dict, name: str
+) -> list[dict]:
     """The rows `name` of every region: from its part where the cache holds it, else from its rows of
     this kind kept on their own under the same version (a list computes those alone, not the whole
     part); the regions that have neither are computed by one query grouped by region, so that after
     a write in one region the others are read, not summed again."""
     own = {part: f"shiraka:national-{name}:{keys[part]}" for part in regions if keys[part] not in found}
     kept = cache.kept_by_part(
-        own, lambda missing: _summed(agreements, missing, name, every=len(missing) == len(regions))
+        own,
+        lambda missing: _summed(
+            agreements, missing, name, every=len(missing) == len(regions), audience=audience
+        ),
     )
     return [row for part in regions for row in (kept[part] if part in kept else found[keys[part]][name])]
 
 
-def _summed(agreements: QuerySet, regions: list, name: str, *, every: bool) -> dict:
-    """The rows `name` ("summary" or "statuses") of each region of `regions`, by region."""
-    scoped = agreements if every else in_regions(agreements, regions)
+def _summed(agreements: QuerySet, regions: list, name: str, *, every: bool, audience: str = "") -> dict:
+    """The rows `name` ("summary" or "statuses") of each region of `regions`, by region (one region
+    of an `audience`: by queries compiled once, as `_parts`)."""
+    rows_of = _rows_of(agreements, regions, every=every, audience=audience)
     if name == "summary":
-        return _by_region(regions, agreement_groups(scoped, "region"), "region")
-    return _by_region(regions, project_groups(scoped, STATUS, "region"), "agreement__region")
+        return _by_region(regions, rows_of(name, lambda scoped: agreement_groups(scoped, "region")), "region")
+    rows = rows_of(name, lambda scoped: project_groups(scoped, STATUS, "region"))
+    return _by_region(regions, rows, "agreement__region")
 
 
 def _digest(keys: list[str]) -> str:

@@ -166,7 +166,9 @@ def test_the_list_totals_add_the_cached_parts_and_compute_the_others(portfolio, 
     agreements.transfer_record(partnership=share, transferred_on=date(2024, 5, 2), amount="0.01")
     # One region stale: its sums computed over its agreements alone, the others read from their parts.
     assert summary_figures(everything, "all") == kept.portfolio_summary(everything)
-    assert [set(scope.values_list("region", flat=True)) for scope in summed] == [{share.agreement.region_id}]
+    # (Its query compiled once is first built for a marker key, which names no region: no agreement.)
+    scopes = [set(scope.values_list("region", flat=True)) for scope in summed]
+    assert [regions for regions in scopes if regions] == [{share.agreement.region_id}]
     assert len(asked) == 2
 
 
