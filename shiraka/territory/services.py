@@ -8,6 +8,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from shiraka.core.cache import bump_data_version
+
 from .models import Commune, HealthFacilityType, Province, Region
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -59,6 +61,9 @@ def _upsert(model, key: str, records: list[dict]) -> int:
     model.objects.bulk_create(new, batch_size=500)
     if changed:
         model.objects.bulk_update(changed, fields, batch_size=500)
+    if new or changed:
+        # Bulk writes send no signal: the names that figures and choices keep are stale (the epoch).
+        bump_data_version()
     return len(records)
 
 

@@ -7,10 +7,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from shiraka.agreements.models import Agreement
+from shiraka.core.cache import memo_clear
 from shiraka.demo.synth import synth_generate
 from shiraka.organisations.models import Organisation
 from shiraka.projects.models import Project
 from shiraka.territory.models import Province, Region
+from shiraka.territory.services import territories_load
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +81,17 @@ def test_the_filter_choices_are_written_once_and_show_a_rename_at_once(client, s
     provinces = re.search(r'<select[^>]*name="province">(.*?)</select>', html, re.S).group(1)
     assert '<optgroup label="Guelmim-Oued Noun (renommée)">' in provinces
     assert " selected" not in provinces
+
+
+def test_a_reference_load_that_renames_a_region_shows_in_the_filter_at_once(client, seeds):
+    client.force_login(seeds)
+    memo_clear()
+    region = Region.objects.get(code="10")
+    Region.objects.filter(pk=region.pk).update(name_fr="Ancien nom")  # as an older reference file had it
+    assert ">Ancien nom</option>" in client.get("/fr/agreements/").content.decode()
+    territories_load()  # written in bulk, without signals
+    html = client.get("/fr/agreements/").content.decode()
+    assert f">{region.name_fr}</option>" in html and "Ancien nom" not in html
 
 
 @pytest.mark.parametrize("params", [{}, {"kind": "framework"}, {"q": "Inezgane"}])
