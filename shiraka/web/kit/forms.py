@@ -19,7 +19,7 @@ from shiraka.core.formatting import format_amount
 from shiraka.core.money import MAX_AMOUNT, to_decimal
 from shiraka.core.services import VersionConflict
 
-from .pickers import ListedModelChoiceIterator
+from .pickers import KEPT_CHOICE_MODELS, KeptTerritoryChoiceIterator, ListedModelChoiceIterator
 
 AMOUNT_HELP = _("in dirhams, e.g. 1500000.00")
 
@@ -163,7 +163,8 @@ class ShirakaForm(forms.Form):
         self.conflict = None
         for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField) and field.iterator is ModelChoiceIterator:
-                field.iterator = ListedModelChoiceIterator
+                kept = field.queryset is not None and field.queryset.model in KEPT_CHOICE_MODELS
+                field.iterator = KeptTerritoryChoiceIterator if kept else ListedModelChoiceIterator
                 field.widget.choices = field.choices
 
     def fieldsets(self):

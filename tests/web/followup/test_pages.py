@@ -1,14 +1,18 @@
 """Alerts page, committees, meetings and decisions: forms accept and refuse, viewers get 403."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from shiraka.accounts.models import Membership
 from shiraka.core.rules import today
 from shiraka.followup import services as followup
 from shiraka.followup.models import Attendance, Committee, CommitteeMember, Decision, Meeting
+from shiraka.territory.models import Province
 from tests.factories import (
     agreement_in_province,
     committee,
@@ -49,6 +53,26 @@ def test_alerts_page_needs_login_and_lists_grouped_filtered_paginated(client, re
     assert 'data-alert-kind="milestone_late"' not in only_budgets
     by_province = client.get(f"/fr/alerts/?province={here.province.pk}").content.decode()
     assert here.reference in by_province and there.reference not in by_province
+
+
+def test_the_alert_filter_reads_its_territories_once_and_shows_a_rename_at_once(client, reference):
+    client.force_login(user_with_role("viewer", Membership.Role.VIEWER))
+    client.get("/fr/alerts/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/fr/alerts/")
+    read = [  # the rows of the two pickers (the regions' keys alone are read for the counts)
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "territory_province"' in q["sql"] or '"territory_region"."name_fr"' in q["sql"]
+    ]
+    assert read == [], "read again, the regions and provinces come from the process's memory"
+    province = Province.objects.select_related("region").get(code="09.273")
+    province.name_fr = "Inezgane (renommée)"
+    province.save()
+    page = client.get(f"/fr/alerts/?province={province.pk}").content.decode()
+    picker = re.search(r'<select name="province"[^>]*>(.*?)</select>', page, re.S).group(1)
+    assert f'<option value="{province.pk}" selected>Inezgane (renommée)</option>' in picker
+    assert client.get("/fr/alerts/?province=999999").status_code == 200  # not a province: refused, not listed
 
 
 def test_secretariat_sees_only_its_province_alerts(client, reference):
