@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from shiraka.agreements.models import Agreement
 from shiraka.core import cache
+from shiraka.core.querying import prepared_rows
 from shiraka.territory.models import Region
 
 NO_REGION = "none"
@@ -44,8 +45,15 @@ def bump_regions_of(kinds: Iterable[str], agreement_ids) -> None:
         cache.bump_cached_version()
         transaction.on_commit(cache.bump_cached_version)
     else:
-        regions = {
-            part_name(region)
-            for region in Agreement.objects.filter(pk__in=agreement_ids).values_list("region", flat=True)
-        }
+        regions = {part_name(region) for region in _regions_of(list(agreement_ids))}
     cache.bump_parts({kind: regions for kind in kinds})
+
+
+def _regions_of(agreement_ids: list) -> list:
+    if len(agreement_ids) == 1:  # a write's usual case, asked twice by each: compiled once per process
+        return prepared_rows(
+            "agreement-region",
+            lambda pk: Agreement.objects.filter(pk=pk).values_list("region", flat=True),
+            agreement_ids[0],
+        )
+    return list(Agreement.objects.filter(pk__in=agreement_ids).values_list("region", flat=True))
