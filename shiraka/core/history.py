@@ -209,7 +209,7 @@ def _collect(sources: list[_Source], pk, limit: int) -> list[_Row]:
         by_id = {row.history_id: row for row in rows}
         # The first `limit` rows are the newest; the others are only there as predecessors.
         for row in rows[:limit]:
-            previous = by_id.get(row._previous) if row._previous is not None else None
+            previous = by_id.get(row._previous)
             changed = []
             if row.history_type == "~" and previous is not None:
                 changed = [f for f in fields if _raw(previous, f) != _raw(row, f)]
