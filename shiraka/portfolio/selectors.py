@@ -309,15 +309,23 @@ def breakdown_by_partner(agreements: QuerySet, *, today: date | None = None, lim
     GROUP BY partner over the kept figures of their partnerships, each partner's names read by a
     subquery (grouping on the names too sorted every partnership instead of hashing them)."""
     ensure_current(today or local_today())
-    rows = (
-        partner_groups(agreements)
-        .annotate(**{f"partner_{name}": _partner(name) for name in PARTNER_FIELDS})
-        .order_by(
-            F("arrears_sum").desc(nulls_last=True), F("committed_sum").desc(nulls_last=True), "organisation"
-        )
+    rows = named_partner_groups(agreements).order_by(
+        F("arrears_sum").desc(nulls_last=True), F("committed_sum").desc(nulls_last=True), "organisation"
     )
-    rows = list(rows[:limit] if limit else rows)
-    for row in rows:  # under the names the rows had when grouped on them
+    return with_partner_names(list(rows[:limit] if limit else rows))
+
+
+def named_partner_groups(agreements: QuerySet, *by: str) -> QuerySet:
+    """`partner_groups` with each partner's names, read by a subquery per group: grouping on the names
+    too sorted every partnership instead of hashing them. `with_partner_names` names them."""
+    return partner_groups(agreements, *by).annotate(
+        **{f"partner_{name}": _partner(name) for name in PARTNER_FIELDS}
+    )
+
+
+def with_partner_names(rows: list[dict]) -> list[dict]:
+    """Rows of `named_partner_groups` with the names under those they had when grouped on them."""
+    for row in rows:
         for name in PARTNER_FIELDS:
             row[f"organisation__{name}"] = row.pop(f"partner_{name}")
     return rows

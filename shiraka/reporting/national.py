@@ -32,13 +32,11 @@ from shiraka.agreements.models import Agreement
 from shiraka.core import cache, kept
 from shiraka.core.querying import prepared_rows
 from shiraka.core.rules import today as local_today
-from shiraka.organisations.models import Organisation
 from shiraka.portfolio import figures
 from shiraka.portfolio.figures import ensure_current
 from shiraka.portfolio.regions import bump_regions_of, in_regions, part_name, region_parts
 from shiraka.portfolio.selectors import (
     CATEGORY,
-    PARTNER_FIELDS,
     STATUS,
     Summary,
     agreement_groups,
@@ -46,11 +44,12 @@ from shiraka.portfolio.selectors import (
     category_rows,
     kept_sums,
     label_fields,
-    partner_groups,
+    named_partner_groups,
     partner_summary_of,
     partner_sums,
     project_groups,
     summary_of,
+    with_partner_names,
 )
 
 from .selectors import quarter_groups, quarter_points
@@ -236,7 +235,12 @@ def _parts(
     if family == PART:
         queries = {
             **{name: (rows, "region") for name, rows in _agreement_breakdowns(rows_of).items()},
-            "partners": (rows_of("partners", lambda scoped: partner_groups(scoped, "region")), region),
+            "partners": (
+                with_partner_names(
+                    rows_of("partners", lambda scoped: named_partner_groups(scoped, "region"))
+                ),
+                region,
+            ),
         }
     else:
         projects = {STATUS: [], CATEGORY: []}
@@ -251,8 +255,6 @@ def _parts(
         for row in rows:
             # A region's own row keeps its key (the breakdown reads it); the others are summed.
             parts[row[by] if name == "regions" else row.pop(by)][name].append(row)
-    if family == PART:
-        _name_partners(rows_of, [row for part in parts.values() for row in part["partners"]])
     return parts
 
 
@@ -292,23 +294,6 @@ def _agreement_breakdowns(rows_of) -> dict[str, list[dict]]:
         name: _sum_groups(({key: row[key] for key in (*by, *sums)} for row in rows), by)
         for name, by in BREAKDOWNS.items()
     }
-
-
-def _name_partners(rows_of, rows: list[dict]) -> None:
-    """Each partner row with its partner's names, as `breakdown_by_partner` gives them (a renamed
-    partner moves the epoch: the parts keep the names)."""
-    partners = rows_of(
-        "partner-names",
-        lambda scoped: (
-            Organisation.objects.filter(partnerships__agreement__in=scoped.values("pk"))
-            .distinct()
-            .values("pk", *PARTNER_FIELDS)
-        ),
-    )
-    names = {item.pop("pk"): item for item in partners}
-    for row in rows:
-        known = names.get(row["organisation"], {})
-        row.update({f"organisation__{name}": known.get(name) for name in PARTNER_FIELDS})
 
 
 def _added(parts: list[dict]) -> dict:

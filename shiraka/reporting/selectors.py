@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from shiraka.agreements.selectors import money_agreements
 from shiraka.core.money import ZERO
+from shiraka.core.querying import within
 from shiraka.core.text import reader_language
 from shiraka.portfolio.figures import ensure_current
 from shiraka.portfolio.models import QuarterProgress
@@ -24,7 +25,7 @@ TEN_THOUSAND = Decimal(10_000)
 
 def counted_projects(agreements: QuerySet) -> QuerySet:
     """Projects of the agreements that count in figures (no drafts, no cancelled agreements)."""
-    return Project.objects.filter(agreement__in=money_agreements(agreements).values("pk"))
+    return within(Project.objects.all(), "agreement", money_agreements(agreements))
 
 
 def progress_by_quarter(agreements: QuerySet) -> list[dict]:
@@ -38,7 +39,7 @@ def quarter_groups(agreements: QuerySet, *by: str) -> QuerySet:
     """The progress kept per agreement and quarter, summed by quarter (and by the agreement fields
     `by`) over the agreements that count."""
     return (
-        QuarterProgress.objects.filter(agreement__in=money_agreements(agreements).values("pk"))
+        within(QuarterProgress.objects.all(), "agreement", money_agreements(agreements))
         .order_by()
         .values(*(f"agreement__{name}" for name in by), "quarter")
         .annotate(total=Sum("progress_sum"), updates=Sum("updates"))

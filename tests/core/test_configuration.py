@@ -65,7 +65,7 @@ def test_postgres_url_is_parsed_for_psycopg(tmp_path):
         "5433",
         "shiraka",
     )
-    assert config["OPTIONS"] == {"sslmode": "require", "options": "-c jit=off"}
+    assert config["OPTIONS"] == {"sslmode": "require", "options": "-c jit=off -c random_page_cost=1.1"}
     own = database_from_url("postgres://db.local/shiraka?options=-c%20work_mem%3D64MB", tmp_path)
     assert own["OPTIONS"] == {"options": "-c work_mem=64MB"}
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
@@ -178,3 +178,105 @@ def test_postgresql_prepares_nothing_when_told_not_to(reference, monkeypatch, se
     with CaptureQueriesContext(connection) as queries:
         assert prepared_rows("test-plain", lambda pk: Region.objects.filter(pk=pk), region.pk) == [region]
     assert len(queries) == 1 and not queries[0]["sql"].startswith("EXECUTE")
+
+
+# --- rows within a scope of agreements (`within`) ----------------------------------------------------
+
+
+def _subquery_form(queryset, path, scope):
+    return queryset.filter(**{f"{path}__in": scope.order_by().values("pk")})
+
+
+@pytest.fixture
+def scattered(reference):
+    """Agreements in two regions, one without a region, one a draft, two amendments; partnerships and
+    projects in each but the amendments."""
+    from shiraka.agreements.models import Agreement
+
+    placed = [factories.agreement_in_province(code=code) for code in ("09.273", "09.001", "01.051")]
+    unplaced = factories.agreement()
+    draft = factories.agreement(status="draft", region=placed[0].region)
+    factories.agreement(kind="amendment", parent=placed[0], region=placed[0].region)
+    factories.agreement(kind="amendment", parent=unplaced, signed_on=date(2024, 5, 1))
+    for agreement in [*placed, unplaced, draft]:
+        factories.partnership(agreement)
+        factories.partnership(agreement, committed="10.00")
+        factories.project(agreement)
+    return Agreement.objects.all()
+
+
+SCOPES = {
+    "one region": lambda agreements, region: agreements.filter(region=region),
+    "a region or none": lambda agreements, region: agreements.filter(
+        Q(region__in=[region]) | Q(region__isnull=True)
+    ),
+    "no region": lambda agreements, region: agreements.filter(region__isnull=True),
+    "nothing": lambda agreements, region: agreements.filter(pk__in=[]),
+    "signed, not this region": lambda agreements, region: agreements.filter(status="in_execution").exclude(
+        region=region
+    ),
+    "with a small partner": lambda agreements, region: agreements.filter(
+        pk__in=Partnership.objects.filter(committed_amount=Decimal("10.00")).values("agreement"),
+        region=region,
+    ),
+    # Conditions on another table: the subquery stays (checked below), the rows are the same.
+    "by its region's code": lambda agreements, region: agreements.filter(region__code=region.code),
+    "by a partner": lambda agreements, region: agreements.filter(
+        partnerships__committed_amount=Decimal("10.00"), region=region
+    ),
+}
+
+
+# The scopes holding the parent of one of the two amendments.
+PARENTS_FOUND = {
+    "one region",
+    "a region or none",
+    "no region",
+    "with a small partner",
+    "by its region's code",
+    "by a partner",
+}
+
+
+@pytest.mark.parametrize("scope", SCOPES, ids=list(SCOPES))
+@pytest.mark.parametrize(
+    ("model", "path"),
+    [
+        ("agreements.Agreement", "pk"),
+        ("agreements.Agreement", "parent"),  # the agreement's own table, joined under another name
+        ("agreements.Partnership", "agreement"),
+        ("projects.Project", "agreement"),
+    ],
+)
+def test_rows_within_a_scope_are_those_of_the_subquery(scattered, scope, model, path):
+    from django.apps import apps
+
+    region = factories.province("09.273").region
+    scoped = SCOPES[scope](scattered, region)
+    rows = apps.get_model(model).objects.all()
+    expected = sorted(_subquery_form(rows, path, scoped).values_list("pk", flat=True))
+    assert bool(expected) is (scope != "nothing" and (path != "parent" or scope in PARENTS_FOUND))
+    found = querying.within(rows, path, scoped)
+    assert sorted(found.values_list("pk", flat=True)) == expected
+    if scope != "nothing":  # (no SQL at all: Django knows there is no row)
+        # Plain conditions on the agreement's own table are joined, not asked of a subquery.
+        subqueries = str(found.query).count("SELECT") - 1
+        assert subqueries == (
+            1 if scope in ("with a small partner", "by its region's code", "by a partner") else 0
+        )
+
+
+def test_a_region_s_partner_sums_read_its_agreements_not_the_whole_table(scattered):
+    from shiraka.portfolio.regions import in_regions
+    from shiraka.portfolio.selectors import partner_groups
+
+    region = factories.province("09.273").region
+    rows = partner_groups(in_regions(scattered, [region]), "region")
+    sql = str(rows.query)
+    assert " IN (SELECT" not in sql and '"agreements_agreement"."region_id" IN' in sql
+    expected = _subquery_form(
+        Partnership.objects.filter(agreement__status__in=["signed", "in_execution"]),
+        "agreement",
+        scattered.filter(region=region),
+    )
+    assert sum(row["agreements"] for row in rows) == expected.count() == 4
