@@ -150,9 +150,11 @@ def _joined_scope(queryset: QuerySet, path: str, scope: QuerySet) -> QuerySet | 
     and a region's or a province's figures grew with the whole portfolio. Only for a scope of plain
     conditions on its own table and a path of forward links (one record per row); None otherwise."""
     inner = scope.query
-    joined = [alias for alias in inner.alias_map if inner.alias_refcount[alias] and alias != inner.base_table]
+    other_tables = [
+        alias for alias in inner.alias_map if inner.alias_refcount[alias] and alias != inner.base_table
+    ]
     if (
-        joined
+        other_tables
         or inner.is_sliced
         or inner.distinct
         or inner.combinator
