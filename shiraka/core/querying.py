@@ -184,6 +184,34 @@ def _joined_scope(queryset: QuerySet, path: str, scope: QuerySet) -> QuerySet | 
     return rows
 
 
+class KeysFirst:
+    """The rows of `queryset` (ordered) a slice at a time (a paginator's object list), each slice read with what
+    `complete(queryset)` adds to a row (joined records, counted subqueries) and chosen on the keys
+    alone: `pk IN (SELECT pk … ORDER BY … LIMIT n)`. Sorted with every column and every count, the
+    whole list is carried through the sort (PostgreSQL joined and sorted 12,000 committees of 600
+    bytes each for a page of 50; SQLite counts each row's decisions before sorting them)."""
+
+    # What a paginator asks of an object list before reading it (a queryset would answer by reading
+    # every row).
+    ordered = True
+
+    def __init__(self, queryset: QuerySet, complete: Callable[[QuerySet], QuerySet]):
+        self.queryset, self.complete = queryset, complete
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        keys = self.queryset.values("pk")[index]
+        rows = self.complete(self.queryset.model._base_manager.filter(pk__in=keys))
+        return list(rows.order_by(*self.queryset.query.order_by))
+
+
 class QuarterStart(Func):
     """The first day of the quarter of a date, computed by the database itself: Django's
     `TruncQuarter` calls back into Python for every row on SQLite (2 s over 90,000 progress updates)."""

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from shiraka.agreements.models import Agreement
-from shiraka.core.querying import count_subquery, prepared_rows
+from shiraka.core.querying import KeysFirst, count_subquery, prepared_rows
 from shiraka.core.rules import today as local_today
 from shiraka.territory.models import Province, Region
 
@@ -111,6 +111,15 @@ def committees_with_counts(queryset: QuerySet | None = None, *, today: date | No
         open_decisions=count_subquery(open_decisions, "committee"),
         overdue_decisions=count_subquery(open_decisions.filter(due_on__lt=today), "committee"),
     )
+
+
+COMMITTEE_ORDER = ("province__code", "region__code", "name_fr", "pk")
+
+
+def committee_page_rows(queryset: QuerySet) -> KeysFirst:
+    """The committees of `queryset` in the list's order (by province, region, name), a page at a time
+    with their counts (`committees_with_counts`), the page chosen before the counts are made."""
+    return KeysFirst(queryset.order_by(*COMMITTEE_ORDER), committees_with_counts)
 
 
 def committee_detail(committee: Committee) -> dict:
@@ -281,6 +290,7 @@ __all__ = [
     "alerts_in",
     "sorted_alerts",
     "committee_detail",
+    "committee_page_rows",
     "committees_with_counts",
     "meeting_detail",
     "organisations_for",

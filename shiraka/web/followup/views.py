@@ -29,12 +29,13 @@ from shiraka.core.text import reader_language
 from shiraka.followup import services
 from shiraka.followup.alerts import KIND_LABELS, KINDS
 from shiraka.followup.models import Committee
-from shiraka.followup.selectors import agenda_build, committees_with_counts, sorted_alerts
+from shiraka.followup.selectors import agenda_build, committee_page_rows, sorted_alerts
 from shiraka.followup.selectors import committee_detail as committee_figures
 from shiraka.followup.selectors import meeting_detail as meeting_figures
 from shiraka.web.kit.forms import FAILED, run_service
 from shiraka.web.kit.params import whole_number
 from shiraka.web.kit.views import page_of, post_data, query_without, record_page
+from shiraka.web.pages.rows import committee_rows
 
 from .forms import (
     AlertFilterForm,
@@ -117,15 +118,15 @@ def alerts(request):
 def committee_list(request):
     form = CommitteeFilterForm(request.GET or None)
     filters = {name: value for name, value in form.cleaned_data.items() if value} if form.is_valid() else {}
-    committees = committees_with_counts(visible_committees(request.user).filter(**filters)).order_by(
-        "province__code", "region__code", "name_fr", "pk"
-    )
+    committees = committee_page_rows(visible_committees(request.user).filter(**filters))
+    page = page_of(request, committees, COMMITTEES_PER_PAGE)
     return render(
         request,
         "web/followup/committee_list.html",
         {
             "form": form,
-            "page": page_of(request, committees, COMMITTEES_PER_PAGE),
+            "page": page,
+            "rows": committee_rows(page.object_list),
             "query": query_without(request, "page"),
             "can_create": is_creator(request.user),
         },

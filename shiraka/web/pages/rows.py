@@ -1,5 +1,5 @@
-"""The rows of the agreement and project lists, of the agreement page's partners, schedule and
-projects, and of the dashboard's breakdowns by region and by programme, written in Python.
+"""The rows of the agreement, project and committee lists, of the agreement page's partners, schedule
+and projects, and of the dashboard's breakdowns by region and by programme, written in Python.
 
 A list page shows fifty rows of ten cells, and Django's template engine spent a third of the page's
 time on them: each variable, filter and address is looked up through several layers (8 of the
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from shiraka.agreements.models import Agreement
 from shiraka.core.formatting import format_amount, format_date, format_millions, format_number
 from shiraka.core.text import localised, reader_language
+from shiraka.followup.models import Committee
 from shiraka.projects.models import Project
 
 from ..templatetags.kept_urls import KeptAddresses
@@ -115,6 +116,31 @@ def project_rows(projects) -> SafeString:
             f'<td class="num amount">{cells.millions(p.paid)}</td>'
             f"<td>{progress_bar(p.physical_progress)}</td>"
             f'<td class="num{late}">{p.late_milestones}</td>'
+            "</tr>"
+        )
+    return mark_safe("".join(rows))
+
+
+def committee_rows(committees) -> SafeString:
+    """The `<tr>` of each committee of the list page (`followup.selectors.committee_page_rows`)."""
+    cells = _Cells(Committee.Kind.choices)
+    rows = []
+    for c in committees:
+        place = c.province if c.province_id else c.region if c.region_id else None
+        chair = c.chair
+        chair = (
+            f"{escape(localised(chair.full_name_ar, chair.full_name_fr, cells.language))} — " if chair else ""
+        )
+        overdue = " text-danger fw-bold" if c.overdue_decisions else ""
+        rows.append(
+            "<tr>"
+            f"<td>{cells.link('web:committee', c.pk, c.name_in(cells.language))}</td>"
+            f'<td class="small">{cells.labels.get(c.kind) or escape(c.kind)}</td>'
+            f'<td class="small">{cells.place(place) if place else cells.not_specified}</td>'
+            f'<td class="small">{chair}{escape(c.chair_role or "—")}</td>'
+            f'<td class="num">{c.agreement_count}</td><td class="num">{c.meeting_count}</td>'
+            f'<td class="num">{c.open_decisions}</td>'
+            f'<td class="num{overdue}">{c.overdue_decisions}</td>'
             "</tr>"
         )
     return mark_safe("".join(rows))

@@ -15,6 +15,9 @@ from shiraka.agreements import services as agreements
 from shiraka.agreements.models import Agreement
 from shiraka.agreements.selectors import AgreementFilters, agreement_schedule, agreement_search
 from shiraka.demo.synth import synth_generate
+from shiraka.followup import services as followup
+from shiraka.followup.selectors import committees_with_counts
+from shiraka.organisations.models import Person
 from shiraka.portfolio.selectors import agreement_page_rows, agreement_partnerships, breakdown
 from shiraka.projects.models import Project
 from shiraka.projects.selectors import ProjectFilters, agreement_projects, project_page_rows, project_search
@@ -23,6 +26,7 @@ from shiraka.territory.models import Commune
 from shiraka.web.pages.rows import (
     agreement_project_rows,
     agreement_rows,
+    committee_rows,
     partnership_rows,
     programme_breakdown_rows,
     project_rows,
@@ -209,3 +213,40 @@ def test_the_dashboards_breakdowns_say_what_the_template_said(portfolio, languag
         assert parse_html(region_breakdown_rows(regions)) == parse_html(expected)
         expected = engines["django"].from_string(PROGRAMME_ROW).render({"programmes": programmes})
         assert parse_html(programme_breakdown_rows(programmes)) == parse_html(expected)
+
+
+COMMITTEE_ROW = """{% load i18n %}{% for c in page %}<tr>
+    <td><a href="{% url 'web:committee' c.pk %}">{{ c }}</a></td><td class="small">{{ c.get_kind_display }}</td>
+    <td class="small">{{ c.province|default:c.region|default:_("not specified") }}</td>
+    <td class="small">{% if c.chair %}{{ c.chair.full_name }} — {% endif %}{{ c.chair_role|default:"—" }}</td>
+    <td class="num">{{ c.agreement_count }}</td><td class="num">{{ c.meeting_count }}</td><td class="num">{{ c.open_decisions }}</td>
+    <td class="num {% if c.overdue_decisions %}text-danger fw-bold{% endif %}">{{ c.overdue_decisions }}</td>
+  </tr>{% endfor %}"""  # noqa: E501
+
+
+@pytest.fixture
+def committees(portfolio):
+    """The synthetic committees (a province's or a region's, with meetings and decisions) and three
+    awkward ones: no territory and markup in its name, a chair with only a French name, none at all."""
+    bare, region_only, _late = portfolio
+    chair = Person.objects.create(full_name_fr="Mme <i>Alaoui</i> & co")
+    followup.committee_create(kind="steering", name_fr=AWKWARD_TITLE, agreements=[bare])
+    followup.committee_create(
+        kind="supervision",
+        name_ar="لجنة جهوية",
+        region=region_only.region,
+        chair=chair,
+        chair_role="<b>Wali</b>",
+    )
+    overdue = followup.committee_create(kind="supervision", name_fr="En retard", province=bare.province)
+    followup.decision_create(committee=overdue, text="Relancer le partenaire", due_on=date(2024, 1, 1))
+
+
+@pytest.mark.parametrize("language", ["ar", "fr", "en"])
+def test_the_committee_rows_say_what_the_template_said(committees, language):
+    with translation.override(language):
+        page = list(committees_with_counts().order_by("province__code", "region__code", "name_fr", "pk"))
+        assert any(c.overdue_decisions for c in page) and any(c.meeting_count for c in page)
+        assert any(not c.province_id and not c.region_id for c in page) and any(c.chair for c in page)
+        expected = engines["django"].from_string(COMMITTEE_ROW).render({"page": page})
+        assert parse_html(committee_rows(page)) == parse_html(expected)
