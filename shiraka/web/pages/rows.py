@@ -1,5 +1,6 @@
 """The rows of the agreement, project and committee lists, of the agreement page's partners, schedule
-and projects, and of the dashboard's breakdowns by region and by programme, written in Python.
+and projects, and of the dashboard's and territory pages' breakdowns (regions, provinces, programmes,
+partners, categories, latest agreements), written in Python.
 
 A list page shows fifty rows of ten cells, and Django's template engine spent a third of the page's
 time on them: each variable, filter and address is looked up through several layers (8 of the
@@ -275,3 +276,60 @@ def programme_breakdown_rows(programmes) -> SafeString:
     """The `<tr>` of each programme of the dashboard (`portfolio.selectors.breakdown(…, "programme")`)."""
     amounts = ("total_amount", "committed", "transferred", "arrears")
     return _breakdown_rows(programmes, "web:programme", "key", _("no programme"), amounts, progress=False)
+
+
+def province_breakdown_rows(provinces) -> SafeString:
+    """The `<tr>` of each province of a region's page (`breakdown(…, "province")`; none: the whole
+    region's own agreements)."""
+    amounts = ("total_amount", "transferred", "arrears")
+    return _breakdown_rows(provinces, "web:province", "code", _("Whole region"), amounts, progress=True)
+
+
+def partner_rows(partners) -> SafeString:
+    """The `<tr>` of each partner most in arrears (`portfolio.selectors.breakdown_by_partner` rows)."""
+    cells = _Cells(())
+    written = []
+    for row in partners:
+        name = localised(row["organisation__name_ar"], row["organisation__name_fr"], cells.language)
+        late = " text-danger" if row["arrears_sum"] else ""
+        figures = "".join(
+            f'<td class="num amount">{cells.millions(row[field])}</td>'
+            for field in ("committed_sum", "due_sum", "transferred_sum")
+        )
+        written.append(
+            f"<tr><td>{cells.link('web:organisation', row['organisation'], name)}</td>{figures}"
+            f'<td class="num amount{late}">{cells.millions(row["arrears_sum"])}</td></tr>'
+        )
+    return mark_safe("".join(written))
+
+
+def category_rows(categories, *, linked: str | None) -> SafeString:
+    """The `<tr>` of each category of projects (`portfolio.selectors.breakdown_by_category`), its name
+    linked to the project list filtered by it and by the query `linked` ("region=4&", "" for none);
+    not linked when `linked` is None."""
+    cells = _Cells(())
+    projects = cells.address("web:projects") if linked is not None else ""
+    written = []
+    for row in categories:
+        label = escape(row["label"])
+        if linked is not None:
+            href = escape(f"{projects}?{linked}category={row['category']}")
+            label = f'<a href="{href}">{label}</a>'
+        written.append(
+            f'<tr><td>{label}</td><td class="num">{escape(localize(row["projects"]))}</td>'
+            f'<td class="num amount">{cells.millions(row["budget"])}</td>'
+            f'<td class="num">{escape(percent(row["progress"]))}</td></tr>'
+        )
+    return mark_safe("".join(written))
+
+
+def latest_agreement_items(agreements) -> SafeString:
+    """The `<li>` of each latest agreement of a territory's page (`views._latest`)."""
+    cells = _Cells(())
+    return mark_safe(
+        "".join(
+            f"<li>{cells.link('web:agreement', a.reference, a.reference)} — {cells.title(a, 90)}"
+            f' — <span class="amount">{cells.millions(a.total)}</span></li>'
+            for a in agreements
+        )
+    )

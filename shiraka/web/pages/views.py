@@ -115,6 +115,8 @@ def dashboard(request):
             "latest": rows.agreement_rows(latest),
             "region_rows": rows.region_breakdown_rows(figures["regions"]),
             "programme_rows": rows.programme_breakdown_rows(figures["programmes"]),
+            "partner_rows": rows.partner_rows(figures["partners"]),
+            "category_rows": rows.category_rows(figures["categories"], linked=""),
             "drafts": drafts,
             "home": home[1] if home else None,
             "wide": wide,
@@ -281,7 +283,9 @@ def _territory_figures(agreements, provinces=None) -> dict:
     }
 
 
-def _territory_context(request, agreements, population, counted: dict):
+def _territory_context(request, agreements, population, counted: dict, *, linked: str | None):
+    """What a territory's or a programme's page shows; `linked`: the query its categories link the
+    project list with (`rows.category_rows`)."""
     summary = counted["summary"]
     per_inhabitant = (summary.total_amount / population).quantize(Decimal("0.01")) if population else None
     figures = {name: counted[name] for name in ("categories", "partners", "progress_points", "provinces")}
@@ -291,9 +295,10 @@ def _territory_context(request, agreements, population, counted: dict):
     return {
         "summary": summary,
         "per_inhabitant": per_inhabitant,
-        "latest": _latest(agreements),
         "statuses": statuses,
         "charts": _charts(figures, statuses),
+        "partner_rows": rows.partner_rows(figures["partners"]),
+        "category_rows": rows.category_rows(figures["categories"], linked=linked),
         **figures,
     }
 
@@ -306,7 +311,11 @@ def _territory_page(request, territory, kind: str):
         counted = region_figures(visible, visible_audience(request.user), territory.pk)
     else:
         counted = _territory_figures(agreements)
-    context = _territory_context(request, agreements, territory.population_2024, counted)
+    context = _territory_context(
+        request, agreements, territory.population_2024, counted, linked=f"{kind}={territory.pk}&"
+    )
+    context["province_rows"] = rows.province_breakdown_rows(context["provinces"])
+    context["latest_items"] = rows.latest_agreement_items(_latest(agreements))
     return render(request, "web/territory_detail.html", {"territory": territory, "kind": kind, **context})
 
 
@@ -322,7 +331,7 @@ def province_detail(request, code: str):
 def programme_detail(request, pk: int):
     programme = get_object_or_404(Programme.objects.select_related("region"), pk=pk)
     agreements = visible_agreements(request.user).filter(programme=programme)
-    context = _territory_context(request, agreements, None, _territory_figures(agreements))
+    context = _territory_context(request, agreements, None, _territory_figures(agreements), linked=None)
     regions = breakdown(agreements, "region")
     context["charts"]["regions"] = charts.territories_chart(
         regions, _("Transferred and arrears by region"), unknown=_("no region")

@@ -17,21 +17,34 @@ from shiraka.agreements.selectors import AgreementFilters, agreement_schedule, a
 from shiraka.demo.synth import synth_generate
 from shiraka.followup import services as followup
 from shiraka.followup.selectors import committees_with_counts
-from shiraka.organisations.models import Person
-from shiraka.portfolio.selectors import agreement_page_rows, agreement_partnerships, breakdown
+from shiraka.organisations.models import Organisation, Person
+from shiraka.portfolio.selectors import (
+    agreement_page_rows,
+    agreement_partnerships,
+    agreements_with_figures,
+    breakdown,
+    breakdown_by_category,
+    breakdown_by_partner,
+)
 from shiraka.projects.models import Project
 from shiraka.projects.selectors import ProjectFilters, agreement_projects, project_page_rows, project_search
 from shiraka.projects.services import milestone_plan
 from shiraka.territory.models import Commune
 from shiraka.web.pages.rows import (
+    AGREEMENT_FIELDS,
     agreement_project_rows,
     agreement_rows,
+    category_rows,
     committee_rows,
+    latest_agreement_items,
+    partner_rows,
     partnership_rows,
     programme_breakdown_rows,
     project_rows,
+    province_breakdown_rows,
     region_breakdown_rows,
     schedule_rows,
+    shown_fields,
 )
 from tests import factories
 
@@ -250,3 +263,52 @@ def test_the_committee_rows_say_what_the_template_said(committees, language):
         assert any(not c.province_id and not c.region_id for c in page) and any(c.chair for c in page)
         expected = engines["django"].from_string(COMMITTEE_ROW).render({"page": page})
         assert parse_html(committee_rows(page)) == parse_html(expected)
+
+
+# The territory pages' and the dashboard's tables as their templates wrote them.
+PROVINCE_ROW = """{% load i18n shiraka %}{% for row in provinces %}<tr><td>{% if row.code %}<a href="{% url 'web:province' row.code %}">{{ row.label }}</a>{% else %}{% translate "Whole region" %}{% endif %}</td><td class="num">{{ row.agreements }}</td><td class="num amount">{{ row.total_amount|mad_m }}</td><td class="num amount">{{ row.transferred|mad_m }}</td><td class="num amount">{{ row.arrears|mad_m }}</td><td class="num">{{ row.progress|percent }}</td></tr>{% endfor %}"""  # noqa: E501
+PARTNER_ROW = """{% load i18n shiraka %}{% for row in partners %}<tr>
+    <td><a href="{% url 'web:organisation' row.organisation %}">{% get_current_language as LANGUAGE_CODE %}{% if LANGUAGE_CODE == "ar" %}{{ row.organisation__name_ar|default:row.organisation__name_fr }}{% else %}{{ row.organisation__name_fr|default:row.organisation__name_ar }}{% endif %}</a></td>
+    <td class="num amount">{{ row.committed_sum|mad_m }}</td><td class="num amount">{{ row.due_sum|mad_m }}</td>
+    <td class="num amount">{{ row.transferred_sum|mad_m }}</td><td class="num amount {% if row.arrears_sum %}text-danger{% endif %}">{{ row.arrears_sum|mad_m }}</td></tr>{% endfor %}"""  # noqa: E501
+CATEGORY_ROWS = {
+    "": """{% load shiraka %}{% for row in categories %}<tr><td><a href="{% url 'web:projects' %}?category={{ row.category }}">{{ row.label }}</a></td><td class="num">{{ row.projects }}</td>
+      <td class="num amount">{{ row.budget|mad_m }}</td><td class="num">{{ row.progress|percent }}</td></tr>{% endfor %}""",  # noqa: E501
+    "region=7&": """{% load shiraka %}{% for row in categories %}<tr><td><a href="{% url 'web:projects' %}?region=7&amp;category={{ row.category }}">{{ row.label }}</a></td><td class="num">{{ row.projects }}</td><td class="num amount">{{ row.budget|mad_m }}</td><td class="num">{{ row.progress|percent }}</td></tr>{% endfor %}""",  # noqa: E501
+    None: """{% load shiraka %}{% for row in categories %}<tr><td>{{ row.label }}</td><td class="num">{{ row.projects }}</td><td class="num amount">{{ row.budget|mad_m }}</td><td class="num">{{ row.progress|percent }}</td></tr>{% endfor %}""",  # noqa: E501
+}
+LATEST_ITEM = """{% load shiraka %}{% for a in latest %}<li><a href="{% url 'web:agreement' a.reference %}">{{ a.reference }}</a> — {{ a.title|truncatechars:90 }} — <span class="amount">{{ a.total|mad_m }}</span></li>{% endfor %}"""  # noqa: E501
+
+
+def _rendered(template: str, **context) -> str:
+    return parse_html(engines["django"].from_string(template).render(context))
+
+
+@pytest.mark.parametrize("language", ["ar", "fr", "en"])
+def test_the_territory_pages_tables_say_what_the_template_said(portfolio, language):
+    bare, region_only, _late = portfolio
+    # A partner named in French only; an agreement in a province of `region_only`'s region, whose
+    # partner paid what was due (no arrears).
+    Organisation.objects.filter(partnerships__agreement=region_only).update(name_ar="")
+    provincial = factories.agreement_in_province(title_fr="Provinciale")
+    paid = [(date(2024, 3, 1), "1000.00")]
+    factories.partner_with_schedule(provincial, committed="1000.00", due=paid, transfers=paid, name="À jour")
+    agreements = Agreement.objects.all()
+    with translation.override(language):
+        provinces = breakdown(agreements.filter(region=region_only.region), "province")
+        assert any(row.code is None for row in provinces) and any(row.code for row in provinces)
+        assert parse_html(province_breakdown_rows(provinces)) == _rendered(PROVINCE_ROW, provinces=provinces)
+        partners = breakdown_by_partner(agreements, limit=100)
+        assert any(row["arrears_sum"] for row in partners) and any(not row["arrears_sum"] for row in partners)
+        assert any(not row["organisation__name_ar"] for row in partners)
+        assert parse_html(partner_rows(partners)) == _rendered(PARTNER_ROW, partners=partners)
+        categories = breakdown_by_category(agreements)
+        assert len(categories) > 1
+        for linked, template in CATEGORY_ROWS.items():
+            written = category_rows(categories, linked=linked)
+            assert parse_html(written) == _rendered(template, categories=categories)
+        latest = list(
+            shown_fields(agreements_with_figures(agreements.order_by("-signed_on", "-pk")), AGREEMENT_FIELDS)
+        )
+        assert any(a.total is None for a in latest)
+        assert parse_html(latest_agreement_items(latest)) == _rendered(LATEST_ITEM, latest=latest)
