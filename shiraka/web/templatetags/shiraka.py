@@ -13,7 +13,15 @@ from shiraka.core.formatting import (
 )
 from shiraka.core.text import reader_language, script_language
 
+from ..kit import history
+
 register = template.Library()
+
+
+@register.simple_tag
+def history_rows(entries):
+    """The rows of a record's history of changes (`web.kit.history`)."""
+    return history.history_rows(entries)
 
 
 @register.simple_tag
