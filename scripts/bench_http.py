@@ -1,7 +1,8 @@
 """The HTTP part of `make bench`: gunicorn in production mode (debug off, static files collected into
 the data set's own folder, 2 workers) on a free loopback port, then wrk: first the sign-in page (the
 floor of the same server), then a mix of reads and writes (scripts/bench/mix.lua), with the workers'
-memory before and after.
+memory before and after. It serves a copy of the data set, dropped after the run: the mix records
+transfers, and the data set stays as built for the next run and the pages.
 
 `--prepare OUT.json` is the inner step, run in the data set's environment: it starts the day as the
 deployment guide's cron does (`shiraka figures --today`: the day's first reader would otherwise compute
@@ -177,12 +178,18 @@ def describe(name: str, r: dict) -> str:
 
 
 def run_http(data_set, *, duration: int, clients: int) -> list[bool]:
-    """Serve the data set with gunicorn, load it, print the figures and the targets; their verdicts."""
+    """Serve a copy of the data set (the mix writes) with gunicorn, load it, print the figures and the
+    targets; their verdicts."""
     print(
         f"\n== HTTP on {data_set.name}: gunicorn {WORKERS} workers, wrk {clients} clients, {duration} s"
         f" (load average before {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
     )
     data_set.collectstatic()
+    with data_set.scratch() as copy:
+        return _served(copy, duration=duration, clients=clients)
+
+
+def _served(data_set, *, duration: int, clients: int) -> list[bool]:
     env = data_set.environment(debug=False)
     with tempfile.TemporaryDirectory() as scratch:
         prepared = Path(scratch) / "prepared.json"
