@@ -36,7 +36,7 @@ from shiraka.agreements.selectors import (
 )
 from shiraka.core.cache import cached_figures
 from shiraka.core.history import page_history
-from shiraka.core.querying import within
+from shiraka.core.querying import KeysFirst, within
 from shiraka.followup.selectors import agreement_committees
 from shiraka.organisations.models import Organisation
 from shiraka.portfolio.selectors import (
@@ -257,9 +257,14 @@ def organisation_detail(request, pk: int):
     )
     visible = visible_agreements(request.user)
     own = within(Partnership.objects.filter(organisation=organisation), "agreement", visible)
-    partnerships = partnerships_with_kept_figures(own.select_related("agreement"))
+    # The page's partnerships chosen on their keys: SQLite sorted the ministry's 20,003 partnerships
+    # with their agreements and figures (34 ms) for a page of 50.
+    partnerships = KeysFirst(
+        own.order_by("-agreement__signed_on", "pk"),
+        lambda chosen: partnerships_with_kept_figures(chosen.select_related("agreement")),
+    )
     projects = visible_projects(request.user).filter(Q(owner=organisation) | Q(delegated_owner=organisation))
-    page = page_of(request, partnerships.order_by("-agreement__signed_on", "pk"), counted=own)
+    page = page_of(request, partnerships, counted=own)
     return record_page(
         request,
         "web/organisation_detail.html",

@@ -1,11 +1,14 @@
 """Lists with search, filters, sorting and pagination; detail pages; query counts at two sizes."""
 
 import re
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from shiraka.agreements import services as agreements
 from shiraka.agreements.models import Agreement
 from shiraka.core.cache import memo_clear
 from shiraka.demo.synth import synth_generate
@@ -163,6 +166,21 @@ def test_organisation_and_territory_pages(client, seeds):
     assert per_inhabitant in region
     province = Province.objects.get(code="09.273")
     assert "184,50\u00a0M DH" in client.get(f"/fr/provinces/{province.code}/").content.decode()
+
+
+def test_an_organisations_partnerships_are_listed_latest_signed_first(client, reference, settings):
+    partner = factories.organisation("Partenaire commun")
+    signed = [date(2023, 5, 2), date(2025, 1, 9), None, date(2024, 7, 30), date(2025, 1, 9)]
+    made = [factories.agreement(signed_on=day, status="signed" if day else "draft") for day in signed]
+    for agreement in made:
+        agreements.partnership_commit(agreement=agreement, organisation=partner, committed_amount=Decimal(1))
+    client.force_login(factories.user_with_role("lists-admin", "admin"))
+    page = client.get(f"/fr/organisations/{partner.pk}/").content.decode()
+    # Newest first, the same day by the partnership's key (where the databases put a draft with no
+    # date differs: among the dated ones, it is listed).
+    expected = [made[i].reference for i in (1, 4, 3, 0)]
+    shown = [ref for ref in re.findall(r'href="/fr/agreements/([^/]+)/"', page) if ref in expected]
+    assert list(dict.fromkeys(shown)) == expected and f"/fr/agreements/{made[2].reference}/" in page
 
 
 def test_unpublished_records_are_hidden_from_visitors_everywhere(client, seeds):
