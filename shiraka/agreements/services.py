@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from shiraka.core.formatting import format_amount
+from shiraka.core.querying import prepared_rows
 from shiraka.core.rules import amount_or_refuse as _amount
 from shiraka.core.rules import check_date_order, check_not_future, refuse
 from shiraka.core.services import (
@@ -233,11 +234,16 @@ def effective_committed_total(agreement: Agreement, *, excluding_organisation=No
 
 
 def effective_commitment_of(partnership: Partnership) -> Decimal | None:
+    """Every transfer and schedule line asks it: its query (amendments looked up by subqueries) is
+    compiled once, where Django spent 1 ms building it for a 0.1 ms answer."""
+    return prepared_rows("effective-commitment", _effective_commitment_query, partnership.pk)[0]
+
+
+def _effective_commitment_query(pk: int):
     return (
-        Partnership.objects.filter(pk=partnership.pk)
+        Partnership.objects.filter(pk=pk)
         .annotate(effective=effective_commitment())
         .values_list("effective", flat=True)
-        .get()
     )
 
 
