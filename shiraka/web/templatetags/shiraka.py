@@ -13,9 +13,16 @@ from shiraka.core.formatting import (
 )
 from shiraka.core.text import reader_language, script_language
 
+from ..kit import figure_cards as cards
 from ..kit import history
 
 register = template.Library()
+
+
+@register.simple_tag
+def figure_cards(summary, links):
+    """A page's eight key figures (`web.kit.figure_cards`), linked to the lists when `links`."""
+    return cards.figure_cards(summary, links=bool(links))
 
 
 @register.simple_tag

@@ -1,0 +1,91 @@
+"""A page's key figures (agreements, amounts, arrears, projects and progress) as cards, written in
+Python: the dashboard, the lists, the territory, programme, agreement and portal pages show the same
+eight, and Django's template engine spent a millisecond a page including a card eight times.
+`web/_figures.html` holds the group around them; tests/web/pages/test_figure_cards.py compares these
+cards with the template markup they replace."""
+
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from shiraka.core.formatting import format_millions, format_number
+
+from ..templatetags.kept_urls import KeptAddresses
+
+
+def _millions(value) -> str:
+    return format_millions(value) if value is not None else _("not specified")
+
+
+def _percent(value) -> str:
+    from ..templatetags.shiraka import percent
+
+    return percent(value)
+
+
+def _card(label: str, figure: str, value: str, *, href: str, sort: str = "", amount: bool = False,
+          alert=False, detail: str = "", links: bool) -> str:  # fmt: skip
+    classes = (" amount" if amount else "") + (" text-danger" if alert else "")
+    shown = conditional_escape(value) + (f" · {conditional_escape(detail)}" if detail else "")
+    if links:
+        target = conditional_escape(f"{href}?sort={sort}" if sort else href)
+        shown = f'<a class="stretched-link text-reset text-decoration-none" href="{target}">{shown}</a>'
+    return (
+        f'<div class="col"><div class="card figure-card h-100{" border-danger" if alert else ""}">'
+        f'<div class="card-body p-2"><div class="label">{conditional_escape(label)}</div>'
+        f'<div class="value{classes}" data-figure="{figure}">{shown}</div></div></div></div>'
+    )
+
+
+def figure_cards(summary, *, links: bool) -> SafeString:
+    """The eight cards of `summary` (`portfolio.selectors.Summary`), each linked to its list (sorted
+    by the figure) when `links`."""
+    address = KeptAddresses()
+    agreements, projects = address("web:agreements"), address("web:projects")
+    money = {"href": agreements, "amount": True, "links": links}
+    return mark_safe(
+        "".join(
+            (
+                _card(
+                    _("Agreements"),
+                    "agreements",
+                    format_number(summary.agreements, 0),
+                    href=agreements,
+                    links=links,
+                ),
+                _card(_("Total amount"), "total", _millions(summary.total_amount), sort="-total", **money),
+                _card(_("Committed"), "committed", _millions(summary.committed), sort="-committed", **money),
+                _card(
+                    _("Not yet allocated"),
+                    "unallocated",
+                    _millions(summary.unallocated),
+                    sort="-total",
+                    **money,
+                ),
+                _card(_("Due to date"), "due", _millions(summary.due_to_date), sort="-arrears", **money),
+                _card(
+                    _("Transferred"),
+                    "transferred",
+                    _millions(summary.transferred),
+                    sort="-committed",
+                    **money,
+                ),
+                _card(
+                    _("Arrears"),
+                    "arrears",
+                    _millions(summary.arrears),
+                    sort="-arrears",
+                    alert=summary.arrears,
+                    **money,
+                ),
+                _card(
+                    _("Projects · physical progress"),
+                    "projects",
+                    format_number(summary.projects, 0),
+                    detail=_percent(summary.progress),
+                    href=projects,
+                    links=links,
+                ),
+            )  # fmt: skip
+        )
+    )
