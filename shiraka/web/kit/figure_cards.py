@@ -7,6 +7,7 @@ cards with the template markup they replace."""
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from shiraka.core.formatting import format_millions, format_number
 
@@ -37,55 +38,33 @@ def _card(label: str, figure: str, value: str, *, href: str, sort: str = "", amo
     )
 
 
+# The money cards: label, name (data-figure), the summary's field, the list's sort its link asks for.
+MONEY = (
+    (_lazy("Total amount"), "total", "total_amount", "-total"),
+    (_lazy("Committed"), "committed", "committed", "-committed"),
+    (_lazy("Not yet allocated"), "unallocated", "unallocated", "-total"),
+    (_lazy("Due to date"), "due", "due_to_date", "-arrears"),
+    (_lazy("Transferred"), "transferred", "transferred", "-committed"),
+    (_lazy("Arrears"), "arrears", "arrears", "-arrears"),
+)
+
+
 def figure_cards(summary, *, links: bool) -> SafeString:
     """The eight cards of `summary` (`portfolio.selectors.Summary`), each linked to its list (sorted
-    by the figure) when `links`."""
+    by the figure) when `links`; arrears drawn in red."""
     address = KeptAddresses()
     agreements, projects = address("web:agreements"), address("web:projects")
-    money = {"href": agreements, "amount": True, "links": links}
-    return mark_safe(
-        "".join(
-            (
-                _card(
-                    _("Agreements"),
-                    "agreements",
-                    format_number(summary.agreements, 0),
-                    href=agreements,
-                    links=links,
-                ),
-                _card(_("Total amount"), "total", _millions(summary.total_amount), sort="-total", **money),
-                _card(_("Committed"), "committed", _millions(summary.committed), sort="-committed", **money),
-                _card(
-                    _("Not yet allocated"),
-                    "unallocated",
-                    _millions(summary.unallocated),
-                    sort="-total",
-                    **money,
-                ),
-                _card(_("Due to date"), "due", _millions(summary.due_to_date), sort="-arrears", **money),
-                _card(
-                    _("Transferred"),
-                    "transferred",
-                    _millions(summary.transferred),
-                    sort="-committed",
-                    **money,
-                ),
-                _card(
-                    _("Arrears"),
-                    "arrears",
-                    _millions(summary.arrears),
-                    sort="-arrears",
-                    alert=summary.arrears,
-                    **money,
-                ),
-                _card(
-                    _("Projects · physical progress"),
-                    "projects",
-                    format_number(summary.projects, 0),
-                    detail=_percent(summary.progress),
-                    href=projects,
-                    links=links,
-                ),
-            )  # fmt: skip
-        )
-    )
+    count = format_number(summary.agreements, 0)
+    cards = [_card(_("Agreements"), "agreements", count, href=agreements, links=links)]
+    for label, figure, field, sort in MONEY:
+        value = getattr(summary, field)
+        alert = value if figure == "arrears" else False
+        cards.append(
+            _card(str(label), figure, _millions(value), href=agreements, sort=sort, amount=True, alert=alert,
+                  links=links)
+        )  # fmt: skip
+    progress = _percent(summary.progress)
+    label = _("Projects · physical progress")
+    count = format_number(summary.projects, 0)
+    cards.append(_card(label, "projects", count, detail=progress, href=projects, links=links))
+    return mark_safe("".join(cards))
