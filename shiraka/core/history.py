@@ -199,9 +199,14 @@ def _raw(row, model_field: models.Field):
     return getattr(row, model_field.attname, None)
 
 
-def _collect(sources: list[_Source], pk, limit: int) -> list[_Row]:
+def _collect(sources: list[_Source], pk, limit: int, latest: tuple | None = None) -> list[_Row]:
+    """The rows to show from each source; a source whose newest row `latest` (the stamp's ids, in
+    the order of `sources`) says is missing is not asked (a project without photos, an agreement
+    without attendees: one query fewer each)."""
     collected: list[_Row] = []
-    for source in sources:
+    for number, source in enumerate(sources):
+        if latest is not None and latest[number] is None:
+            continue
         model = source.model
         prepared = f"history-rows:{source.name}:{limit}" if source.name else ""
         rows = _rows_with_predecessors(model, source.rows_of, pk, limit, prepared)
@@ -307,14 +312,17 @@ def _action_label(action: str) -> str:
     return {"created": _("created"), "changed": _("changed"), "deleted": _("deleted")}[action]
 
 
-def history_entries(instance: models.Model, *, related=(), limit: int = 50) -> list[HistoryEntry]:
+def history_entries(
+    instance: models.Model, *, related=(), limit: int = 50, latest: tuple | None = None
+) -> list[HistoryEntry]:
     """The latest `limit` changes of `instance` and of its `related` records, newest first.
 
     `related` holds `(model or "app.Model", path to instance)` pairs, e.g.
-    `(Transfer, "partnership__agreement")`, or querysets of historical rows."""
+    `(Transfer, "partnership__agreement")`, or querysets of historical rows. `latest`, when given,
+    is each source's newest historical id (`_latest_rows`): the sources without any are skipped."""
     if instance.pk is None or limit <= 0:
         return []
-    rows = _collect(_sources(type(instance), related), instance.pk, limit)
+    rows = _collect(_sources(type(instance), related), instance.pk, limit, latest)
     names = _resolve(rows)
     entries = []
     for item in rows:
@@ -353,11 +361,12 @@ def page_history(instance: models.Model, *, shown: bool, limit: int = 50) -> lis
     related = getattr(type(instance), "history_related", ())
     if instance.pk is None or limit <= 0:
         return []
-    stamp = _latest_rows(instance, related)
+    latest = _latest_rows(instance, related)
+    stamp = "-".join(str(value or 0) for value in latest)
     key = f"shiraka:history:{_key(type(instance))}:{instance.pk}:{limit}:{get_language()}:{stamp}"
     entries = cache.get(key)
     if entries is None:
-        entries = history_entries(instance, related=related, limit=limit)
+        entries = history_entries(instance, related=related, limit=limit, latest=latest)
         cache.set(key, entries, HISTORY_TIMEOUT)
     return entries
 
@@ -366,7 +375,7 @@ def page_history(instance: models.Model, *, shown: bool, limit: int = 50) -> lis
 HISTORY_TIMEOUT = 60
 
 
-def _latest_rows(instance: models.Model, related) -> str:
+def _latest_rows(instance: models.Model, related) -> tuple:
     """The newest historical row of each source, in one query: every save or removal of the record or
     of a record that belongs to it adds one, so the page's entries are those kept under these ids,
     whichever process kept them. Its SQL is compiled once per model (the record's key changes)."""
@@ -382,4 +391,6 @@ def _latest_rows(instance: models.Model, related) -> str:
         row = latest(instance.pk).first()
     else:
         row = prepared_row(f"history-stamp:{_key(type(instance))}", latest, instance.pk)
-    return "-".join(str(value or 0) for value in row or ())
+    if row is None:  # the record is gone: each source is asked
+        return (0,) * (1 + len(related))
+    return tuple(row)

@@ -244,13 +244,14 @@ def test_history_entries_queries_are_bounded_and_limit_is_kept(editor):
         counts.append(len(context.captured_queries))
         sizes.append(len(entries))
     assert sizes == [24, 30]  # 4 creations + 20 changes, then the latest 30 of 44
-    # Per source (the agreement and its 5 related models), one query for the rows shown with the id of
-    # the row before each; one more for those earlier rows that are not among them (none at first,
-    # every source's oldest row being its creation; then the agreement's, its 30th latest row being a
+    # Per source with rows (the agreement, its partnership, schedule and transfer; it has no signatory
+    # nor attendee, whose sources are not asked), one query for the rows shown with the id of the row
+    # before each; one more for those earlier rows that are not among them (none at first, every
+    # source's oldest row being its creation; then the agreement's, its 30th latest row being a
     # change); plus one per model named in the entries (here the partner, while the partnership's
     # creation is among the latest 30): never one per row. First, one query finds the newest row of
     # each source, under which the entries are kept: read back, that query alone.
-    assert counts == [1 + 6 + 1, 1 + 6 + 1]
+    assert counts == [1 + 4 + 1, 1 + 4 + 1]
     assert entries[-1].changes, "the oldest entry shown is a change, read against the row before it"
     with CaptureQueriesContext(connection) as context:
         assert page_history(agreement, shown=shown, limit=30) == entries
@@ -340,3 +341,24 @@ def test_project_committee_meeting_and_decision_pages_show_their_history(client,
     organisation = factories.organisation("Agence test")
     organisation_page = get(client, f"/fr/organisations/{organisation.pk}/")
     assert len(rows(history_section(organisation_page))) == 1
+
+
+def test_a_source_without_rows_is_not_asked_until_its_first_row_shows(editor):
+    """An agreement with no signatory yet: its signatories' history is not read (one query fewer), and
+    the first signatory added shows at once, the stamp having changed."""
+    agreement = factories.agreement(total="10000000.00", by=editor)
+    shown = is_member(editor)
+    with CaptureQueriesContext(connection) as context:
+        before = page_history(agreement, shown=shown)
+    asked = " ".join(query["sql"] for query in context.captured_queries[1:])
+    assert "historicalagreement" in asked and "historicalsignatory" not in asked
+    with translation.override("fr"):
+        agreements.signatory_add_with_person(
+            agreement=agreement, full_name_fr="Karim Alaoui", role="Wali", by=editor
+        )
+        with CaptureQueriesContext(connection) as context:
+            after = page_history(agreement, shown=shown)
+    asked = " ".join(query["sql"] for query in context.captured_queries[1:])
+    assert "historicalsignatory" in asked
+    assert [(e.record_kind, e.action) for e in after if not e.is_own] == [("Signataire", "created")]
+    assert len(after) == len(before) + 1
