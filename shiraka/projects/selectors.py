@@ -132,10 +132,13 @@ def agreement_projects(agreement) -> list[Project]:
 
 
 def _projects_of(pk: int) -> QuerySet:
+    # By reference: the model's order starts with its agreement's date, one date here, and joining
+    # the agreement only to sort by it cost PostgreSQL a join and a sort.
     return (
         Project.objects.filter(agreement_id=pk)
         .select_related("facility_type", "province", "region")
         .prefetch_related("communes")
+        .order_by("reference", "pk")
     )
 
 

@@ -72,3 +72,13 @@ def test_a_province_secretariat_opens_on_its_province_with_a_switch_to_all(clien
     wide = client.get("/fr/", {"scope": "all"})
     assert wide.context["summary"].total_amount == Decimal("627503000.00")
     assert 'data-scope="all"' in wide.content.decode()
+
+
+def test_an_agreements_projects_are_listed_by_reference_whatever_order_they_were_added_in(client, seeds):
+    agreement = factories.agreement(total="9000000.00")
+    for reference in ("LOT-C", "LOT-A", "LOT-B"):
+        factories.project(agreement, reference=reference)
+    client.force_login(seeds)
+    page = client.get(f"/fr/agreements/{agreement.reference}/").content.decode()
+    shown = [page.index(f'<tr id="project-{reference}"') for reference in ("LOT-A", "LOT-B", "LOT-C")]
+    assert shown == sorted(shown)
