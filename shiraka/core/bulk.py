@@ -224,9 +224,10 @@ def stamp(model: type[models.Model], objects: list) -> None:
 
 def mark_written(objects: list) -> None:
     """Model instances written by `insert_rows` are in the database now: a later save updates them."""
+    alias = connection.alias  # read once: each read goes through the connection handler
     for obj in objects:
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = alias
 
 
 def _datetime_converter(empty):
