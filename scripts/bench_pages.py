@@ -9,9 +9,9 @@ Data sets are built once per size and database (scripts/bench_data.py: `.bench/`
 `shiraka_bench_<size>` on PostgreSQL) and reused while the migrations stay the same. Each page is
 requested in process (the Django test client, signed in as the administrator): cold is the median
 of `--repeat` first requests after the cache is cleared (the figures' parts kept in the database stay,
-current: every page was read once before), warm the median of the next ones; the floor is the page's
-figures computed by hand-written SQL (scripts/bench_floors.py), the median of as many runs in the
-same process.
+current: every page was read once before), taken in rounds over the pages, warm the median of the next
+ones; the floor is the page's figures computed by hand-written SQL (scripts/bench_floors.py), the
+median of as many runs in the same process, in rounds likewise.
 
 `--measure OUT.json` is the inner step, run by the outer one in each data set's environment."""
 
@@ -153,31 +153,46 @@ def one_write(target) -> Callable[[], None]:
     return write
 
 
-def measure_page(client, url: str, repeat: int, write: Callable[[], None]) -> dict:
+def _timed(client, url: str) -> tuple[float, int]:
+    started = CLOCK()
+    response = client.get(url)
+    return (CLOCK() - started) * 1000, response.status_code
+
+
+def measure_colds(client, urls: dict[str, str], repeat: int) -> dict[str, list[tuple[float, int]]]:
+    """Each page's cold requests, each the first after the cache is cleared, taken in rounds over the
+    pages (one of each page, then again): a slow moment of a shared machine then falls on one request
+    of a few pages, which their medians leave out, not on every request of one page (PostgreSQL's
+    alerts at 20k read 28 ms cold in one run and 55 in the next, five requests in a row)."""
+    from django.core.cache import cache
+
+    from shiraka.core.cache import memo_clear
+
+    colds: dict[str, list[tuple[float, int]]] = {key: [] for key in urls}
+    for _round in range(max(repeat, 1)):
+        for key, url in urls.items():
+            cache.clear()
+            memo_clear()
+            colds[key].append(_timed(client, url))
+    return colds
+
+
+def measure_page(
+    client, url: str, colds: list[tuple[float, int]], repeat: int, write: Callable[[], None]
+) -> dict:
+    """A page's cold time (the median of `colds`, as its floor is timed), warm time, time after a
+    write, and its query counts cold and warm."""
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from shiraka.core.cache import memo_clear
 
-    def timed() -> tuple[float, int]:
-        started = CLOCK()
-        response = client.get(url)
-        return (CLOCK() - started) * 1000, response.status_code
-
-    # Cold as the floor is timed: the median of `repeat` requests, each the first after the cache is
-    # cleared (one request alone moved by half again from run to run on a shared machine).
-    colds = []
-    for _ in range(max(repeat, 1)):
-        cache.clear()
-        memo_clear()
-        elapsed, status = timed()
-        colds.append(elapsed)
-    warm = [timed()[0] for _ in range(max(repeat - 1, 1))]
+    warm = [_timed(client, url)[0] for _ in range(max(repeat - 1, 1))]
     after_write = []
     for _ in range(max(repeat - 1, 1)):
         write()
-        after_write.append(timed()[0])
+        after_write.append(_timed(client, url)[0])
     cache.clear()
     memo_clear()
     with CaptureQueriesContext(connection) as cold_queries:
@@ -186,8 +201,8 @@ def measure_page(client, url: str, repeat: int, write: Callable[[], None]) -> di
         client.get(url)
     return {
         "url": url,
-        "status": status,
-        "cold_ms": statistics.median(colds),
+        "status": colds[-1][1],
+        "cold_ms": statistics.median(elapsed for elapsed, _status in colds),
         "warm_ms": statistics.median(warm),
         "after_write_ms": statistics.median(after_write),
         "queries_cold": len(cold_queries.captured_queries),
@@ -211,18 +226,21 @@ def measure_recomputed(client, url: str) -> float:
     return (CLOCK() - started) * 1000
 
 
-def measure_floor(floor, target, repeat: int) -> float:
+def measure_floors(floors: dict, repeat: int) -> dict[str, float]:
+    """Each page's SQL floor (`floors`: key → (floor, target)), the median of `repeat` runs taken in
+    rounds over the pages, as the pages' cold requests are."""
     from django.db import connection
 
     from shiraka.core.rules import today
 
-    times = []
-    for _ in range(max(repeat, 1)):
-        with connection.cursor() as cursor:
-            started = CLOCK()
-            floor(cursor, today(), target)
-            times.append((CLOCK() - started) * 1000)
-    return statistics.median(times)
+    times: dict[str, list[float]] = {key: [] for key in floors}
+    for _round in range(max(repeat, 1)):
+        for key, (floor, target) in floors.items():
+            with connection.cursor() as cursor:
+                started = CLOCK()
+                floor(cursor, today(), target)
+                times[key].append((CLOCK() - started) * 1000)
+    return {key: statistics.median(values) for key, values in times.items()}
 
 
 def measure_framework(client, repeat: int) -> float:
@@ -263,9 +281,12 @@ def measure(out: Path, repeat: int, clock: str) -> int:
     for path in PAGES.values():
         client.get(path.format(**names))
     pages, write = {}, one_write(target)
-    for key, path in PAGES.items():
-        page = measure_page(client, path.format(**names), repeat, write)
-        page["floor_ms"] = measure_floor(FLOORS[key], page_target(key, target), repeat)
+    urls = {key: path.format(**names) for key, path in PAGES.items()}
+    colds = measure_colds(client, urls, repeat)
+    floors = measure_floors({key: (FLOORS[key], page_target(key, target)) for key in PAGES}, repeat)
+    for key, url in urls.items():
+        page = measure_page(client, url, colds[key], repeat, write)
+        page["floor_ms"] = floors[key]
         pages[key] = page
         print(
             f"    {key:<20} cold {page['cold_ms']:>7.0f} ms  after a write {page['after_write_ms']:>7.0f} ms"
