@@ -66,6 +66,7 @@ from shiraka.territory.models import Province, Region
 from ..kit.views import page_of, query_without, record_page
 from . import charts, rows
 from .choices import filter_choices
+from .project_tables import project_tables
 
 DASHBOARD_ROWS = 20
 
@@ -241,12 +242,14 @@ def project_list(request):
 
 def project_detail(request, reference: str):
     project = access_project(request.user, reference)
+    data = project_detail_data(project)
     return record_page(
         request,
         "web/project_detail.html",
         project,
         project=project,
-        **project_detail_data(project),
+        **data,
+        **project_tables(project, data, is_member=is_member(request.user)),
         can_edit=can_edit_project(request.user, project),
     )
 
