@@ -84,6 +84,14 @@ def format_date(value, language: str | None = None) -> str:
     return _local(value).strftime(DATE_STYLES.get(_language(language), DATE_STYLES["fr"]))
 
 
+def left_to_right(text: str, rtl: bool) -> str:
+    """`text` (a date) isolated left to right (LRI … PDI) when the page reads right to left: after
+    Arabic words a date's digits took the letters' direction, and «ألغي في 2026-12-03» showed as
+    «03-12-2026». Isolated, it reads as written wherever it stands (a sentence, an attribute, a cell
+    of its own); for data files, not pages, dates stay bare."""
+    return f"\u2066{text}\u2069" if text and rtl else text
+
+
 def format_datetime(value, language: str | None = None) -> str:
     """A moment in local time: `2024-03-15 14:05`; "" for nothing."""
     if not value:

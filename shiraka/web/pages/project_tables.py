@@ -11,9 +11,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from shiraka.core.formatting import format_amount, format_date
+from shiraka.core.formatting import format_amount
 
 from ..templatetags.kept_urls import KeptAddresses
+from ..templatetags.shiraka import day
 
 DASH = "—"
 
@@ -23,7 +24,7 @@ def _amount(value) -> str:
 
 
 def _day(value) -> str:
-    return escape(format_date(value) or DASH)
+    return escape(day(value) or DASH)
 
 
 def funding_table(fundings, funded) -> SafeString:
@@ -88,7 +89,7 @@ def update_blocks(updates) -> SafeString:
         if photos:
             photos = f'<div class="d-flex flex-wrap gap-2">{photos}</div>'
         blocks.append(
-            f'<div class="border rounded p-2 mb-2"><strong>{escape(format_date(update.reported_on))}</strong> '
+            f'<div class="border rounded p-2 mb-2"><strong>{escape(day(update.reported_on))}</strong> '
             f"{DASH} {update.physical_progress}&nbsp;%{author} {note} {photos}</div>"
         )
     return mark_safe("".join(blocks) or f'<p class="text-muted">{escape(_("No progress update yet."))}</p>')
@@ -96,7 +97,7 @@ def update_blocks(updates) -> SafeString:
 
 def cancelled_note(row, is_member: bool) -> str:
     """What `web/_cancelled.html` says under a cancelled row: when, by whom (to members), and why."""
-    on = escape(format_date(row.cancelled_at))
+    on = escape(day(row.cancelled_at))
     if row.cancelled_by and is_member:
         user = row.cancelled_by
         who = escape(user.get_full_name() or user.get_username())
@@ -109,7 +110,7 @@ def cancelled_note(row, is_member: bool) -> str:
 
 def _payment_row(payment, is_member: bool) -> str:
     reference = f" <bdi>{escape(payment.reference)}</bdi>" if is_member else ""
-    said = f"{escape(_('Payment'))}{reference} {DASH} {escape(format_date(payment.paid_on))}"
+    said = f"{escape(_('Payment'))}{reference} {DASH} {escape(day(payment.paid_on))}"
     amount = _amount(payment.amount)
     if payment.is_cancelled:
         said = f"<del>{said}</del>{cancelled_note(payment, is_member)}"

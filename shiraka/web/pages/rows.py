@@ -15,10 +15,11 @@ from html import escape
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from shiraka.agreements.models import Agreement
-from shiraka.core.formatting import format_amount, format_date, format_millions, format_number
+from shiraka.core.formatting import format_amount, format_date, format_millions, format_number, left_to_right
 from shiraka.core.text import localised, reader_language
 from shiraka.followup.models import Committee
 from shiraka.projects.models import Project
@@ -43,6 +44,7 @@ class _Cells:
 
     def __init__(self, choices):
         self.language = reader_language()
+        self.rtl = get_language_bidi()
         self.address = KeptAddresses()
         self.labels = {value: escape(str(label)) for value, label in choices}
         self.not_specified = escape(_("not specified"))
@@ -51,6 +53,9 @@ class _Cells:
         text = unicodedata.normalize("NFC", localised(record.title_ar, record.title_fr, self.language))
         # Truncator reads every character; a title that fits is the same text.
         return escape(text if len(text) <= length else Truncator(text).chars(length))
+
+    def day(self, value) -> str:
+        return left_to_right(format_date(value, self.language), self.rtl)
 
     def millions(self, value) -> str:
         return self.not_specified if value is None else escape(format_millions(value, self.language))
@@ -86,7 +91,7 @@ def agreement_rows(agreements) -> SafeString:
             f'<td class="text-nowrap">{cells.link("web:agreement", a.reference, a.reference)}</td>'
             f'<td class="wide-text">{cells.title(a, 80)}</td>'
             f'<td class="small">{_agreement_territory(cells, a)}</td>'
-            f'<td class="text-nowrap">{escape(format_date(a.signed_on, cells.language) or "—")}</td>'
+            f'<td class="text-nowrap">{escape(cells.day(a.signed_on) or "—")}</td>'
             f'<td class="small">{cells.labels[a.status]}</td>'
             f'<td class="num amount">{cells.millions(a.total)}</td>'
             f'<td class="num amount">{cells.millions(a.committed)}</td>'
@@ -211,7 +216,7 @@ def schedule_rows(schedule, *, row_keeper: bool, show_notes: bool) -> SafeString
         )
         actions = row_actions(cells, "contribution", c.pk, edit_inline=True) if row_keeper else ""
         rows.append(
-            f'<tr data-contribution="{c.pk}"><td class="text-nowrap">{escape(format_date(c.due_on, cells.language))}</td>'
+            f'<tr data-contribution="{c.pk}"><td class="text-nowrap">{escape(cells.day(c.due_on))}</td>'
             f"<td>{cells.place(c.partnership.organisation)}{note}\n  {actions}</td>"
             f'<td class="num amount">{cells.amount(c.amount)}</td></tr>'
         )

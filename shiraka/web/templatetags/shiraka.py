@@ -9,6 +9,7 @@ from shiraka.core.formatting import (
     format_datetime,
     format_millions,
     format_number,
+    left_to_right,
     machine_datetime,
 )
 from shiraka.core.text import reader_language, script_language
@@ -90,8 +91,9 @@ def days_after(later, earlier) -> int:
 
 @register.filter
 def day(value) -> str:
-    """A date in the one format of the page's language (`core.formatting.DATE_STYLES`)."""
-    return format_date(value)
+    """A date in the one format of the page's language (`core.formatting.DATE_STYLES`), isolated left
+    to right on a right-to-left page (`core.formatting.left_to_right`)."""
+    return left_to_right(format_date(value), get_language_bidi())
 
 
 @register.filter

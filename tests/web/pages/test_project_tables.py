@@ -4,6 +4,7 @@ without: funding with and without an amount, milestones late, on time, achieved 
 progress updates with a note, an author and photos, contracts with an organisation or a typed name,
 payments standing and cancelled (by whom, and why, to members only), markup in names escaped."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -150,3 +151,17 @@ def test_the_project_page_shows_its_tables(client):
     assert "Conseil &lt;b&gt;régional&lt;/b&gt;" in page and "<b>régional" not in page
     assert page.count("data-cancelled-row") == 2 and "Saisi deux fois &lt;erreur&gt;" in page
     assert f'src="/fr/files/photos/{photo.pk}/"' in page
+
+
+def test_dates_read_as_written_inside_arabic_sentences(client):
+    """After Arabic words a date's digits took their direction («03-12-2026» for 2026-12-03): on an
+    Arabic page each date is isolated left to right, in a sentence as in a cell; a French page has
+    no isolate."""
+    project = _busy_project()
+    client.force_login(factories.member("viewer", username="lecteur"))
+    cancelled = f"\u2066{today().isoformat()}\u2069"  # the payments were cancelled today
+    arabic = client.get(f"/ar/projects/{project.reference}/").content.decode()
+    notes = re.findall(r"<div[^>]*data-cancelled-row>(.*?)</div>", arabic)
+    assert len(notes) == 2 and all(f"أُلغي في {cancelled}" in note for note in notes), notes
+    assert f"\u2066{project.progress_updated_on.isoformat()}\u2069" in arabic
+    assert "\u2066" not in client.get(f"/fr/projects/{project.reference}/").content.decode()
