@@ -11,16 +11,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from shiraka.core.formatting import format_amount
-
 from ..templatetags.kept_urls import KeptAddresses
-from ..templatetags.shiraka import day
+from ..templatetags.shiraka import day, days_after, mad
 
 DASH = "—"
 
 
 def _amount(value) -> str:
-    return escape(format_amount(value) if value is not None else _("not specified"))
+    return escape(mad(value))
 
 
 def _day(value) -> str:
@@ -51,7 +49,7 @@ def _milestone_gap(milestone, today) -> str:
     achieved, planned = milestone.achieved_on, milestone.planned_on
     if achieved and planned:
         if achieved > planned:
-            days = (achieved - planned).days
+            days = days_after(achieved, planned)
             return escape(ngettext("%(count)s day late", "%(count)s days late", days) % {"count": days})
         return escape(_("on time"))
     if planned and planned < today:
