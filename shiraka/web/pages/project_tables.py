@@ -64,7 +64,8 @@ def milestone_table(milestones, today) -> SafeString:
         late = not milestone.achieved_on and milestone.planned_on and milestone.planned_on < today
         rows.append(
             f'<tr class="{"table-danger" if late else ""}"><td>{escape(milestone.get_kind_display())}</td>'
-            f"<td>{_day(milestone.planned_on)}</td><td>{_day(milestone.achieved_on)}</td>"
+            f'<td class="text-nowrap">{_day(milestone.planned_on)}</td>'
+            f'<td class="text-nowrap">{_day(milestone.achieved_on)}</td>'
             f'<td class="small">{_milestone_gap(milestone, today)}</td></tr>'
         )
     empty = f'<tr><td colspan="4" class="text-muted">{escape(_("No milestone planned yet."))}</td></tr>'
@@ -127,7 +128,7 @@ def contract_table(contracts, *, budget, paid, is_member: bool) -> SafeString:
         contractor = str(contract.contractor) if contract.contractor else contract.contractor_name
         rows.append(
             f"<tr><td>{escape(contract.get_kind_display())} <bdi>{escape(contract.reference)}</bdi></td>"
-            f"<td>{escape(contractor)}</td><td>{_day(contract.signed_on)}</td>"
+            f'<td>{escape(contractor)}</td><td class="text-nowrap">{_day(contract.signed_on)}</td>'
             f'<td class="num amount">{_amount(contract.amount)}</td>'
             f'<td class="num amount">{_amount(contract.paid)}</td></tr>'
         )

@@ -25,19 +25,20 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-# The markup of web/project_detail.html before it was written in Python, each table's own.
+# The markup of web/project_detail.html before it was written in Python, each table's own (its date
+# cells since kept whole: on a phone in Arabic «2026-01-25» broke at a hyphen).
 TEMPLATES = {
     "funding_table": """{% load i18n shiraka %}<tbody>{% for f in fundings %}<tr><td><a href="{% url 'web:organisation' f.organisation.pk %}">{{ f.organisation }}</a></td><td class="num amount">{{ f.amount|mad }}</td></tr>{% empty %}<tr><td colspan="2" class="text-muted">{% translate "not specified" %}</td></tr>{% endfor %}</tbody>
 {% if fundings %}<tfoot><tr class="fw-bold"><td>{% translate "Total" %}</td><td class="num amount">{{ funded|mad }}</td></tr></tfoot>{% endif %}""",
     "milestone_table": """{% load i18n shiraka %}<tbody>{% for m in milestones %}<tr class="{% if not m.achieved_on and m.planned_on and m.planned_on < today %}table-danger{% endif %}">
-  <td>{{ m.get_kind_display }}</td><td>{{ m.planned_on|day|default:"—" }}</td><td>{{ m.achieved_on|day|default:"—" }}</td>
+  <td>{{ m.get_kind_display }}</td><td class="text-nowrap">{{ m.planned_on|day|default:"—" }}</td><td class="text-nowrap">{{ m.achieved_on|day|default:"—" }}</td>
   <td class="small">{% if m.achieved_on and m.planned_on %}{% if m.achieved_on > m.planned_on %}{% blocktranslate count count=m.achieved_on|days_after:m.planned_on %}{{ count }} day late{% plural %}{{ count }} days late{% endblocktranslate %}{% else %}{% translate "on time" %}{% endif %}{% elif m.planned_on and m.planned_on < today %}<span class="text-danger">{% translate "late, not achieved" %}</span>{% endif %}</td>
 </tr>{% empty %}<tr><td colspan="4" class="text-muted">{% translate "No milestone planned yet." %}</td></tr>{% endfor %}</tbody>""",
     "update_blocks": """{% load i18n shiraka %}{% for u in updates %}<div class="border rounded p-2 mb-2"><strong>{{ u.reported_on|day }}</strong> — {{ u.physical_progress }}&nbsp;%{% if u.author %} — {{ u.author }}{% endif %}
   {% if u.note %}<p class="mb-1">{{ u.note }}</p>{% endif %}
   {% if u.photos.all %}<div class="d-flex flex-wrap gap-2">{% for photo in u.photos.all %}<figure class="mb-0"><img src="{% url 'web:progress_photo' photo.pk %}" alt="{{ photo.caption|default:_('Site photo') }}" class="img-thumbnail" style="max-height: 140px"></figure>{% endfor %}</div>{% endif %}
 </div>{% empty %}<p class="text-muted">{% translate "No progress update yet." %}</p>{% endfor %}""",
-    "contract_table": """{% load i18n shiraka %}<tbody>{% for c in contracts %}<tr><td>{{ c.get_kind_display }} <bdi>{{ c.reference }}</bdi></td><td>{{ c.contractor|default:c.contractor_name }}</td><td>{{ c.signed_on|day|default:"—" }}</td>
+    "contract_table": """{% load i18n shiraka %}<tbody>{% for c in contracts %}<tr><td>{{ c.get_kind_display }} <bdi>{{ c.reference }}</bdi></td><td>{{ c.contractor|default:c.contractor_name }}</td><td class="text-nowrap">{{ c.signed_on|day|default:"—" }}</td>
   <td class="num amount">{{ c.amount|mad }}</td><td class="num amount">{{ c.paid|mad }}</td></tr>
   {% for pay in c.payments.all %}<tr class="small text-muted"><td></td><td colspan="2">{% if pay.is_cancelled %}<del>{% endif %}{% translate "Payment" %}{% if is_member %} <bdi>{{ pay.reference }}</bdi>{% endif %} — {{ pay.paid_on|day }}{% if pay.is_cancelled %}</del>{% include "web/_cancelled.html" with row=pay %}{% endif %}</td><td></td><td class="num amount">{% if pay.is_cancelled %}<del>{{ pay.amount|mad }}</del>{% else %}{{ pay.amount|mad }}{% endif %}</td></tr>{% endfor %}
 {% empty %}<tr><td colspan="5" class="text-muted">{% translate "No contract yet." %}</td></tr>{% endfor %}</tbody>
