@@ -177,9 +177,9 @@ def describe(name: str, r: dict) -> str:
     )
 
 
-def run_http(data_set, *, duration: int, clients: int) -> list[bool]:
+def run_http(data_set, *, duration: int, clients: int) -> tuple[list[bool], dict]:
     """Serve a copy of the data set (the mix writes) with gunicorn, load it, print the figures and the
-    targets; their verdicts."""
+    targets; their verdicts, and the mix's figures (`wrk`)."""
     print(
         f"\n== HTTP on {data_set.name}: gunicorn {WORKERS} workers, wrk {clients} clients, {duration} s"
         f" (load average before {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
@@ -189,7 +189,7 @@ def run_http(data_set, *, duration: int, clients: int) -> list[bool]:
         return _served(copy, duration=duration, clients=clients)
 
 
-def _served(data_set, *, duration: int, clients: int) -> list[bool]:
+def _served(data_set, *, duration: int, clients: int) -> tuple[list[bool], dict]:
     env = data_set.environment(debug=False)
     with tempfile.TemporaryDirectory() as scratch:
         prepared = Path(scratch) / "prepared.json"
@@ -227,7 +227,19 @@ def _served(data_set, *, duration: int, clients: int) -> list[bool]:
             log.close()
     verdicts = report(floor, result, before, after)
     print_server_time(access)
-    return verdicts
+    return verdicts, result
+
+
+def print_http_engines(served: dict[str, dict]) -> None:
+    """For reading, when both databases served the mix: PostgreSQL's rate and p95 against SQLite's."""
+    if not {"postgres", "sqlite"} <= set(served):
+        return
+    postgres, sqlite = served["postgres"], served["sqlite"]
+    print(
+        f"\n== PostgreSQL against SQLite through HTTP: {postgres['rps']:.1f} against {sqlite['rps']:.1f} req/s"
+        f" ({postgres['rps'] / sqlite['rps']:.0%} of SQLite's rate), p95 {postgres['p95_us'] / 1000:.0f}"
+        f" against {sqlite['p95_us'] / 1000:.0f} ms; not a target"
+    )
 
 
 # Method, path (without the query string), status and the server's time in microseconds.

@@ -1,5 +1,6 @@
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,18 @@ def history_rows(entries):
 def options(choices, selected):
     """A list filter's `<option>`s (`web.pages.choices`), the `selected` key marked."""
     return choices.render(selected)
+
+
+@register.simple_tag
+def choice_options(choices, selected):
+    """The `<option>`s of a list's filter on a field's choices ((value, label) pairs), the `selected`
+    value marked: written here, not by a template loop, which cost a list page a millisecond."""
+    return mark_safe(
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if value == selected else ""}>{escape(label)}</option>'
+            for value, label in choices
+        )
+    )
 
 
 @register.simple_tag

@@ -7,6 +7,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from shiraka.agreements import services as agreements
 from shiraka.agreements.models import Agreement
@@ -134,6 +137,37 @@ def test_project_list_filters_and_project_page(client, seeds):
     assert html.count('href="/ar/projects/GON-') == 2
     page = client.get("/fr/projects/GON-2023-SANTE-443-P11/").content.decode()
     assert "Taghjijt" in page and "Tioughza" in page
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "choices"),
+    [
+        ("/projects/", "category", Project._meta.get_field("category").choices),
+        ("/projects/", "status", Project.Status.choices),
+        ("/agreements/", "kind", Agreement.Kind.choices),
+        ("/agreements/", "status", Agreement.Status.choices),
+    ],
+)
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_a_choice_filter_lists_every_choice_in_the_readers_language_and_keeps_the_one_chosen(
+    client, seeds, path, field, choices, language
+):
+    client.force_login(seeds)
+    chosen = choices[-1][0]
+    html = client.get(f"/{language}{path}", {field: chosen}).content.decode()
+    select = re.search(rf'<select[^>]*name="{field}">(.*?)</select>', html, re.S).group(1)
+    with translation.override(language):
+        expected = [("", str(_("All")), "")] + [
+            (value, escape(str(label)), " selected" if value == chosen else "") for value, label in choices
+        ]
+    assert re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select) == [
+        (value, selected, label) for value, label, selected in expected
+    ]
+    # A value that is not a choice is ignored: every choice shown, none chosen.
+    html = client.get(f"/{language}{path}", {field: "<b>nothing"}).content.decode()
+    select = re.search(rf'<select[^>]*name="{field}">(.*?)</select>', html, re.S).group(1)
+    assert "selected" not in select and "<b>" not in select
+    assert select.count("<option") == len(choices) + 1
 
 
 @pytest.mark.parametrize("language", ["ar", "fr"])
