@@ -3,6 +3,7 @@ test-artifacts/ to be looked at."""
 
 import pytest
 
+from tests import factories
 from tests.factories import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -73,3 +74,51 @@ def test_language_switcher_keeps_the_page(page, live_server, seeds):
     page.select_option("#language", "fr")
     page.wait_for_url("**/fr/agreements/GON-2023-SANTE-443/")
     assert page.locator("html").get_attribute("dir") == "ltr"
+
+
+DATE_CELL_HEIGHTS = """() => Array.from(document.querySelectorAll("td")).filter(
+    cell => /^\\u2066?\\d{4}-\\d{2}-\\d{2}\\u2069?$/.test(cell.textContent.trim())
+).map(cell => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    return range.getBoundingClientRect().height / parseFloat(getComputedStyle(cell).fontSize);
+})"""
+
+
+def _dated_pages() -> list[str]:
+    """A project with milestones and a contract, and a committee with a meeting: pages whose tables
+    have cells holding only a date."""
+    from datetime import date
+    from decimal import Decimal
+
+    from shiraka.projects import services as projects
+    from shiraka.projects.models import Contract, Milestone, Project
+
+    project = Project.objects.get(reference="GON-2023-SANTE-443-P11")
+    projects.milestone_plan(
+        project=project, kind=Milestone.Kind.STUDIES, planned_on=date(2026, 1, 25), achieved_on=date(2026, 2, 3)
+    )
+    projects.milestone_plan(project=project, kind=Milestone.Kind.TENDER, planned_on=date(2026, 6, 26))
+    projects.contract_sign(
+        project=project,
+        kind=Contract.Kind.SERVICES,
+        contractor_name="Bureau d'études",
+        amount=Decimal("20000.00"),
+        signed_on=date(2025, 11, 25),
+    )
+    case = factories.followup_case()
+    return [f"/projects/{project.reference}/", f"/committees/{case.committee.pk}/"]
+
+
+def test_dates_in_table_cells_stay_on_one_line_on_a_phone_in_arabic(browser, live_server, seeds):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    login(page, live_server, "ar")
+    for path in _dated_pages():
+        page.goto(f"{live_server.url}/ar{path}")
+        heights = page.evaluate(DATE_CELL_HEIGHTS)
+        # A date broken at a hyphen («2026-01-» / «25») is two lines: about three times the font's size.
+        assert heights and max(heights) < 2, (path, heights)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        page.screenshot(path=str(ARTIFACTS / f"dates-ar-phone-{path.split('/')[1]}.png"), full_page=True)
+    context.close()
