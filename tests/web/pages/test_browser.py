@@ -96,7 +96,10 @@ def _dated_pages() -> list[str]:
 
     project = Project.objects.get(reference="GON-2023-SANTE-443-P11")
     projects.milestone_plan(
-        project=project, kind=Milestone.Kind.STUDIES, planned_on=date(2026, 1, 25), achieved_on=date(2026, 2, 3)
+        project=project,
+        kind=Milestone.Kind.STUDIES,
+        planned_on=date(2026, 1, 25),
+        achieved_on=date(2026, 2, 3),
     )
     projects.milestone_plan(project=project, kind=Milestone.Kind.TENDER, planned_on=date(2026, 6, 26))
     projects.contract_sign(
