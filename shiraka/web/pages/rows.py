@@ -34,8 +34,9 @@ PROJECT_FIELDS = ("reference", "title_ar", "title_fr", "category", "status", "bu
 
 def shown_fields(rows, fields: tuple[str, ...]):
     """`rows` (a list selector's queryset) reading only what a row shows, with its province and region:
-    a list's rows are instantiated with every field of four models otherwise (2 of its 4 ms)."""
-    places = [f"{link}__{name}" for link in ("province", "region") for name in _PLACE]
+    a list's rows are instantiated with every field of four models otherwise (2 of its 4 ms). A region
+    has an English name (`name_in`): left out, each region named on an English page was read alone."""
+    places = [f"{link}__{name}" for link in ("province", "region") for name in _PLACE] + ["region__name_en"]
     return rows.select_related(None).select_related("province", "region").only(*fields, *places)
 
 

@@ -233,6 +233,10 @@ PAGES = [
     "/fr/projects/SYN41-00001-P01/",
     "/fr/regions/01/",
     "/ar/provinces/01.511/",
+    # In English a region is named by its own field (`name_en`), which a list must read with its rows.
+    "/en/agreements/",
+    "/en/projects/",
+    "/en/regions/01/",
 ]
 
 
