@@ -131,13 +131,33 @@ def agreement_projects(agreement) -> list[Project]:
     return prepared_rows("agreement-projects", _projects_of, agreement.pk, agreement=agreement)
 
 
+# What the agreement page shows of each project (`web.pages.rows.agreement_project_rows`), and of its
+# places: every field of four models was read and built for each (the facility type unshown).
+AGREEMENT_PROJECT_FIELDS = (
+    "agreement",
+    "reference",
+    "title_ar",
+    "title_fr",
+    "category",
+    "status",
+    "budget",
+    "physical_progress",
+    "province__name_ar",
+    "province__name_fr",
+    "region__name_ar",
+    "region__name_fr",
+    "region__name_en",
+)
+
+
 def _projects_of(pk: int) -> QuerySet:
     # By reference: the model's order starts with its agreement's date, one date here, and joining
     # the agreement only to sort by it cost PostgreSQL a join and a sort.
     return (
         Project.objects.filter(agreement_id=pk)
-        .select_related("facility_type", "province", "region")
-        .prefetch_related("communes")
+        .select_related("province", "region")
+        .only(*AGREEMENT_PROJECT_FIELDS)
+        .prefetch_related(Prefetch("communes", queryset=Commune.objects.only("name_ar", "name_fr")))
         .order_by("reference", "pk")
     )
 

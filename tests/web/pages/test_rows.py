@@ -6,8 +6,10 @@ characters, late milestones, a note with markup, several communes), with and wit
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.template import engines
 from django.test.html import parse_html
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from shiraka.accounts.access import visible_agreements, visible_projects
@@ -195,8 +197,11 @@ def test_the_agreement_pages_rows_say_what_the_template_said(agreement_page, lan
         assert parse_html(written) == parse_html(expected)
         assert ("Tranche &lt;1&gt; &amp;" in written) is is_member
         assert ("data-row-actions" in written) is row_keeper
+        with CaptureQueriesContext(connection) as written_with:
+            written = agreement_project_rows(projects)
+        assert written_with.captured_queries == []  # what a row shows was read with the projects
         expected = engines["django"].from_string(AGREEMENT_PROJECT_ROW).render(context)
-        assert parse_html(agreement_project_rows(projects)) == parse_html(expected)
+        assert parse_html(written) == parse_html(expected)
         partnerships = agreement_partnerships(agreement_page)
         assert len(partnerships) == 3 and any(p.committed is None for p in partnerships)
         expected = (
