@@ -1,8 +1,8 @@
 """What one query costs a page beyond its own work, on SQLite and on PostgreSQL: `SELECT 1` through
 Django's cursor, asked back to back and then after some Python work, as a page asks its queries
 between building rows and markup. SQLite answers inside the process; PostgreSQL's answer crosses a
-socket to a server process, which has gone idle while the page worked and must be woken, on a
-virtual machine's other core.
+socket to a server process, which may have gone idle while the page worked (here it cost more after
+3 ms of work than back to back).
 
     .venv/bin/python scripts/bench_round_trip.py [--database-url postgres://…] [--queries 500]
 

@@ -42,7 +42,8 @@ def options(choices, selected):
 @register.simple_tag
 def choice_options(choices, selected):
     """The `<option>`s of a list's filter on a field's choices ((value, label) pairs), the `selected`
-    value marked: written here, not by a template loop, which cost a list page a millisecond."""
+    value marked: written here, not by a template loop over each choice (0.6 M of the project list's
+    75 M instructions a request, valgrind's count)."""
     return mark_safe(
         "".join(
             f'<option value="{escape(value)}"{" selected" if value == selected else ""}>{escape(label)}</option>'
