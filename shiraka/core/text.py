@@ -55,7 +55,14 @@ COMBINING_MARKS = _CombiningMarks()
 def fold(text: str) -> str:
     """Lower case, no Arabic diacritics or tatweel, one form of alef, yeh, teh marbuta and hamza
     carriers, Western digits, no Latin accents, punctuation and runs of spaces as one space."""
-    text = unicodedata.normalize("NFKC", text or "")
+    return " ".join(filter(None, map(_fold_word, (text or "").split())))
+
+
+def fold_whole(text: str) -> str:
+    """`fold` of a text at once. No step of it looks past a space, so `fold` folds word by word and
+    remembers its words: titles and names repeat the same few thousand words, and folding them was a
+    tenth of an import's time (a test holds the two equal on mixed scripts, marks and spaces)."""
+    text = unicodedata.normalize("NFKC", text)
     if not text.isascii():
         text = ARABIC_MARKS.sub("", text)
         for variant, letter in LETTER_VARIANTS:
@@ -63,6 +70,10 @@ def fold(text: str) -> str:
                 text = text.replace(variant, letter)
         text = unicodedata.normalize("NFD", text).translate(COMBINING_MARKS)
     return SEPARATORS.sub(" ", text.casefold()).strip()
+
+
+# Bounded: a process keeps at most a few megabytes of words, whatever the data's size.
+_fold_word = functools.lru_cache(maxsize=16384)(fold_whole)
 
 
 # Territory names, folded once each: a bulk write of 20,000 projects names the same 75 provinces

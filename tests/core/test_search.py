@@ -4,7 +4,7 @@ import pytest
 
 from shiraka.agreements.models import Agreement
 from shiraka.core.querying import text_search
-from shiraka.core.text import fold, search_document
+from shiraka.core.text import fold, fold_whole, search_document
 from shiraka.territory.models import Region
 from tests import factories as f
 
@@ -35,6 +35,43 @@ def test_places_folded_apart_give_the_fold_of_the_whole(reference):
     for commune in Commune.objects.select_related("province"):
         names = (commune.name_ar, commune.name_fr, commune.province.name_ar, commune.province.name_fr)
         assert search_document("P-1", names[0], names[1], places=names[2:]) == whole("P-1", *names)
+
+
+def test_folding_word_by_word_gives_the_fold_of_the_whole_text(reference):
+    """`fold` folds each word apart and remembers it: the same text as folding it at once, for every
+    territory name and for random text mixing Arabic, Latin with accents, loose combining marks,
+    compatibility forms (ligatures, full-width, presentation forms) and every kind of space."""
+    from random import Random
+
+    from shiraka.territory.models import Commune
+
+    for commune in Commune.objects.select_related("province"):
+        for name in (commune.name_ar, commune.name_fr, commune.province.name_fr):
+            assert fold(name) == fold_whole(name), name
+    codes = [
+        *range(0x21, 0x250),
+        *range(0x300, 0x370),
+        *range(0x600, 0x700),
+        *range(0x2000, 0x2070),
+        *range(0xFB50, 0xFE00, 7),
+        *range(0xFE70, 0xFF70),
+        0x85,
+        0xA0,
+        0x1C,
+        0x1F,
+        0x202F,
+        0x3000,
+        0x2160,
+        0x2460,
+        0xFDF2,
+    ]
+    characters = [chr(code) for code in codes]
+    chance = Random(5)
+    for _ in range(20_000):
+        text = "".join(
+            chance.choice(characters) if chance.random() < 0.7 else " " for _ in range(chance.randint(0, 12))
+        )
+        assert fold(text) == fold_whole(text), [hex(ord(c)) for c in text]
 
 
 @pytest.fixture
