@@ -4,6 +4,7 @@ them as a formula. Every refusal is a `CellError` with a message in the reader's
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
 
@@ -56,7 +57,13 @@ def parse_date(value) -> date | None:
         if 1 <= value < 2958466:  # Excel's serial numbers, up to 31/12/9999
             return EXCEL_EPOCH + timedelta(days=int(value))
         raise CellError(_("This is not a date: write it as dd/mm/yyyy."))
-    raw = text(value).translate(ARABIC_DIGITS)
+    return _date_of_text(text(value))
+
+
+# A sheet's dates are a few hundred distinct days written over and over: each is read once.
+@lru_cache(maxsize=4096)
+def _date_of_text(raw: str) -> date:
+    raw = raw.translate(ARABIC_DIGITS)
     try:
         if match := DATE_PATTERN.match(raw):
             day, month, year = (int(part) for part in match.groups())
@@ -72,7 +79,11 @@ def parse_date(value) -> date | None:
 def _decimal_text(raw: str) -> str:
     """1 500 000,50 · 1.500.000,50 · 1,500,000.50 · 1500000.5 → 1500000.50. A lone separator followed
     by exactly three digits groups thousands (12.500 is twelve thousand five hundred)."""
-    raw = SPACES.sub("", CURRENCY.sub("", raw.translate(ARABIC_DIGITS)).strip())
+    if not raw.isascii():
+        raw = raw.translate(ARABIC_DIGITS)
+    if not raw[-1:].isdigit():  # a currency's name or sign ends with a letter or a dot
+        raw = CURRENCY.sub("", raw)
+    raw = SPACES.sub("", raw)
     commas, dots = raw.count(","), raw.count(".")
     if commas and dots:
         decimal_mark = "," if raw.rfind(",") > raw.rfind(".") else "."
@@ -81,7 +92,7 @@ def _decimal_text(raw: str) -> str:
     mark = "," if commas else "." if dots else ""
     if not mark:
         return raw
-    if raw.count(mark) > 1 or re.search(rf"\{mark}\d{{3}}$", raw):
+    if raw.count(mark) > 1 or (raw[-4:-3] == mark and raw[-3:].isdecimal()):
         return raw.replace(mark, "")
     return raw.replace(mark, ".")
 

@@ -171,10 +171,12 @@ def _table(title: str, header: list, size: int, read_rows) -> Table | None:
 
 
 def _values(rows: list[list], columns: dict[int, Column]) -> Iterator:
+    places = [(index, column.key) for index, column in columns.items()]
     for line, row in enumerate(rows, start=2):
-        values = {column.key: row[index] for index, column in columns.items() if index < len(row)}
-        values = {key: value for key, value in values.items() if value != ""}
-        if any(str(v).strip() for v in values.values()):
+        size = len(row)
+        values = {key: row[index] for index, key in places if index < size and row[index] != ""}
+        # A number, a date or a yes/no is never blank; a text may be spaces only.
+        if any(not isinstance(v, str) or not v.isspace() for v in values.values()):
             yield line, values, []
 
 
