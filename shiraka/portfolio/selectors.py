@@ -251,6 +251,8 @@ def breakdown(agreements: QuerySet, by: str, *, today: date | None = None) -> li
 def label_fields(path: str) -> list[str]:
     """What a breakdown row by region, province or programme (`path`) shows of it besides figures."""
     fields = [f"{path}__name_ar", f"{path}__name_fr", f"{path}__code"]
+    if path == "region":  # the one territory named in English too (Tangier, Marrakesh)
+        fields.append("region__name_en")
     return fields if path == "programme" else [*fields, f"{path}__population_2024"]
 
 
@@ -262,14 +264,17 @@ def agreement_groups(agreements: QuerySet, *by: str) -> QuerySet:
 def breakdown_rows(items, path: str) -> list[BreakdownRow]:
     """Breakdown rows from groups of `kept_sums()` with their `label_fields(path)`, in the reader's
     language, largest total first."""
-    arabic = reader_language() == "ar"
+    language = reader_language()
     rows = []
     for item in items:
         names = (item[f"{path}__name_ar"], item[f"{path}__name_fr"])
+        # (Figures kept before regions' English names were read have none: the French name then.)
+        english = item.get(f"{path}__name_en") if language == "en" else None
         rows.append(
             BreakdownRow(
                 key=item[path],
-                label=(names[0] or names[1] or "") if arabic else (names[1] or names[0] or ""),
+                label=english
+                or ((names[0] or names[1] or "") if language == "ar" else (names[1] or names[0] or "")),
                 code=item[f"{path}__code"],
                 population=item.get(f"{path}__population_2024"),
                 **_summed(item),

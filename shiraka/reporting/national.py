@@ -177,6 +177,12 @@ def _parts_found(audience: str, regions: list, today, *, stored: bool = True) ->
     return keys, cache.get_many(wanted, stored=stored)
 
 
+# What a part's rows hold: a release that changes it (2: the regions' English names) changes this, and
+# the parts an earlier release kept in the database are summed again rather than read, or reported
+# by `shiraka figures --verify` as differing.
+PARTS_LAYOUT = 2
+
+
 def _part_keys(audience: str, regions: list, today) -> dict:
     """The key of each kind of part of each region: its slot, then the versions it is computed at (a
     key kept in the database too)."""
@@ -188,7 +194,7 @@ def _part_keys(audience: str, regions: list, today) -> dict:
         keys[family] = {
             part: (
                 f"shiraka:national:{audience}:{family}:{part_name(part)}"
-                f"@{epoch}:{today.isoformat()}:{versions[family][part_name(part)]}"
+                f"@{epoch}:{today.isoformat()}:{versions[family][part_name(part)]}:{PARTS_LAYOUT}"
             )
             for part in regions
         }

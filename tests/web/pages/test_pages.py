@@ -1,3 +1,6 @@
+import json
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,6 +18,39 @@ def test_dashboard_shows_the_seeds_in_arabic_right_to_left(client, seeds):
     assert 'dir="rtl"' in page and 'lang="ar"' in page
     assert "bootstrap.rtl.min.css" in page
     assert "627,50\u00a0مليون درهم" in page  # 443 + 158,16 + 26,343 M DH
+
+
+@pytest.mark.parametrize(
+    ("language", "tangier", "marrakesh"),
+    [
+        ("en", "Tangier-Tetouan-Al Hoceima", "Marrakesh-Safi"),
+        ("fr", "Tanger-Tétouan-Al Hoceima", "Marrakech-Safi"),
+        ("ar", "طنجة-تطوان-الحسيمة", "مراكش-آسفي"),
+    ],
+)
+def test_the_dashboard_names_regions_in_the_readers_language(client, seeds, language, tangier, marrakesh):
+    """The region table and its chart: English regions by their English names (two differ from the
+    French), as the region pages and lists name them."""
+    from shiraka.territory.models import Region
+
+    for code in ("01", "07"):
+        factories.agreement(region=Region.objects.get(code=code), title_fr=f"Convention {code}")
+    client.force_login(seeds)
+    response = client.get(f"/{language}/")
+    table = factories.page_text(response)
+    regions = next(
+        json.loads(body)
+        for name, body in re.findall(
+            r'<script id="(chart-[a-z]+)" type="application/json">(.*?)</script>',
+            response.content.decode(),
+            re.S,
+        )
+        if name == "chart-regions"
+    )
+    for name in (tangier, marrakesh):
+        assert name in table and name in regions["categories"], name
+    french = {"Tanger-Tétouan-Al Hoceima", "Marrakech-Safi"} - {tangier, marrakesh}
+    assert not any(name in table for name in french)
 
 
 def test_agreement_page_in_french_shows_partners_signatories_and_not_specified(client, seeds):
