@@ -101,12 +101,6 @@ class TerritoryFigures:
         return per_ten_thousand(self.beds, self.population)
 
 
-def _name(place) -> str:
-    if reader_language() == "ar":
-        return place.name_ar or place.name_fr
-    return place.name_fr or place.name_ar
-
-
 # Where a project is: its own province (or region), else its agreement's.
 PLACE = {
     "province": ("province__code", "agreement__province__code"),
@@ -135,9 +129,9 @@ def province_figures(agreements: QuerySet) -> list[TerritoryFigures]:
     for province in Province.objects.select_related("region").order_by("code"):
         row = TerritoryFigures(
             code=province.code,
-            name=_name(province),
+            name=province.name,
             region_code=province.region.code,
-            region_name=_name(province.region),
+            region_name=province.region.name,
             population=province.population_2024,
         )
         _fill(row, money.get(province.code), counts.get(province.code))
@@ -151,7 +145,7 @@ def region_figures(agreements: QuerySet) -> list[TerritoryFigures]:
     counts = _project_counts(agreements, "region")
     result = []
     for region in Region.objects.order_by("code"):
-        row = TerritoryFigures(code=region.code, name=_name(region), population=region.population_2024)
+        row = TerritoryFigures(code=region.code, name=region.name, population=region.population_2024)
         _fill(row, money.get(region.code), counts.get(region.code))
         result.append(row)
     return result

@@ -212,3 +212,21 @@ def test_no_internal_string_in_the_exchange_exports(client):
     for path, body in downloads.items():
         for name, marker in MARKERS.items():
             assert marker.encode() not in body, f"{name} marker in {path}"
+
+
+@pytest.mark.parametrize(
+    ("language", "tangier", "french"),
+    [
+        ("en", "Tangier-Tetouan-Al Hoceima", "Tanger-Tétouan-Al Hoceima"),
+        ("fr", "Tanger-Tétouan-Al Hoceima", None),
+    ],
+)
+def test_the_portal_and_the_equity_page_name_regions_in_the_readers_language(
+    client, language, tangier, french
+):
+    seed_internal_records()
+    for url in (f"/{language}/portal/", f"/{language}/equity/"):
+        page = factories.page_text(client.get(url))
+        assert tangier in page, url
+        if french:
+            assert french not in page, url
