@@ -268,7 +268,7 @@ def breakdown_rows(items, path: str) -> list[BreakdownRow]:
     rows = []
     for item in items:
         names = (item[f"{path}__name_ar"], item[f"{path}__name_fr"])
-        # (Figures kept before regions' English names were read have none: the French name then.)
+        # (A row an earlier release cached, without the English name: the French one then.)
         english = item.get(f"{path}__name_en") if language == "en" else None
         rows.append(
             BreakdownRow(
