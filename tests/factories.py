@@ -4,6 +4,7 @@ role, the seed texts, small valid PNG and PDF files, and helpers to read pages a
 import html
 import io
 import json
+import re
 from datetime import date
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -132,6 +133,14 @@ def member(role: str, *, organisation=None, region=None, province=None, username
 
 def page_text(response) -> str:
     return html.unescape(response.content.decode())
+
+
+def charts_of(response) -> dict:
+    """The page's charts, by their script's id, as the data they are drawn from."""
+    found = re.findall(
+        r'<script id="(chart-[a-z]+)" type="application/json">(.*?)</script>', response.content.decode(), re.S
+    )
+    return {name: json.loads(body) for name, body in found}
 
 
 def url(name: str, *args, language: str = "fr") -> str:

@@ -78,14 +78,11 @@ def parse_row(table, values: dict, lookups) -> tuple[dict, list[tuple[str, str]]
     the order of the sheet's columns). An empty cell is absent from the values: on an existing
     record it leaves the field as it is."""
     plan = _plan(table)
-    by_key = plan.by_key
     data, errors = {}, []
     communes = None
-    # `cells.is_empty` written out: this loop runs once per cell of an import, a million times for a
-    # sheet of 60,000 rows.
     for key, value in values.items():
-        found = by_key.get(key)
-        if found is None or value is None or (isinstance(value, str) and (not value or value.isspace())):
+        found = plan.by_key.get(key)
+        if found is None or cells.is_empty(value):
             continue
         place, column, read = found
         if column.kind == COMMUNES:
@@ -96,7 +93,7 @@ def parse_row(table, values: dict, lookups) -> tuple[dict, list[tuple[str, str]]
         except cells.CellError as error:
             errors.append((place, key, str(error.message)))
     for place, column in plan.required:
-        if column.key not in data and cells.is_empty(values.get(column.key)):
+        if cells.is_empty(values.get(column.key)):
             errors.append((place, column.key, str(_("This cell must be filled."))))
     if communes is not None:
         place, column, value = communes
@@ -104,6 +101,4 @@ def parse_row(table, values: dict, lookups) -> tuple[dict, list[tuple[str, str]]
             data[column.key] = lookups.communes(value, data.get("province"))
         except cells.CellError as error:
             errors.append((place, column.key, str(error.message)))
-    if not errors:
-        return data, []
     return data, [(key, message) for _place, key, message in sorted(errors, key=lambda e: e[0])]

@@ -19,7 +19,7 @@ from shiraka.agreements.selectors import AGREEMENT_SORTS, COUNTED_STATUSES, NON_
 from shiraka.core.money import ZERO
 from shiraka.core.querying import as_money, ordering_expressions, prepared_rows, within
 from shiraka.core.rules import today as local_today
-from shiraka.core.text import reader_language
+from shiraka.core.text import localised, reader_language
 from shiraka.organisations.models import Organisation
 from shiraka.projects.models import Category
 
@@ -273,8 +273,7 @@ def breakdown_rows(items, path: str) -> list[BreakdownRow]:
         rows.append(
             BreakdownRow(
                 key=item[path],
-                label=english
-                or ((names[0] or names[1] or "") if language == "ar" else (names[1] or names[0] or "")),
+                label=english or localised(*names, language),
                 code=item[f"{path}__code"],
                 population=item.get(f"{path}__population_2024"),
                 **_summed(item),

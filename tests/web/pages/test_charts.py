@@ -1,7 +1,6 @@
 """Charts: each described as data (json_script, no inline script), numbers written the page's way,
 Arabic charts mirrored, and every chart beside the table that says the same."""
 
-import json
 import re
 
 import pytest
@@ -11,17 +10,10 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def charts_of(response) -> dict:
-    found = re.findall(
-        r'<script id="(chart-[a-z]+)" type="application/json">(.*?)</script>', response.content.decode(), re.S
-    )
-    return {name: json.loads(body) for name, body in found}
-
-
 @pytest.mark.parametrize(("language", "unit"), [("ar", "مليون درهم"), ("fr", "M DH")])
 def test_dashboard_charts_in_the_page_language(client, seeds, language, unit):
     response = client.get(f"/{language}/")
-    charts = charts_of(response)
+    charts = factories.charts_of(response)
     assert {"chart-statuses", "chart-partners", "chart-categories", "chart-regions"} <= set(charts)
     partners = charts["chart-partners"]
     assert partners["rtl"] is (language == "ar")
@@ -38,11 +30,11 @@ def test_region_province_and_organisation_pages_draw_their_charts(client, seeds)
     agreement = factories.agreement_in_province(is_published=True)
     partner = factories.partner_with_schedule(agreement, committed="100000.00")
     factories.project(agreement)
-    region = charts_of(client.get(f"/fr/regions/{agreement.region.code}/"))
+    region = factories.charts_of(client.get(f"/fr/regions/{agreement.region.code}/"))
     assert {"chart-statuses", "chart-partners", "chart-categories", "chart-provinces"} <= set(region)
-    province = charts_of(client.get(f"/fr/provinces/{agreement.province.code}/"))
+    province = factories.charts_of(client.get(f"/fr/provinces/{agreement.province.code}/"))
     assert "chart-provinces" not in province and "chart-partners" in province
-    organisation = charts_of(client.get(f"/fr/organisations/{partner.organisation.pk}/"))
+    organisation = factories.charts_of(client.get(f"/fr/organisations/{partner.organisation.pk}/"))
     assert organisation["chart-agreements"]["categories"] == [agreement.reference]
 
 
@@ -56,7 +48,7 @@ def test_programme_page_draws_its_charts(client, seeds):
     factories.partner_with_schedule(agreement, committed="100000.00")
     response = client.get(f"/fr/programmes/{programme.pk}/")
     assert response.status_code == 200
-    charts = charts_of(response)
+    charts = factories.charts_of(response)
     assert {"chart-statuses", "chart-partners", "chart-categories", "chart-regions"} <= set(charts)
     assert charts["chart-regions"]["categories"] == [agreement.region.name_fr]
     assert client.get("/fr/programmes/999999/").status_code == 404

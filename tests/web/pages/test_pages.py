@@ -1,6 +1,3 @@
-import json
-import re
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -38,15 +35,7 @@ def test_the_dashboard_names_regions_in_the_readers_language(client, seeds, lang
     client.force_login(seeds)
     response = client.get(f"/{language}/")
     table = factories.page_text(response)
-    regions = next(
-        json.loads(body)
-        for name, body in re.findall(
-            r'<script id="(chart-[a-z]+)" type="application/json">(.*?)</script>',
-            response.content.decode(),
-            re.S,
-        )
-        if name == "chart-regions"
-    )
+    regions = factories.charts_of(response)["chart-regions"]
     for name in (tangier, marrakesh):
         assert name in table and name in regions["categories"], name
     french = {"Tanger-Tétouan-Al Hoceima", "Marrakech-Safi"} - {tangier, marrakesh}
